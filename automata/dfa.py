@@ -1,0 +1,510 @@
+"""The frozen, validated deterministic finite automaton.
+
+The transition table (states ``0..n-1`` x symbols) is the truth; a networkx ``MultiDiGraph`` is a
+derived view. ``==`` means *same language* (over the same alphabet).
+
+>>> d = DFA.from_json({"alphabet": ["a", "b"], "states": ["q0", "q1"], "initial": "q0",
+...                    "accepting": ["q0"], "transitions": {"q0": {"a": "q1", "b": "q0"},
+...                                                         "q1": {"a": "q0"}}})
+>>> d.n_states            # q1 --b--> an explicit rejecting sink was added
+3
+>>> d.accepts("aab"), d.accepts("ab")
+(True, False)
+>>> d.trace("aa")         # state after every prefix, the empty prefix first
+[0, 1, 0]
+"""
+from __future__ import annotations
+
+import json
+from collections import deque
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import (
+    AutomatonFormatError,
+    InvalidAutomatonError,
+    UnknownStateError,
+    UnknownSymbolError,
+)
+
+Word = str | Sequence[str]
+
+__all__ = ["DFA", "Word", "split_word"]
+
+
+def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
+    """Return ``word`` as a list of symbols.
+
+    A ``str`` is split into characters when every symbol of ``alphabet`` is one character;
+    otherwise a word must be given as a sequence of symbols.
+    """
+    if isinstance(word, str):
+        if all(len(s) == 1 for s in alphabet):
+            return list(word)
+        raise UnknownSymbolError(
+            "this alphabet has multi-character symbols; give the word as a list of symbols"
+        )
+    return list(word)
+
+
+class DFA:
+    """A complete DFA over string symbols, immutable after construction.
+
+    Parameters
+    ----------
+    alphabet : sequence of str
+        Distinct, non-empty symbols; their order fixes the column order of ``delta``.
+    delta : array-like of int, shape (n_states, n_symbols)
+        ``delta[q, i]`` is the successor of state ``q`` on ``alphabet[i]``.
+    initial : int
+    accepting : iterable of int
+    state_names : sequence of str, optional
+        Display names (e.g. from JSON); default ``"0".."n-1"``.
+    """
+
+    __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash")
+
+    def __init__(
+        self,
+        alphabet: Sequence[str],
+        delta: Any,
+        initial: int,
+        accepting: Iterable[int],
+        state_names: Sequence[str] | None = None,
+    ):
+        alphabet = tuple(alphabet)
+        if not alphabet:
+            raise InvalidAutomatonError("the alphabet is empty")
+        for s in alphabet:
+            if not isinstance(s, str) or not s:
+                raise InvalidAutomatonError(f"alphabet symbols must be non-empty strings, got {s!r}")
+        if len(set(alphabet)) != len(alphabet):
+            dup = sorted({s for s in alphabet if alphabet.count(s) > 1})
+            raise InvalidAutomatonError(f"the alphabet repeats symbol(s) {dup}")
+        table = np.array(delta, dtype=np.int64, copy=True)
+        if table.ndim != 2 or table.shape[1] != len(alphabet) or table.shape[0] == 0:
+            raise InvalidAutomatonError(
+                f"transition table must have shape (n_states>0, {len(alphabet)}), got {table.shape}"
+            )
+        n = table.shape[0]
+        bad = np.argwhere((table < 0) | (table >= n))
+        if len(bad):
+            q, i = bad[0]
+            raise UnknownStateError(
+                f"transition from state {q} on {alphabet[i]!r} goes to unknown state {table[q, i]}"
+            )
+        initial = int(initial)
+        if not 0 <= initial < n:
+            raise UnknownStateError(f"initial state {initial} is not among the {n} states")
+        acc = frozenset(int(q) for q in accepting)
+        for q in acc:
+            if not 0 <= q < n:
+                raise UnknownStateError(f"accepting state {q} is not among the {n} states")
+        if state_names is None:
+            names = tuple(str(q) for q in range(n))
+        else:
+            names = tuple(str(s) for s in state_names)
+            if len(names) != n:
+                raise InvalidAutomatonError(f"{len(names)} state names for {n} states")
+        table = table.astype(np.int32 if n < 2**31 else np.int64)
+        table.setflags(write=False)
+        set_ = object.__setattr__
+        set_(self, "alphabet", alphabet)
+        set_(self, "delta", table)
+        set_(self, "initial", initial)
+        set_(self, "accepting", acc)
+        set_(self, "state_names", names)
+        set_(self, "_index", {s: i for i, s in enumerate(alphabet)})
+        set_(self, "_hash", None)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("DFA is immutable")
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def n_states(self) -> int:
+        return int(self.delta.shape[0])
+
+    @property
+    def n_symbols(self) -> int:
+        return len(self.alphabet)
+
+    @property
+    def accepting_mask(self) -> np.ndarray:
+        """Boolean array of shape (n_states,)."""
+        m = np.zeros(self.n_states, dtype=bool)
+        m[list(self.accepting)] = True
+        return m
+
+    def symbol_index(self, symbol: str) -> int:
+        try:
+            return self._index[symbol]
+        except KeyError:
+            raise UnknownSymbolError(
+                f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}"
+            ) from None
+
+    def encode(self, word: Word) -> np.ndarray:
+        """Symbol indices of ``word`` (int array), raising on symbols outside the alphabet."""
+        return np.fromiter(
+            (self.symbol_index(s) for s in split_word(word, self.alphabet)), dtype=np.int64
+        )
+
+    def run(self, word: Word, start: int | None = None) -> int:
+        """State reached from ``start`` (default: initial) after reading ``word``."""
+        q = self.initial if start is None else int(start)
+        d = self.delta
+        for i in self.encode(word):
+            q = int(d[q, i])
+        return q
+
+    def accepts(self, word: Word) -> bool:
+        return self.run(word) in self.accepting
+
+    def __contains__(self, word: Word) -> bool:
+        return self.accepts(word)
+
+    def trace(self, word: Word) -> list[int]:
+        """States after every prefix, ``len(word) + 1`` of them, the empty prefix first."""
+        q = self.initial
+        out = [q]
+        d = self.delta
+        for i in self.encode(word):
+            q = int(d[q, i])
+            out.append(q)
+        return out
+
+    def reachable_states(self) -> np.ndarray:
+        """Sorted array of the states reachable from the initial state."""
+        seen = np.zeros(self.n_states, dtype=bool)
+        seen[self.initial] = True
+        frontier = np.array([self.initial])
+        while frontier.size:
+            nxt = np.unique(self.delta[frontier].ravel())
+            nxt = nxt[~seen[nxt]]
+            seen[nxt] = True
+            frontier = nxt
+        return np.flatnonzero(seen)
+
+    def coreachable_mask(self) -> np.ndarray:
+        """Boolean mask of states from which some accepting state can be reached ("live")."""
+        n, k = self.delta.shape
+        live = self.accepting_mask.copy()
+        # reverse adjacency as CSR
+        src = np.repeat(np.arange(n), k)
+        dst = self.delta.ravel()
+        order = np.argsort(dst, kind="stable")
+        src_sorted = src[order]
+        starts = np.searchsorted(dst[order], np.arange(n + 1))
+        frontier = np.flatnonzero(live)
+        while frontier.size:
+            preds = np.concatenate([src_sorted[starts[q]:starts[q + 1]] for q in frontier])
+            preds = np.unique(preds)
+            preds = preds[~live[preds]]
+            live[preds] = True
+            frontier = preds
+        return live
+
+    def is_empty(self) -> bool:
+        """True iff the language is empty."""
+        return not self.coreachable_mask()[self.initial]
+
+    # ------------------------------------------------------------- operators
+    def complement(self) -> "DFA":
+        return DFA(self.alphabet, self.delta, self.initial,
+                   set(range(self.n_states)) - self.accepting, self.state_names)
+
+    def __invert__(self) -> "DFA":
+        return self.complement()
+
+    def _check_same_alphabet(self, other: "DFA") -> None:
+        if not isinstance(other, DFA):
+            raise TypeError(f"expected a DFA, got {type(other).__name__}")
+        if set(self.alphabet) != set(other.alphabet):
+            raise InvalidAutomatonError(
+                f"alphabets differ: {list(self.alphabet)} vs {list(other.alphabet)}"
+            )
+
+    def product(self, other: "DFA", mode: str) -> "DFA":
+        """Reachable product automaton; ``mode`` is 'and', 'or', 'xor' or 'diff'."""
+        self._check_same_alphabet(other)
+        perm = np.array([other.symbol_index(s) for s in self.alphabet])
+        od = other.delta[:, perm]
+        n2 = other.n_states
+        start = self.initial * n2 + other.initial
+        ids = {start: 0}
+        order = [start]
+        rows = []
+        i = 0
+        while i < len(order):
+            code = order[i]
+            p, q = divmod(code, n2)
+            row = []
+            for a in range(self.n_symbols):
+                c = int(self.delta[p, a]) * n2 + int(od[q, a])
+                j = ids.get(c)
+                if j is None:
+                    j = ids[c] = len(order)
+                    order.append(c)
+                row.append(j)
+            rows.append(row)
+            i += 1
+        acc1, acc2 = self.accepting, other.accepting
+        ops = {
+            "and": lambda x, y: x and y,
+            "or": lambda x, y: x or y,
+            "xor": lambda x, y: x != y,
+            "diff": lambda x, y: x and not y,
+        }
+        if mode not in ops:
+            raise ValueError(f"unknown product mode {mode!r}")
+        f = ops[mode]
+        acc = [j for j, c in enumerate(order) if f(c // n2 in acc1, c % n2 in acc2)]
+        return DFA(self.alphabet, rows, 0, acc)
+
+    def intersection(self, other: "DFA") -> "DFA":
+        return self.product(other, "and")
+
+    def union(self, other: "DFA") -> "DFA":
+        return self.product(other, "or")
+
+    def difference(self, other: "DFA") -> "DFA":
+        return self.product(other, "diff")
+
+    def symmetric_difference(self, other: "DFA") -> "DFA":
+        return self.product(other, "xor")
+
+    __and__ = intersection
+    __or__ = union
+    __sub__ = difference
+    __xor__ = symmetric_difference
+
+    def minimize(self) -> "DFA":
+        """Minimal complete DFA with canonical (BFS-order) numbering; see :mod:`automata.minimize`."""
+        from .minimize import minimize
+
+        return minimize(self)
+
+    def equivalent(self, other: "DFA") -> bool:
+        """Same language (alphabets compared as sets)."""
+        self._check_same_alphabet(other)
+        return self.symmetric_difference(other).is_empty()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DFA):
+            return NotImplemented
+        if set(self.alphabet) != set(other.alphabet):
+            return False
+        return self.equivalent(other)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            m = self.minimize()
+            perm = np.argsort(np.array(m.alphabet, dtype=object))
+            key = (tuple(sorted(m.alphabet)), m.delta[:, perm].tobytes(), m.initial,
+                   tuple(sorted(m.accepting)))
+            object.__setattr__(self, "_hash", hash(key))
+        return self._hash
+
+    def same_structure(self, other: "DFA") -> bool:
+        """Identical tables, initial state and accepting sets (not just same language)."""
+        return (self.alphabet == other.alphabet and np.array_equal(self.delta, other.delta)
+                and self.initial == other.initial and self.accepting == other.accepting)
+
+    def __repr__(self) -> str:
+        return (f"DFA(states={self.n_states}, alphabet={list(self.alphabet)}, "
+                f"initial={self.initial}, accepting={sorted(self.accepting)})")
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def from_transitions(
+        cls,
+        alphabet: Sequence[str],
+        transitions: Mapping[Any, Mapping[str, Any]],
+        initial: Any,
+        accepting: Iterable[Any],
+        states: Sequence[Any] | None = None,
+    ) -> "DFA":
+        """Build from a (possibly partial) dict of dicts keyed by arbitrary hashable state names.
+
+        Missing transitions go to an explicit rejecting sink state (added only when needed).
+        """
+        alphabet = tuple(alphabet)
+        if not alphabet:
+            raise InvalidAutomatonError("the alphabet is empty")
+        if states is None:
+            seen: dict[Any, None] = {initial: None}
+            for q, row in transitions.items():
+                seen.setdefault(q, None)
+                for t in row.values():
+                    seen.setdefault(t, None)
+            for q in accepting:
+                seen.setdefault(q, None)
+            states = list(seen)
+        states = list(states)
+        if len(set(states)) != len(states):
+            raise InvalidAutomatonError("state names repeat")
+        index = {q: i for i, q in enumerate(states)}
+        if initial not in index:
+            raise UnknownStateError(f"initial state {initial!r} is not among the states")
+        aset = set(alphabet)
+        n = len(states)
+        sink = n
+        table = np.full((n, len(alphabet)), sink, dtype=np.int64)
+        for q, row in transitions.items():
+            if q not in index:
+                raise UnknownStateError(f"transitions given for unknown state {q!r}")
+            if not isinstance(row, Mapping):
+                raise AutomatonFormatError(f"transitions of state {q!r} must be a mapping")
+            for s, t in row.items():
+                if s not in aset:
+                    raise UnknownSymbolError(
+                        f"transition from {q!r} uses symbol {s!r} not in the alphabet {list(alphabet)}"
+                    )
+                if t not in index:
+                    raise UnknownStateError(f"transition {q!r} --{s}--> unknown state {t!r}")
+                table[index[q], alphabet.index(s)] = index[t]
+        acc = []
+        for q in accepting:
+            if q not in index:
+                raise UnknownStateError(f"accepting state {q!r} is not among the states")
+            acc.append(index[q])
+        names = [str(q) for q in states]
+        if (table == sink).any():
+            table = np.vstack([table, np.full((1, len(alphabet)), sink)])
+            sink_name = "sink"
+            while sink_name in names:
+                sink_name += "_"
+            names.append(sink_name)
+        return cls(alphabet, table, index[initial], acc, names)
+
+    @classmethod
+    def from_json(cls, source: str | Path | Mapping[str, Any]) -> "DFA":
+        """Read the project's JSON format from a path, a JSON string or a dict::
+
+            {"alphabet": ["a","b"], "states": ["q0","q1"], "initial": "q0", "accepting": ["q0"],
+             "transitions": {"q0": {"a": "q1", "b": "q0"}, "q1": {"a": "q0"}}}
+        """
+        if isinstance(source, Mapping):
+            data = source
+        else:
+            text = None
+            if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+                path = Path(source)
+                try:
+                    text = path.read_text()
+                except OSError as e:
+                    raise AutomatonFormatError(f"cannot read DFA file {str(path)!r}: {e.strerror}") from None
+            else:
+                text = source
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise AutomatonFormatError(
+                    f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+                ) from None
+        if not isinstance(data, Mapping):
+            raise AutomatonFormatError("a DFA JSON document must be an object")
+        missing = [k for k in ("alphabet", "states", "initial", "accepting", "transitions") if k not in data]
+        if missing:
+            raise AutomatonFormatError(f"DFA JSON lacks key(s) {missing}")
+        unknown = sorted(set(data) - {"alphabet", "states", "initial", "accepting", "transitions", "name", "description"})
+        if unknown:
+            raise AutomatonFormatError(f"DFA JSON has unknown key(s) {unknown}")
+        alphabet, states = data["alphabet"], data["states"]
+        if not isinstance(alphabet, list) or not all(isinstance(s, str) for s in alphabet):
+            raise AutomatonFormatError("'alphabet' must be a list of strings")
+        if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
+            raise AutomatonFormatError("'states' must be a list of strings")
+        if not states:
+            raise InvalidAutomatonError("'states' is empty")
+        if not isinstance(data["accepting"], list):
+            raise AutomatonFormatError("'accepting' must be a list of state names")
+        if not isinstance(data["transitions"], Mapping):
+            raise AutomatonFormatError("'transitions' must be an object of objects")
+        if not isinstance(data["initial"], str):
+            raise AutomatonFormatError("'initial' must be a state name")
+        return cls.from_transitions(alphabet, data["transitions"], data["initial"],
+                                    data["accepting"], states)
+
+    def to_json(self, path: str | Path | None = None) -> dict[str, Any]:
+        """The JSON document as a dict (also written to ``path`` when given)."""
+        names = self.state_names
+        doc = {
+            "alphabet": list(self.alphabet),
+            "states": list(names),
+            "initial": names[self.initial],
+            "accepting": [names[q] for q in sorted(self.accepting)],
+            "transitions": {
+                names[q]: {s: names[int(self.delta[q, i])] for i, s in enumerate(self.alphabet)}
+                for q in range(self.n_states)
+            },
+        }
+        if path is not None:
+            Path(path).write_text(json.dumps(doc, indent=1) + "\n")
+        return doc
+
+    @classmethod
+    def from_regex(cls, pattern: str, alphabet: Sequence[str] | str) -> "DFA":
+        """Compile a regular expression; see :mod:`automata.regex` for the syntax."""
+        from .regex import regex_to_dfa
+
+        return regex_to_dfa(pattern, alphabet)
+
+    # --------------------------------------------------------------- networkx
+    def to_networkx(self):
+        """A ``networkx.MultiDiGraph``: node attrs ``initial``/``accepting``/``name``, edge attr ``symbol``."""
+        import networkx as nx
+
+        g = nx.MultiDiGraph(alphabet=list(self.alphabet))
+        for q in range(self.n_states):
+            g.add_node(q, initial=(q == self.initial), accepting=(q in self.accepting),
+                       name=self.state_names[q])
+        for q in range(self.n_states):
+            for i, s in enumerate(self.alphabet):
+                g.add_edge(q, int(self.delta[q, i]), key=s, symbol=s)
+        return g
+
+    @classmethod
+    def from_networkx(cls, g, alphabet: Sequence[str] | None = None) -> "DFA":
+        """Inverse of :meth:`to_networkx`; nodes may be any hashable, missing edges go to a sink."""
+        if alphabet is None:
+            alphabet = g.graph.get("alphabet")
+            if alphabet is None:
+                alphabet = sorted({d["symbol"] for _, _, d in g.edges(data=True)})
+        inits = [q for q, d in g.nodes(data=True) if d.get("initial")]
+        if len(inits) != 1:
+            raise InvalidAutomatonError(f"graph must mark exactly one initial node, found {len(inits)}")
+        trans: dict[Any, dict[str, Any]] = {q: {} for q in g.nodes}
+        for u, v, d in g.edges(data=True):
+            s = d.get("symbol")
+            if s is None:
+                raise AutomatonFormatError(f"edge {u!r}->{v!r} has no 'symbol' attribute")
+            if s in trans[u] and trans[u][s] != v:
+                raise InvalidAutomatonError(f"state {u!r} has two transitions on {s!r} (not deterministic)")
+            trans[u][s] = v
+        acc = [q for q, d in g.nodes(data=True) if d.get("accepting")]
+        return cls.from_transitions(alphabet, trans, inits[0], acc, list(g.nodes))
+
+    # --------------------------------------------------------------- helpers
+    def relabel_bfs(self) -> "DFA":
+        """Drop unreachable states and renumber in BFS order (symbols in alphabet order)."""
+        order = [self.initial]
+        ids = {self.initial: 0}
+        dq = deque([self.initial])
+        while dq:
+            q = dq.popleft()
+            for i in range(self.n_symbols):
+                t = int(self.delta[q, i])
+                if t not in ids:
+                    ids[t] = len(order)
+                    order.append(t)
+                    dq.append(t)
+        old = np.array(order)
+        remap = np.full(self.n_states, -1, dtype=np.int64)
+        remap[old] = np.arange(len(old))
+        table = remap[self.delta[old]]
+        acc = [ids[q] for q in self.accepting if q in ids]
+        return DFA(self.alphabet, table, 0, acc, [self.state_names[q] for q in order])

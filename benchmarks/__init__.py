@@ -1,0 +1,1 @@
+"""Rerunnable speed and memory benchmarks (`python -m benchmarks.X --json`)."""

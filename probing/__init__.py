@@ -1,0 +1,1 @@
+"""Linear probes of hidden states for automaton states (scikit-learn)."""
