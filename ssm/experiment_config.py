@@ -1,0 +1,395 @@
+"""Frozen experiment configuration: what to train on, how, and with which model.
+
+An :class:`ExperimentConfig` bundles the language and task, the model
+(:class:`ssm.config.ModelConfig`), the data (:class:`DataConfig`) and the optimisation
+(:class:`TrainConfig`). Every default equals the documented default (docs/training.md).
+Dotted overrides such as ``train.lr=3e-4`` are type-checked against the field annotations and
+unknown keys are rejected with a one-line :class:`ConfigError`.
+
+>>> cfg = ExperimentConfig(language="parity")
+>>> cfg = apply_overrides(cfg, ["train.lr=3e-4", "data.n_train=200", "model.width=32"])
+>>> cfg.train.lr, cfg.data.n_train, cfg.model.width
+(0.0003, 200, 32)
+>>> ExperimentConfig.from_dict(cfg.to_dict()) == cfg
+True
+>>> apply_overrides(cfg, ["train.learning_rate=1"])
+Traceback (most recent call last):
+...
+ssm.errors.ConfigError: unknown config key 'train.learning_rate' (train has: ...)
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ssm.config import ModelConfig
+from ssm.errors import ConfigError, SSMError
+
+__all__ = [
+    "ConfigError", "DataConfig", "TrainConfig", "ExperimentConfig", "TASKS",
+    "apply_overrides", "parse_override", "task_for_language", "save_config", "load_config",
+]
+
+#: Task names: character prediction (the paper's), flip-flop (Liu et al. 2023) and Dyck(K, h)
+#: next-token modelling (Hewitt et al. 2020).
+TASKS = ("auto", "char", "flip_flop", "dyck")
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """What data to sample (all sampling is seeded by ``TrainConfig.seed_data``).
+
+    Attributes
+    ----------
+    n_train : int
+        Training strings (the paper: 10,000).
+    n_eval : int
+        Strings per evaluation bin (the paper: 2,000).
+    train_min_length, train_max_length : int
+        Training lengths (the paper: 1-50; Dyck(K, h): 1-700).
+    eval_bins : tuple of (int, int)
+        Inclusive length bins for evaluation; the first is the held-out in-distribution bin
+        (the paper: 1-50, 51-100, 101-150; Dyck: 1-700, 701-1400).
+    flip_flop_length : int
+        Characters per flip-flop string (Liu et al.: 512).
+    p_ignore : float
+        Flip-flop training sparsity FFL(p) (0.8).
+    eval_p_ignore : tuple of float
+        Flip-flop evaluation distributions (0.8 in distribution, 0.98 sparse).
+    eval_reads : int
+        Minimum number of read positions per flip-flop evaluation set: 10,000, enough to see an
+        error rate of 1e-4 (one expected error).
+    """
+
+    n_train: int = 10_000
+    n_eval: int = 2_000
+    train_min_length: int = 1
+    train_max_length: int = 50
+    eval_bins: tuple[tuple[int, int], ...] = ((1, 50), (51, 100), (101, 150))
+    flip_flop_length: int = 512
+    p_ignore: float = 0.8
+    eval_p_ignore: tuple[float, ...] = (0.8, 0.98)
+    eval_reads: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.n_train < 1 or self.n_eval < 1:
+            raise ConfigError(f"data.n_train and data.n_eval must be >= 1, got {self.n_train}, {self.n_eval}")
+        if not 1 <= self.train_min_length <= self.train_max_length:
+            raise ConfigError(
+                f"need 1 <= data.train_min_length <= data.train_max_length, got "
+                f"{self.train_min_length}, {self.train_max_length}")
+        for lo, hi in self.eval_bins:
+            if not 1 <= lo <= hi:
+                raise ConfigError(f"evaluation bin ({lo}, {hi}) is empty or starts below 1")
+        for p in (self.p_ignore, *self.eval_p_ignore):
+            if not 0.0 <= p < 1.0:
+                raise ConfigError(f"flip-flop p_ignore must lie in [0, 1), got {p}")
+        if self.flip_flop_length < 2 or self.flip_flop_length % 2:
+            raise ConfigError(f"data.flip_flop_length must be even and >= 2, got {self.flip_flop_length}")
+        if self.eval_reads < 1:
+            raise ConfigError(f"data.eval_reads must be >= 1, got {self.eval_reads}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation: AdamW with weight decay, early stop once the training set is solved.
+
+    Attributes
+    ----------
+    lr : float
+        AdamW learning rate (1e-3).
+    weight_decay : float
+        AdamW weight decay (0.1, the paper's).
+    batch_size : int
+        Strings per step (32).
+    max_epochs : int
+        Upper bound on passes over the training set (50).
+    max_steps : int
+        Upper bound on optimizer steps; 0 means no bound beyond ``max_epochs``.
+    grad_clip : float
+        Global gradient-norm clip; 0 disables it (1.0).
+    early_stop : bool
+        Stop as soon as an evaluation finds every training string right (True).
+    eval_every : int
+        Steps between evaluations on the whole training set; 0 means once per epoch.
+    checkpoint_every : int
+        Steps between checkpoints (200); a checkpoint is also written at every evaluation and
+        at the end.
+    eval_batch_size : int
+        Strings per forward pass during evaluation (256).
+    seed_data : int
+        Seed for sampling the data and the order of the batches.
+    seed_init : int
+        Seed for the model's initial parameters.
+    threads : int
+        ``torch.set_num_threads`` for command lines (1); library calls leave it alone.
+    """
+
+    lr: float = 1e-3
+    weight_decay: float = 0.1
+    batch_size: int = 32
+    max_epochs: int = 50
+    max_steps: int = 0
+    grad_clip: float = 1.0
+    early_stop: bool = True
+    eval_every: int = 0
+    checkpoint_every: int = 200
+    eval_batch_size: int = 256
+    seed_data: int = 0
+    seed_init: int = 0
+    threads: int = 1
+
+    def __post_init__(self) -> None:
+        if not self.lr > 0:
+            raise ConfigError(f"train.lr must be > 0, got {self.lr}")
+        if self.weight_decay < 0 or self.grad_clip < 0:
+            raise ConfigError("train.weight_decay and train.grad_clip must be >= 0")
+        for name in ("batch_size", "max_epochs", "eval_batch_size", "checkpoint_every", "threads"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"train.{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("max_steps", "eval_every"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"train.{name} must be >= 0, got {getattr(self, name)}")
+
+
+def task_for_language(language: str) -> str:
+    """The task a language name implies: flip-flop, Dyck(K, h) or character prediction.
+
+    >>> task_for_language("flip_flop"), task_for_language("dyck_8_10"), task_for_language("parity")
+    ('flip_flop', 'dyck', 'char')
+    """
+    if language.startswith("flip_flop"):
+        return "flip_flop"
+    parts = language.split("_")
+    if len(parts) == 3 and parts[0] == "dyck" and parts[1].isdigit() and parts[2].isdigit():
+        return "dyck"
+    return "char"
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """One training run, fully specified.
+
+    ``task="auto"`` resolves from the language name (:func:`task_for_language`);
+    ``model.vocab_size``, ``model.n_outputs`` and ``model.max_len`` are filled in by the
+    trainer from the language and task (see :func:`ssm.train.resolve_config`).
+    """
+
+    language: str = "parity"
+    task: str = "auto"
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.language, str) or not self.language:
+            raise ConfigError("language must be a non-empty name")
+        if self.task not in TASKS:
+            raise ConfigError(f"unknown task {self.task!r}; choose from {', '.join(TASKS)}")
+
+    @property
+    def resolved_task(self) -> str:
+        """The task, with ``"auto"`` resolved from the language name."""
+        return task_for_language(self.language) if self.task == "auto" else self.task
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serializable nested dict (tuples become lists)."""
+        return _to_jsonable(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ExperimentConfig":
+        """Inverse of :meth:`to_dict`; unknown keys raise :class:`ConfigError`."""
+        return _from_mapping(cls, d, prefix="")
+
+
+# ----------------------------------------------------------------------------------------------
+# (de)serialization and overrides
+
+def _to_jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _to_jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_to_jsonable(v) for v in x]
+    return x
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _coerce(value: Any, tp: Any, key: str) -> Any:
+    """Check/convert a JSON-like ``value`` to the annotated type ``tp``."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for a in args:
+            if a is type(None):
+                continue
+            try:
+                return _coerce(value, a, key)
+            except ConfigError as e:
+                errors.append(str(e))
+        raise ConfigError(errors[0] if errors else f"{key}: bad value {value!r}")
+    if origin is typing.Literal:
+        if value in args:
+            return value
+        raise ConfigError(f"{key} must be one of {', '.join(map(repr, args))}, got {value!r}")
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{key} must be a list, got {value!r}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_coerce(v, args[0], key) for v in value)
+        if len(args) != len(value):
+            raise ConfigError(f"{key} must have {len(args)} entries, got {value!r}")
+        return tuple(_coerce(v, a, key) for v, a in zip(value, args))
+    if dataclasses.is_dataclass(tp):
+        if isinstance(value, tp):
+            return value
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key} must be an object, got {value!r}")
+        return _from_mapping(tp, value, prefix=key + ".")
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{key} must be true or false, got {value!r}")
+    if tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ConfigError(f"{key} must be an integer, got {value!r}")
+    if tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise ConfigError(f"{key} must be a number, got {value!r}")
+    if tp is str:
+        if isinstance(value, str):
+            return value
+        raise ConfigError(f"{key} must be a string, got {value!r}")
+    if tp is Any:
+        return value
+    if isinstance(tp, type) and isinstance(value, tp):
+        return value
+    raise ConfigError(f"{key}: cannot check a value of type {tp!r}")
+
+
+def _from_mapping(cls: type, d: Mapping[str, Any], prefix: str) -> Any:
+    if not isinstance(d, Mapping):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'} must be an object")
+    hints = _hints(cls)
+    names = [f.name for f in fields(cls) if f.init]
+    unknown = [k for k in d if k not in names]
+    if unknown:
+        raise ConfigError(f"unknown config key {prefix + unknown[0]!r} "
+                          f"({prefix.rstrip('.') or 'config'} has: {', '.join(names)})")
+    kwargs = {k: _coerce(v, hints[k], prefix + k) for k, v in d.items()}
+    try:
+        return cls(**kwargs)
+    except SSMError:
+        raise
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'}: {e}") from None
+
+
+def _parse_text(text: str, tp: Any) -> Any:
+    """Parse override text: JSON when it parses (numbers, true/false, null, lists), else a string."""
+    t = text.strip()
+    low = t.lower()
+    if tp is str:
+        return t
+    if low in ("none", "null"):
+        return None
+    if low in ("true", "false"):
+        return low == "true"
+    try:
+        return json.loads(t)
+    except json.JSONDecodeError:
+        pass
+    try:
+        return float(t) if any(c in t for c in ".eE") else int(t)
+    except ValueError:
+        return t
+
+
+def parse_override(item: str) -> tuple[list[str], str]:
+    """Split ``"train.lr=3e-4"`` into ``(["train", "lr"], "3e-4")``.
+
+    >>> parse_override("model.width=32")
+    (['model', 'width'], '32')
+    """
+    if "=" not in item:
+        raise ConfigError(f"override {item!r} must look like key=value (e.g. train.lr=3e-4)")
+    key, _, value = item.partition("=")
+    path = [p for p in key.strip().split(".")]
+    if not all(path):
+        raise ConfigError(f"override key {key!r} is malformed")
+    return path, value
+
+
+def apply_overrides(cfg: Any, overrides: Sequence[str]) -> Any:
+    """Return a copy of the frozen dataclass ``cfg`` with dotted overrides applied.
+
+    Parameters
+    ----------
+    cfg : frozen dataclass (e.g. :class:`ExperimentConfig`)
+    overrides : sequence of str
+        ``"section.field=value"``; values parse as JSON (``3e-4``, ``true``, ``[[1, 50]]``),
+        ``none``/``null`` as ``None``, anything else as a string, then are checked against the
+        field's type.
+    """
+    for item in overrides:
+        path, text = parse_override(item)
+        cfg = _set_path(cfg, path, text, prefix="")
+    return cfg
+
+
+def _set_path(obj: Any, path: list[str], text: str, prefix: str) -> Any:
+    head, rest = path[0], path[1:]
+    names = [f.name for f in fields(obj) if f.init]
+    key = prefix + head
+    if head not in names:
+        where = prefix.rstrip(".") or "config"
+        raise ConfigError(f"unknown config key {prefix + '.'.join(path)!r} ({where} has: {', '.join(names)})")
+    current = getattr(obj, head)
+    if rest:
+        if not dataclasses.is_dataclass(current):
+            raise ConfigError(f"config key {key!r} has no sub-keys")
+        new = _set_path(current, rest, text, prefix=key + ".")
+    else:
+        if dataclasses.is_dataclass(current):
+            raise ConfigError(f"config key {key!r} is a section; set one of its fields")
+        tp = _hints(type(obj))[head]
+        new = _coerce(_parse_text(text, tp), tp, key)
+    try:
+        return replace(obj, **{head: new})
+    except SSMError:
+        raise
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{key}: {e}") from None
+
+
+def save_config(cfg: ExperimentConfig, path: str | Path, extra: Mapping[str, Any] | None = None) -> None:
+    """Write ``cfg`` (plus ``extra`` such as package versions) as JSON, atomically."""
+    import os
+
+    path = Path(path)
+    payload = {"config": cfg.to_dict(), **(dict(extra) if extra else {})}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+    os.replace(tmp, path)
+
+
+def load_config(path: str | Path) -> ExperimentConfig:
+    """Read a config written by :func:`save_config`."""
+    path = Path(path)
+    try:
+        payload = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{path} is not valid JSON: {e}") from None
+    return ExperimentConfig.from_dict(payload["config"] if "config" in payload else payload)
