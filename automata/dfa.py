@@ -31,7 +31,7 @@ from .errors import (
 
 Word = str | Sequence[str]
 
-__all__ = ["DFA", "Word", "split_word"]
+__all__ = ["DFA", "Word", "split_word", "bfs_order"]
 
 
 def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
@@ -47,6 +47,47 @@ def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
             "this alphabet has multi-character symbols; give the word as a list of symbols"
         )
     return list(word)
+
+
+def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
+    """States reachable from ``initial`` in breadth-first order, successors in symbol order.
+
+    Level-synchronous: a large frontier is expanded with numpy, a small one in Python (so deep,
+    chain-like automata do not pay numpy's per-call overhead on every level).
+
+    Parameters
+    ----------
+    delta : int array, shape (n_states, n_symbols)
+    initial : int
+
+    Returns
+    -------
+    order : int array, shape (n_reachable,)
+        ``order[i]`` is the state numbered ``i``; ``order[0] == initial``.
+    """
+    delta = np.asarray(delta)
+    n = delta.shape[0]
+    seen = np.zeros(n, dtype=bool)
+    seen[initial] = True
+    levels = [np.array([initial], dtype=np.int64)]
+    frontier = levels[0]
+    while frontier.size:
+        if frontier.size <= 16:
+            nxt = []
+            for q in frontier.tolist():
+                for t in delta[q].tolist():
+                    if not seen[t]:
+                        seen[t] = True
+                        nxt.append(t)
+            frontier = np.array(nxt, dtype=np.int64)
+        else:
+            succ = delta[frontier].ravel()
+            succ = succ[~seen[succ]]
+            _, first = np.unique(succ, return_index=True)
+            frontier = succ[np.sort(first)].astype(np.int64)
+            seen[frontier] = True
+        levels.append(frontier)
+    return np.concatenate(levels)
 
 
 class DFA:
