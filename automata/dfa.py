@@ -16,7 +16,7 @@ derived view. ``==`` means *same language* (over the same alphabet).
 from __future__ import annotations
 
 import json
-from collections import deque
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -31,7 +31,7 @@ from .errors import (
 
 Word = str | Sequence[str]
 
-__all__ = ["DFA", "Word", "split_word", "bfs_order"]
+__all__ = ["DFA", "Word", "split_word", "bfs_order", "concat_ranges"]
 
 
 def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
@@ -47,6 +47,48 @@ def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
             "this alphabet has multi-character symbols; give the word as a list of symbols"
         )
     return list(word)
+
+
+def _known(symbol: Any, index: Mapping[str, int]) -> bool:
+    try:
+        return symbol in index
+    except TypeError:                      # unhashable "symbol"
+        return False
+
+
+def _check_alphabet(alphabet: Sequence[str] | str) -> tuple[str, ...]:
+    """The alphabet as a tuple of distinct non-empty strings (a ``str`` is split into characters)."""
+    if isinstance(alphabet, bytes) or not isinstance(alphabet, Iterable):
+        raise InvalidAutomatonError(f"the alphabet must be a sequence of strings, got {alphabet!r}")
+    alphabet = tuple(alphabet)
+    if not alphabet:
+        raise InvalidAutomatonError("the alphabet is empty")
+    for s in alphabet:
+        if not isinstance(s, str) or not s:
+            raise InvalidAutomatonError(f"alphabet symbols must be non-empty strings, got {s!r}")
+    if len(set(alphabet)) != len(alphabet):
+        dup = sorted(s for s, c in Counter(alphabet).items() if c > 1)
+        raise InvalidAutomatonError(f"the alphabet repeats symbol(s) {dup}")
+    return alphabet
+
+
+def _hashable(x: Any, what: str) -> Any:
+    """``x`` itself, or an :class:`AutomatonFormatError` when it cannot name a state/symbol."""
+    try:
+        hash(x)
+    except TypeError:
+        raise AutomatonFormatError(f"a {what} name must be hashable, got {x!r}") from None
+    return x
+
+
+def concat_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, e)`` over the pairs, shape ``(sum(ends - starts),)``."""
+    lengths = np.asarray(ends, dtype=np.int64) - starts
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
 
 def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
@@ -105,7 +147,8 @@ class DFA:
         Display names (e.g. from JSON); default ``"0".."n-1"``.
     """
 
-    __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash")
+    __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash",
+                 "_rows")
 
     def __init__(
         self,
@@ -115,16 +158,22 @@ class DFA:
         accepting: Iterable[int],
         state_names: Sequence[str] | None = None,
     ):
-        alphabet = tuple(alphabet)
-        if not alphabet:
-            raise InvalidAutomatonError("the alphabet is empty")
-        for s in alphabet:
-            if not isinstance(s, str) or not s:
-                raise InvalidAutomatonError(f"alphabet symbols must be non-empty strings, got {s!r}")
-        if len(set(alphabet)) != len(alphabet):
-            dup = sorted({s for s in alphabet if alphabet.count(s) > 1})
-            raise InvalidAutomatonError(f"the alphabet repeats symbol(s) {dup}")
-        table = np.array(delta, dtype=np.int64, copy=True)
+        alphabet = _check_alphabet(alphabet)
+        try:
+            raw = np.array(delta, copy=True)
+        except ValueError:
+            raise InvalidAutomatonError("transition table rows have different lengths") from None
+        if raw.size and raw.dtype.kind not in "iu":
+            if raw.dtype.kind not in "fb" and raw.dtype != object:
+                raise InvalidAutomatonError(f"transition targets must be integers, got {raw.dtype}")
+            try:
+                as_float = raw.astype(np.float64)
+            except (TypeError, ValueError):
+                raise InvalidAutomatonError("transition targets must be integers") from None
+            if raw.dtype.kind == "b" or not np.all(np.isfinite(as_float)) or not np.all(
+                    as_float == np.round(as_float)):
+                raise InvalidAutomatonError("transition targets must be integers")
+        table = raw.astype(np.int64)
         if table.ndim != 2 or table.shape[1] != len(alphabet) or table.shape[0] == 0:
             raise InvalidAutomatonError(
                 f"transition table must have shape (n_states>0, {len(alphabet)}), got {table.shape}"
@@ -136,19 +185,26 @@ class DFA:
             raise UnknownStateError(
                 f"transition from state {q} on {alphabet[i]!r} goes to unknown state {table[q, i]}"
             )
+        if not isinstance(initial, (int, np.integer)) or isinstance(initial, bool):
+            raise UnknownStateError(f"initial state must be a state index 0..{n - 1}, got {initial!r}")
         initial = int(initial)
         if not 0 <= initial < n:
             raise UnknownStateError(f"initial state {initial} is not among the {n} states")
-        acc = frozenset(int(q) for q in accepting)
-        for q in acc:
-            if not 0 <= q < n:
-                raise UnknownStateError(f"accepting state {q} is not among the {n} states")
+        acc_list = list(np.asarray(accepting).ravel()) if isinstance(accepting, np.ndarray) \
+            else list(accepting)
+        for q in acc_list:
+            if not isinstance(q, (int, np.integer)) or isinstance(q, bool) or not 0 <= q < n:
+                raise UnknownStateError(f"accepting state {q!r} is not among the {n} states")
+        acc = frozenset(int(q) for q in acc_list)
         if state_names is None:
             names = tuple(str(q) for q in range(n))
         else:
             names = tuple(str(s) for s in state_names)
             if len(names) != n:
                 raise InvalidAutomatonError(f"{len(names)} state names for {n} states")
+            if len(set(names)) != n:
+                dup = sorted(s for s, c in Counter(names).items() if c > 1)[:5]
+                raise InvalidAutomatonError(f"state names repeat: {dup}")
         table = table.astype(np.int32 if n < 2**31 else np.int64)
         table.setflags(write=False)
         set_ = object.__setattr__
@@ -159,6 +215,7 @@ class DFA:
         set_(self, "state_names", names)
         set_(self, "_index", {s: i for i, s in enumerate(alphabet)})
         set_(self, "_hash", None)
+        set_(self, "_rows", None)
 
     def __setattr__(self, name, value):
         raise AttributeError("DFA is immutable")
@@ -187,18 +244,35 @@ class DFA:
                 f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}"
             ) from None
 
+    def _indices(self, word: Word) -> list[int]:
+        index = self._index
+        try:
+            return [index[s] for s in split_word(word, self.alphabet)]
+        except (KeyError, TypeError):
+            bad = next(s for s in split_word(word, self.alphabet) if not _known(s, index))
+            raise UnknownSymbolError(
+                f"symbol {bad!r} is not in the alphabet {list(self.alphabet)}") from None
+
+    def _table_rows(self) -> list[list[int]]:
+        if self._rows is None:                   # Python lists: much faster to walk one by one
+            object.__setattr__(self, "_rows", self.delta.tolist())
+        return self._rows
+
     def encode(self, word: Word) -> np.ndarray:
-        """Symbol indices of ``word`` (int array), raising on symbols outside the alphabet."""
-        return np.fromiter(
-            (self.symbol_index(s) for s in split_word(word, self.alphabet)), dtype=np.int64
-        )
+        """Symbol indices of ``word``, int array of shape ``(len(word),)``.
+
+        Raises :class:`UnknownSymbolError` naming the first symbol outside the alphabet.
+        """
+        return np.array(self._indices(word), dtype=np.int64)
 
     def run(self, word: Word, start: int | None = None) -> int:
         """State reached from ``start`` (default: initial) after reading ``word``."""
         q = self.initial if start is None else int(start)
-        d = self.delta
-        for i in self.encode(word):
-            q = int(d[q, i])
+        if not 0 <= q < self.n_states:
+            raise UnknownStateError(f"start state {q} is not among the {self.n_states} states")
+        rows = self._table_rows()
+        for i in self._indices(word):
+            q = rows[q][i]
         return q
 
     def accepts(self, word: Word) -> bool:
@@ -211,37 +285,30 @@ class DFA:
         """States after every prefix, ``len(word) + 1`` of them, the empty prefix first."""
         q = self.initial
         out = [q]
-        d = self.delta
-        for i in self.encode(word):
-            q = int(d[q, i])
+        rows = self._table_rows()
+        for i in self._indices(word):
+            q = rows[q][i]
             out.append(q)
         return out
 
     def reachable_states(self) -> np.ndarray:
-        """Sorted array of the states reachable from the initial state."""
-        seen = np.zeros(self.n_states, dtype=bool)
-        seen[self.initial] = True
-        frontier = np.array([self.initial])
-        while frontier.size:
-            nxt = np.unique(self.delta[frontier].ravel())
-            nxt = nxt[~seen[nxt]]
-            seen[nxt] = True
-            frontier = nxt
-        return np.flatnonzero(seen)
+        """Sorted int array of the states reachable from the initial state."""
+        return np.sort(bfs_order(self.delta, self.initial))
 
     def coreachable_mask(self) -> np.ndarray:
-        """Boolean mask of states from which some accepting state can be reached ("live")."""
+        """Boolean mask, shape (n_states,), of the states from which an accepting state is reachable."""
         n, k = self.delta.shape
-        live = self.accepting_mask.copy()
-        # reverse adjacency as CSR
-        src = np.repeat(np.arange(n), k)
-        dst = self.delta.ravel()
-        order = np.argsort(dst, kind="stable")
-        src_sorted = src[order]
-        starts = np.searchsorted(dst[order], np.arange(n + 1))
+        live = self.accepting_mask
+        flat = self.delta.ravel().astype(np.int64)
+        src_sorted = np.argsort(flat, kind="stable") // k       # predecessors grouped by target
+        starts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(flat, minlength=n), out=starts[1:])
         frontier = np.flatnonzero(live)
         while frontier.size:
-            preds = np.concatenate([src_sorted[starts[q]:starts[q + 1]] for q in frontier])
+            if frontier.size <= 16:
+                preds = np.concatenate([src_sorted[starts[q]:starts[q + 1]] for q in frontier.tolist()])
+            else:
+                preds = src_sorted[concat_ranges(starts[frontier], starts[frontier + 1])]
             preds = np.unique(preds)
             preds = preds[~live[preds]]
             live[preds] = True
@@ -269,41 +336,47 @@ class DFA:
             )
 
     def product(self, other: "DFA", mode: str) -> "DFA":
-        """Reachable product automaton; ``mode`` is 'and', 'or', 'xor' or 'diff'."""
-        self._check_same_alphabet(other)
-        perm = np.array([other.symbol_index(s) for s in self.alphabet])
-        od = other.delta[:, perm]
-        n2 = other.n_states
-        start = self.initial * n2 + other.initial
-        ids = {start: 0}
-        order = [start]
-        rows = []
-        i = 0
-        while i < len(order):
-            code = order[i]
-            p, q = divmod(code, n2)
-            row = []
-            for a in range(self.n_symbols):
-                c = int(self.delta[p, a]) * n2 + int(od[q, a])
-                j = ids.get(c)
-                if j is None:
-                    j = ids[c] = len(order)
-                    order.append(c)
-                row.append(j)
-            rows.append(row)
-            i += 1
-        acc1, acc2 = self.accepting, other.accepting
-        ops = {
-            "and": lambda x, y: x and y,
-            "or": lambda x, y: x or y,
-            "xor": lambda x, y: x != y,
-            "diff": lambda x, y: x and not y,
-        }
+        """Reachable part of the product automaton, numbered in BFS order.
+
+        ``mode`` is ``'and'``, ``'or'``, ``'xor'`` or ``'diff'`` (self and not other). The other
+        DFA's columns are matched by symbol name, so alphabet orders may differ; the result uses
+        ``self.alphabet``.
+        """
+        ops = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor,
+               "diff": lambda x, y: x & ~y}
         if mode not in ops:
             raise ValueError(f"unknown product mode {mode!r}")
-        f = ops[mode]
-        acc = [j for j, c in enumerate(order) if f(c // n2 in acc1, c % n2 in acc2)]
-        return DFA(self.alphabet, rows, 0, acc)
+        self._check_same_alphabet(other)
+        perm = [other.symbol_index(s) for s in self.alphabet]
+        d1 = self.delta.astype(np.int64)
+        d2 = other.delta[:, perm].astype(np.int64)
+        n1, n2, k = self.n_states, other.n_states, self.n_symbols
+        start = self.initial * n2 + other.initial
+        if n1 * n2 <= 1 << 20:          # dense pair table, then a vectorized BFS
+            full = (d1[:, None, :] * n2 + d2[None, :, :]).reshape(n1 * n2, k)
+            codes = bfs_order(full, start)
+            remap = np.full(n1 * n2, -1, dtype=np.int64)
+            remap[codes] = np.arange(len(codes))
+            table = remap[full[codes]]
+        else:                           # sparse: only the reachable pairs are ever built
+            r1, r2 = d1.tolist(), d2.tolist()
+            ids = {start: 0}
+            order = [start]
+            rows = []
+            for code in order:          # ``order`` grows while we walk it
+                p, q = divmod(code, n2)
+                row = []
+                for c in (x * n2 + y for x, y in zip(r1[p], r2[q])):
+                    j = ids.get(c)
+                    if j is None:
+                        j = ids[c] = len(order)
+                        order.append(c)
+                    row.append(j)
+                rows.append(row)
+            codes = np.array(order, dtype=np.int64)
+            table = np.array(rows, dtype=np.int64).reshape(len(order), k)
+        acc = ops[mode](self.accepting_mask[codes // n2], other.accepting_mask[codes % n2])
+        return DFA(self.alphabet, table, 0, np.flatnonzero(acc).tolist())
 
     def intersection(self, other: "DFA") -> "DFA":
         return self.product(other, "and")
@@ -342,10 +415,10 @@ class DFA:
 
     def __hash__(self) -> int:
         if self._hash is None:
-            m = self.minimize()
-            perm = np.argsort(np.array(m.alphabet, dtype=object))
-            key = (tuple(sorted(m.alphabet)), m.delta[:, perm].tobytes(), m.initial,
-                   tuple(sorted(m.accepting)))
+            perm = sorted(range(self.n_symbols), key=lambda i: self.alphabet[i])
+            alpha = tuple(self.alphabet[i] for i in perm)
+            m = DFA(alpha, self.delta[:, perm], self.initial, self.accepting).minimize()
+            key = (alpha, m.delta.tobytes(), tuple(sorted(m.accepting)))
             object.__setattr__(self, "_hash", hash(key))
         return self._hash
 
@@ -372,44 +445,47 @@ class DFA:
 
         Missing transitions go to an explicit rejecting sink state (added only when needed).
         """
-        alphabet = tuple(alphabet)
-        if not alphabet:
-            raise InvalidAutomatonError("the alphabet is empty")
+        alphabet = _check_alphabet(alphabet)
+        if not isinstance(transitions, Mapping):
+            raise AutomatonFormatError("transitions must be a mapping from states to mappings")
+        for q, row in transitions.items():
+            if not isinstance(row, Mapping):
+                raise AutomatonFormatError(f"transitions of state {q!r} must be a mapping")
+        accepting = list(accepting)
         if states is None:
-            seen: dict[Any, None] = {initial: None}
-            for q, row in transitions.items():
+            seen: dict[Any, None] = {}
+            for q in [initial, *transitions, *accepting]:
+                _hashable(q, "state")
                 seen.setdefault(q, None)
+            for row in transitions.values():
                 for t in row.values():
-                    seen.setdefault(t, None)
-            for q in accepting:
-                seen.setdefault(q, None)
+                    seen.setdefault(_hashable(t, "state"), None)
             states = list(seen)
-        states = list(states)
+        states = [_hashable(q, "state") for q in states]
         if len(set(states)) != len(states):
-            raise InvalidAutomatonError("state names repeat")
+            dup = sorted({str(q) for q, c in Counter(states).items() if c > 1})[:5]
+            raise InvalidAutomatonError(f"state names repeat: {dup}")
         index = {q: i for i, q in enumerate(states)}
-        if initial not in index:
+        if _hashable(initial, "state") not in index:
             raise UnknownStateError(f"initial state {initial!r} is not among the states")
-        aset = set(alphabet)
+        sym = {s: i for i, s in enumerate(alphabet)}
         n = len(states)
         sink = n
         table = np.full((n, len(alphabet)), sink, dtype=np.int64)
         for q, row in transitions.items():
             if q not in index:
                 raise UnknownStateError(f"transitions given for unknown state {q!r}")
-            if not isinstance(row, Mapping):
-                raise AutomatonFormatError(f"transitions of state {q!r} must be a mapping")
             for s, t in row.items():
-                if s not in aset:
+                if _hashable(s, "symbol") not in sym:
                     raise UnknownSymbolError(
                         f"transition from {q!r} uses symbol {s!r} not in the alphabet {list(alphabet)}"
                     )
-                if t not in index:
+                if _hashable(t, "state") not in index:
                     raise UnknownStateError(f"transition {q!r} --{s}--> unknown state {t!r}")
-                table[index[q], alphabet.index(s)] = index[t]
+                table[index[q], sym[s]] = index[t]
         acc = []
         for q in accepting:
-            if q not in index:
+            if _hashable(q, "state") not in index:
                 raise UnknownStateError(f"accepting state {q!r} is not among the states")
             acc.append(index[q])
         names = [str(q) for q in states]
@@ -430,9 +506,12 @@ class DFA:
         """
         if isinstance(source, Mapping):
             data = source
+        elif not isinstance(source, (str, Path)):
+            raise AutomatonFormatError(
+                f"expected a path, a JSON string or a dict, got {type(source).__name__}")
         else:
             text = None
-            if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
+            if isinstance(source, Path) or not source.lstrip().startswith(("{", "[", '"')):
                 path = Path(source)
                 try:
                     text = path.read_text()
@@ -503,49 +582,58 @@ class DFA:
         for q in range(self.n_states):
             g.add_node(q, initial=(q == self.initial), accepting=(q in self.accepting),
                        name=self.state_names[q])
-        for q in range(self.n_states):
-            for i, s in enumerate(self.alphabet):
-                g.add_edge(q, int(self.delta[q, i]), key=s, symbol=s)
+        for q, row in enumerate(self._table_rows()):
+            for s, t in zip(self.alphabet, row):
+                g.add_edge(q, t, key=s, symbol=s)
         return g
 
     @classmethod
     def from_networkx(cls, g, alphabet: Sequence[str] | None = None) -> "DFA":
-        """Inverse of :meth:`to_networkx`; nodes may be any hashable, missing edges go to a sink."""
+        """Inverse of :meth:`to_networkx`.
+
+        Nodes may be any hashable; exactly one carries ``initial=True``; ``accepting=True`` marks
+        accepting nodes; every edge carries a ``symbol``. Missing transitions go to a rejecting
+        sink. The alphabet is ``alphabet``, else the graph attribute ``alphabet``, else the sorted
+        edge symbols. State names are the nodes' ``name`` attributes when every node has a
+        distinct one, else ``str(node)``.
+        """
+        if not hasattr(g, "nodes") or not hasattr(g, "edges"):
+            raise AutomatonFormatError(f"expected a networkx graph, got {type(g).__name__}")
+        edges = list(g.edges(data=True))
+        for u, v, d in edges:
+            if d.get("symbol") is None:
+                raise AutomatonFormatError(f"edge {u!r}->{v!r} has no 'symbol' attribute")
         if alphabet is None:
             alphabet = g.graph.get("alphabet")
             if alphabet is None:
-                alphabet = sorted({d["symbol"] for _, _, d in g.edges(data=True)})
+                alphabet = sorted({d["symbol"] for _, _, d in edges})
         inits = [q for q, d in g.nodes(data=True) if d.get("initial")]
         if len(inits) != 1:
             raise InvalidAutomatonError(f"graph must mark exactly one initial node, found {len(inits)}")
         trans: dict[Any, dict[str, Any]] = {q: {} for q in g.nodes}
-        for u, v, d in g.edges(data=True):
-            s = d.get("symbol")
-            if s is None:
-                raise AutomatonFormatError(f"edge {u!r}->{v!r} has no 'symbol' attribute")
+        for u, v, d in edges:
+            s = d["symbol"]
             if s in trans[u] and trans[u][s] != v:
-                raise InvalidAutomatonError(f"state {u!r} has two transitions on {s!r} (not deterministic)")
+                raise InvalidAutomatonError(
+                    f"state {u!r} has two transitions on {s!r} (not deterministic)")
             trans[u][s] = v
         acc = [q for q, d in g.nodes(data=True) if d.get("accepting")]
-        return cls.from_transitions(alphabet, trans, inits[0], acc, list(g.nodes))
+        nodes = list(g.nodes)
+        dfa = cls.from_transitions(alphabet, trans, inits[0], acc, nodes)
+        given = [g.nodes[q].get("name") for q in nodes]
+        if all(isinstance(s, str) for s in given) and len(set(given)) == len(given):
+            extra = list(dfa.state_names[len(nodes):])          # the sink, if one was added
+            while extra and extra[0] in given:
+                extra[0] += "_"
+            dfa = cls(dfa.alphabet, dfa.delta, dfa.initial, dfa.accepting, given + extra)
+        return dfa
 
     # --------------------------------------------------------------- helpers
     def relabel_bfs(self) -> "DFA":
-        """Drop unreachable states and renumber in BFS order (symbols in alphabet order)."""
-        order = [self.initial]
-        ids = {self.initial: 0}
-        dq = deque([self.initial])
-        while dq:
-            q = dq.popleft()
-            for i in range(self.n_symbols):
-                t = int(self.delta[q, i])
-                if t not in ids:
-                    ids[t] = len(order)
-                    order.append(t)
-                    dq.append(t)
-        old = np.array(order)
+        """Drop unreachable states and renumber in BFS order (successors in alphabet order)."""
+        order = bfs_order(self.delta, self.initial)
         remap = np.full(self.n_states, -1, dtype=np.int64)
-        remap[old] = np.arange(len(old))
-        table = remap[self.delta[old]]
-        acc = [ids[q] for q in self.accepting if q in ids]
-        return DFA(self.alphabet, table, 0, acc, [self.state_names[q] for q in order])
+        remap[order] = np.arange(len(order))
+        table = remap[self.delta[order]]
+        acc = np.flatnonzero(self.accepting_mask[order]).tolist()
+        return DFA(self.alphabet, table, 0, acc, [self.state_names[q] for q in order.tolist()])
