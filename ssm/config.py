@@ -1,0 +1,137 @@
+"""The frozen model configuration shared by model building, training and checkpoints.
+
+>>> cfg = ModelConfig(arch="mamba", gate="signed", layers=2, width=32, vocab_size=3, n_outputs=3)
+>>> ModelConfig.from_dict(cfg.to_dict()) == cfg
+True
+>>> ModelConfig(arch="mamba", gate="negative", vocab_size=3, n_outputs=3)
+Traceback (most recent call last):
+...
+ssm.errors.ConfigError: unknown gate 'negative'; choose one of: nonnegative, signed, complex, time_invariant
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ssm.errors import ConfigError
+
+__all__ = ["ModelConfig", "ARCHS", "GATES", "POSITIONALS", "SCANS", "NORMS"]
+
+ARCHS = ("mamba", "diagonal", "lstm", "transformer")
+GATES = ("nonnegative", "signed", "complex", "time_invariant")
+POSITIONALS = ("none", "learned", "sinusoidal")
+SCANS = ("auto", "reference", "chunked", "triton", "mamba_ssm")
+NORMS = ("rmsnorm", "layernorm")
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(f"unknown {name} {value!r}; choose one of: {', '.join(choices)}")
+
+
+def _positive_int(name: str, value: Any, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to build a :class:`ssm.model.LanguageModel` (validated on construction).
+
+    Parameters
+    ----------
+    arch : {"mamba", "diagonal", "lstm", "transformer"}
+        Block type. ``"diagonal"`` is the paper's formal class (``ssm.layers.diagonal``).
+    gate : {"nonnegative", "signed", "complex", "time_invariant"}
+        Gate of the diagonal recurrence (ignored by ``lstm`` and ``transformer``):
+        ``exp(Δ·A)`` in (0, 1); ``2·exp(Δ·A) − 1`` in (−1, 1); ``exp(Δ·(A + iθ))``;
+        ``exp(Δ·A)`` with an input-independent, learned per-channel Δ.
+    layers : int
+        Number of blocks.
+    width : int
+        Model width ``d_model`` (also the LSTM hidden size).
+    d_state, d_conv, expand : int
+        Mamba's state size per channel, causal-convolution width and inner expansion.
+    vocab_size : int
+        Number of token ids **including the padding id 0** (so ``len(alphabet) + 1``).
+    n_outputs : int
+        Width of the per-position head (e.g. ``len(alphabet) + 1`` for next-symbol sets).
+    positional : {"none", "learned", "sinusoidal"}
+        Positional encoding added to the embedding (transformer only; others must use "none").
+    scan : {"auto", "reference", "chunked", "triton", "mamba_ssm"}
+        Scan backend of the Mamba/diagonal layers; ``"auto"`` picks the fastest available.
+    max_len : int
+        Longest sequence for learned positions (and the default sinusoid table size).
+    norm : {"rmsnorm", "layernorm"}
+        Pre-norm of every block and the final norm.
+    n_heads : int
+        Attention heads (transformer); must divide ``width``.
+    dt_rank : int or None
+        Rank of Mamba's Δ projection; ``None`` means ``ceil(width / 16)`` as in mamba-ssm.
+    """
+
+    arch: str = "mamba"
+    gate: str = "nonnegative"
+    layers: int = 2
+    width: int = 64
+    d_state: int = 16
+    d_conv: int = 4
+    expand: int = 2
+    vocab_size: int = 3
+    n_outputs: int = 3
+    positional: str = "none"
+    scan: str = "auto"
+    max_len: int = 2048
+    norm: str = "rmsnorm"
+    n_heads: int = 4
+    dt_rank: int | None = None
+
+    def __post_init__(self) -> None:
+        _choice("arch", self.arch, ARCHS)
+        _choice("gate", self.gate, GATES)
+        _choice("positional", self.positional, POSITIONALS)
+        _choice("scan", self.scan, SCANS)
+        _choice("norm", self.norm, NORMS)
+        for name in ("layers", "width", "d_state", "d_conv", "expand", "n_outputs", "max_len",
+                     "n_heads"):
+            _positive_int(name, getattr(self, name))
+        _positive_int("vocab_size", self.vocab_size, minimum=2)
+        if self.dt_rank is not None:
+            _positive_int("dt_rank", self.dt_rank)
+        if self.arch == "transformer" and self.width % self.n_heads:
+            raise ConfigError(f"width {self.width} is not divisible by n_heads {self.n_heads}")
+        if self.arch != "transformer" and self.positional != "none":
+            raise ConfigError(f"positional {self.positional!r} applies to the transformer only, "
+                              f"not arch {self.arch!r}")
+
+    @property
+    def d_inner(self) -> int:
+        """Inner width of a Mamba block, ``expand * width``."""
+        return self.expand * self.width
+
+    @property
+    def resolved_dt_rank(self) -> int:
+        """``dt_rank``, or mamba-ssm's default ``ceil(width / 16)``."""
+        return self.dt_rank if self.dt_rank is not None else math.ceil(self.width / 16)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serializable dict of every field."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ModelConfig":
+        """Inverse of :meth:`to_dict`; unknown keys are rejected with a :class:`ConfigError`."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ConfigError(f"unknown model config key(s): {', '.join(unknown)}")
+        return cls(**dict(data))
+
+    def replace(self, **changes: Any) -> "ModelConfig":
+        """A copy with ``changes`` applied (validated again)."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise ConfigError(f"unknown model config key(s): {', '.join(unknown)}")
+        return dataclasses.replace(self, **changes)
