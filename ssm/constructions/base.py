@@ -1,0 +1,180 @@
+"""The common result of every construction: a hand-set :class:`~ssm.layers.diagonal.DiagonalSSM`.
+
+A :class:`Construction` bundles the model with what is needed to use and check it: the alphabet
+(token ``i`` is ``alphabet[i]``; no padding id, no BOS), the per-position reference labels of the
+language (computed directly from the language's definition, independently of the model) and a
+seeded generator of test strings. :meth:`Construction.check` compares the two at any length.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+
+from ssm.layers.diagonal import DiagonalSSM
+
+from .errors import ConstructionError
+
+__all__ = ["Construction", "CheckResult", "encode_words", "gate_list"]
+
+
+def encode_words(words: Sequence, alphabet: Sequence[str]) -> list[np.ndarray]:
+    """Token ids (``alphabet.index``) of every word; a ``str`` word is split into characters."""
+    index = {s: i for i, s in enumerate(alphabet)}
+    out = []
+    for w in words:
+        syms = list(w)
+        try:
+            out.append(np.fromiter((index[s] for s in syms), dtype=np.int64, count=len(syms)))
+        except KeyError as e:
+            raise ConstructionError(f"symbol {e.args[0]!r} is not in the alphabet {list(alphabet)}") \
+                from None
+    return out
+
+
+def gate_list(values) -> list:
+    """Distinct gate values, sorted, complex ones only where the imaginary part is non-zero."""
+    out = set()
+    for v in values:
+        z = complex(v)
+        z = complex(round(z.real, 12) + 0.0, round(z.imag, 12) + 0.0)
+        out.add(z.real if z.imag == 0 else z)
+    return sorted(out, key=lambda z: (complex(z).real, complex(z).imag))
+
+
+def _json_gate(g):
+    return g if isinstance(g, float) else {"re": g.real, "im": g.imag}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of :meth:`Construction.check`: ``accuracy`` is the fraction of strings whose every
+    position is right (the paper's metric); ``position_accuracy`` the fraction of positions."""
+
+    language: str
+    check_length: int
+    strings: int
+    accuracy: float
+    position_accuracy: float
+    first_error: dict | None
+    dtype: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Construction:
+    """A hand-built model of one theorem.
+
+    Attributes
+    ----------
+    name : str
+        Construction name in the registry (``flip_flop``, ``parity``, ...).
+    language : str
+        The language served (e.g. ``"mod3"``, ``"dyck_8_10"``, ``"ltl: a S b"``).
+    alphabet : tuple of str
+    layers : int
+        Number of SSM layers.
+    width : int
+        Total state width (sum over layers).
+    layer_widths : tuple of int
+    gates : tuple
+        The distinct gate values used (floats, or complex numbers).
+    model : DiagonalSSM
+        ``model(tokens (B, T)) -> outputs (B, T, ...)``.
+    output : str
+        What the per-position output means.
+    theorem : str
+        The result the construction realizes, with its source.
+    reference : callable ``word -> np.ndarray``
+        The language's per-position labels, from its definition (the oracle).
+    sampler : callable ``(length, n, seed) -> list of words``
+        Test strings of an exact length.
+    info : dict
+        Construction-specific figures (e.g. the width bound), JSON-serializable.
+    """
+
+    name: str
+    language: str
+    alphabet: tuple
+    layers: int
+    width: int
+    layer_widths: tuple
+    gates: tuple
+    model: DiagonalSSM = field(repr=False, compare=False)
+    output: str
+    theorem: str
+    reference: Callable = field(repr=False, compare=False)
+    sampler: Callable = field(repr=False, compare=False)
+    info: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def dtype(self) -> torch.dtype:
+        return self.model.layers[0].dtype if len(self.model.layers) else torch.float32
+
+    def encode(self, words: Sequence) -> list[np.ndarray]:
+        return encode_words(words, self.alphabet)
+
+    @torch.no_grad()
+    def predict(self, words: Sequence, batch_size: int = 256) -> list[np.ndarray]:
+        """Per-position outputs of the model for every word (equal lengths are batched).
+
+        Returns a list, one array per word, of shape ``(len(word), ...)``.
+        """
+        encoded = self.encode(words)
+        out: list[np.ndarray | None] = [None] * len(encoded)
+        by_len: dict[int, list[int]] = {}
+        for i, e in enumerate(encoded):
+            by_len.setdefault(len(e), []).append(i)
+        for length, idx in by_len.items():
+            if length == 0:
+                for i in idx:
+                    out[i] = np.zeros((0,), dtype=np.int64)
+                continue
+            for s in range(0, len(idx), batch_size):
+                chunk = idx[s:s + batch_size]
+                tokens = torch.from_numpy(np.stack([encoded[i] for i in chunk]))
+                y = self.model(tokens).cpu().numpy()
+                for j, i in enumerate(chunk):
+                    out[i] = y[j]
+        return out  # type: ignore[return-value]
+
+    def check(self, length: int, n: int, seed: int = 0, words: Sequence | None = None) -> CheckResult:
+        """Compare :meth:`predict` with :attr:`reference` on ``n`` sampled strings of ``length``."""
+        if words is None:
+            if length < 1 or n < 1:
+                raise ConstructionError(f"need length >= 1 and n >= 1, got length={length}, n={n}")
+            words = self.sampler(length, n, seed)
+        preds = self.predict(words)
+        full = 0
+        pos_ok = 0
+        pos_all = 0
+        first = None
+        for i, (w, p) in enumerate(zip(words, preds)):
+            ref = np.asarray(self.reference(w))
+            p = np.asarray(p)
+            if p.shape != ref.shape:
+                raise ConstructionError(f"prediction shape {p.shape} != reference shape {ref.shape}")
+            ok = (p == ref).reshape(len(ref), -1).all(axis=1)
+            pos_ok += int(ok.sum())
+            pos_all += len(ok)
+            if ok.all():
+                full += 1
+            elif first is None:
+                t = int(np.argmin(ok))
+                first = {"string": i, "position": t, "predicted": p[t].tolist(),
+                         "expected": ref[t].tolist()}
+        return CheckResult(language=self.language, check_length=length, strings=len(words),
+                           accuracy=full / max(1, len(words)),
+                           position_accuracy=pos_ok / max(1, pos_all), first_error=first,
+                           dtype=str(self.dtype).replace("torch.", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "language": self.language, "alphabet": list(self.alphabet),
+                "layers": self.layers, "width": self.width, "layer_widths": list(self.layer_widths),
+                "gates": [_json_gate(g) for g in self.gates], "output": self.output,
+                "theorem": self.theorem, "dtype": str(self.dtype).replace("torch.", ""),
+                "info": dict(self.info)}
