@@ -121,13 +121,19 @@ class TensorData:
     @property
     def mask(self) -> torch.Tensor:
         """BoolTensor (N, T): True at real (non-padding) positions."""
-        return torch.arange(self.tokens.shape[1])[None, :] < self.lengths[:, None]
+        return torch.arange(self.tokens.shape[1], device=self.tokens.device)[None, :] < self.lengths[:, None]
 
     def subset(self, idx: torch.Tensor) -> "TensorData":
         """The strings ``idx``, trimmed to the longest of them."""
+        idx = idx.to(self.tokens.device)
         lengths = self.lengths[idx]
         t = max(1, int(lengths.max())) if len(lengths) else 1
         return TensorData(self.tokens[idx, :t], lengths, {k: v[idx, :t] for k, v in self.fields.items()})
+
+    def to(self, device: str | torch.device) -> "TensorData":
+        """A copy on ``device``."""
+        return TensorData(self.tokens.to(device), self.lengths.to(device),
+                          {k: v.to(device) for k, v in self.fields.items()})
 
     def batches(self, batch_size: int) -> Iterator["TensorData"]:
         """Consecutive batches in dataset order (for evaluation)."""

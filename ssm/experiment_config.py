@@ -128,6 +128,8 @@ class TrainConfig:
         Seed for the model's initial parameters.
     threads : int
         ``torch.set_num_threads`` for command lines (1); library calls leave it alone.
+    device : str
+        ``"cpu"``, ``"cuda"``, or ``"auto"`` (CUDA when available).
     """
 
     lr: float = 1e-3
@@ -143,6 +145,7 @@ class TrainConfig:
     seed_data: int = 0
     seed_init: int = 0
     threads: int = 1
+    device: str = "auto"
 
     def __post_init__(self) -> None:
         if not self.lr > 0:
