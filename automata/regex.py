@@ -1,0 +1,507 @@
+"""Regular expressions with complement and intersection, compiled to minimal DFAs.
+
+Syntax (every symbol is one character of the alphabet)
+------------------------------------------------------
+=====================  ==================================================================
+``a``                  the symbol ``a``; ``\\x`` is the symbol ``x`` even if ``x`` is a
+                       metacharacter (``| & ~ * + ? ( ) [ ] { } . \\``)
+``.``                  any symbol of the alphabet
+``[abc]`` ``[a-c]``    one of the listed symbols; a range takes the alphabet's symbols whose
+                       code points lie between its ends; ``[^ab]`` is the alphabet minus them
+``()``                 the empty string
+``(r)``                grouping
+``r*`` ``r+`` ``r?``   zero or more, one or more, zero or one
+``r{m}`` ``r{m,}``     exactly ``m``, at least ``m``, between ``m`` and ``n`` (``{,n}`` is
+``r{m,n}``             ``{0,n}``); counts are at most 1000
+``~r``                 complement relative to all words over the alphabet; it binds like the
+                       postfix operators and takes the repeated atom after it, so ``~a*`` is
+                       ``~(a*)``; write ``(~a)*`` for the other reading
+``rs``                 concatenation
+``r&s``                intersection: looser than concatenation, tighter than ``|``
+``r|s``                union
+=====================  ==================================================================
+
+Empty operands are errors (write ``()`` for the empty string), as are an empty pattern and
+unbalanced brackets; :class:`~automata.errors.RegexSyntaxError` carries the 1-based column.
+
+Compilation
+-----------
+The parse tree (recursive descent) is compiled to an epsilon-NFA by Thompson's construction
+(K. Thompson, "Regular expression search algorithm", CACM 11(6), 1968), determinized by the
+subset construction (M. O. Rabin & D. Scott, "Finite automata and their decision problems",
+IBM J. Res. Dev. 3(2), 1959) over the NFA states that read a symbol, and minimized with
+Hopcroft's algorithm (:mod:`automata.minimize`). A complement or intersection subterm is first
+compiled to a minimal DFA of its own, complemented or intersected (product construction) there,
+trimmed to its useful states and spliced back into the surrounding NFA as a fragment.
+
+>>> d = regex_to_dfa("~(.*aa.*)", "ab")          # no two a's in a row
+>>> d.accepts("abab"), d.accepts("baab"), d.n_states
+(True, False, 3)
+>>> regex_to_dfa("(ab)*&~()", "ab").accepts("")   # (ab)+ written with & and ~
+False
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+import numpy as np
+
+from .dfa import DFA
+from .errors import InvalidAutomatonError, RegexSyntaxError, UnknownSymbolError
+
+__all__ = ["regex_to_dfa", "parse_regex", "Sym", "Eps", "Cat", "Alt", "And", "Not", "Repeat",
+           "METACHARACTERS", "MAX_COUNT"]
+
+METACHARACTERS = frozenset("|&~*+?()[]{}.\\")
+MAX_COUNT = 1000          # largest m or n in {m,n}
+MAX_DEPTH = 100           # deepest nesting of groups, complements or repetitions
+
+
+# ---------------------------------------------------------------- parse tree
+@dataclass(frozen=True)
+class Sym:
+    """One symbol out of a set (a literal, a class or ``.``): alphabet indices."""
+    symbols: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Eps:
+    """The empty string ``()``."""
+
+
+@dataclass(frozen=True)
+class Cat:
+    parts: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Alt:
+    parts: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    inner: "Node"
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """``inner{low,high}``; ``high=None`` is unbounded (``*`` is ``{0,}``, ``+`` is ``{1,}``)."""
+    inner: "Node"
+    low: int
+    high: int | None
+
+
+Node = Union[Sym, Eps, Cat, Alt, And, Not, Repeat]
+
+
+def _alphabet(alphabet: Sequence[str] | str) -> tuple[str, ...]:
+    symbols = tuple(alphabet)
+    if not symbols:
+        raise InvalidAutomatonError("the alphabet is empty")
+    for s in symbols:
+        if not isinstance(s, str) or len(s) != 1:
+            raise InvalidAutomatonError(
+                f"regular expressions need one-character symbols, got {s!r}")
+    if len(set(symbols)) != len(symbols):
+        raise InvalidAutomatonError(f"the alphabet repeats symbols: {list(symbols)}")
+    return symbols
+
+
+class _Parser:
+    """Recursive descent over ``pattern``; ``self.i`` is the 0-based position."""
+
+    def __init__(self, pattern: str, alphabet: tuple[str, ...]):
+        self.p = pattern
+        self.i = 0
+        self.alphabet = alphabet
+        self.index = {s: k for k, s in enumerate(alphabet)}
+        self.depth = 0
+
+    # helpers
+    def error(self, message: str, at: int | None = None) -> RegexSyntaxError:
+        return RegexSyntaxError(message, self.p, (self.i if at is None else at) + 1)
+
+    def peek(self) -> str | None:
+        return self.p[self.i] if self.i < len(self.p) else None
+
+    def symbol(self, ch: str, at: int) -> int:
+        k = self.index.get(ch)
+        if k is None:
+            raise UnknownSymbolError(
+                f"symbol {ch!r} at column {at + 1} of {self.p!r} is not in the alphabet "
+                f"{list(self.alphabet)}")
+        return k
+
+    def enter(self, at: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_DEPTH}", at)
+
+    # grammar
+    def parse(self) -> Node:
+        if not self.p:
+            raise RegexSyntaxError("empty pattern; write () for the empty string", self.p, 1)
+        node = self.alternation()
+        if self.i < len(self.p):                      # only a stray closer can stop us early
+            raise self.error(f"unmatched {self.p[self.i]!r}")
+        return node
+
+    def alternation(self) -> Node:
+        parts = [self.intersection()]
+        while self.peek() == "|":
+            self.i += 1
+            parts.append(self.intersection())
+        return parts[0] if len(parts) == 1 else Alt(tuple(parts))
+
+    def intersection(self) -> Node:
+        parts = [self.concatenation("|")]
+        while self.peek() == "&":
+            self.i += 1
+            parts.append(self.concatenation("&"))
+        return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+    def concatenation(self, after: str) -> Node:
+        """A run of unary terms; ``after`` is what preceded it: ``'|'`` or ``'&'``."""
+        parts = []
+        while self.peek() is not None and self.peek() not in "|&)":
+            parts.append(self.unary())
+        if not parts:
+            if after == "&" or self.peek() == "&":
+                raise self.error("'&' needs an operand on both sides")
+            raise self.error("empty alternative; write () for the empty string")
+        return parts[0] if len(parts) == 1 else Cat(tuple(parts))
+
+    def unary(self) -> Node:
+        if self.peek() == "~":
+            at = self.i
+            self.i += 1
+            if self.peek() is None or self.peek() in "|&)":
+                raise self.error("'~' needs an operand")
+            self.enter(at)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
+        return self.postfix(self.atom())
+
+    def postfix(self, node: Node) -> Node:
+        stacked = 0
+        while True:
+            c = self.peek()
+            if c is not None and c in "*+?{":
+                stacked += 1
+                if stacked > MAX_DEPTH:
+                    raise self.error(f"more than {MAX_DEPTH} repetition operators in a row")
+            if c == "*":
+                node = Repeat(node, 0, None)
+            elif c == "+":
+                node = Repeat(node, 1, None)
+            elif c == "?":
+                node = Repeat(node, 0, 1)
+            elif c == "{":
+                node = self.braces(node)
+                continue
+            else:
+                return node
+            self.i += 1
+
+    def braces(self, node: Node) -> Node:
+        at = self.i
+        end = self.p.find("}", at)
+        if end < 0:
+            raise self.error("'{' without a closing '}'", at)
+        body = self.p[at + 1:end]
+        low_s, comma, high_s = body.partition(",")
+        ok = body.isascii() and (
+            low_s.isdigit() or (not low_s and comma and high_s.isdigit())) and (
+            not high_s or high_s.isdigit())
+        if not ok:
+            raise self.error(f"bad repetition {{{body}}}; use {{m}}, {{m,}} or {{m,n}}", at)
+        low = int(low_s) if low_s else 0
+        high = None if comma and not high_s else int(high_s) if comma else low
+        if max(low, high or 0) > MAX_COUNT:
+            raise self.error(f"repetition count above {MAX_COUNT}", at)
+        if high is not None and high < low:
+            raise self.error(f"repetition {{{body}}} has its maximum below its minimum", at)
+        self.i = end + 1
+        return Repeat(node, low, high)
+
+    def atom(self) -> Node:
+        at = self.i
+        c = self.p[at]
+        if c == "(":
+            self.i += 1
+            if self.peek() is None:
+                raise self.error("'(' is never closed", at)
+            if self.peek() == ")":
+                self.i += 1
+                return Eps()
+            self.enter(at)
+            node = self.alternation()
+            self.depth -= 1
+            if self.peek() != ")":
+                raise self.error("'(' is never closed", at)
+            self.i += 1
+            return node
+        if c == "[":
+            return self.char_class()
+        if c == ".":
+            self.i += 1
+            return Sym(frozenset(range(len(self.alphabet))))
+        if c == "\\":
+            if at + 1 >= len(self.p):
+                raise self.error("'\\' at the end of the pattern", at)
+            self.i += 2
+            return Sym(frozenset([self.symbol(self.p[at + 1], at + 1)]))
+        if c in "*+?{":
+            raise self.error(f"{c!r} has nothing to repeat")
+        if c in "]}":
+            raise self.error(f"unmatched {c!r}")
+        self.i += 1
+        return Sym(frozenset([self.symbol(c, at)]))
+
+    def char_class(self) -> Node:
+        start = self.i
+        self.i += 1
+        negate = self.peek() == "^"
+        if negate:
+            self.i += 1
+        members: set[int] = set()
+        empty = True
+        while True:
+            c = self.peek()
+            if c is None:
+                raise self.error("'[' is never closed", start)
+            if c == "]":
+                break
+            lo_at = self.i
+            lo = self.class_char()
+            if self.peek() == "-" and self.i + 1 < len(self.p) and self.p[self.i + 1] != "]":
+                self.i += 1
+                hi = self.class_char()
+                if ord(hi) < ord(lo):
+                    raise self.error(f"range {lo}-{hi} is reversed", lo_at)
+                members.update(k for k, s in enumerate(self.alphabet) if lo <= s <= hi)
+            else:
+                members.add(self.symbol(lo, lo_at))
+            empty = False
+        if empty:
+            raise self.error("empty character class", start)
+        self.i += 1
+        if negate:
+            members = set(range(len(self.alphabet))) - members
+        return Sym(frozenset(members))
+
+    def class_char(self) -> str:
+        c = self.p[self.i]
+        if c == "\\":
+            if self.i + 1 >= len(self.p):
+                raise self.error("'\\' at the end of the pattern")
+            self.i += 2
+            return self.p[self.i - 1]
+        self.i += 1
+        return c
+
+
+def parse_regex(pattern: str, alphabet: Sequence[str] | str) -> Node:
+    """Parse ``pattern`` into a tree of :class:`Sym`, :class:`Eps`, :class:`Cat`, :class:`Alt`,
+    :class:`And`, :class:`Not` and :class:`Repeat` nodes.
+
+    >>> parse_regex("a|b*", "ab")
+    Alt(parts=(Sym(symbols=frozenset({0})), Repeat(inner=Sym(symbols=frozenset({1})), low=0, high=None)))
+    """
+    if not isinstance(pattern, str):
+        raise RegexSyntaxError(f"a pattern must be a str, got {type(pattern).__name__}")
+    return _Parser(pattern, _alphabet(alphabet)).parse()
+
+
+# ----------------------------------------------------------------- Thompson NFA
+class _NFA:
+    """Epsilon-NFA under construction: ``moves[s]`` lists ``(symbol, target)``."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.moves: list[list[tuple[int, int]]] = []
+        self.eps: list[list[int]] = []
+        self.dfa_cache: dict[int, DFA] = {}
+
+    def state(self) -> int:
+        self.moves.append([])
+        self.eps.append([])
+        return len(self.moves) - 1
+
+    def build(self, node: Node, alphabet: tuple[str, ...]) -> tuple[int, int]:
+        """Add a fragment for ``node``; returns its (start, end) states."""
+        if isinstance(node, Sym):
+            s, e = self.state(), self.state()
+            self.moves[s].extend((a, e) for a in sorted(node.symbols))
+            return s, e
+        if isinstance(node, Eps):
+            s = self.state()
+            return s, s
+        if isinstance(node, Cat):
+            s, e = self.build(node.parts[0], alphabet)
+            for part in node.parts[1:]:
+                s2, e2 = self.build(part, alphabet)
+                self.eps[e].append(s2)
+                e = e2
+            return s, e
+        if isinstance(node, Alt):
+            s, e = self.state(), self.state()
+            for part in node.parts:
+                s2, e2 = self.build(part, alphabet)
+                self.eps[s].append(s2)
+                self.eps[e2].append(e)
+            return s, e
+        if isinstance(node, Repeat):
+            return self.repeat(node, alphabet)
+        # Not / And: through a DFA of their own
+        key = id(node)
+        if key not in self.dfa_cache:
+            if isinstance(node, Not):
+                d = ~compile_node(node.inner, alphabet)
+            else:
+                d = compile_node(node.parts[0], alphabet)
+                for part in node.parts[1:]:
+                    d = (d & compile_node(part, alphabet)).minimize()
+            self.dfa_cache[key] = d.minimize()
+        return self.splice(self.dfa_cache[key])
+
+    def repeat(self, node: Repeat, alphabet: tuple[str, ...]) -> tuple[int, int]:
+        s = e = self.state()
+        for _ in range(node.low):                       # the mandatory copies
+            s2, e2 = self.build(node.inner, alphabet)
+            self.eps[e].append(s2)
+            e = e2
+        if node.high is None:                           # then a Thompson star
+            s2, e2 = self.build(node.inner, alphabet)
+            end = self.state()
+            self.eps[e] += [s2, end]
+            self.eps[e2] += [s2, end]
+            return s, end
+        end = self.state()
+        for _ in range(node.high - node.low):           # then optional copies, each may stop
+            self.eps[e].append(end)
+            s2, e2 = self.build(node.inner, alphabet)
+            self.eps[e].append(s2)
+            e = e2
+        self.eps[e].append(end)
+        return s, end
+
+    def splice(self, d: DFA) -> tuple[int, int]:
+        """Copy the useful states of ``d`` into the NFA; accepting states go by epsilon to the end."""
+        live = d.coreachable_mask()
+        base = len(self.moves)
+        for _ in range(d.n_states):
+            self.state()
+        end = self.state()
+        rows = d.delta.tolist()
+        for q in range(d.n_states):
+            if live[q]:
+                self.moves[base + q] = [(a, base + t) for a, t in enumerate(rows[q]) if live[t]]
+        for q in d.accepting:
+            self.eps[base + q].append(end)
+        return base + d.initial, end
+
+
+def _determinize(nfa: _NFA, start: int, end: int, alphabet: tuple[str, ...]) -> DFA:
+    """Subset construction over the NFA states that read a symbol (plus acceptance)."""
+    n, k = len(nfa.moves), nfa.k
+    # epsilon closures as bitmasks, only over "reading" states and the final state
+    reading = [bool(m) or s == end for s, m in enumerate(nfa.moves)]
+    closure: list[int | None] = [None] * n
+
+    def close(s0: int) -> int:
+        c = closure[s0]
+        if c is not None:
+            return c
+        mask, seen, stack = 0, {s0}, [s0]
+        while stack:
+            s = stack.pop()
+            if reading[s]:
+                mask |= 1 << s
+            for t in nfa.eps[s]:
+                if t not in seen:
+                    seen.add(t)
+                    stack.append(t)
+        closure[s0] = mask
+        return mask
+
+    step: dict[int, list[int]] = {}                     # per reading state: mask per symbol
+
+    def steps(s: int) -> list[int]:
+        row = step.get(s)
+        if row is None:
+            row = [0] * k
+            for a, t in nfa.moves[s]:
+                row[a] |= close(t)
+            step[s] = row
+        return row
+
+    first = close(start)
+    ids = {first: 0}
+    order = [first]
+    table: list[list[int]] = []
+    for mask in order:                                  # ``order`` grows while we walk it
+        succ = [0] * k
+        m = mask
+        while m:
+            low = m & -m
+            row = steps(low.bit_length() - 1)
+            for a in range(k):
+                succ[a] |= row[a]
+            m ^= low
+        out = []
+        for t in succ:
+            j = ids.get(t)
+            if j is None:
+                j = ids[t] = len(order)
+                order.append(t)
+            out.append(j)
+        table.append(out)
+    fin = 1 << end
+    accepting = [i for i, mask in enumerate(order) if mask & fin]
+    return DFA(alphabet, np.array(table, dtype=np.int64).reshape(len(order), k), 0, accepting)
+
+
+def compile_node(node: Node, alphabet: tuple[str, ...]) -> DFA:
+    """Minimal DFA of a parse tree over ``alphabet`` (a tuple of one-character symbols)."""
+    nfa = _NFA(len(alphabet))
+    s, e = nfa.build(node, alphabet)
+    return _determinize(nfa, s, e, alphabet).minimize()
+
+
+def regex_to_dfa(pattern: str, alphabet: Sequence[str] | str) -> DFA:
+    """Compile ``pattern`` (syntax in the module docstring) to its minimal, canonical DFA.
+
+    Parameters
+    ----------
+    pattern : str
+    alphabet : str or sequence of one-character str
+        The symbols, in the column order of the resulting ``delta``.
+
+    Returns
+    -------
+    DFA
+        Minimal, BFS-numbered; ``delta`` has shape ``(n_states, len(alphabet))``.
+
+    Raises
+    ------
+    RegexSyntaxError
+        With ``column`` (1-based) set.
+    UnknownSymbolError
+        A symbol of the pattern is not in the alphabet.
+    InvalidAutomatonError
+        The alphabet is empty, repeats a symbol or has a symbol longer than one character.
+
+    >>> regex_to_dfa("a{2,3}", "a").n_states   # states for 0, 1, 2, 3 a's, and the sink
+    5
+    """
+    symbols = _alphabet(alphabet)
+    return compile_node(parse_regex(pattern, symbols), symbols)
