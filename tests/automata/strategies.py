@@ -49,3 +49,32 @@ def words(alphabet: Sequence[str] | str = "ab", max_size: int = 12):
     if all(len(s) == 1 for s in symbols):
         return base.map("".join)
     return base
+
+
+# ------------------------------------------------------------ brute-force oracles
+def all_words(alphabet: Sequence[str] | str, max_len: int) -> list[str]:
+    """Every word over one-character ``alphabet`` of length ``0..max_len``, shortest first."""
+    out = [""]
+    layer = [""]
+    for _ in range(max_len):
+        layer = [w + s for w in layer for s in alphabet]
+        out.extend(layer)
+    return out
+
+
+def accepted_words(dfa: DFA, max_len: int) -> frozenset[str]:
+    """The words of length at most ``max_len`` that ``dfa.accepts`` (one call per word)."""
+    return frozenset(w for w in all_words(dfa.alphabet, max_len) if dfa.accepts(w))
+
+
+def myhill_nerode_count(accepts, alphabet: Sequence[str] | str, prefix_len: int,
+                        suffix_len: int) -> int:
+    """Distinct rows of the table ``[u v in L]`` (|u| <= prefix_len, |v| <= suffix_len).
+
+    With ``accepts`` a DFA of ``n`` states and ``prefix_len >= n - 1``, ``suffix_len >= n``, this
+    is exactly the number of states of the minimal complete DFA (Myhill-Nerode), computed from
+    membership queries alone.
+    """
+    suffixes = all_words(alphabet, suffix_len)
+    rows = {tuple(accepts(u + v) for v in suffixes) for u in all_words(alphabet, prefix_len)}
+    return len(rows)
