@@ -35,10 +35,12 @@ def calibration_words(language: Any, train_range: tuple[int, int], n_per_range: 
     """Strings for calibration: ``n_per_range`` in the training range and as many in every
     doubling bin up to ``long_factor`` x its upper end.
 
-    A registry ``Language`` is sampled with ``automata.sampling.sample_members``; a bare DFA
-    with uniform random walks that keep every prefix extendable to an accepted word.
+    Strings are uniform random walks on the minimal DFA that keep every prefix extendable to
+    an accepted word (prefixes of members; the calibration needs no particular distribution).
     """
     lang = as_language(language)
+    if lang.dfa is None:
+        raise ProbingError(f"calibration needs a regular language; {lang.name} is a counter language")
     rng = np.random.default_rng(seed)
     lo, hi = train_range
     ranges = [(lo, hi)]
@@ -47,18 +49,8 @@ def calibration_words(language: Any, train_range: tuple[int, int], n_per_range: 
         ranges.append((a + 1, 2 * a))
         a *= 2
     words: list = []
-    for r, (a, b) in enumerate(ranges):
-        lens = rng.integers(a, b + 1, size=n_per_range)
-        if hasattr(lang, "sampler_defaults") and lang.kind == "regular":
-            from automata.sampling import sample_members
-
-            for j, L in enumerate(lens):
-                try:
-                    words.extend(sample_members(lang, int(L), 1, seed=seed * 100003 + r * 7919 + j))
-                except ValueError:
-                    continue
-        else:
-            words.extend(_random_walks(lang.dfa, lens, rng))
+    for a, b in ranges:
+        words.extend(_random_walks(lang.dfa, rng.integers(a, b + 1, size=n_per_range), rng))
     if not words:
         raise ProbingError("could not sample any calibration strings")
     return words

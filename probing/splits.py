@@ -9,9 +9,10 @@ Strata are boolean masks over positions (the flat layout of :mod:`probing.target
 * ``unseen_prefix``: the prefix ``w[:t+1]`` is not a prefix of any probe-training or
   validation string (short prefixes recur, so a by-string split alone still leaks);
 * ``nonlocal``: the last ``k <= 3`` tokens do not fix the minimal DFA's state. For a k-gram
-  ``g`` we precompute the image ``{delta(q, g) : q reachable}``; position ``t`` is *local* when
-  the image of the last ``k`` tokens is a singleton for some ``k <= 3``, or when the whole
-  prefix fits in the window (``t + 1 <= 3``, it fixes the state from the initial state).
+  ``g`` we precompute the image ``{delta(q, g) : q reachable and live}`` (live results only,
+  see :func:`kgram_image_sizes`); position ``t`` is *local* when the image of the last ``k``
+  tokens has at most one state for some ``k <= 3``, or when the whole prefix fits in the
+  window (``t + 1 <= 3``: it fixes the state from the initial state).
 
 >>> from automata.dfa import DFA
 >>> flip = DFA(["a", "b"], [[1, 0], [1, 0]], 0, [1])   # state = last symbol is a
@@ -200,16 +201,26 @@ def unseen_prefix_mask(codes: Sequence[np.ndarray], seen_strings: np.ndarray) ->
 
 
 def kgram_image_sizes(dfa: DFA, k: int) -> np.ndarray:
-    """``|{delta(q, g) : q reachable}|`` for every k-gram ``g``, shape ``(n_symbols,) * k``."""
-    reach = dfa.reachable_states()
+    """``|{delta(q, g) : q reachable and live, delta(q, g) live}|`` for every k-gram ``g``.
+
+    Dead (non-co-reachable) states are left out at both ends: probing data are prefixes of
+    members, whose states are all live, so a k-gram such as flip-flop's ``r 0`` fixes the
+    state even though from a state holding 1 it would lead to the sink.
+
+    Returns
+    -------
+    ndarray of int64, shape ``(n_symbols,) * k``
+    """
+    live = dfa.coreachable_mask()
+    start = np.array([q for q in dfa.reachable_states() if live[q]], dtype=np.int64)
     ns = dfa.n_symbols
     delta = dfa.delta.astype(np.int64)
     out = np.zeros((ns,) * k, dtype=np.int64)
     for g in product(range(ns), repeat=k):
-        q = reach
+        q = start
         for a in g:
             q = delta[q, a]
-        out[g] = len(np.unique(q))
+        out[g] = len(np.unique(q[live[q]]))
     return out
 
 
@@ -223,7 +234,7 @@ def local_mask(dfa: DFA, codes: Sequence[np.ndarray], kmax: int = 3) -> np.ndarr
     """
     if kmax < 1:
         raise SplitError(f"kmax must be at least 1, got {kmax}")
-    fixes = [kgram_image_sizes(dfa, k) == 1 for k in range(1, kmax + 1)]
+    fixes = [kgram_image_sizes(dfa, k) <= 1 for k in range(1, kmax + 1)]
     out = []
     for c in codes:
         L = len(c)
