@@ -132,6 +132,32 @@ def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
     return np.concatenate(levels)
 
 
+def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
+    """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order."""
+    n2 = d2.shape[0]
+    seen = np.zeros(d1.shape[0] * n2, dtype=bool)     # calloc: untouched pages cost nothing
+    seen[start] = True
+    frontier = np.array([start], dtype=np.int64)
+    levels = [frontier]
+    while frontier.size:
+        p, q = np.divmod(frontier, n2)
+        succ = (d1[p] * n2 + d2[q]).ravel()
+        if succ.size <= 64:
+            nxt = []
+            for c in succ.tolist():
+                if not seen[c]:
+                    seen[c] = True
+                    nxt.append(c)
+            frontier = np.array(nxt, dtype=np.int64)
+        else:
+            succ = succ[~seen[succ]]
+            _, first = np.unique(succ, return_index=True)
+            frontier = succ[np.sort(first)]
+            seen[frontier] = True
+        levels.append(frontier)
+    return np.concatenate(levels)
+
+
 class DFA:
     """A complete DFA over string symbols, immutable after construction.
 
@@ -190,12 +216,17 @@ class DFA:
         initial = int(initial)
         if not 0 <= initial < n:
             raise UnknownStateError(f"initial state {initial} is not among the {n} states")
-        acc_list = list(np.asarray(accepting).ravel()) if isinstance(accepting, np.ndarray) \
-            else list(accepting)
-        for q in acc_list:
-            if not isinstance(q, (int, np.integer)) or isinstance(q, bool) or not 0 <= q < n:
-                raise UnknownStateError(f"accepting state {q!r} is not among the {n} states")
-        acc = frozenset(int(q) for q in acc_list)
+        acc_list = accepting.ravel() if isinstance(accepting, np.ndarray) else list(accepting)
+        acc_arr = np.asarray(acc_list) if len(acc_list) else np.zeros(0, dtype=np.int64)
+        if acc_arr.dtype.kind not in "iu":
+            bad_q = next((q for q in acc_list if not isinstance(q, (int, np.integer))
+                          or isinstance(q, (bool, np.bool_))), acc_list[0])
+            raise UnknownStateError(f"accepting state {bad_q!r} is not among the {n} states")
+        out = (acc_arr < 0) | (acc_arr >= n)
+        if out.any():
+            raise UnknownStateError(
+                f"accepting state {int(acc_arr[out][0])} is not among the {n} states")
+        acc = frozenset(acc_arr.tolist())
         if state_names is None:
             names = tuple(str(q) for q in range(n))
         else:
@@ -352,13 +383,14 @@ class DFA:
         d2 = other.delta[:, perm].astype(np.int64)
         n1, n2, k = self.n_states, other.n_states, self.n_symbols
         start = self.initial * n2 + other.initial
-        if n1 * n2 <= 1 << 20:          # dense pair table, then a vectorized BFS
-            full = (d1[:, None, :] * n2 + d2[None, :, :]).reshape(n1 * n2, k)
-            codes = bfs_order(full, start)
-            remap = np.full(n1 * n2, -1, dtype=np.int64)
-            remap[codes] = np.arange(len(codes))
-            table = remap[full[codes]]
-        else:                           # sparse: only the reachable pairs are ever built
+        if n1 * n2 <= 1 << 28:          # level-synchronous BFS with a (lazily zeroed) bitmap
+            codes = _pair_bfs(d1, d2, start)
+            p, q = np.divmod(codes, n2)
+            succ = d1[p] * n2 + d2[q]
+            lookup = np.empty(n1 * n2, dtype=np.int32)    # only the reached entries are touched
+            lookup[codes] = np.arange(len(codes), dtype=np.int32)
+            table = lookup[succ]
+        else:                           # astronomically many pairs: a dict of the reachable ones
             r1, r2 = d1.tolist(), d2.tolist()
             ids = {start: 0}
             order = [start]

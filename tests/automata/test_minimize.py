@@ -76,7 +76,7 @@ def test_minimize_state_count_is_myhill_nerode(d, small_round):
 
 
 @SETTINGS
-@given(d=dfas(max_states=5, alphabet="abc"))
+@given(d=dfas(max_states=4, alphabet="abc"))
 def test_minimize_three_letters_against_brute_force(d):
     m = d.minimize()
     assert accepted_words(m, 6) == accepted_words(d, 6)
