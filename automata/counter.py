@@ -147,6 +147,11 @@ class CounterAutomaton:
         self._sym = sym
         self._live = live
         self.dead: Config = (len(states),) + (0,) * k
+        # lower-bound data for min_remaining: counters every accepting mask needs at zero, and
+        # the largest decrement any rule applies to each counter
+        self._must_zero = [j for j in range(k)
+                           if acc and all(m[j] for ms in acc.values() for m in ms)]
+        self._max_dec = [max([-inc[j] for _, inc in table.values()] + [0]) for j in range(k)]
 
     # ------------------------------------------------------------------ basics
     @property
@@ -195,6 +200,22 @@ class CounterAutomaton:
         if config[0] == len(self.states):
             return False
         return True if self._live is None else bool(self._live(config))
+
+    def min_remaining(self, config: Config) -> float:
+        """A lower bound on the number of symbols needed to reach acceptance from ``config``
+        (``inf`` for the dead configuration): every counter that acceptance needs at zero
+        falls by at most its largest decrement per symbol."""
+        if config[0] == len(self.states):
+            return float("inf")
+        best = 0
+        for j in self._must_zero:
+            c = config[1 + j]
+            if c:
+                dec = self._max_dec[j]
+                if dec == 0:
+                    return float("inf")
+                best = max(best, -(-c // dec))
+        return best
 
     def trace(self, word: Word) -> list[Config]:
         """Configurations after every prefix, ``len(word) + 1`` of them, the empty prefix first."""

@@ -30,7 +30,7 @@ import numpy as np
 
 from .dfa import Word
 
-__all__ = ["PrefixLabels", "prefix_labels", "prefix_labels_batch"]
+__all__ = ["PrefixLabels", "prefix_labels", "prefix_labels_batch", "MachineLabeler"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +57,8 @@ class PrefixLabels:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "states": [list(s) if isinstance(s, tuple) else int(s) for s in self.states],
+            "states": ([list(s) for s in self.states] if self.states and isinstance(self.states[0], tuple)
+                       else [int(s) for s in self.states]),
             "membership": [bool(x) for x in self.membership],
             "next_allowed": self.next_allowed.astype(int).tolist(),
         }
@@ -82,7 +83,6 @@ def prefix_labels(language, word: Word) -> PrefixLabels:
     from .languages import get_language
 
     lang = get_language(language) if isinstance(language, str) else language
-    auto = lang.automaton
     enc = lang.encode(word)
     k = len(lang.alphabet)
     T = len(enc)
@@ -94,18 +94,44 @@ def prefix_labels(language, word: Word) -> PrefixLabels:
         allowed[:, :k] = nxt_live[tr]
         allowed[:, k] = acc[tr]
         return PrefixLabels([int(q) for q in tr], acc[tr].copy(), allowed, lang.alphabet)
-    configs = []
-    member = np.zeros(T, dtype=bool)
-    allowed = np.zeros((T, k + 1), dtype=bool)
-    c = auto.initial_config
-    for t, a in enumerate(enc):
-        c = auto.step(c, a)
-        configs.append(c)
-        member[t] = auto.is_accepting(c)
-        allowed[t, k] = member[t]
-        for s in range(k):
-            allowed[t, s] = auto.is_live(auto.step(c, s))
-    return PrefixLabels(configs, member, allowed, lang.alphabet)
+    return MachineLabeler(lang).labels(enc)
+
+
+class MachineLabeler:
+    """Labels for a counter/stack machine, memoizing steps and per-configuration label rows
+    (configurations repeat a lot across the strings of a dataset)."""
+
+    def __init__(self, language):
+        self.language = language
+        self.machine = language.automaton
+        self.k = len(language.alphabet)
+        self._step: dict = {}
+        self._row: dict = {}
+
+    def labels(self, enc: np.ndarray) -> PrefixLabels:
+        """Labels of the encoded word ``enc`` (int array (T,))."""
+        m, k = self.machine, self.k
+        T = len(enc)
+        configs = []
+        rows = np.zeros((T, k + 1), dtype=bool)
+        c = m.initial_config
+        step, rowc = self._step, self._row
+        for t, a in enumerate(enc):
+            key = (c, int(a))
+            d = step.get(key)
+            if d is None:
+                d = step[key] = m.step(c, int(a))
+            c = d
+            configs.append(c)
+            r = rowc.get(c)
+            if r is None:
+                r = np.zeros(k + 1, dtype=bool)
+                r[k] = m.is_accepting(c)
+                for s in range(k):
+                    r[s] = m.is_live(m.step(c, s))
+                rowc[c] = r
+            rows[t] = r
+        return PrefixLabels(configs, rows[:, k].copy(), rows, self.language.alphabet)
 
 
 def enc_to_word(enc: np.ndarray, alphabet: tuple[str, ...]) -> list[str]:

@@ -126,8 +126,9 @@ class Language:
 
     def decode(self, indices: Sequence[int]) -> Word:
         """Inverse of :meth:`encode`: a ``str`` when every symbol is one character, else a list."""
-        syms = [self.alphabet[int(i)] for i in indices]
-        return "".join(syms) if all(len(s) == 1 for s in self.alphabet) else syms
+        alphabet = self.automaton.alphabet
+        syms = [alphabet[i] for i in np.asarray(indices, dtype=np.int64).tolist()]
+        return "".join(syms) if all(len(s) == 1 for s in alphabet) else syms
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
