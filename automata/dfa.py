@@ -113,11 +113,14 @@ def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
     seen[initial] = True
     levels = [np.array([initial], dtype=np.int64)]
     frontier = levels[0]
+    rows = None
     while frontier.size:
         if frontier.size <= 16:
+            if rows is None:
+                rows = delta.tolist()
             nxt = []
             for q in frontier.tolist():
-                for t in delta[q].tolist():
+                for t in rows[q]:
                     if not seen[t]:
                         seen[t] = True
                         nxt.append(t)

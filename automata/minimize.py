@@ -29,22 +29,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dfa import DFA, bfs_order
+from .dfa import DFA, bfs_order, concat_ranges
 
 __all__ = ["minimize", "hopcroft_partition"]
 
 # Rounds whose splitters have at most this many predecessor pairs use the Python path.
 SMALL_ROUND = 48
-
-
-def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, e)`` for every pair, shape ``(sum(ends - starts),)``."""
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
 
 
 class _Partition:
@@ -77,19 +67,31 @@ class _Partition:
 
     # ------------------------------------------------------------------ rounds
     def refine(self, small_round: int = SMALL_ROUND) -> None:
+        inv_ptr = self.inv_ptr
         while self.pending.size:
             w = self.pending
-            t = self.elems[_ranges(self.bstart[w], self.bend[w])]
-            counts = self.inv_ptr[t + 1] - self.inv_ptr[t]
+            if w.size <= 8:             # few splitters: look at their sizes without numpy calls
+                t_list: list[int] = []
+                for b in w.tolist():
+                    t_list += self.elems[self.bstart[b]:self.bend[b]].tolist()
+                if len(t_list) <= small_round:
+                    n_pairs = sum(int(inv_ptr[q + 1] - inv_ptr[q]) for q in t_list)
+                    if n_pairs <= small_round:
+                        self._round_python(t_list)
+                        continue
+                t = np.array(t_list, dtype=np.int64)
+            else:
+                t = self.elems[concat_ranges(self.bstart[w], self.bend[w])]
+            counts = inv_ptr[t + 1] - inv_ptr[t]
             if int(counts.sum()) <= small_round:
-                self._round_python(t)
+                self._round_python(t.tolist())
             else:
                 self._round_numpy(t, counts)
 
     def _round_numpy(self, t: np.ndarray, counts: np.ndarray) -> None:
         k = self.k
         block = self.block
-        pa = self.inv_pa[_ranges(self.inv_ptr[t], self.inv_ptr[t + 1])]
+        pa = self.inv_pa[concat_ranges(self.inv_ptr[t], self.inv_ptr[t + 1])]
         j = np.repeat(block[t], counts)                      # splitter block of the successor
         p, a = np.divmod(pa, k)
         up, inv = np.unique(p, return_inverse=True)
@@ -125,7 +127,7 @@ class _Partition:
             first = np.cumsum(ngroups) - ngroups
         # move the marked states of each block to the end of its slice, in group order
         rstart = self.bend[tb] - c
-        rpos = _ranges(rstart, self.bend[tb])
+        rpos = concat_ranges(rstart, self.bend[tb])
         self.marked[up] = True
         rstates = self.elems[rpos]
         y = rstates[~self.marked[rstates]]
@@ -163,15 +165,15 @@ class _Partition:
         self.n_blocks += len(lo)
         self.bstart[ids] = lo
         self.bend[ids] = hi
-        self.block[self.elems[_ranges(lo, hi)]] = np.repeat(ids, hi - lo)
+        self.block[self.elems[concat_ranges(lo, hi)]] = np.repeat(ids, hi - lo)
         self.pending = ids
 
-    def _round_python(self, t: np.ndarray) -> None:
+    def _round_python(self, t: list[int]) -> None:
         k = self.k
         block, elems, pos = self.block, self.elems, self.pos
         inv_ptr, inv_pa = self.inv_ptr, self.inv_pa
         sigs: dict[int, list[int]] = {}
-        for q in t.tolist():
+        for q in t:
             jq = int(block[q])
             for x in inv_pa[inv_ptr[q]:inv_ptr[q + 1]].tolist():
                 p, a = divmod(x, k)

@@ -305,3 +305,14 @@ def test_equality_with_other_types_and_alphabets():
     assert d != "not a dfa"
     assert d != DFA("abc", [[0, 0, 0]], 0, [0])
     assert len({d, d.minimize(), DFA.from_json(d.to_json())}) == 1
+
+
+def test_docs_examples_run():
+    import doctest
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "docs" / "automata.md"
+    result = doctest.testfile(str(path), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 20
+    assert result.failed == 0
