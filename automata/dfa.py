@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .errors import (
+    AutomatonError,
     AutomatonFormatError,
     InvalidAutomatonError,
     UnknownStateError,
@@ -379,7 +380,7 @@ class DFA:
         ops = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor,
                "diff": lambda x, y: x & ~y}
         if mode not in ops:
-            raise ValueError(f"unknown product mode {mode!r}")
+            raise AutomatonError(f"unknown product mode {mode!r}; use one of {sorted(ops)}")
         self._check_same_alphabet(other)
         perm = [other.symbol_index(s) for s in self.alphabet]
         d1 = self.delta.astype(np.int64)
@@ -463,8 +464,10 @@ class DFA:
                 and self.initial == other.initial and self.accepting == other.accepting)
 
     def __repr__(self) -> str:
+        acc = sorted(self.accepting)
+        shown = str(acc) if len(acc) <= 12 else f"[{len(acc)} states]"
         return (f"DFA(states={self.n_states}, alphabet={list(self.alphabet)}, "
-                f"initial={self.initial}, accepting={sorted(self.accepting)})")
+                f"initial={self.initial}, accepting={shown})")
 
     # ------------------------------------------------------------ construction
     @classmethod

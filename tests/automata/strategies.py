@@ -1,4 +1,8 @@
-"""Hypothesis strategies for random small automata, shared by the automata tests.
+"""Hypothesis strategies for random small automata and brute-force oracles, shared by tests.
+
+``dfas``/``dfa_pairs``/``words`` draw random inputs; ``all_words``, ``accepted_words`` and
+``myhill_nerode_count`` answer questions by enumerating words, independently of the algorithms
+under test.
 
 Usage::
 

@@ -6,7 +6,7 @@ import json
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 
 from automata import (
     DFA,
@@ -20,7 +20,7 @@ from automata.random_dfa import random_dfa
 
 from .strategies import accepted_words, all_words, dfas, words
 
-SETTINGS = settings(max_examples=50, deadline=None)
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # the issue's example: q0 accepting, a toggles q0/q1, b loops at q0; q1 has no b-transition
 ISSUE_DOC = {"alphabet": ["a", "b"], "states": ["q0", "q1"], "initial": "q0", "accepting": ["q0"],
@@ -246,7 +246,7 @@ OPS = {
 
 
 @pytest.mark.parametrize("op", sorted(OPS))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(d1=dfas(max_states=5), d2=dfas(max_states=5))
 def test_boolean_operators_against_brute_force(op, d1, d2):
     build, truth = OPS[op]

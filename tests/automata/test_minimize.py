@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from automata.dfa import DFA
@@ -16,7 +16,7 @@ from .strategies import accepted_words, dfas, myhill_nerode_count
 
 # both refinement paths: every round vectorized (0) and every round in Python (huge threshold)
 PATHS = [0, 10**9]
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def moore_partition(delta: np.ndarray, accepting: np.ndarray) -> list[int]:

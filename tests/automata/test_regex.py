@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from automata import DFA, InvalidAutomatonError, RegexSyntaxError, UnknownSymbolError
@@ -15,7 +15,7 @@ from .strategies import all_words
 
 ALPHA = "abc"
 WORDS = all_words(ALPHA, 5)                      # 364 words, every one up to length 5
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def agrees_with(d: DFA, truth, words=WORDS) -> None:
