@@ -102,7 +102,11 @@ Node = Union[Sym, Eps, Cat, Alt, And, Not, Repeat]
 
 
 def _alphabet(alphabet: Sequence[str] | str) -> tuple[str, ...]:
-    symbols = tuple(alphabet)
+    try:
+        symbols = tuple(alphabet)
+    except TypeError:
+        raise InvalidAutomatonError(f"the alphabet must be a str or a sequence, got {alphabet!r}") \
+            from None
     if not symbols:
         raise InvalidAutomatonError("the alphabet is empty")
     for s in symbols:

@@ -219,6 +219,7 @@ def test_unknown_symbols_are_named(pattern, symbol, column):
 
 @pytest.mark.parametrize("alphabet, needle", [
     ("", "empty"), (["ab", "c"], "one-character"), ("aa", "repeats"), ([1, 2], "one-character"),
+    (7, "a str or a sequence"),
 ])
 def test_bad_alphabets(alphabet, needle):
     with pytest.raises(InvalidAutomatonError, match=needle):
