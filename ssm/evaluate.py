@@ -35,10 +35,11 @@ def bin_name(lo: int, hi: int) -> str:
 
 @dataclass
 class EvalSet:
-    """One evaluation split: its tensors, its length bounds and free-form metadata."""
+    """One evaluation split: its tensors (``None`` when the split is empty), its length bounds
+    and free-form metadata."""
 
     name: str
-    data: TensorData
+    data: TensorData | None
     min_length: int
     max_length: int
     meta: dict[str, Any] = field(default_factory=dict)
@@ -112,6 +113,12 @@ def evaluate_sets(model: torch.nn.Module, task: Task, sets: Iterable[EvalSet], b
     """Bin rows (and per-length rows) for every evaluation set, in order."""
     rows: list[dict[str, Any]] = []
     for s in sets:
+        if s.data is None or len(s.data) == 0:
+            rows.append({"kind": "bin", "split": s.name, "min_length": s.min_length,
+                         "max_length": s.max_length, **s.meta, "n_strings": 0,
+                         "string_accuracy": None, "n_positions": 0, "n_errors": 0,
+                         "position_accuracy": None, "loss": None})
+            continue
         sc = score_split(model, task, s.data, batch_size)
         rows.append({"kind": "bin", "split": s.name, "min_length": s.min_length,
                      "max_length": s.max_length, **s.meta, **sc.summary()})

@@ -249,13 +249,25 @@ class DyckNextToken(Task):
 
 
 def dyck_closers(language: Any) -> list[int]:
-    """Alphabet indices of closing brackets: the symbols that lead the DFA from its initial
-    state into a dead state (no bracket may close before it opens)."""
+    """Alphabet indices of the closing brackets: the symbols that kill the language from its
+    start (no bracket may close before one opens). Works with an explicit DFA and with a
+    configuration machine (``initial_config``, ``step``, ``is_live``).
+
+    >>> from automata.languages import get_language
+    >>> lang = get_language("dyck_2_3")
+    >>> [lang.alphabet[i] for i in dyck_closers(lang)]
+    [')', ']']
+    """
     dfa = getattr(language, "dfa", None)
-    if dfa is None:
-        raise SSMError(f"language {getattr(language, 'name', language)!r} has no DFA to find its closing brackets")
-    live = np.asarray(dfa.coreachable_mask(), dtype=bool)
-    closers = [i for i in range(len(dfa.alphabet)) if not live[int(dfa.delta[dfa.initial, i])]]
+    if dfa is not None:
+        live = np.asarray(dfa.coreachable_mask(), dtype=bool)
+        closers = [i for i in range(len(dfa.alphabet)) if not live[int(dfa.delta[dfa.initial, i])]]
+    else:
+        machine = getattr(language, "automaton", None)
+        if machine is None or not hasattr(machine, "is_live"):
+            raise SSMError(f"cannot find the closing brackets of {getattr(language, 'name', language)!r}")
+        start = machine.initial_config
+        closers = [i for i in range(len(language.alphabet)) if not machine.is_live(machine.step(start, i))]
     if not closers:
         raise SSMError("could not identify closing brackets: no symbol is forbidden at the start")
     return closers

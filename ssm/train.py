@@ -150,6 +150,7 @@ def resolve_config(cfg: ExperimentConfig, language: Any) -> ExperimentConfig:
 
 
 SplitSpec = tuple[Sequence[Any], int, int, dict]
+"""One split: (records, min_length, max_length, metadata)."""
 
 
 def _ff_reads(records: Sequence[Any], read: str = "r") -> int:
@@ -165,41 +166,45 @@ def _ff_reads(records: Sequence[Any], read: str = "r") -> int:
 def make_splits(cfg: ExperimentConfig, language: Any) -> dict[str, SplitSpec]:
     """Sample every split: ``{"train": ..., <eval split>: ...}`` as ``(records, lo, hi, meta)``.
 
-    Character prediction and Dyck: ``n_train`` training strings with lengths in
-    ``[train_min_length, train_max_length]`` and ``n_eval`` strings per evaluation bin, each
-    sampled with its own seed derived from ``seed_data``. Flip-flop: ``n_train`` FFL(p_ignore)
-    strings and, per evaluation sparsity ``p``, FFL(p) strings until at least ``eval_reads``
-    read positions are covered (``ffl_0.8``, ``ffl_0.98``).
+    Character prediction and Dyck: one :func:`automata.sampling.make_dataset` call (seed
+    ``seed_data``) with ``n_train`` training strings of lengths ``[train_min_length,
+    train_max_length]`` and ``n_eval`` strings per evaluation bin; strings are distinct within and
+    across splits, so the first bin (the training lengths) is held out. A split is smaller when
+    fewer distinct strings exist (e.g. (aa)* has 25 members of length 1-50) and may be empty.
+    Flip-flop: ``n_train`` FFL(p_ignore) strings and, per evaluation sparsity ``p``, FFL(p)
+    strings until at least ``eval_reads`` read positions are covered (``ffl_0.8``, ``ffl_0.98``).
     """
     from automata.sampling import make_dataset
 
     d, seed = cfg.data, cfg.train.seed_data
-    seeds = np.random.SeedSequence([seed, 7919]).generate_state(2 + len(d.eval_bins) + len(d.eval_p_ignore))
     out: dict[str, SplitSpec] = {}
-
-    def sample(n, lo, hi, s, **kw):
-        ds = make_dataset(language, n=n, min_length=lo, max_length=hi, seed=int(s), **kw)
-        return list(getattr(ds, "records", ds))
-
     if cfg.resolved_task == "flip_flop":
         L = d.flip_flop_length
-        out["train"] = (sample(d.n_train, L, L, seeds[0], p_ignore=d.p_ignore), L, L, {"p_ignore": d.p_ignore})
+        children = np.random.SeedSequence([seed, 1]).generate_state(1 + len(d.eval_p_ignore))
+        ds = make_dataset(language, (L, L), (), n_train=d.n_train, n_test=0, seed=int(children[0]),
+                          p_ignore=d.p_ignore)
+        out["train"] = (list(ds.records), L, L, {"p_ignore": d.p_ignore})
         for j, p in enumerate(d.eval_p_ignore):
-            # expected reads per string: (L/2 - 1) * (1 - p) / 2; sample in rounds until covered
+            # expected reads per string: (L/2 - 1) * (1 - p) / 2; top up in rounds until covered
             per = max(1e-9, (L / 2 - 1) * (1 - p) / 2)
             n = max(1, math.ceil(1.1 * d.eval_reads / per))
-            rng_round = 0
             recs: list[Any] = []
+            rnd = 0
             while _ff_reads(recs) < d.eval_reads:
-                s = np.random.SeedSequence([int(seeds[2 + j]), rng_round]).generate_state(1)[0]
-                recs += sample(n if not recs else max(1, n // 4), L, L, s, p_ignore=p)
-                rng_round += 1
+                s = np.random.SeedSequence([int(children[1 + j]), rnd]).generate_state(1)[0]
+                recs += list(make_dataset(language, (L, L), (), n_train=n if not recs else max(1, n // 4),
+                                          n_test=0, seed=int(s), p_ignore=p).records)
+                rnd += 1
             out[f"ffl_{p:g}"] = (recs, L, L, {"p_ignore": p, "n_reads": _ff_reads(recs)})
         return out
-    out["train"] = (sample(d.n_train, d.train_min_length, d.train_max_length, seeds[0]),
-                    d.train_min_length, d.train_max_length, {})
-    for j, (lo, hi) in enumerate(d.eval_bins):
-        out[bin_name(lo, hi)] = (sample(d.n_eval, lo, hi, seeds[2 + j]), lo, hi, {})
+    ds = make_dataset(language, (d.train_min_length, d.train_max_length), d.eval_bins,
+                      n_train=d.n_train, n_test=d.n_eval, seed=seed)
+    by_split: dict[str, list] = {}
+    for r in ds.records:
+        by_split.setdefault(r["split"], []).append(r)
+    out["train"] = (by_split.get("train", []), d.train_min_length, d.train_max_length, {})
+    for lo, hi in d.eval_bins:
+        out[bin_name(lo, hi)] = (by_split.get(bin_name(lo, hi), []), lo, hi, {})
     return out
 
 
@@ -309,6 +314,9 @@ def train(cfg: ExperimentConfig, out_dir: str | Path | None = None, *,
     if splits is None:
         splits = make_splits(cfg, language)
     train_records = splits["train"][0]
+    if not train_records:
+        raise SSMError(f"{cfg.language} has no training strings of lengths "
+                       f"{cfg.data.train_min_length}-{cfg.data.train_max_length}")
     model = build_seeded_model(cfg)
     device = next(model.parameters()).device
     train_data = task.encode(train_records).to(device)
@@ -333,7 +341,12 @@ def train(cfg: ExperimentConfig, out_dir: str | Path | None = None, *,
 def _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progress, step_budget,
           on_step) -> TrainResult:
     tc = cfg.train
-    n_batches = math.ceil(len(train_data) / tc.batch_size)
+    # fewer distinct strings than n_train (e.g. (aa)*): repeat them so every language gets
+    # n_train strings per epoch; accuracy is still measured on the distinct strings
+    n_epoch = max(len(train_data), cfg.data.n_train)
+    batch_source = train_data if n_epoch == len(train_data) else \
+        train_data.subset(torch.arange(n_epoch, device=train_data.tokens.device) % len(train_data))
+    n_batches = math.ceil(n_epoch / tc.batch_size)
     total = tc.max_epochs * n_batches
     if tc.max_steps:
         total = min(total, tc.max_steps)
@@ -375,7 +388,7 @@ def _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progres
                 if st["epoch"] >= tc.max_epochs:
                     st["stopped"] = "max_epochs"
                     break
-                batches = epoch_batches(len(train_data), tc.batch_size, tc.seed_data, st["epoch"])
+                batches = epoch_batches(n_epoch, tc.batch_size, tc.seed_data, st["epoch"])
                 while st["batch"] < len(batches):
                     if tc.max_steps and st["step"] >= tc.max_steps:
                         st["stopped"] = "max_steps"
@@ -383,7 +396,7 @@ def _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progres
                     if step_budget is not None and steps_this_call >= step_budget:
                         st["stopped"] = "budget"
                         break
-                    batch = train_data.subset(batches[st["batch"]])
+                    batch = batch_source.subset(batches[st["batch"]])
                     opt.zero_grad(set_to_none=True)
                     loss = task.loss(model(batch.tokens), batch)
                     loss.backward()
@@ -430,7 +443,7 @@ def _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progres
     checkpoint()
     seconds = elapsed()
     device = train_data.tokens.device
-    sets = [EvalSet(name, task.encode(recs).to(device), lo, hi, dict(meta))
+    sets = [EvalSet(name, task.encode(recs).to(device) if recs else None, lo, hi, dict(meta))
             for name, (recs, lo, hi, meta) in splits.items() if name != "train"]
     rows = evaluate_sets(model, task, sets, tc.eval_batch_size)
     result = TrainResult(cfg.to_dict(), st["step"], st["epoch"], seconds, st["stopped"], st["train"], rows)
