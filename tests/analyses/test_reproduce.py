@@ -1,0 +1,107 @@
+"""analyses.reproduce: a tiny grid end to end, restart skips finished runs, agreement rule."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+import analyses.reproduce as rep
+from analyses.paper_results import PAPER_RESULTS
+from automata.languages import PAPER_SUITE
+
+def _csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+TINY = ["model.width=8", "model.d_state=4", "data.n_train=32", "data.n_eval=6",
+        "data.train_max_length=6", "data.eval_bins=[[1, 6], [7, 9]]", "train.max_epochs=1",
+        "train.batch_size=16"]
+
+
+def _argv(out, *extra):
+    return ["--quick", "--languages", "parity,tomita2", "--cells", "mamba-nonneg-L1",
+            *[x for o in TINY for x in ("--set", o)], "--out", str(out), "--quiet", *extra]
+
+
+def test_tiny_grid_end_to_end_and_restart(tmp_path, monkeypatch, capsys):
+    assert rep.main(_argv(tmp_path)) == 0
+    rows = _csv(tmp_path / "runs.csv")
+    assert sorted(r["language"] for r in rows) == ["parity", "tomita2"]
+    assert all(r["selected"] == "True" and r["error"] == "" for r in rows)
+    assert {"acc_bin_1_6", "acc_bin_7_9"} <= set(rows[0])
+    table = (tmp_path / "table.md").read_text()
+    assert "| parity | non-star-free | mamba-nonneg-L1 |" in table and "Agreement" in table
+    assert "| 26.95 / 0 |" in table and "| 100 / 100 |" in table  # the paper's Mamba-1 numbers
+    assert "--languages parity,tomita2" in table  # the command that produced it
+    png = (tmp_path / "figure.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["n_runs"] == 2 and len(summary["selected"]) == 2
+    assert "2 runs (0 failed)" in capsys.readouterr().out
+
+    # restart: finished runs are loaded, not trained again
+    monkeypatch.setattr(rep, "_run_job", lambda *a: pytest.fail("a finished run was re-run"))
+    assert rep.main(_argv(tmp_path)) == 0
+    assert _csv(tmp_path / "runs.csv") == rows
+
+
+def test_bad_options_are_one_line_errors(tmp_path, capsys):
+    assert rep.main(_argv(tmp_path / "a", "--cells", "mamba-L9")) == 1
+    assert "unknown cell 'mamba-L9'" in capsys.readouterr().err
+    assert rep.main(["--languages", "tomita33", "--out", str(tmp_path / "b"), "--quiet"]) == 1
+    assert "unknown language 'tomita33'" in capsys.readouterr().err
+    assert rep.main([*_argv(tmp_path / "c"), "--set", "train.lrate=1"]) == 1
+    assert "unknown config key" in capsys.readouterr().err
+
+
+def test_presets():
+    quick = rep.get_preset("paper", True, None)
+    assert len(quick.languages) == 18 and all(PAPER_SUITE[n] != "counter" for n in quick.languages)
+    assert set(quick.cells) == {"mamba-nonneg-L2", "mamba-signed-L2"}
+    assert len(rep.build_jobs(quick)) == 36
+    full = rep.get_preset("paper", False, None)
+    jobs = rep.build_jobs(full, languages=["anbn", "parity"], cells=["mamba-nonneg-L1"])
+    assert {(j.language, j.lr) for j in jobs} == {("anbn", 1e-5), ("anbn", 3e-5),
+                                                  ("parity", 1e-3), ("parity", 1e-4)}
+    assert len(jobs) == 2 * 2 * 3  # languages x lrs x widths
+    ff = rep.build_jobs(rep.get_preset("paper", True, "flip_flop"))
+    assert ff[0].config().resolved_task == "flip_flop"
+    assert rep.build_jobs(rep.get_preset("paper", False, "dyck"))[0].config().resolved_task == "dyck"
+    assert set(PAPER_RESULTS) <= set(PAPER_SUITE)
+
+
+def _row(lang, cell, accs, train=1.0, error=None):
+    return {"run_id": f"{lang}/{cell}/{accs}", "language": lang, "cell": cell, "group": None,
+            "error": error, "train_string_accuracy": train,
+            "bins": [{"split": f"b{i}", "string_accuracy": a} for i, a in enumerate(accs)]}
+
+
+def test_selection_uses_bin1_then_train_never_longer_bins():
+    rows = [_row("parity", "mamba-signed-L1", [0.5, 1.0]), _row("parity", "mamba-signed-L1", [0.9, 0.0]),
+            _row("parity", "mamba-signed-L1", [1.0, 1.0], error="boom")]
+    best = rep.select_best(rows)
+    assert best[("parity", "mamba-signed-L1")]["bins"][0]["string_accuracy"] == 0.9
+
+
+def test_agreement_rule():
+    best = rep.select_best([_row("parity", "mamba-signed-L1", [1, 0.95]),
+                            _row("parity", "mamba-nonneg-L1", [1, 0.95]),
+                            _row("tomita6", "mamba-signed-L1", [1, 0.2]),
+                            _row("dyck1", "mamba-signed-L1", [1, 0.2])])
+    verdicts = {"parity": {"ssm_signed": {"label": "yes"}, "ssm_nonnegative": {"label": "no"}},
+                "tomita6": {"ssm_signed": {"label": "no"}},
+                "dyck1": {"ssm_signed": {"label": "unbounded-precision"}}}
+    a = rep.agreement(best, verdicts)
+    assert (a["agree"], a["disagree"], a["undecided"]) == (2, 1, 1)
+    assert a["rate"] == pytest.approx(2 / 3)
+    assert rep.verdict_label({"expressible": True}) == "yes"
+    assert rep.verdict_label({"expressible": "no"}) == "no"
+    assert rep.verdict_label({"expressible": None}) == "unknown"
+
+
+def test_ray_executor(tmp_path):
+    pytest.importorskip("ray")
+    assert rep.main(_argv(tmp_path, "--executor", "ray")) == 0
+    assert len(_csv(tmp_path / "runs.csv")) == 2

@@ -1,0 +1,60 @@
+"""python -m analyses.train: --json object, defaults, resume, one-line errors."""
+from __future__ import annotations
+
+import json
+
+from analyses.train import build_parser, config_from_args, default_out, main
+
+TINY = ["model.d_state=4", "data.n_train=32", "data.n_eval=6", "data.train_max_length=6",
+        "data.eval_bins=[[1, 6], [7, 9]]", "train.max_epochs=2", "train.batch_size=16"]
+
+
+def _argv(out, *extra):
+    return ["tomita4", "--gate", "signed", "--layers", "1", "--width", "8", "--seed", "3",
+            "--out", str(out), *[x for o in TINY for x in ("--set", o)], *extra]
+
+
+def test_json_object(tmp_path, capsys):
+    assert main(_argv(tmp_path, "--json", "--quiet")) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["language"], out["model"], out["gate"], out["layers"], out["width"]) == (
+        "tomita4", "mamba", "signed", 1, 8)
+    assert out["task"] == "char" and out["seed"] == 3 and out["steps"] == 4
+    assert 0.0 <= out["train_string_accuracy"] <= 1.0 and out["seconds"] > 0
+    assert [(b["min_length"], b["max_length"]) for b in out["bins"]] == [(1, 6), (7, 9)]
+    assert all(0.0 <= b["string_accuracy"] <= 1.0 for b in out["bins"])
+    cfg = json.loads((tmp_path / "config.json").read_text())["config"]
+    assert cfg["train"]["seed_data"] == cfg["train"]["seed_init"] == 3
+
+    # the same command again: the stored result, identical
+    assert main(_argv(tmp_path, "--json", "--quiet")) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again == out
+
+
+def test_table_output(tmp_path, capsys):
+    assert main(_argv(tmp_path)) == 0
+    text = capsys.readouterr().out
+    assert "tomita4  mamba/signed  layers=1 width=8" in text and "bin_7_9" in text
+
+
+def test_defaults_and_task_choice():
+    args = build_parser().parse_args(["flip_flop"])
+    assert (args.model, args.gate, args.layers, args.width, args.seed) == ("mamba", "nonnegative", 2, 64, 0)
+    assert str(default_out(args)) == "runs/flip_flop-mamba-nonnegative-L2-W64-s0"
+    assert config_from_args(args).resolved_task == "flip_flop"
+    assert config_from_args(build_parser().parse_args(["dyck_8_10"])).resolved_task == "dyck"
+    assert config_from_args(build_parser().parse_args(["tomita3"])).resolved_task == "char"
+    t = config_from_args(build_parser().parse_args(["parity", "--model", "transformer"]))
+    assert t.model.positional == "sinusoidal"
+
+
+def test_errors_are_one_line(tmp_path, capsys):
+    assert main(["tomita33", "--out", str(tmp_path / "a")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("python -m analyses.train: error: unknown language 'tomita33'")
+    assert "\n" not in err
+    assert main(["parity", "--set", "train.lr=fast", "--out", str(tmp_path / "b")]) == 1
+    assert "train.lr must be a number" in capsys.readouterr().err
+    assert main(["parity", "--set", "model.gates=signed", "--out", str(tmp_path / "c")]) == 1
+    assert "unknown config key 'model.gates'" in capsys.readouterr().err
