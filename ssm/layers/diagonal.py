@@ -17,7 +17,11 @@ The dtype is selectable (``float32`` or ``float64``; complex tables become ``com
 layer is exactly 1 (a pure counter), the sequential sum is computed with ``numpy.cumsum``, which
 adds left to right in the working dtype and so gives bit-for-bit the same rounding as the
 sequential recurrence (``torch.cumsum`` on CPU does not: it accumulates float32 in higher
-precision, which would hide the very precision limit one wants to measure).
+precision, which would hide the very precision limit one wants to measure). When every gate is
+0 or 1 and ``b = 0`` wherever the gate is 1 (set/hold channels: flip-flops, sticky flags), the state
+is the ``b`` of the last gate-0 step (or ``h0``), an exact forward fill. ``scan="reference"``
+forces the sequential scan; ``scan="chunked"`` uses :func:`ssm.scan.chunked.chunked_scan`
+(faster for long inputs, not bit-identical in rounding).
 
 >>> import torch
 >>> parity = DiagonalSSMLayer(a=torch.tensor([[1.0], [-1.0]]), b=torch.tensor([[0.0], [1.0]]),
@@ -72,15 +76,22 @@ class DiagonalSSMLayer(nn.Module):
         A label for reports.
     d_state : int, optional
         State width of a callable layer (for reports); a table's width is its second dimension.
+    scan : {"auto", "reference", "chunked"}
+        ``"auto"`` uses the exact fast paths described in the module docstring where they apply
+        and the sequential reference scan otherwise.
     """
 
     def __init__(self, a, b, readout: Readout | None = None, *, h0: torch.Tensor | None = None,
-                 dtype: torch.dtype = torch.float32, name: str = "", d_state: int | None = None):
+                 dtype: torch.dtype = torch.float32, name: str = "", d_state: int | None = None,
+                 scan: str = "auto"):
         super().__init__()
         tables = isinstance(a, torch.Tensor), isinstance(b, torch.Tensor)
         if tables[0] != tables[1]:
             raise ValueError("a and b must both be lookup tables or both be callables")
         self.tabular = tables[0]
+        if scan not in ("auto", "reference", "chunked"):
+            raise ValueError(f"scan must be 'auto', 'reference' or 'chunked', got {scan!r}")
+        self.scan = scan
         self.name = name
         self.readout = readout
         self._dtype = _check_dtype(dtype)
@@ -144,9 +155,6 @@ class DiagonalSSMLayer(nn.Module):
         self.is_complex = a.is_complex() or b.is_complex()
         return a.to(self.work_dtype), b.to(self.work_dtype)
 
-    def _all_gates_one(self) -> bool:
-        return self.tabular and not self.is_complex and bool((self.a_table == 1).all())
-
     def states(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
         """Every state ``h_1 .. h_T``, shape ``(B, T, d_state)``.
 
@@ -154,17 +162,33 @@ class DiagonalSSMLayer(nn.Module):
         e.g. to continue a long input chunk by chunk.
         """
         a, b = self.gates_and_inputs(x)
+        a, b = torch.broadcast_tensors(a, b)
         if h0 is None and self.h0 is not None:
             h0 = self.h0
         if h0 is not None:
             h0 = torch.as_tensor(h0).to(b.dtype).expand(b.shape[0], *b.shape[2:])
-        if self._all_gates_one():
-            # sequential left-to-right sums in the working dtype == the recurrence, bit for bit
-            bb = b.numpy()
-            if h0 is not None:
-                bb = np.concatenate([h0.numpy()[:, None], bb], axis=1)
-            out = np.cumsum(bb, axis=1, dtype=bb.dtype)
-            return torch.from_numpy(out[:, 1:] if h0 is not None else out)
+        if self.scan == "reference" or b.shape[1] == 0:
+            return linear_scan_ref(a, b, h0)
+        if self.scan == "chunked":
+            from ssm.scan.chunked import chunked_scan
+            return chunked_scan(a, b, h0)
+        if not b.is_complex():
+            ones = a == 1
+            if bool(ones.all()):
+                # sequential left-to-right sums in the working dtype == the recurrence, bit for bit
+                bb = b.contiguous().numpy()
+                if h0 is not None:
+                    bb = np.concatenate([h0.numpy()[:, None], bb], axis=1)
+                out = np.cumsum(bb, axis=1, dtype=bb.dtype)
+                return torch.from_numpy(out[:, 1:] if h0 is not None else out).clone()
+            if bool((ones | (a == 0)).all()) and not bool(b[ones].any()):
+                # set/hold: the state is b at the last gate-0 step (h0 before any)
+                T = b.shape[1]
+                steps = torch.arange(T).view(1, T, *([1] * (b.dim() - 2))).expand_as(b)
+                last = torch.where(ones, torch.full_like(steps, -1), steps).cummax(dim=1).values
+                held = torch.gather(b, 1, last.clamp(min=0))
+                start = torch.zeros_like(b) if h0 is None else h0.unsqueeze(1).expand_as(b)
+                return torch.where(last < 0, start, held)
         return linear_scan_ref(a, b, h0)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None,
