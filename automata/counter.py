@@ -239,8 +239,8 @@ class CounterAutomaton:
     # -------------------------------------------------------------- checking
     def check_trim(self, max_length: int, extra_steps: int | None = None,
                    max_configs: int = 200_000) -> None:
-        """Verify that every live configuration reachable within ``max_length`` symbols can reach
-        acceptance within ``max_length + extra_steps`` further symbols (a breadth-first search).
+        """Verify that every live configuration ``c`` reachable within ``max_length`` symbols can
+        reach acceptance within ``min_remaining(c) + extra_steps`` further symbols (breadth-first).
 
         Raises :class:`~automata.errors.InvalidAutomatonError` naming a counterexample, or
         :class:`~automata.errors.BudgetExceededError` past ``max_configs`` configurations.
@@ -265,7 +265,7 @@ class CounterAutomaton:
         for c in reachable:
             if not self.is_live(c):
                 continue
-            if not self._reaches_acceptance(c, max_length + extra, max_configs):
+            if not self._reaches_acceptance(c, int(self.min_remaining(c)) + extra, max_configs):
                 raise InvalidAutomatonError(
                     f"configuration {c} is not dead but cannot reach acceptance: the automaton "
                     "is not trim, pass an exact `live` predicate"
