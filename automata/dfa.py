@@ -115,13 +115,19 @@ def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
     levels = [np.array([initial], dtype=np.int64)]
     frontier = levels[0]
     rows = None
+    small_levels = 0
     while frontier.size:
         if frontier.size <= 16:
-            if rows is None:
+            small_levels += 1
+            if rows is None and small_levels > 64:      # a deep automaton: go all-Python
                 rows = delta.tolist()
             nxt = []
-            for q in frontier.tolist():
-                for t in rows[q]:
+            if rows is None:
+                frontier_rows = delta[frontier].tolist()
+            else:
+                frontier_rows = [rows[q] for q in frontier.tolist()]
+            for row in frontier_rows:
+                for t in row:
                     if not seen[t]:
                         seen[t] = True
                         nxt.append(t)
@@ -232,7 +238,7 @@ class DFA:
                 f"accepting state {int(acc_arr[out][0])} is not among the {n} states")
         acc = frozenset(acc_arr.tolist())
         if state_names is None:
-            names = tuple(str(q) for q in range(n))
+            names = tuple(map(str, range(n)))
         else:
             names = tuple(str(s) for s in state_names)
             if len(names) != n:

@@ -316,3 +316,37 @@ def test_docs_examples_run():
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 20
     assert result.failed == 0
+
+
+def reference_bfs(delta, initial):
+    from collections import deque
+
+    ids, order, queue = {initial}, [initial], deque([initial])
+    while queue:
+        for t in delta[queue.popleft()].tolist():
+            if t not in ids:
+                ids.add(t)
+                order.append(t)
+                queue.append(t)
+    return order
+
+
+@pytest.mark.parametrize("d", [
+    random_dfa(5000, "abc", seed=11),                      # wide frontiers: the numpy path
+    random_dfa(3000, "ab", seed=12, accept_prob=0.1),
+    DFA("ab", np.stack([np.minimum(np.arange(300) + 1, 299), np.arange(300)], axis=1), 0, [299]),
+    DFA("ab", np.stack([(np.arange(500) + 1) % 500, np.maximum(np.arange(500) - 1, 0)], axis=1),
+        7, [0]),                                           # deep: more than 64 small levels
+], ids=["wide3", "wide2", "chain", "deep"])
+def test_bfs_order_matches_queue_bfs(d):
+    from automata.dfa import bfs_order
+
+    assert bfs_order(d.delta, d.initial).tolist() == reference_bfs(d.delta, d.initial)
+
+
+@SETTINGS
+@given(d=dfas(max_states=8, alphabet="abc"))
+def test_bfs_order_small(d):
+    from automata.dfa import bfs_order
+
+    assert bfs_order(d.delta, d.initial).tolist() == reference_bfs(d.delta, d.initial)
