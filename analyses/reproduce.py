@@ -32,7 +32,8 @@ Presets (docs/training.md has the exact numbers): the default paper grid (27 lan
 Mamba non-negative 1-3 layers, signed 1-3, complex 1-3, LSTM, Transformer; widths 16/64/128;
 the paper's learning rates per group; 10,000 training strings; up to 100 epochs) is sized for
 GPUs or a cluster. ``--quick``: the 18 regular languages, non-negative and signed Mamba
-(2 layers, width 32), one seed, 2,000 training strings, up to 15 epochs, 500 strings per bin.
+(1 layer, width 32, d_state 4), one seed, lr 3e-3, 2,000 training strings, up to 15 epochs,
+500 strings per bin.
 ``--preset flip_flop`` and ``--preset dyck`` run the flip-flop (FFL(0.8) train, FFL(0.8)/FFL(0.98)
 test with 10^4 reads each) and Dyck(8, 10) experiments.
 """
@@ -140,10 +141,10 @@ def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
     if preset is None:
         if quick:
             regular = tuple(n for n, g in PAPER_SUITE.items() if g != "counter")
-            return Preset("quick", regular, ("mamba-nonneg-L2", "mamba-signed-L2"), (32,),
+            return Preset("quick", regular, ("mamba-nonneg-L1", "mamba-signed-L1"), (32,),
                           lambda lang, g: (3e-3,),
-                          ("data.n_train=2000", "data.n_eval=500", "train.max_epochs=15",
-                           "train.eval_every=0"),
+                          ("model.d_state=4", "data.n_train=2000", "data.n_eval=500",
+                           "train.max_epochs=15", "train.eval_every=0"),
                           "18 regular languages, non-negative vs signed Mamba, CPU-sized")
         return Preset("paper", tuple(PAPER_SUITE), tuple(CELLS), (16, 64, 128), _paper_lrs,
                       ("train.max_epochs=100",), "the paper's grid (GPU/cluster-sized)")

@@ -59,7 +59,7 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys):
 def test_presets():
     quick = rep.get_preset("paper", True, None)
     assert len(quick.languages) == 18 and all(PAPER_SUITE[n] != "counter" for n in quick.languages)
-    assert set(quick.cells) == {"mamba-nonneg-L2", "mamba-signed-L2"}
+    assert set(quick.cells) == {"mamba-nonneg-L1", "mamba-signed-L1"}
     assert len(rep.build_jobs(quick)) == 36
     full = rep.get_preset("paper", False, None)
     jobs = rep.build_jobs(full, languages=["anbn", "parity"], cells=["mamba-nonneg-L1"])
