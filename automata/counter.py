@@ -265,7 +265,8 @@ class CounterAutomaton:
         for c in reachable:
             if not self.is_live(c):
                 continue
-            if not self._reaches_acceptance(c, int(self.min_remaining(c)) + extra, max_configs):
+            lb = self.min_remaining(c)
+            if lb == float("inf") or not self._reaches_acceptance(c, int(lb) + extra, max_configs):
                 raise InvalidAutomatonError(
                     f"configuration {c} is not dead but cannot reach acceptance: the automaton "
                     "is not trim, pass an exact `live` predicate"
