@@ -35,13 +35,14 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import torch
 
+from automata import DFA
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
 from .base import Construction, encode_words, gate_list
 from .errors import ConstructionError, ConstructionRefused
 
 __all__ = ["build_modular", "build_parity", "modular_reference", "sample_uniform_words",
-           "nonnegative_parity_demo", "NonnegativeParityDemo", "REFUSAL_NONNEGATIVE",
+           "nonnegative_parity_demo", "modular_dfa", "NonnegativeParityDemo", "REFUSAL_NONNEGATIVE",
            "REFUSAL_SIGNED"]
 
 REFUSAL_NONNEGATIVE = (
@@ -72,6 +73,12 @@ def modular_reference(word, alphabet: Sequence[str], w: np.ndarray, m: int, resi
     return (np.cumsum(w[x]) % m) == residue
 
 
+def modular_dfa(m: int, alphabet: Sequence[str], w: np.ndarray, residue: int) -> DFA:
+    """The ``m``-state DFA of ``Σ weight ≡ residue (mod m)`` (state = the count mod ``m``)."""
+    delta = (np.arange(m)[:, None] + w[None, :]) % m
+    return DFA(alphabet, delta, 0, {residue})
+
+
 def sample_uniform_words(alphabet: Sequence[str], length: int, n: int, seed: int) -> list:
     """``n`` uniformly random words of ``length`` (strings when every symbol is one character)."""
     rng = np.random.default_rng(seed)
@@ -84,11 +91,13 @@ def sample_uniform_words(alphabet: Sequence[str], length: int, n: int, seed: int
 
 def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str] = ("0", "1"),
                   weights: Mapping[str, int] | None = None, residue: int = 0,
-                  dtype: torch.dtype = torch.float32) -> Construction:
+                  language: str | None = None, dtype: torch.dtype = torch.float32) -> Construction:
     """One-layer model of ``Σ weight(x_t) ≡ residue (mod m)`` for every prefix.
 
     ``gate``: ``"signed"`` (only ``m = 2``; the default there), ``"complex"`` (default for
-    ``m > 2``) or ``"nonnegative"`` (always refused with the theorem's reason).
+    ``m > 2``) or ``"nonnegative"`` (always refused with the theorem's reason). The reference
+    labels come from the language's DFA (``m`` states, :class:`automata.DFA`), run by
+    ``DFA.trace``.
     """
     if not isinstance(m, int) or m < 2:
         raise ConstructionError(f"m must be an integer >= 2, got {m!r}")
@@ -99,6 +108,7 @@ def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str
     residue = int(residue) % m
     lang = "parity" if (m == 2 and weights is None and alphabet == ("0", "1") and residue == 0) \
         else f"mod{m}"
+    lang = language or lang
     gate = gate or ("signed" if m == 2 else "complex")
     if gate == "nonnegative":
         raise ConstructionRefused(REFUSAL_NONNEGATIVE.format(
@@ -129,6 +139,7 @@ def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str
     else:
         raise ConstructionError(f"gate must be 'signed', 'complex' or 'nonnegative', got {gate!r}")
     layer = DiagonalSSMLayer(a, b, phi, dtype=dtype, name=f"Z_{m} counter")
+    dfa = modular_dfa(m, alphabet, w, residue)
     model = DiagonalSSM([layer])
     gates = gate_list(layer.gate_values()) if gate == "signed" else \
         gate_list(cmath.exp(2j * math.pi * int(k) / m) for k in sorted(set(w.tolist())))
@@ -136,7 +147,7 @@ def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str
         name="parity" if lang == "parity" else "mod", language=lang, alphabet=alphabet, layers=1,
         width=1, layer_widths=(1,), gates=tuple(gates), model=model,
         output="membership of every prefix (bool)", theorem=theorem,
-        reference=lambda word: modular_reference(word, alphabet, w, m, residue),
+        reference=lambda word: dfa.accepting_mask[np.asarray(dfa.trace(word))[1:]],
         sampler=lambda length, n, seed: sample_uniform_words(alphabet, length, n, seed),
         info={"m": m, "gate": gate, "weights": {s: int(v) for s, v in zip(alphabet, w)},
               "residue": residue})
