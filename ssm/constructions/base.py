@@ -119,8 +119,9 @@ class Construction:
         return encode_words(words, self.alphabet)
 
     @torch.no_grad()
-    def predict(self, words: Sequence, batch_size: int = 256) -> list[np.ndarray]:
-        """Per-position outputs of the model for every word (equal lengths are batched).
+    def predict(self, words: Sequence, batch_size: int | None = None) -> list[np.ndarray]:
+        """Per-position outputs of the model for every word (equal lengths are batched; by
+        default at most ``2^19`` positions per batch).
 
         Returns a list, one array per word, of shape ``(len(word), ...)``.
         """
@@ -134,8 +135,9 @@ class Construction:
                 for i in idx:
                     out[i] = np.zeros((0,), dtype=np.int64)
                 continue
-            for s in range(0, len(idx), batch_size):
-                chunk = idx[s:s + batch_size]
+            bs = batch_size or max(1, min(256, (1 << 19) // length))
+            for s in range(0, len(idx), bs):
+                chunk = idx[s:s + bs]
                 tokens = torch.from_numpy(np.stack([encoded[i] for i in chunk]))
                 y = self.model(tokens).cpu().numpy()
                 for j, i in enumerate(chunk):
