@@ -1,0 +1,482 @@
+"""The transition monoid of a DFA (its syntactic monoid when the DFA is minimal), enumerated.
+
+Elements are transformations of the states, ``x[q] = q . w`` for a word ``w`` (a *right*
+action: the product ``x * y`` means "apply ``x``, then ``y``", i.e. ``(x*y)[q] = y[x[q]]``,
+matching word concatenation). Enumeration is a breadth-first right-multiplication closure in the
+spirit of Froidure and Pin (1997, "Algorithms for computing finite semigroups"): each level's
+frontier is multiplied by every generator at once with numpy, and new elements are recognised
+with a vectorized open-addressing hash set.
+
+Storage is compact: a transformation of ``n`` states is packed into ``b``-bit fields
+(``b = 4`` for ``n <= 16``, so one ``uint64`` per element; ``b = 8`` up to 256 states; ``b = 16``
+beyond), and multiplication by a generator is one table look-up per byte of the packed code.
+Per element we keep the packed code, a parent index (int32) and the last letter (uint8), so
+every element has a shortest word. Budgets (``max_size``, ``max_seconds``) raise
+:class:`~automata.errors.BudgetExceededError` instead of exhausting memory.
+
+>>> import numpy as np
+>>> from automata.dfa import DFA
+>>> parity = DFA("01", [[0, 1], [1, 0]], 0, [0])
+>>> m = transition_monoid(parity)
+>>> m.size, m.semigroup_size, m.idempotent_count(), m.is_aperiodic()
+(2, 2, 1, False)
+>>> m.elements().tolist()
+[[0, 1], [1, 0]]
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from .dfa import DFA
+from .errors import BudgetExceededError, InvalidAutomatonError
+
+__all__ = [
+    "TransitionMonoid", "transition_monoid", "generators_of", "compose", "has_nontrivial_cycle",
+    "element_index", "find_nonaperiodic_element", "DEFAULT_MAX_SIZE", "DEFAULT_MAX_SECONDS",
+]
+
+DEFAULT_MAX_SIZE = 2_000_000
+DEFAULT_MAX_SECONDS = 30.0
+_EMPTY = np.int32(-1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_MIX2 = np.uint64(0xC2B2AE3D27D4EB4F)
+_CHUNK = 1 << 14
+
+
+def generators_of(dfa: DFA) -> np.ndarray:
+    """The letters' transformations, shape ``(n_symbols, n_states)`` (``[a, q] = delta[q, a]``)."""
+    return np.ascontiguousarray(np.asarray(dfa.delta).T)
+
+
+def compose(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Product ``x * y`` (apply ``x`` then ``y``) of transformations of shape ``(..., n)``."""
+    return np.take_along_axis(np.broadcast_to(y, np.broadcast_shapes(x.shape, y.shape)),
+                              np.broadcast_to(x, np.broadcast_shapes(x.shape, y.shape)), axis=-1)
+
+
+def has_nontrivial_cycle(x: np.ndarray) -> np.ndarray:
+    """Whether each transformation permutes its eventual image non-trivially.
+
+    Parameters
+    ----------
+    x : int array, shape (m, n)
+
+    Returns
+    -------
+    bool array, shape (m,)
+        True where ``x`` is *not* aperiodic (its functional graph has a cycle of length > 1).
+    """
+    x = np.asarray(x)
+    n = x.shape[-1]
+    y = x
+    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
+        y = np.take_along_axis(y, y, axis=-1)          # y <- y*y ; after k rounds x^(2^k)
+    # y = x^(2^k) with 2^k >= n maps every state onto a cycle point of x
+    return (np.take_along_axis(x, y, axis=-1) != y).any(axis=-1)
+
+
+# ---------------------------------------------------------------------------- packing
+@dataclass(frozen=True)
+class _Packing:
+    n: int
+    bits: int          # 4, 8 or 16
+    words: int         # uint64 words per element
+
+    @classmethod
+    def for_states(cls, n: int) -> "_Packing":
+        bits = 4 if n <= 16 else 8 if n <= 256 else 16
+        if n > 65536:
+            raise InvalidAutomatonError(f"{n} states are too many for the monoid enumerator")
+        return cls(n, bits, math.ceil(n * bits / 64))
+
+    @property
+    def dtype(self):
+        return np.uint8 if self.bits <= 8 else np.uint16
+
+    def pack(self, x: np.ndarray) -> np.ndarray:
+        """(m, n) transformations -> (m, words) uint64 codes."""
+        x = np.asarray(x)
+        m = x.shape[0]
+        per = 64 // self.bits
+        buf = np.zeros((m, self.words * per), dtype=np.uint64)
+        buf[:, :self.n] = x
+        shifts = (np.arange(per, dtype=np.uint64) * np.uint64(self.bits))
+        return (buf.reshape(m, self.words, per) << shifts).sum(axis=2, dtype=np.uint64)
+
+    def unpack(self, codes: np.ndarray) -> np.ndarray:
+        """(m, words) uint64 codes -> (m, n) transformations (uint8 or uint16)."""
+        codes = np.ascontiguousarray(codes, dtype=np.uint64)
+        m = codes.shape[0]
+        if self.bits == 4:
+            b = codes.view(np.uint8).reshape(m, -1)
+            out = np.empty((m, b.shape[1] * 2), dtype=np.uint8)
+            out[:, 0::2] = b & 15
+            out[:, 1::2] = b >> 4
+            return out[:, :self.n]
+        return codes.view(self.dtype).reshape(m, -1)[:, :self.n]
+
+    def valid_mask(self) -> np.ndarray:
+        """(words,) uint64 masks of the bits that hold entries (padding must stay zero)."""
+        masks = np.zeros(self.words, dtype=np.uint64)
+        per = 64 // self.bits
+        for j in range(self.words):
+            k = min(per, self.n - j * per)
+            masks[j] = np.uint64((1 << (k * self.bits)) - 1) if k < per else np.uint64(2**64 - 1)
+        return masks
+
+    def right_multiplier(self, g: np.ndarray):
+        """A function ``codes -> codes * g`` (apply the element, then ``g``) on packed codes."""
+        g = np.asarray(g)
+        if self.bits == 4:
+            lo = np.arange(256) & 15
+            hi = np.arange(256) >> 4
+            gg = np.zeros(16, dtype=np.int64)
+            gg[:self.n] = g
+            lut = (gg[lo] | (gg[hi] << 4)).astype(np.uint8)
+        else:
+            lut = np.zeros(1 << self.bits, dtype=self.dtype)
+            lut[:self.n] = g
+        mask = self.valid_mask()
+        view = np.uint8 if self.bits <= 8 else np.uint16
+
+        def mul(codes: np.ndarray) -> np.ndarray:
+            m = codes.shape[0]
+            flat = np.ascontiguousarray(codes).view(view).reshape(-1)
+            out = np.take(lut, flat).view(np.uint64).reshape(m, self.words)
+            out &= mask
+            return out
+
+        return mul
+
+
+# ---------------------------------------------------------------------------- hash set
+class _CodeSet:
+    """Vectorized open-addressing (linear probing) set of packed codes; stores element ids."""
+
+    def __init__(self, words: int, capacity: int = 1024):
+        self.words = words
+        k = max(10, math.ceil(math.log2(max(capacity, 1) * 2)))
+        self._alloc(k)
+
+    def _alloc(self, k: int) -> None:
+        self.log = k
+        self.table = np.full(1 << k, _EMPTY, dtype=np.int32)
+        self.mask = np.uint64((1 << k) - 1)
+        self.shift = np.uint64(64 - k)
+
+    def _hash(self, keys: np.ndarray) -> np.ndarray:
+        h = keys[:, 0] * _MIX
+        for j in range(1, keys.shape[1]):
+            h = (h ^ (h >> np.uint64(29))) + keys[:, j] * _MIX2
+            h *= _MIX
+        return (h >> self.shift).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray, store: np.ndarray) -> np.ndarray:
+        """Ids of ``keys`` in ``store`` (rows of codes), or -1 where absent."""
+        m = keys.shape[0]
+        res = np.full(m, -1, dtype=np.int64)
+        slot = self._hash(keys)
+        todo = np.arange(m)
+        tmask = int(self.mask)
+        while todo.size:
+            ids = self.table[slot]
+            empty = ids == _EMPTY
+            cand = ~empty
+            same = np.zeros(todo.size, dtype=bool)
+            if cand.any():
+                ci = np.flatnonzero(cand)
+                same[ci] = (store[ids[ci]] == keys[todo[ci]]).all(axis=1)
+            res[todo[same]] = ids[same]
+            go = cand & ~same
+            todo = todo[go]
+            slot = (slot[go] + 1) & tmask
+        return res
+
+    def insert(self, ids: np.ndarray, store: np.ndarray) -> None:
+        """Insert elements ``ids`` (rows of ``store``, distinct and absent from the set)."""
+        tmask = int(self.mask)
+        slot = self._hash(store[ids])
+        todo = np.asarray(ids, dtype=np.int64)
+        while todo.size:
+            free = self.table[slot] == _EMPTY
+            self.table[slot[free]] = todo[free]
+            won = np.zeros(todo.size, dtype=bool)
+            won[free] = self.table[slot[free]] == todo[free]
+            todo = todo[~won]
+            slot = (slot[~won] + 1) & tmask
+
+    def rebuild(self, count: int, store: np.ndarray) -> None:
+        """Reallocate to hold ``count`` elements at load <= 1/2 and re-insert rows 0..count-1."""
+        k = self.log
+        while (1 << k) < 2 * count:
+            k += 1
+        self.table = None
+        self._alloc(k)
+        for s in range(0, count, 1 << 15):
+            self.insert(np.arange(s, min(count, s + (1 << 15))), store)
+
+
+# ---------------------------------------------------------------------------- the monoid
+@dataclass(frozen=True, eq=False)
+class TransitionMonoid:
+    """An enumerated transition monoid.
+
+    Attributes
+    ----------
+    n_states : int
+    alphabet : tuple of str
+    codes : uint64 array, shape (semigroup_size, words)
+        Packed elements of the transition *semigroup* (images of non-empty words), in
+        breadth-first (shortlex-length) order.
+    parent, letter : arrays, shape (semigroup_size,)
+        Element ``i`` is ``parent[i] * letter[i]`` (``parent == -1``: the letter itself).
+    identity_in_semigroup : bool
+        Whether some non-empty word acts as the identity.
+    seconds : float
+        Wall time of the enumeration.
+    """
+
+    n_states: int
+    alphabet: tuple
+    codes: np.ndarray
+    parent: np.ndarray
+    letter: np.ndarray
+    identity_in_semigroup: bool
+    seconds: float
+    _packing: _Packing = field(repr=False)
+
+    @property
+    def semigroup_size(self) -> int:
+        """Number of distinct transformations of non-empty words."""
+        return int(self.codes.shape[0])
+
+    @property
+    def size(self) -> int:
+        """Monoid size: the semigroup plus the identity (empty word) when it is new."""
+        return self.semigroup_size + (0 if self.identity_in_semigroup else 1)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.codes.nbytes + self.parent.nbytes + self.letter.nbytes)
+
+    def elements(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Unpacked semigroup elements ``start:stop``, shape ``(m, n_states)``."""
+        return self._packing.unpack(self.codes[start:stop])
+
+    def iter_chunks(self, chunk: int = _CHUNK):
+        """Yield ``(start, elements)`` blocks of unpacked semigroup elements."""
+        for s in range(0, self.semigroup_size, chunk):
+            yield s, self.elements(s, s + chunk)
+
+    def word(self, i: int) -> list[int]:
+        """A shortest word (letter indices) for semigroup element ``i``."""
+        out = []
+        i = int(i)
+        while i >= 0:
+            out.append(int(self.letter[i]))
+            i = int(self.parent[i])
+        return out[::-1]
+
+    def idempotent_count(self, *, monoid: bool = True) -> int:
+        """Number of idempotents (of the monoid, or of the semigroup when ``monoid=False``)."""
+        c = 0
+        for _, x in self.iter_chunks():
+            c += int((np.take_along_axis(x, x, axis=1) == x).all(axis=1).sum())
+        if monoid and not self.identity_in_semigroup:
+            c += 1
+        return c
+
+    def idempotents(self) -> np.ndarray:
+        """Indices of the idempotents of the semigroup."""
+        out = []
+        for s, x in self.iter_chunks():
+            out.append(s + np.flatnonzero((np.take_along_axis(x, x, axis=1) == x).all(axis=1)))
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+    def is_aperiodic(self) -> bool:
+        """True iff no element permutes its eventual image non-trivially."""
+        return not any(has_nontrivial_cycle(x).any() for _, x in self.iter_chunks())
+
+    def aperiodicity_index(self) -> int | None:
+        """Least ``k >= 1`` with ``x^k = x^(k+1)`` for every element; None if not aperiodic.
+
+        For an aperiodic transformation the least such ``k`` is the longest tail of its
+        functional graph (at least 1), so the index is the maximum of that over the elements.
+        """
+        best = 1
+        for _, x in self.iter_chunks():
+            if has_nontrivial_cycle(x).any():
+                return None
+            # x^k = x^(k+1) first holds at k = the tail length; iterate y <- y*x
+            y = x.copy()
+            k = 1
+            while True:
+                nxt = np.take_along_axis(x, y, axis=1)        # y * x  (apply y then x)
+                done = (nxt == y).all(axis=1)
+                if done.all():
+                    break
+                x, y = x[~done], nxt[~done]
+                k += 1
+            best = max(best, k)
+        return best
+
+    def index_of(self, x: Sequence[int]) -> int:
+        """Index of transformation ``x`` among the semigroup elements, or -1."""
+        return element_index(self, np.asarray(x)[None, :])[0]
+
+
+def element_index(m: TransitionMonoid, xs: np.ndarray) -> np.ndarray:
+    """Indices of transformations ``xs`` (shape (k, n)) in ``m``'s semigroup, -1 if absent."""
+    codes = m._packing.pack(xs)
+    s = _CodeSet(m._packing.words, m.semigroup_size)
+    s.insert(np.arange(m.semigroup_size), m.codes)
+    return s.lookup(codes, m.codes)
+
+
+class _Stop(Exception):
+    pass
+
+
+def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
+               partial_ok: bool = False):
+    """Breadth-first closure of the generators under right multiplication.
+
+    Returns ``(codes, parent, letter, complete)``. Budgets raise
+    :class:`BudgetExceededError`, unless ``partial_ok``: then the elements found so far are
+    returned (complete levels plus part of the next) with ``complete=False``.
+    """
+    t0 = time.perf_counter()
+    k = gens.shape[0]
+    W = packing.words
+    muls = [packing.right_multiplier(g) for g in gens]
+    cap = 1 << 12
+    codes = np.zeros((cap, W), dtype=np.uint64)
+    parent = np.zeros(cap, dtype=np.int32)
+    letter = np.zeros(cap, dtype=np.uint8 if k < 256 else np.uint16)
+    cset = _CodeSet(W, cap)
+    count = 0
+
+    def grow(need: int):
+        nonlocal codes, parent, letter, cap
+        if need <= cap:
+            return
+        new = cap
+        while new < need:
+            new = new * 3 // 2
+        # in-place realloc (mremap for big blocks): no transient second copy
+        codes.resize((new, W), refcheck=False)
+        parent.resize(new, refcheck=False)
+        letter.resize(new, refcheck=False)
+        cap = new
+
+    def add(cand: np.ndarray, par: np.ndarray, let: np.ndarray) -> int:
+        nonlocal count
+        found = cset.lookup(cand, codes)
+        new = found < 0
+        if not new.any():
+            return 0
+        cand, par, let = cand[new], par[new], let[new]
+        if W == 1:
+            _, first = np.unique(cand[:, 0], return_index=True)
+        else:
+            _, first = np.unique(cand, axis=0, return_index=True)
+        first.sort()
+        m = first.size
+        if count + m > max_size:
+            if partial_ok:
+                raise _Stop
+            raise BudgetExceededError(
+                f"transition monoid has more than {max_size:,} elements (max_size budget)")
+        grow(count + m)
+        codes[count:count + m] = cand[first]
+        parent[count:count + m] = par[first]
+        letter[count:count + m] = let[first]
+        if 2 * (count + m) > cset.table.size:
+            cset.rebuild(count + m, codes)      # re-inserts elements 0 .. count+m-1
+        else:
+            cset.insert(np.arange(count, count + m), codes)
+        count += m
+        return m
+
+    gcodes = packing.pack(gens)
+    lo = 0
+    try:
+        add(gcodes, np.full(k, -1, dtype=np.int64), np.arange(k))
+        while lo < count:
+            hi = count
+            for s in range(lo, hi, _CHUNK):
+                e = min(hi, s + _CHUNK)
+                block = codes[s:e].copy()      # codes may be reallocated by add()
+                ids = np.arange(s, e)
+                for a in range(k):
+                    add(muls[a](block), ids, np.full(e - s, a))
+                if time.perf_counter() - t0 > max_seconds:
+                    if partial_ok:
+                        raise _Stop
+                    raise BudgetExceededError(
+                        f"transition monoid enumeration exceeded {max_seconds:g} s (max_seconds "
+                        f"budget) after {count:,} elements")
+            lo = hi
+        complete = True
+    except _Stop:
+        complete = False
+    cset.table = None
+    codes.resize((count, W), refcheck=False)
+    parent.resize(count, refcheck=False)
+    letter.resize(count, refcheck=False)
+    return codes, parent, letter, complete
+
+
+def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAULT_MAX_SIZE,
+                      max_seconds: float = DEFAULT_MAX_SECONDS) -> TransitionMonoid:
+    """Enumerate the transition monoid of ``dfa`` (of its minimal DFA when ``minimize``).
+
+    Parameters
+    ----------
+    dfa : DFA
+    minimize : bool
+        Minimize first, so that the result is the syntactic monoid of the language.
+    max_size : int
+        Raise :class:`BudgetExceededError` when the semigroup would exceed this many elements.
+    max_seconds : float
+        Raise :class:`BudgetExceededError` when enumeration runs longer.
+    """
+    d = dfa.minimize() if minimize else dfa
+    t0 = time.perf_counter()
+    gens = generators_of(d)
+    packing = _Packing.for_states(d.n_states)
+    codes, parent, letter, _ = _enumerate(gens, packing, int(max_size), float(max_seconds))
+    ident = packing.pack(np.arange(d.n_states)[None, :])
+    m = TransitionMonoid(d.n_states, d.alphabet, codes, parent, letter, False,
+                         time.perf_counter() - t0, packing)
+    has_id = bool(element_index(m, np.arange(d.n_states)[None, :])[0] >= 0) if ident.size else False
+    object.__setattr__(m, "identity_in_semigroup", has_id)
+    return m
+
+
+def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
+                              max_seconds: float = 2.0) -> list[int] | None:
+    """A short word whose transformation has a cycle of length > 1, or None if none is found.
+
+    Searches the first breadth-first levels of the semigroup (at most ``max_elements``
+    elements), so it answers "not aperiodic" cheaply for most languages; ``None`` proves
+    nothing unless the whole semigroup was covered.
+    """
+    gens = np.asarray(gens)
+    packing = _Packing.for_states(gens.shape[1])
+    codes, parent, letter, _ = _enumerate(gens, packing, max_elements, max_seconds,
+                                          partial_ok=True)
+    for s in range(0, codes.shape[0], _CHUNK):
+        bad = np.flatnonzero(has_nontrivial_cycle(packing.unpack(codes[s:s + _CHUNK])))
+        if bad.size:
+            i, word = s + int(bad[0]), []
+            while i >= 0:
+                word.append(int(letter[i]))
+                i = int(parent[i])
+            return word[::-1]
+    return None
