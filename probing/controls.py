@@ -166,10 +166,22 @@ def _is_relabeling(a: DFA, b: DFA) -> bool:
     return len(seen) == len(left) == len(right)
 
 
+def _strongly_connected(dfa: DFA) -> bool:
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(range(dfa.n_states))
+    g.add_edges_from((q, int(t)) for q in range(dfa.n_states) for t in dfa.delta[q])
+    return nx.is_strongly_connected(g)
+
+
 def random_nondefinite_dfa(n_states: int, alphabet: Sequence[str], seed: int,
-                           avoid: DFA | None = None, tries: int = 500) -> DFA:
-    """A random minimal DFA with ``n_states`` states that is not definite (and not ``avoid``'s
-    state structure relabelled), the first found from ``seed, seed + 1, ...``.
+                           avoid: DFA | None = None, tries: int = 2000) -> DFA:
+    """A random minimal, strongly connected, non-definite DFA with ``n_states`` states (and not
+    ``avoid``'s state structure relabelled), the first found from ``seed, seed + 1, ...``.
+
+    Strong connectivity keeps the control's labels from collapsing into an absorbing state
+    (whose majority rate would make any probe look good).
 
     >>> d = random_nondefinite_dfa(3, "ab", seed=0)
     >>> d.n_states, is_definite(d)
@@ -179,7 +191,7 @@ def random_nondefinite_dfa(n_states: int, alphabet: Sequence[str], seed: int,
         raise ProbingError(f"a non-definite DFA needs at least 2 states, got {n_states}")
     for s in range(seed, seed + tries):
         d = random_dfa(n_states, alphabet, seed=s).minimize()
-        if d.n_states != n_states or is_definite(d):
+        if d.n_states != n_states or is_definite(d) or not _strongly_connected(d):
             continue
         if avoid is not None and _is_relabeling(avoid, d):
             continue

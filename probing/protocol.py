@@ -197,8 +197,10 @@ def probe_representation(X: np.ndarray, data: ProbeData, target: str, seed: int,
     """Fit the linear probe for ``target`` on features ``X`` (N, F) and score it.
 
     With ``controls``: the control task on the last ``control_k`` tokens, a random non-definite
-    DFA of the minimal DFA's size (regular languages) and shuffled labels, each through the
-    identical protocol; ``selectivity`` = accuracy - control-task accuracy (in-range test).
+    DFA of the minimal DFA's size (regular languages; scored on all positions and on the
+    positions that are non-local *for that DFA*, each beside its own majority rate) and
+    shuffled labels, each through the identical protocol; ``selectivity`` = accuracy -
+    control-task accuracy (in-range test).
     With ``mlp``: a small MLP probe as a secondary check, with its own control task.
     """
     if target not in data.targets:
@@ -222,12 +224,27 @@ def probe_representation(X: np.ndarray, data: ProbeData, target: str, seed: int,
         ys = shuffled_labels(y, m["fit"], seed=seed)
         _, ps = _fit_predict(X, ys, data, seed, Cs, backend)
         ctrl["shuffled"] = score(y, ps, data, tl.n_classes)
+        rd = None
         if data.dfa is not None and data.dfa.n_states >= 2:
-            rd = random_nondefinite_dfa(data.dfa.n_states, data.alphabet, seed=seed,
-                                        avoid=data.dfa)
+            try:
+                rd = random_nondefinite_dfa(data.dfa.n_states, data.alphabet, seed=seed,
+                                            avoid=data.dfa)
+            except ProbingError as e:
+                ctrl["random_dfa"] = {"skipped": str(e), "accuracy": None}
+        if rd is not None:
             yr = dfa_states(rd, data.codes)
             _, pr = _fit_predict(X, yr, data, seed, Cs, backend)
             ctrl["random_dfa"] = score(yr, pr, data, rd.n_states)
+            maj = majority_predict(yr[m["fit"]], len(yr))
+            rd_nl = ~local_mask(rd, data.codes)
+            rd_nonlocal = m["in_range"] & rd_nl
+            fit_nl = m["fit"] & rd_nl
+            ctrl["random_dfa"].update(
+                majority_accuracy=score(yr, maj, data, rd.n_states)["accuracy"],
+                own_nonlocal_accuracy=_acc(yr, pr, rd_nonlocal),
+                own_nonlocal_majority=(_acc(yr, majority_predict(yr[fit_nl], len(yr)), rd_nonlocal)
+                                       if fit_nl.any() else None),
+                n_own_nonlocal=int(rd_nonlocal.sum()))
         acc, cacc = scores["accuracy"], ctrl["control_task"]["accuracy"]
         scores["control_accuracy"] = cacc
         scores["selectivity"] = None if acc is None or cacc is None else selectivity(acc, cacc)

@@ -1,0 +1,312 @@
+"""Write a probing run: ``report.json``, ``report.md``, plots, weights, predictions and splits.
+
+Files in the output directory:
+
+``report.json``
+    Everything measured (rows per (site, target), baselines, controls, causal check, strata,
+    split sizes, options and seeds). Deterministic: a rerun on CPU writes the same file.
+``report.md``
+    Tables: accuracy per site and layer beside baselines and controls, by length bin;
+    the causal check; per-state confusion matrices.
+``probes.npz``
+    Probe weights: ``{site}/{target}/{coef,intercept,mean,scale,classes}``.
+``predictions.npz``
+    Per-position ``string_id``, ``position``, ``length``, strata masks, ``labels/{target}`` and
+    ``pred/{site}/{target}`` (-1 where the position is not evaluated).
+``splits.json`` and ``strings.jsonl``
+    The split (string indices per role and bin) and every probing string with its role.
+``timing.json``
+    Wall-clock seconds (kept apart so ``report.json`` stays reproducible).
+``plots/*.png``
+    Accuracy vs layer (with baselines), vs position and vs length (training range shaded),
+    and confusion matrices of the ``state`` target.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["write_report", "render_markdown", "write_calibration"]
+
+
+def _fmt(x: Any) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _json_default(o: Any):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON-serializable: {type(o).__name__}")
+
+
+def dumps(obj: Any) -> str:
+    """Deterministic JSON (NaN becomes null)."""
+    def clean(o):
+        if isinstance(o, float) and not np.isfinite(o):
+            return None
+        if isinstance(o, dict):
+            return {str(k): clean(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [clean(v) for v in o]
+        return o
+    return json.dumps(clean(json.loads(json.dumps(obj, default=_json_default))), indent=1)
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    """The human-readable report."""
+    m = report["model"]
+    data = report["data"]
+    bins = list(data["split"]["bin_ranges"])
+    longer = [b for b in bins if b != "in_range"]
+    lines = [f"# Probing report: {report['language']} ({report.get('paper_group') or 'no paper group'})",
+             "",
+             f"Model: {m['arch']} / gate {m['gate']}, {m['layers']} layers, width {m['width']}"
+             f" (run `{report['run_dir']}`, task {report['task']}). Probe seed "
+             f"{report['options']['seed']}, untrained seed {report['options']['untrained_seed']}.",
+             "",
+             f"Strings: {data['n_strings']}, positions: {data['n_positions']}; training range "
+             f"{data['split']['train_range']}; bins: "
+             + ", ".join(f"{b} {data['split']['bin_ranges'][b]}" for b in bins)
+             + f". Strata (positions): non-local {data['strata']['nonlocal']}, unseen prefix "
+             f"{data['strata']['unseen_prefix']}.",
+             "",
+             "Accuracies in %, on held-out strings. *nonlocal*: positions whose last ≤ 3 tokens "
+             "do not fix the state (headline); *unseen*: prefixes absent from probe training; "
+             "*control*: Hewitt–Liang control task (random labels keyed on the last "
+             f"{report['options']['control_k']} tokens); *sel.* = accuracy − control.", ""]
+    targets = list(report["baselines"])
+    for t in targets:
+        rows = [r for r in report["sites"] if r["target"] == t]
+        lines += [f"## Target `{t}`", ""]
+        head = ["site", "acc", "nonlocal", "unseen"] + [f"{b} (nonlocal)" for b in longer] + \
+               ["untrained", "control", "sel.", "random DFA (its nonlocal / majority)", "shuffled",
+                "C", "conv."]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "---|" * len(head))
+        for r in rows:
+            cells = [r["site"], _fmt(r["accuracy"]), _fmt(r["nonlocal_accuracy"]),
+                     _fmt(r["unseen_prefix_accuracy"])]
+            for b in longer:
+                bb = r["by_bin"][b]
+                cells.append(f"{_fmt(bb['accuracy'])} ({_fmt(bb['nonlocal_accuracy'])})")
+            cells += [_fmt(r["untrained_accuracy"]), _fmt(r["control_accuracy"]),
+                      "–" if r["selectivity"] is None else f"{100 * r['selectivity']:+.1f}",
+                      f"{_fmt(r['random_dfa_accuracy'])} ({_fmt(r.get('random_dfa_nonlocal_accuracy'))}"
+                      f" / {_fmt(r.get('random_dfa_nonlocal_majority'))})",
+                      _fmt(r["shuffled_accuracy"]),
+                      f"{r['probe']['C']:g}" if r["probe"]["C"] == r["probe"]["C"] else "–",
+                      "yes" if r["probe"]["converged"] else "**no**"]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", "Baselines:", ""]
+        head = ["baseline", "acc", "nonlocal", "unseen"] + [f"{b} (nonlocal)" for b in longer]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "---|" * len(head))
+        for name, b in report["baselines"][t].items():
+            cells = [name, _fmt(b["accuracy"]), _fmt(b["nonlocal_accuracy"]),
+                     _fmt(b["unseen_prefix_accuracy"])]
+            cells += [f"{_fmt(b['by_bin'][x]['accuracy'])} ({_fmt(b['by_bin'][x]['nonlocal_accuracy'])})"
+                      for x in longer]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines.append("")
+    if report["causal"]:
+        lines += ["## Causal check (target `state`)", "",
+                  "Model task accuracy (%) with the probe's subspace mean-ablated vs an "
+                  "equal-rank random subspace, on in-range test strings and the longest bin.", "",
+                  "| site | rank | position acc | − probe subspace | − random subspace | "
+                  "string acc | − probe | − random |", "|---|---|---|---|---|---|---|---|"]
+        for c in report["causal"]:
+            b, p, r = c["baseline"], c["probe_ablated"], c["random_ablated"]
+            lines.append(f"| {c['site']} | {c['rank']} | {_fmt(b['position_accuracy'])} | "
+                         f"{_fmt(p['position_accuracy'])} | {_fmt(r['position_accuracy'])} | "
+                         f"{_fmt(b['string_accuracy'])} | {_fmt(p['string_accuracy'])} | "
+                         f"{_fmt(r['string_accuracy'])} |")
+        lines.append("")
+    conf = [(k, v) for k, v in report["details"].items() if k.endswith("/state")]
+    if conf:
+        best = max(conf, key=lambda kv: kv[1]["metrics"]["in_range"]["accuracy"] or 0)
+        lines += [f"## Per-state confusion, best site `{best[0].rsplit('/', 1)[0]}`", ""]
+        for b in ("in_range", longer[-1] if longer else None):
+            if b is None:
+                continue
+            mm = best[1]["metrics"][b]
+            K = len(mm["confusion"])
+            lines += [f"{b} (rows: true state, columns: predicted; balanced accuracy "
+                      f"{_fmt(mm['balanced_accuracy'])}, macro-F1 {_fmt(mm['macro_f1'])}):", "",
+                      "| true \\ pred | " + " | ".join(str(j) for j in range(K)) + " | recall |",
+                      "|" + "---|" * (K + 2)]
+            for i, row in enumerate(mm["confusion"]):
+                lines.append(f"| {i} | " + " | ".join(str(v) for v in row)
+                             + f" | {_fmt(mm['recall'][i])} |")
+            lines.append("")
+    bad = [f"{r['site']}/{r['target']}" for r in report["sites"] if not r["probe"]["converged"]]
+    if bad:
+        lines += ["Probes that did not converge (warnings recorded in report.json): "
+                  + ", ".join(bad), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _plots(report: dict[str, Any], out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pdir = out / "plots"
+    pdir.mkdir(exist_ok=True)
+    written = []
+    data = report["data"]
+    lo, hi = data["split"]["train_range"]
+    bin_ranges = data["split"]["bin_ranges"]
+    for t in report["baselines"]:
+        rows = [r for r in report["sites"] if r["target"] == t]
+        if not rows:
+            continue
+        # accuracy vs layer, one line per site kind, baselines as horizontal lines
+        fig, ax = plt.subplots(figsize=(6, 4))
+        kinds: dict[str, list] = {}
+        for r in rows:
+            kinds.setdefault(r["site"].rsplit(".", 1)[-1], []).append(r)
+        for kind, rs in sorted(kinds.items()):
+            xs = [r["layer"] for r in rs]
+            ax.plot(xs, [r["nonlocal_accuracy"] or np.nan for r in rs], "o-", label=f"{kind} (trained)")
+            if rs[0]["untrained_accuracy"] is not None:
+                ax.plot(xs, [r["untrained_nonlocal_accuracy"] or np.nan for r in rs], "x--",
+                        label=f"{kind} (untrained)")
+        for name, style in (("majority", ":"), ("kgram3", "-.")):
+            v = report["baselines"][t][name]["nonlocal_accuracy"]
+            if v is not None:
+                ax.axhline(v, ls=style, color="gray", label=name)
+        ax.set_xlabel("layer (-1 = embedding)")
+        ax.set_ylabel("accuracy, non-local in-range positions")
+        ax.set_title(f"{report['language']}: {t}")
+        ax.set_ylim(0, 1.02)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        fig.savefig(pdir / f"accuracy_vs_layer_{t}.png", dpi=90)
+        plt.close(fig)
+        written.append(f"plots/accuracy_vs_layer_{t}.png")
+        # accuracy vs position
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for r in rows:
+            det = report["details"][f"{r['site']}/{t}"]["by_position"]
+            acc = np.array([np.nan if a is None else a for a in det["accuracy"]])
+            n = np.array(det["n"])
+            w = max(1, len(acc) // 100)                       # pool into <= ~100 points
+            k = len(acc) // w * w
+            num = np.nansum((np.nan_to_num(acc) * n)[:k].reshape(-1, w), 1)
+            den = n[:k].reshape(-1, w).sum(1)
+            with np.errstate(invalid="ignore"):
+                ax.plot(np.arange(0, k, w) + w / 2, num / den, label=r["site"], lw=1)
+        ax.axvspan(0, hi, color="green", alpha=0.08, label="training lengths")
+        ax.set_xlabel("position t")
+        ax.set_ylabel("accuracy (held-out strings)")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"{report['language']}: {t} by position")
+        ax.legend(fontsize=6)
+        fig.tight_layout()
+        fig.savefig(pdir / f"accuracy_vs_position_{t}.png", dpi=90)
+        plt.close(fig)
+        written.append(f"plots/accuracy_vs_position_{t}.png")
+        # accuracy vs length bin
+        fig, ax = plt.subplots(figsize=(6, 4))
+        mids = [np.mean(bin_ranges[b]) for b in bin_ranges]
+        for r in rows:
+            ax.plot(mids, [r["by_bin"][b]["nonlocal_accuracy"] or np.nan for b in bin_ranges],
+                    "o-", label=r["site"])
+        base = report["baselines"][t]["kgram3"]["by_bin"]
+        ax.plot(mids, [base[b]["nonlocal_accuracy"] or np.nan for b in bin_ranges], "k:",
+                label="3-gram baseline")
+        ax.axvspan(lo, hi, color="green", alpha=0.08, label="training lengths")
+        ax.set_xscale("log")
+        ax.set_xlabel("string length (bin middle)")
+        ax.set_ylabel("accuracy, non-local positions")
+        ax.set_ylim(0, 1.02)
+        ax.set_title(f"{report['language']}: {t} by length")
+        ax.legend(fontsize=6)
+        fig.tight_layout()
+        fig.savefig(pdir / f"accuracy_vs_length_{t}.png", dpi=90)
+        plt.close(fig)
+        written.append(f"plots/accuracy_vs_length_{t}.png")
+    for key, det in report["details"].items():
+        site, t = key.rsplit("/", 1)
+        if t != "state":
+            continue
+        names = list(det["metrics"])
+        fig, axes = plt.subplots(1, len(names), figsize=(3 * len(names), 3))
+        for ax, b in zip(np.atleast_1d(axes), names):
+            c = np.array(det["metrics"][b]["confusion"], dtype=float)
+            c = c / np.maximum(c.sum(1, keepdims=True), 1)
+            ax.imshow(c, vmin=0, vmax=1, cmap="Blues")
+            ax.set_title(b, fontsize=8)
+            ax.set_xlabel("predicted", fontsize=7)
+            ax.set_ylabel("true", fontsize=7)
+        fig.suptitle(f"{site}: state confusion (row-normalized)", fontsize=8)
+        fig.tight_layout()
+        name = f"plots/confusion_state_{site.replace('.', '_')}.png"
+        fig.savefig(out / name, dpi=80)
+        plt.close(fig)
+        written.append(name)
+    return written
+
+
+def write_report(report: dict[str, Any], saved: dict[str, Any], out_dir: str | Path,
+                 timing: dict[str, float] | None = None, plots: bool = True) -> dict[str, str]:
+    """Write every file listed in the module docstring; returns name -> path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    data = saved["data"]
+    report = dict(report)
+    if plots:
+        report["plots"] = _plots(report, out)
+    (out / "report.json").write_text(dumps(report) + "\n")
+    (out / "report.md").write_text(render_markdown(report))
+    np.savez_compressed(out / "predictions.npz", **saved["arrays"])
+    np.savez_compressed(out / "probes.npz", **saved["weights"])
+    (out / "splits.json").write_text(dumps(data.split.to_dict()) + "\n")
+    role = np.full(len(data.words), "unused", dtype=object)
+    for name in ("train", "val"):
+        role[getattr(data.split, name)] = name
+    for b, idx in data.split.bins.items():
+        role[idx] = "test_in_range" if b == "in_range" else b
+    with open(out / "strings.jsonl", "w") as f:
+        for w, r in zip(data.words, role):
+            f.write(json.dumps({"string": w if isinstance(w, str) else list(w), "role": r}) + "\n")
+    if timing is not None:
+        (out / "timing.json").write_text(json.dumps(timing, indent=1) + "\n")
+    for name in ("report.json", "report.md", "predictions.npz", "probes.npz", "splits.json",
+                 "strings.jsonl"):
+        files[name] = str(out / name)
+    return files
+
+
+def write_calibration(result: Any, out_dir: str | Path) -> dict[str, str]:
+    """``calibration.json`` and ``calibration.md`` for a :class:`~probing.calibration.CalibrationResult`."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    d = result.to_dict()
+    (out / "calibration.json").write_text(dumps(d) + "\n")
+    p = d["passed"]
+    md = [f"# Probing pipeline calibration: {d['language']}", "",
+          f"{d['n_positions']} positions, seed {d['seed']}.", "",
+          "| check | measured | bar | passed |", "|---|---|---|---|",
+          f"| one-hot state + noise, in range | {_fmt(d['onehot_noise']['in_range'])} | ≥ 99 | "
+          f"{p['onehot']} |"]
+    for b, v in d["onehot_noise"]["by_bin"].items():
+        if b != "in_range":
+            md.append(f"| one-hot state + noise, {b} | {_fmt(v)} | ≥ 99 | {p['onehot']} |")
+    mem = d["memoriser"]
+    md.append(f"| per-prefix memoriser, unseen prefixes | {_fmt(mem['unseen_prefix_accuracy'])} | "
+              f"≤ majority {_fmt(mem['majority_unseen_prefix_accuracy'])} + 2 | {p['memoriser']} |")
+    md.append(f"| shuffled labels | {_fmt(d['shuffled']['accuracy'])} | majority "
+              f"{_fmt(d['shuffled']['majority'])} ± 2 | {p['shuffled']} |")
+    (out / "calibration.md").write_text("\n".join(md) + "\n")
+    return {"calibration.json": str(out / "calibration.json"),
+            "calibration.md": str(out / "calibration.md")}
