@@ -422,8 +422,8 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
              "(best bin-1 accuracy of the cell's grid), per evaluation bin. Paper: Sarrof et al. "
              "2024's reported bin 1 / bin 2 (/ bin 3) (Transformer: Bhattamishra et al. 2020). "
              "Verdict: `automata.classify` for the cell's model family.", "",
-             "| language | group | model | verdict | observed bins (%) | paper (%) | agrees |",
-             "|---|---|---|---|---|---|---|"]
+             "| language | group | model | verdict | train (%) | observed bin 1 / 2 / 3 (%) | paper (%) | agrees |",
+             "|---|---|---|---|---|---|---|---|"]
     agrees = {(c["language"], c["cell"]): c["agrees"] for c in agree["cells"]}
     for lang in langs:
         for cell in [c for l2, c in best if l2 == lang]:
@@ -433,7 +433,8 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
             obs = " / ".join(_pct(b["string_accuracy"]) for b in r["bins"])
             pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
             a = agrees.get((lang, cell))
-            lines.append(f"| {lang} | {r.get('group') or '–'} | {cell} | {v} | {obs} | "
+            lines.append(f"| {lang} | {r.get('group') or '–'} | {cell} | {v} | "
+                         f"{_pct(r.get('train_string_accuracy'))} | {obs} | "
                          f"{pc.text if pc else '–'} | {'–' if a is None else ('yes' if a else '**no**')} |")
     rate = "n/a" if agree["rate"] is None else f"{100 * agree['rate']:.1f} %"
     lines += ["", f"Agreement (verdict yes & bin-2 ≥ {100 * agree['threshold']:.0f} %, or verdict no & "
@@ -445,42 +446,56 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
 
 
 def write_figure(best, path: Path) -> None:
-    """Bars of bin-1 and bin-2 accuracy per language (grouped by paper group) and cell."""
+    """One panel per evaluation bin: accuracy per language (grouped star-free | non-star-free |
+    counter) with one bar per cell; "–" marks an empty split; dashed line at 90 %."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    order = {"star-free": 0, "non-star-free": 1, "counter": 2, None: 3}
-    langs = sorted(dict.fromkeys(lang for lang, _ in best),
-                   key=lambda l: order.get(next(r.get("group") for (l2, _), r in best.items() if l2 == l), 3))
+    order = {"star-free": 0, "non-star-free": 1, "counter": 2}
+    group_of = {lang: r.get("group") for (lang, _), r in best.items()}
+    langs = sorted(dict.fromkeys(lang for lang, _ in best), key=lambda l: order.get(group_of[l], 3))
     cells = list(dict.fromkeys(c for _, c in best))
-    fig, axes = plt.subplots(2, 1, figsize=(max(6.0, 0.55 * len(langs) * max(1, len(cells)) / 1.5), 6),
-                             sharex=True, squeeze=False)
+    n_bins = max(len(r["bins"]) for r in best.values())
+    fig, axes = plt.subplots(n_bins, 1, figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))),
+                                                 1.1 + 2.2 * n_bins), sharex=True, squeeze=False)
     width = 0.8 / max(1, len(cells))
-    for ax, b, title in ((axes[0][0], 0, "bin 1 (training lengths)"), (axes[1][0], 1, "bin 2 (longer)")):
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for b in range(n_bins):
+        ax = axes[b][0]
+        bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), None)
         for j, cell in enumerate(cells):
-            xs, ys = [], []
             for i, lang in enumerate(langs):
                 r = best.get((lang, cell))
-                if r is not None and _acc(r, b) is not None:
-                    xs.append(i + (j - (len(cells) - 1) / 2) * width)
-                    ys.append(100 * _acc(r, b))
-            ax.bar(xs, ys, width=width, label=cell)
+                if r is None or len(r["bins"]) <= b:
+                    continue
+                x = i + (j - (len(cells) - 1) / 2) * width
+                acc = _acc(r, b)
+                if acc is None:
+                    ax.text(x, 2, "–", ha="center", va="bottom", fontsize=7)
+                else:
+                    ax.bar(x, 100 * acc, width=width, color=colors[j % len(colors)],
+                           label=cell if (b == 0 and i == langs.index(lang)) else None)
         ax.set_ylim(0, 105)
-        ax.set_ylabel("% strings right")
-        ax.set_title(title, fontsize=9)
+        ax.set_ylabel("% strings right", fontsize=8)
+        title = f"bin {b + 1}" + (f": lengths {bounds['min_length']}–{bounds['max_length']}"
+                                  if bounds and "min_length" in bounds else "")
+        ax.set_title(title, fontsize=9, pad=14 if b == 0 else 6)
         ax.axhline(90, color="grey", lw=0.6, ls="--")
-        prev = None
-        for i, lang in enumerate(langs):
-            g = next(r.get("group") for (l2, _), r in best.items() if l2 == lang)
-            if prev is not None and g != prev:
+        for i in range(1, len(langs)):
+            if group_of[langs[i]] != group_of[langs[i - 1]]:
                 ax.axvline(i - 0.5, color="black", lw=0.8)
-            prev = g
-    axes[1][0].set_xticks(range(len(langs)))
-    axes[1][0].set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
-    axes[0][0].legend(fontsize=7, ncol=min(4, len(cells)))
-    fig.tight_layout()
+    top = axes[0][0]
+    for g in dict.fromkeys(group_of[l] for l in langs):
+        idx = [i for i, l in enumerate(langs) if group_of[l] == g]
+        top.text((idx[0] + idx[-1]) / 2, 106, g or "other", ha="center", va="bottom", fontsize=8,
+                 style="italic", clip_on=False)
+    axes[-1][0].set_xticks(range(len(langs)))
+    axes[-1][0].set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)]) for j in range(len(cells))]
+    fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
