@@ -94,7 +94,16 @@ def prefix_labels(language, word: Word) -> PrefixLabels:
         allowed[:, :k] = nxt_live[tr]
         allowed[:, k] = acc[tr]
         return PrefixLabels([int(q) for q in tr], acc[tr].copy(), allowed, lang.alphabet)
-    return MachineLabeler(lang).labels(enc)
+    key = id(lang.automaton)
+    hit = _LABELERS.get(key)
+    if hit is None or hit.machine is not lang.automaton:
+        if len(_LABELERS) >= 16:
+            _LABELERS.clear()
+        hit = _LABELERS[key] = MachineLabeler(lang)
+    return hit.labels(enc)
+
+
+_LABELERS: dict[int, "MachineLabeler"] = {}
 
 
 class MachineLabeler:
