@@ -209,6 +209,12 @@ def make_dataset(language, train_lengths: Sequence[int] = (1, 50),
         raise AutomatonError("dataset sizes must be non-negative")
     if not 0.0 <= member_fraction <= 1.0:
         raise AutomatonError(f"member_fraction must lie in [0, 1], got {member_fraction}")
+    unknown = sorted(set(sampler_params) - set(lang.sampler_defaults))
+    if unknown:
+        raise AutomatonError(f"unexpected sampler parameter(s) {unknown} for {lang.name}; "
+                             f"known: {sorted(lang.sampler_defaults) or 'none'}")
+    if lang.member_sampler is not None and sampler_params:   # validate the values up front
+        lang.member_sampler(0, 0, np.random.default_rng(0), **{**lang.sampler_defaults, **sampler_params})
     max_len = max(r[1] for _, r in ranges)
     if lang.dfa is None and lang.member_count is None:
         _paths(lang, max_len, max_len=max_len)  # one table for every length

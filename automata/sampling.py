@@ -283,11 +283,12 @@ def sample_members_encoded(language, length: int, n: int, seed: int | np.random.
     if count_members(lang, length) == 0:
         raise EmptyLengthError(f"{lang.name} has no member of length {length}")
     use_own = lang.member_sampler is not None and not (uniform and not lang.member_sampler_uniform)
+    unknown = sorted(set(params) - set(lang.sampler_defaults))
+    if unknown:
+        raise AutomatonError(f"unexpected sampler parameter(s) {unknown} for {lang.name}")
     if use_own:
         kw = {**lang.sampler_defaults, **params}
         return np.asarray(lang.member_sampler(length, n, rng, **kw), dtype=np.int64).reshape(n, length)
-    if params:
-        raise AutomatonError(f"unexpected sampler parameter(s) {sorted(params)} for {lang.name}")
     return _walk(_paths(lang, length), length, n, rng)
 
 

@@ -205,6 +205,10 @@ def test_flip_flop_dataset_parameters():
                        uniform=True)
     frac_u = np.mean([w == "i" for r in uni.records for w in r["string"][2::2]])
     assert 0.3 < frac_u < 0.5         # uniform members: i and w pairs each have 2 bits, r has 1
+    with pytest.raises(AutomatonError, match="p_ignore must lie"):
+        make_dataset("flip_flop", train_lengths=(2, 2), test_bins=(), n_train=1, p_ignore=1.5)
+    with pytest.raises(AutomatonError, match=r"unexpected sampler parameter\(s\) \['foo'\]"):
+        make_dataset("dyck1", n_train=1, foo=1)
 
 
 def test_dataset_jsonl_round_trip(tmp_path):
