@@ -58,3 +58,20 @@ def test_errors_are_one_line(tmp_path, capsys):
     assert "train.lr must be a number" in capsys.readouterr().err
     assert main(["parity", "--set", "model.gates=signed", "--out", str(tmp_path / "c")]) == 1
     assert "unknown config key 'model.gates'" in capsys.readouterr().err
+
+
+def test_flip_flop_and_dyck_tasks_end_to_end(tmp_path, capsys):
+    common = ["--layers", "1", "--width", "8", "--set", "model.d_state=4", "--set", "train.max_epochs=1",
+              "--json", "--quiet"]
+    assert main(["flip_flop", "--out", str(tmp_path / "ff"), *common, "--set", "data.n_train=16",
+                 "--set", "data.flip_flop_length=32", "--set", "data.eval_reads=200"]) == 0
+    ff = json.loads(capsys.readouterr().out)
+    assert ff["task"] == "flip_flop" and [b["split"] for b in ff["bins"]] == ["ffl_0.8", "ffl_0.98"]
+    for b in ff["bins"]:
+        assert b["n_positions"] >= 200 and b["error_rate"] == b["n_errors"] / b["n_positions"]
+    assert main(["dyck_2_3", "--out", str(tmp_path / "dy"), *common, "--set", "data.n_train=16",
+                 "--set", "data.n_eval=4", "--set", "data.train_max_length=10",
+                 "--set", "data.eval_bins=[[1, 10], [11, 20]]"]) == 0
+    dy = json.loads(capsys.readouterr().out)
+    assert dy["task"] == "dyck" and [b["max_length"] for b in dy["bins"]] == [10, 20]
+    assert all(b["n_positions"] > 0 for b in dy["bins"])
