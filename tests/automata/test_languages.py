@@ -352,3 +352,11 @@ def test_flip_flop_sampler_statistics():
         assert all(lang.accepts(lang.decode(r)) for r in arr[:50])
     with pytest.raises(AutomatonError, match="p_ignore"):
         lang.member_sampler(10, 1, rng, p_ignore=1.5)
+
+
+def test_docs_table_lists_every_language():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "languages.md").read_text()
+    missing = [n for n in list_languages() if f"| `{n}` |" not in doc]
+    assert not missing, f"docs/languages.md lacks {missing}"
