@@ -1,0 +1,266 @@
+"""Facts about finite permutation groups that the verdict rules need (via sympy).
+
+Names follow these conventions: ``Z_n`` (cyclic of order n), ``Z_a×Z_b×...`` (abelian, by
+invariant factors, each dividing the next), ``S_n`` and ``A_n`` (symmetric and alternating on n
+letters; ``S_3`` rather than ``D_3``), ``D_n`` (dihedral **of order 2n**, the symmetries of an
+n-gon), ``Q_8`` (quaternion). Other groups get no name (``None``).
+
+>>> from sympy.combinatorics.named_groups import DihedralGroup, SymmetricGroup
+>>> group_info(DihedralGroup(4)).name, group_info(SymmetricGroup(5)).solvable
+('D_4', False)
+>>> info = group_info(SymmetricGroup(4))
+>>> info.order, info.derived_length, info.abelian
+(24, 3, False)
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from math import factorial
+from typing import Any
+
+import numpy as np
+from sympy.combinatorics import Permutation, PermutationGroup
+from sympy.ntheory import factorint
+
+__all__ = ["GroupInfo", "group_info", "small_generating_set", "elementary_2_length",
+           "derived_length"]
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """Summary of a finite group.
+
+    Attributes
+    ----------
+    order : int
+    name : str or None
+        See the module docstring for the conventions.
+    cyclic, abelian, solvable : bool
+    derived_length : int or None
+        Length of the derived series down to 1 (the shortest subnormal series with abelian
+        factors); ``None`` when not solvable. Trivial group: 0.
+    two_group : bool
+        The order is a power of 2 (every composition factor is Z_2).
+    elementary_2_length : int or None
+        For a 2-group, the shortest subnormal series whose factors are elementary abelian
+        2-groups (Z_2^k): its length (the Frattini series G > Φ(G) > Φ(Φ(G)) ... > 1);
+        ``None`` otherwise.
+    prime_factors : tuple of int
+        Primes dividing the order.
+    abelian_invariants : tuple of int
+        Invariant factors when abelian (``()`` otherwise and for the trivial group).
+    """
+
+    order: int
+    name: str | None
+    cyclic: bool
+    abelian: bool
+    solvable: bool
+    derived_length: int | None
+    two_group: bool
+    elementary_2_length: int | None
+    prime_factors: tuple
+    abelian_invariants: tuple
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["prime_factors"] = list(self.prime_factors)
+        d["abelian_invariants"] = list(self.abelian_invariants)
+        return d
+
+
+def small_generating_set(g: PermutationGroup) -> PermutationGroup:
+    """The same group on few generators (greedy: keep a generator only if it enlarges)."""
+    gens = list(g.generators)
+    if len(gens) <= 3:
+        return g
+    order = g.order()
+    kept: list = []
+    cur = None
+    for p in gens:
+        if p.is_Identity:
+            continue
+        if cur is None or not cur.contains(p):
+            kept.append(p)
+            cur = PermutationGroup(kept)
+            if cur.order() == order:
+                break
+    return cur if cur is not None else g
+
+
+def _invariant_factors(primary: list[int]) -> tuple[int, ...]:
+    """Primary invariants (prime powers) -> invariant factors d_1 | d_2 | ... ."""
+    by_prime: dict[int, list[int]] = {}
+    for q in primary:
+        p = min(factorint(q))
+        by_prime.setdefault(p, []).append(q)
+    for v in by_prime.values():
+        v.sort(reverse=True)
+    k = max((len(v) for v in by_prime.values()), default=0)
+    out = []
+    for i in range(k):
+        d = 1
+        for v in by_prime.values():
+            if i < len(v):
+                d *= v[i]
+        out.append(d)
+    return tuple(sorted(out))
+
+
+def derived_length(g: PermutationGroup) -> int | None:
+    """Derived length (None when not solvable)."""
+    if not g.is_solvable:
+        return None
+    return len(g.derived_series()) - 1
+
+
+def elementary_2_length(g: PermutationGroup) -> int | None:
+    """For a 2-group, the length of its Frattini series (None for other groups).
+
+    ``Φ(G)`` for a 2-group is the normal closure of the squares and commutators of the
+    generators; ``G / Φ(G)`` is the largest elementary abelian quotient.
+    """
+    order = int(g.order())
+    if order & (order - 1):
+        return None
+    n = 0
+    cur = g
+    while cur.order() > 1:
+        gens = list(cur.generators)
+        rel = [p * p for p in gens] + [~a * ~b * a * b for a in gens for b in gens]
+        rel = [p for p in rel if not p.is_Identity]
+        if rel:
+            cur = small_generating_set(cur.normal_closure(PermutationGroup(rel)))
+        else:
+            cur = PermutationGroup([Permutation(list(range(cur.degree)))])
+        n += 1
+    return n
+
+
+_MAX_ENUM = 5000
+
+
+def _elements_np(g: PermutationGroup) -> np.ndarray:
+    """All elements as an int array (order, degree), by closure under the generators."""
+    n = g.degree
+    gens = np.array([p.array_form + list(range(len(p.array_form), n)) for p in g.generators])
+    seen = {np.arange(n).tobytes()}
+    out = [np.arange(n)]
+    frontier = np.arange(n)[None, :]
+    while frontier.size:
+        new = []
+        for x in gens:
+            for y in x[frontier]:                     # apply frontier element, then x
+                key = y.tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    new.append(y)
+        frontier = np.array(new).reshape(-1, n)
+        out.extend(new)
+    return np.array(out)
+
+
+def _is_dihedral(g: PermutationGroup, order: int) -> bool:
+    """Non-abelian of order 2m with an element r of order m and an involution s outside <r>
+    inverting it (s r s = r^-1)."""
+    if order % 2 or order < 6:
+        return False
+    m = order // 2
+    els = _elements_np(g)
+    ident = np.arange(els.shape[1])
+    orders = np.ones(len(els), dtype=np.int64)
+    cur = els.copy()
+    done = (cur == ident).all(axis=1)
+    k = 1
+    while not done.all():
+        cur = np.take_along_axis(els, cur, axis=1)
+        k += 1
+        newly = ~done & (cur == ident).all(axis=1)
+        orders[newly] = k
+        done |= newly
+    rs = np.flatnonzero(orders == m)
+    if rs.size == 0:
+        return False
+    r = els[rs[0]]
+    powers = {ident.tobytes()}
+    x = r.copy()
+    while not (x == ident).all():
+        powers.add(x.tobytes())
+        x = r[x]
+    rinv = np.empty_like(r)
+    rinv[r] = ident
+    for i in np.flatnonzero(orders == 2):
+        s = els[i]
+        if s.tobytes() in powers:
+            continue
+        return bool((s[r[s]] == rinv).all())       # s r s = r^-1  (s an involution)
+    return False
+
+
+def _name(g: PermutationGroup, order: int, abelian: bool, cyclic: bool,
+          invariants: tuple) -> str | None:
+    if order == 1:
+        return "trivial"
+    if cyclic:
+        return f"Z_{order}"
+    if abelian:
+        return "×".join(f"Z_{d}" for d in invariants)
+    # natural actions first
+    support = sorted({i for p in g.generators for i in p.support()})
+    r = len(support)
+    if r and order == factorial(r):
+        return f"S_{r}"
+    if r >= 3 and order * 2 == factorial(r) and all(p.is_even for p in g.generators):
+        return f"A_{r}"
+    if order == 6:
+        return "S_3"
+    if order <= _MAX_ENUM and _is_dihedral(g, order):
+        return f"D_{order // 2}"
+    if order == 8:
+        return "Q_8"            # the only non-abelian, non-dihedral group of order 8
+    if order in (12, 24, 60, 120):
+        der = g.derived_subgroup()
+        do = int(der.order())
+        if order == 12 and do == 4:
+            return "A_4"
+        if order == 24 and do == 12:
+            return "S_4"
+        if order == 60 and not g.is_solvable:
+            return "A_5"        # the only non-solvable group of order 60
+        if order == 120 and do == 60 and g.center().order() == 1:
+            return "S_5"        # A_5 x Z_2 has a centre; SL(2,5) is perfect
+    return None
+
+
+def group_info(g: PermutationGroup) -> GroupInfo:
+    """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g``."""
+    g = small_generating_set(g)
+    order = int(g.order())
+    primes = tuple(sorted(factorint(order))) if order > 1 else ()
+    abelian = bool(g.is_abelian)
+    invariants = _invariant_factors([int(q) for q in g.abelian_invariants()]) \
+        if abelian and order > 1 else ()
+    cyclic = order == 1 or (abelian and len(invariants) == 1)
+    # derived length: quick answers for the symmetric / alternating groups in natural action
+    support = sorted({i for p in g.generators for i in p.support()})
+    r = len(support)
+    if r and order == factorial(r) and not abelian:
+        dl = {3: 2, 4: 3}.get(r)
+    elif r >= 5 and order * 2 == factorial(r) and all(p.is_even for p in g.generators):
+        dl = None
+    else:
+        dl = derived_length(g) if order > 1 else 0
+    solvable = dl is not None
+    two = order & (order - 1) == 0
+    return GroupInfo(
+        order=order,
+        name=_name(g, order, abelian, cyclic, invariants),
+        cyclic=cyclic,
+        abelian=abelian,
+        solvable=solvable,
+        derived_length=dl,
+        two_group=two,
+        elementary_2_length=elementary_2_length(g) if two else None,
+        prime_factors=primes,
+        abelian_invariants=invariants,
+    )

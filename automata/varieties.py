@@ -1,0 +1,131 @@
+"""Subregular varieties decided on the syntactic monoid / semigroup.
+
+* commutative: the letters' transformations commute (no enumeration);
+* aperiodic (star-free, Schützenberger 1965), R-trivial, L-trivial, J-trivial (piecewise
+  testable, Simon 1975): from Green's structure (:mod:`automata.green`), no enumeration;
+* definite (``s e = e``), reverse definite (``e s = e``) and locally testable (``e S e`` is a
+  semilattice for every idempotent ``e``; Brzozowski and Simon 1973, McNaughton 1974): on the
+  syntactic **semigroup** (images of non-empty words), from the enumerated monoid, only when it
+  has at most ``max_size`` elements (default 20,000) and the work ``#idempotents x |S|`` stays
+  under 2e7; otherwise ``None`` ("unknown").
+
+>>> from automata.dfa import DFA
+>>> v = varieties(DFA("ab", [[1, 0], [1, 1]], 0, [1]))    # "contains an a"
+>>> v.commutative, v.j_trivial, v.locally_testable, v.definite
+(True, True, True, False)
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .dfa import DFA
+from .errors import BudgetExceededError
+from .green import GreenStructure, green_structure
+from .monoid import TransitionMonoid, generators_of, transition_monoid
+
+__all__ = ["Varieties", "varieties", "VARIETY_MAX_SIZE"]
+
+VARIETY_MAX_SIZE = 20_000
+_MAX_WORK = 20_000_000
+
+
+@dataclass(frozen=True)
+class Varieties:
+    """Membership of the language in each variety; ``None`` means unknown (over budget)."""
+
+    commutative: bool | None
+    aperiodic: bool | None
+    r_trivial: bool | None
+    l_trivial: bool | None
+    j_trivial: bool | None
+    locally_testable: bool | None
+    definite: bool | None
+    reverse_definite: bool | None
+
+    @property
+    def piecewise_testable(self) -> bool | None:
+        return self.j_trivial
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["piecewise_testable"] = self.j_trivial
+        return d
+
+
+def _commutative(gens: np.ndarray) -> bool:
+    for i in range(len(gens)):
+        for j in range(i + 1, len(gens)):
+            if not np.array_equal(gens[j][gens[i]], gens[i][gens[j]]):
+                return False
+    return True
+
+
+def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
+    """(definite, reverse_definite, locally_testable) on the syntactic semigroup."""
+    S = m.elements().astype(np.int64)
+    idem = S[(np.take_along_axis(S, S, axis=1) == S).all(axis=1)]
+    definite = all(np.array_equal(e[g], e) for e in idem for g in gens)          # g * e = e
+    reverse = all(np.array_equal(g[e], e) for e in idem for g in gens)           # e * g = e
+    if idem.shape[0] * S.shape[0] > _MAX_WORK:
+        return definite, reverse, None
+    lt = True
+    for e in idem:
+        T = np.unique(e[S[:, e]], axis=0)                   # e s e  (apply e, s, e)
+        if not (np.take_along_axis(T, T, axis=1) == T).all():
+            lt = False
+            break
+        if T.shape[0] > 3000:
+            return definite, reverse, None
+        # pairwise commutation: (t1 * t2)[q] = t2[t1[q]]
+        a = T[:, None, :]
+        b = T[None, :, :]
+        ab = np.take_along_axis(np.broadcast_to(b, (T.shape[0],) + b.shape[1:]),
+                                np.broadcast_to(a, (T.shape[0], T.shape[0], T.shape[1])), axis=2)
+        ba = np.transpose(ab, (1, 0, 2))
+        if not (ab == ba).all():
+            lt = False
+            break
+    return definite, reverse, lt
+
+
+def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionMonoid | None = None,
+              *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True) -> Varieties:
+    """Decide the varieties for the language of ``dfa``.
+
+    Parameters
+    ----------
+    dfa : DFA
+    green : GreenStructure, optional
+        Reused when given (must be of the same, minimal DFA); computed otherwise.
+    monoid : TransitionMonoid, optional
+        Reused when given; otherwise enumerated with ``max_size`` as budget.
+    max_size : int
+        Largest semigroup on which the semigroup-level checks run.
+    """
+    d = dfa.minimize() if minimize else dfa
+    gens = generators_of(d).astype(np.int64)
+    comm = _commutative(gens)
+    if green is None:
+        try:
+            green = green_structure(d, minimize=False)
+        except BudgetExceededError:
+            green = None
+    if green is not None and green.d_classes:
+        ap = green.is_aperiodic
+        rt, lt_ = green.r_trivial(), green.l_trivial()
+        jt = rt and lt_
+    else:
+        ap = green.is_aperiodic if green is not None else None
+        rt = lt_ = jt = None
+    definite = reverse = loc = None
+    if monoid is None or monoid.semigroup_size > max_size:
+        try:
+            monoid = transition_monoid(d, minimize=False, max_size=max_size, max_seconds=5.0)
+        except BudgetExceededError:
+            monoid = None
+    if monoid is not None and monoid.semigroup_size <= max_size:
+        definite, reverse, loc = _semigroup_checks(monoid, gens)
+    return Varieties(comm, ap, rt, lt_, jt, loc, definite, reverse)
