@@ -1,0 +1,175 @@
+"""The chunked scan against the sequential reference: outputs, final state and gradients."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ssm.errors import ShapeError
+from ssm.scan.chunked import chunked_scan
+from ssm.scan.reference import linear_scan_ref
+from tests.ssm.helpers import assert_close
+
+REAL = [torch.float32, torch.float64]
+COMPLEX = [torch.complex64, torch.complex128]
+
+
+def _gates(kind: str, shape, dtype, gen) -> torch.Tensor:
+    """Gates of one kind: in (0, 1), in (-1, 1), with exact 0/±1, near ±1, or complex."""
+    u = torch.rand(shape, generator=gen, dtype=torch.float64)
+    if kind == "nonnegative":
+        a = u
+    elif kind == "signed":
+        a = 2 * u - 1
+    elif kind == "exact":              # exactly 0, 1 and -1 mixed with ordinary gates
+        choice = torch.randint(0, 4, shape, generator=gen)
+        a = torch.where(choice == 0, 0.0, torch.where(choice == 1, 1.0,
+                        torch.where(choice == 2, -1.0, 2 * u - 1)))
+    elif kind == "near_one":           # |a| within 1e-4 of 1, both signs
+        sign = torch.where(torch.rand(shape, generator=gen) < 0.5, -1.0, 1.0).double()
+        a = sign * (1 - 1e-4 * u)
+    elif kind == "tiny":               # gates near 0 (products underflow quickly)
+        a = 1e-20 * u
+    elif kind == "complex":
+        angle = 2 * torch.pi * torch.rand(shape, generator=gen, dtype=torch.float64)
+        a = torch.polar(u.sqrt(), angle)
+    elif kind == "unit_circle":        # pure rotations, |a| = 1 exactly in exact arithmetic
+        angle = 2 * torch.pi * u
+        a = torch.polar(torch.ones_like(u), angle)
+    else:
+        raise AssertionError(kind)
+    return a.to(dtype)
+
+
+def _inputs(kind, dtype, batch=3, length=37, state=(4, 2), seed=0, h0=False):
+    gen = torch.Generator().manual_seed(seed)
+    a = _gates(kind, (batch, length, *state), dtype, gen)
+    b = torch.randn(batch, length, *state, generator=gen, dtype=torch.float64)
+    if dtype.is_complex:
+        b = torch.complex(b, torch.randn(b.shape, generator=gen, dtype=torch.float64))
+    b = b.to(dtype)
+    init = torch.randn(batch, *state, generator=gen, dtype=torch.float64).to(dtype) if h0 else None
+    return a, b, init
+
+
+CASES = [(k, d) for k in ("nonnegative", "signed", "exact", "near_one", "tiny") for d in REAL] + \
+        [(k, d) for k in ("complex", "unit_circle") for d in COMPLEX]
+
+
+@pytest.mark.parametrize("kind,dtype", CASES)
+@pytest.mark.parametrize("chunk", [None, 1, 5, 37, 64])
+def test_outputs_match_reference(kind, dtype, chunk):
+    a, b, _ = _inputs(kind, dtype)
+    expected = linear_scan_ref(a.to(torch.complex128 if dtype.is_complex else torch.float64),
+                               b.to(torch.complex128 if dtype.is_complex else torch.float64))
+    out = chunked_scan(a, b, chunk_size=chunk)
+    assert out.dtype == dtype and out.shape == b.shape
+    assert_close(out, expected, dtype=dtype)
+    assert_close(out[:, -1], expected[:, -1], dtype=dtype)  # the final state
+
+
+@pytest.mark.parametrize("kind,dtype", CASES)
+@pytest.mark.parametrize("chunk", [None, 4, 1000])
+@pytest.mark.parametrize("with_h0", [False, True])
+def test_gradients_match_reference(kind, dtype, chunk, with_h0):
+    a, b, h0 = _inputs(kind, dtype, length=29, h0=with_h0, seed=1)
+    gen = torch.Generator().manual_seed(2)
+    weight = torch.randn(b.shape, generator=gen, dtype=torch.float64).to(dtype)
+
+    def grads(scan, **kw):
+        leaves = [t.detach().clone().requires_grad_() for t in (a, b) + ((h0,) if with_h0 else ())]
+        out = scan(*leaves, **kw)
+        # A loss on every state and, separately weighted, on the final state.
+        loss = (out * weight).real.sum() + 3 * out[:, -1].abs().pow(2).sum()
+        return torch.autograd.grad(loss, leaves)
+
+    expected = grads(linear_scan_ref)
+    actual = grads(chunked_scan, chunk_size=chunk)
+    for got, want in zip(actual, expected):
+        assert_close(got, want, dtype=dtype, scale=10)
+
+
+@pytest.mark.parametrize("kind,dtype", [("near_one", torch.float32), ("signed", torch.float32),
+                                        ("unit_circle", torch.complex64),
+                                        ("exact", torch.float64)])
+def test_long_sequences_stay_accurate(kind, dtype):
+    """A few thousand steps with gates at or near ±1: no drift beyond float rounding."""
+    a, b, _ = _inputs(kind, dtype, batch=2, length=3000, state=(3,), seed=3)
+    wide = torch.complex128 if dtype.is_complex else torch.float64
+    expected = linear_scan_ref(a.to(wide), b.to(wide))
+    for chunk in (None, 55):
+        out = chunked_scan(a, b, chunk_size=chunk)
+        scale = float(expected.abs().max()) / 10 + 1    # errors grow with the states' size
+        assert_close(out, expected, dtype=dtype, scale=scale)
+        assert torch.isfinite(out.abs()).all()
+
+
+def test_long_sequence_gradients():
+    a, b, _ = _inputs("near_one", torch.float64, batch=2, length=1500, state=(2,), seed=4)
+    a.requires_grad_(), b.requires_grad_()
+    ga, gb = torch.autograd.grad(chunked_scan(a, b, chunk_size=40)[:, -1].sum(), (a, b))
+    # Closed form for the final state's gradient: dh_T/db_t = prod_{k>t} a_k.
+    suffix = torch.cumprod(a.detach().flip(1), dim=1).flip(1)
+    expected_gb = torch.cat([suffix[:, 1:], torch.ones_like(suffix[:, :1])], dim=1)
+    assert_close(gb, expected_gb, dtype=torch.float64)
+    assert torch.isfinite(ga).all()
+
+
+def test_zero_gate_cuts_the_past():
+    a = torch.tensor([[[0.9], [0.0], [0.5]]])
+    b = torch.tensor([[[5.0], [1.0], [1.0]]])
+    for chunk in (None, 1, 2):
+        assert chunked_scan(a, b, chunk_size=chunk).squeeze().tolist() == [5.0, 1.0, 1.5]
+
+
+def test_parity_with_gate_minus_one_is_exact():
+    """Gate -1 on every 1 and +1 on every 0 keeps the sign of the parity, at any length."""
+    gen = torch.Generator().manual_seed(5)
+    bits = torch.randint(0, 2, (4, 5000), generator=gen)
+    a = (1 - 2 * bits).float().unsqueeze(-1)
+    h0 = torch.ones(4, 1)
+    out = chunked_scan(a, torch.zeros_like(a), h0)
+    parity = bits.cumsum(1) % 2
+    assert torch.equal(out.squeeze(-1), (1 - 2 * parity).float())
+
+
+def test_broadcast_gates_and_h0():
+    gen = torch.Generator().manual_seed(6)
+    a = torch.rand(1, 20, 3, generator=gen, dtype=torch.float64).requires_grad_()   # shared
+    b = torch.randn(4, 20, 3, generator=gen, dtype=torch.float64).requires_grad_()
+    h0 = torch.randn(4, 3, generator=gen, dtype=torch.float64).requires_grad_()
+    for chunk in (None, 3):
+        out = chunked_scan(a, b, h0, chunk_size=chunk)
+        ref = linear_scan_ref(a, b, h0)
+        assert_close(out, ref, dtype=torch.float64)
+        g1 = torch.autograd.grad(out.sum(), (a, b, h0))
+        g2 = torch.autograd.grad(ref.sum(), (a, b, h0))
+        for x, y in zip(g1, g2):
+            assert x.shape == y.shape
+            assert_close(x, y, dtype=torch.float64)
+
+
+def test_real_gates_with_complex_inputs_promote():
+    a = torch.rand(2, 6, 2, generator=torch.Generator().manual_seed(7))
+    b = torch.randn(2, 6, 2, dtype=torch.complex64, generator=torch.Generator().manual_seed(8))
+    out = chunked_scan(a, b)
+    assert out.dtype == torch.complex64
+    assert_close(out, linear_scan_ref(a, b), dtype=torch.complex64)
+
+
+def test_empty_sequence():
+    out = chunked_scan(torch.ones(2, 0, 3), torch.ones(2, 0, 3))
+    assert out.shape == (2, 0, 3)
+
+
+@pytest.mark.parametrize("a_shape,b_shape,h0_shape", [((2, 5, 3), (2, 4, 3), None),
+                                                      ((5,), (5,), None),
+                                                      ((2, 5, 3), (2, 5, 3), (2, 4))])
+def test_bad_shapes_raise(a_shape, b_shape, h0_shape):
+    h0 = torch.zeros(h0_shape) if h0_shape else None
+    with pytest.raises(ShapeError):
+        chunked_scan(torch.ones(a_shape), torch.ones(b_shape), h0)
+
+
+def test_bad_chunk_size_raises():
+    with pytest.raises(ShapeError, match="chunk_size"):
+        chunked_scan(torch.ones(1, 3, 1), torch.ones(1, 3, 1), chunk_size=0)
