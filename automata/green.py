@@ -314,14 +314,19 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
 def _canonical_kernels(labels: np.ndarray) -> np.ndarray:
     """Canonical form of partitions given by class labels: each state -> least state of its class.
 
-    labels : int array (m, n) with values in ``0..n-1``.
+    labels : int array (m, n). Returns an int64 array (m, n).
     """
+    labels = np.asarray(labels)
     m, n = labels.shape
-    first = np.zeros((m, n), dtype=np.int64)
-    rows = np.arange(m)
-    for q in range(n - 1, -1, -1):
-        first[rows, labels[:, q]] = q
-    return np.take_along_axis(first, labels, axis=1)
+    order = np.argsort(labels, axis=1, kind="stable")
+    srt = np.take_along_axis(labels, order, axis=1)
+    start = np.ones((m, n), dtype=bool)
+    start[:, 1:] = srt[:, 1:] != srt[:, :-1]
+    gs = np.maximum.accumulate(np.where(start, np.arange(n), 0), axis=1)
+    rep = np.take_along_axis(order, gs, axis=1)        # stable sort: group starts at least state
+    out = np.empty((m, n), dtype=np.int64)
+    np.put_along_axis(out, order, rep, axis=1)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -595,20 +600,38 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     out: list[DClass] = []
     queue: list[int] = []
 
-    def normalise(x: np.ndarray):
-        im = np.zeros(n, dtype=bool)
-        im[x] = True
-        i = img.index(im)
-        ci = int(img.comp[i])
-        kl = _canonical_kernels(x[None, :])[0]
-        j = ker.index(kl)
-        cj = int(ker.comp[j])
-        V = ker.backward[cj][j]
-        U = img.backward[ci][i]
-        return U[x[V]], ci, cj
+    img_back = np.zeros((len(img.images), n), dtype=np.int64)
+    for c, bw in enumerate(img.backward):
+        for i, U in bw.items():
+            img_back[i] = U
+    ker_back = np.zeros((len(ker.kernels), n), dtype=np.int64)
+    for c, bw in enumerate(ker.backward):
+        for j, V in bw.items():
+            ker_back[j] = V
+    seen: dict[tuple, int] = {}                    # (ci, cj, normalised bytes) -> D-class
 
-    def add(x: np.ndarray) -> None:
-        xh, ci, cj = normalise(x)
+    def normalise(X: np.ndarray):
+        """Batch: (m, n) elements -> normalised elements, image SCCs, kernel SCCs."""
+        m = X.shape[0]
+        im = np.zeros((m, n), dtype=bool)
+        im[np.repeat(np.arange(m), n), X.ravel()] = True
+        keys = np.packbits(im, axis=1)
+        ii = np.array([img._lookup[keys[t].tobytes()] for t in range(m)], dtype=np.int64)
+        kl = _canonical_kernels(X)
+        jj = np.array([ker._lookup[kl[t].tobytes()] for t in range(m)], dtype=np.int64)
+        V, U = ker_back[jj], img_back[ii]
+        xh = np.take_along_axis(U, np.take_along_axis(X, V, axis=1), axis=1)     # V * x * U
+        return xh, img.comp[ii], ker.comp[jj]
+
+    def add_batch(X: np.ndarray) -> None:
+        XH, CI, CJ = normalise(X)
+        for t in range(X.shape[0]):
+            add_one(XH[t], int(CI[t]), int(CJ[t]))
+
+    def add_one(xh: np.ndarray, ci: int, cj: int) -> None:
+        key = (ci, cj, xh.tobytes())
+        if key in seen:
+            return
         kr = ker.kernels[ker.reps[cj]]
         cls = np.flatnonzero(kr == np.arange(n))           # least state of each kernel class
         lst = by_pair.setdefault((ci, cj), [])
@@ -616,7 +639,9 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
             where = np.full(n, -1, dtype=np.int64)
             where[reps[di][cls]] = np.arange(cls.size)       # point of X0 -> class, via rep
             if dgroups[di].contains(where[xh[cls]]):
+                seen[key] = di
                 return
+        seen[key] = len(reps)
         x0 = np.flatnonzero(img.images[img.reps[ci]])
         pos = np.full(n, -1, dtype=np.int64)
         pos[x0] = np.arange(x0.size)
@@ -638,7 +663,7 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
                           int(ker_sizes[cj]) * korders[cj] // dg.h, dg.h, regular))
         queue.append(len(reps) - 1)
 
-    add(np.arange(n))
+    add_batch(np.arange(n)[None, :])
     qi = 0
     while qi < len(queue):
         di = queue[qi]
@@ -650,9 +675,7 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
             gmap = np.arange(n)
             gmap[x0] = x0[g]
             xh = gmap[reps[di]]                                    # rep * s, s|X0 = g
-            for v in img.scc_members(ci).tolist():
-                y = fwd[v][xh]                                     # ... * u_X
-                for a in range(k):
-                    add(gens[a][y])
+            ys = np.array([fwd[v][xh] for v in img.scc_members(ci).tolist()])   # ... * u_X
+            add_batch(gens[:, ys].reshape(-1, n))                  # ... * a, every letter
             clock.check()
     return GreenStructure(n, d.alphabet, img, ker, tuple(out), time.perf_counter() - t0)
