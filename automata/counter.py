@@ -30,6 +30,7 @@ True
 from __future__ import annotations
 
 import itertools
+from operator import add as _add
 from collections import deque
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -182,11 +183,11 @@ class CounterAutomaton:
         if q == len(self.states):
             return self.dead
         counters = config[1:]
-        rule = self._table.get((q, int(a), tuple(c == 0 for c in counters)))
+        rule = self._table.get((q, int(a), tuple([c == 0 for c in counters])))
         if rule is None:
             return self.dead
         q2, inc = rule
-        new = tuple(c + d for c, d in zip(counters, inc))
+        new = tuple(map(_add, counters, inc))
         if min(new) < 0:
             return self.dead
         return (q2,) + new

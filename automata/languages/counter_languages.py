@@ -23,6 +23,7 @@ which the tests verify with :meth:`~automata.counter.CounterAutomaton.check_trim
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from math import comb
 
@@ -93,13 +94,12 @@ def randbelow(rng: np.random.Generator, n: int) -> int:
     """
     if n <= 0:
         raise ValueError("randbelow needs n > 0")
+    if n <= 2**62:
+        return int(rng.integers(0, n))
     bits = (n - 1).bit_length()
-    n_words = max(1, (bits + 31) // 32)
+    n_bytes = (bits + 7) // 8
     while True:
-        x = 0
-        for w in rng.integers(0, 2**32, size=n_words, dtype=np.uint64):
-            x = (x << 32) | int(w)
-        x >>= 32 * n_words - bits
+        x = int.from_bytes(rng.bytes(n_bytes), "little") >> (8 * n_bytes - bits)
         if x < n:
             return x
 
@@ -116,7 +116,7 @@ def ballot(c: int, m: int) -> int:
     return comb(m, up) - comb(m, up - 1) if up >= 1 else 1
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def _shuffle_tables(k: int, n: int) -> list[list[int]]:
     """``W[j][m]``: shuffles of ``j`` Dyck-1 words of total length ``m`` (exact ints)."""
     W = [[1] + [0] * n]
@@ -138,51 +138,80 @@ def shuffle_count(k: int, length: int) -> int:
     return _shuffle_tables(k, length)[k][length]
 
 
-@lru_cache(maxsize=16)
+_UP: list[np.ndarray] = []
+
+
 def _up_prob(n: int) -> np.ndarray:
-    """``P[c, r]``: probability that a uniform Dyck path at height c with r steps left goes up."""
-    P = np.zeros((n + 2, n + 1))
-    for r in range(1, n + 1):
+    """``P[c, r]`` (c, r <= n): probability that a uniform Dyck path at height c with r steps
+    left goes up, ``ballot(c+1, r-1) / ballot(c, r)`` (independent of the total length)."""
+    if _UP and _UP[0].shape[1] > n:
+        return _UP[0]
+    size = max(n, 160)
+    B = [[ballot(c, r) for r in range(size + 1)] for c in range(size + 2)]
+    P = np.zeros((size + 2, size + 1))
+    for r in range(1, size + 1):
         for c in range(0, r + 1):
-            tot = ballot(c, r)
-            if tot:
-                P[c, r] = ballot(c + 1, r - 1) / tot
+            if B[c][r]:
+                P[c, r] = B[c + 1][r - 1] / B[c][r]
+    _UP[:] = [P]
     return P
+
+
+@lru_cache(maxsize=1024)
+def _size_tables(k: int, n: int) -> list[list[list[int]]]:
+    """``T[j][m]``: cumulative weights over even a = 0, 2, ... of giving ``a`` symbols to pair
+    ``j`` (of the first ``j``) when ``m`` symbols remain: binom(m, a) Cat(a/2) W[j-1][m-a]."""
+    W = _shuffle_tables(k, n)
+    T = [[[] for _ in range(n + 1)]]
+    for j in range(1, k + 1):
+        rows = []
+        for m in range(n + 1):
+            acc, cum = 0, []
+            for a in range(0, m + 1, 2):
+                acc += comb(m, a) * ballot(0, a) * W[j - 1][m - a]
+                cum.append(acc)
+            rows.append(cum)
+        T.append(rows)
+    return T
 
 
 def shuffle_sampler(k: int):
     """Exact uniform sampler of Shuffle-k members: sample the block sizes (n_1..n_k) with weight
-    multinomial x product of Catalan numbers, a uniform interleaving, and a uniform Dyck word
-    per pair (ballot-number ratios, float64)."""
+    multinomial x product of Catalan numbers (exact integers), a uniform interleaving, and a
+    uniform Dyck word per pair (ballot-number ratios, float64)."""
 
     def sample(length: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        W = _shuffle_tables(k, length)
-        # cumulative distributions of a_j given the remaining m, for j = k..1
+        if shuffle_count(k, length) == 0:
+            from ..errors import EmptyLengthError
+
+            raise EmptyLengthError(f"shuffle{k} has no member of length {length}")
+        T = _size_tables(k, length)
+        Pl = _up_prob(length).tolist()
         out = np.zeros((n, length), dtype=np.int64)
-        P = _up_prob(length)
         for row in range(n):
             m = length
-            sizes = []
+            sizes = [0] * k
             for j in range(k, 0, -1):
-                total = W[j][m]
-                r = randbelow(rng, total)
-                for a in range(0, m + 1, 2):
-                    w = comb(m, a) * ballot(0, a) * W[j - 1][m - a]
-                    if r < w:
-                        break
-                    r -= w
-                sizes.append(a)
+                cum = T[j][m]
+                r = randbelow(rng, cum[-1])
+                a = 2 * bisect_right(cum, r)
+                sizes[j - 1] = a
                 m -= a
-            sizes = sizes[::-1]  # sizes[i] belongs to pair i
-            labels = rng.permutation(np.repeat(np.arange(k), sizes))
-            for i in range(k):
-                pos = np.flatnonzero(labels == i)
-                c = 0
-                u = rng.random(len(pos))
-                for t, p in enumerate(pos):
-                    up = u[t] < P[c, len(pos) - t]
-                    out[row, p] = 2 * i + (0 if up else 1)
-                    c += 1 if up else -1
+            labels = rng.permutation(np.repeat(np.arange(k), sizes)).tolist()
+            u = rng.random(length).tolist()
+            c = [0] * k
+            left = list(sizes)
+            sym = [0] * length
+            for t in range(length):
+                i = labels[t]
+                if u[t] < Pl[c[i]][left[i]]:
+                    sym[t] = 2 * i
+                    c[i] += 1
+                else:
+                    sym[t] = 2 * i + 1
+                    c[i] -= 1
+                left[i] -= 1
+            out[row] = sym
         return out
 
     return sample
