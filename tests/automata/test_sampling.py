@@ -8,6 +8,8 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from automata.dataset import Dataset, make_dataset
 from automata.errors import AutomatonError, AutomatonFormatError, EmptyLengthError
@@ -223,3 +225,35 @@ def test_dataset_jsonl_round_trip(tmp_path):
     assert back.params == json.loads(json.dumps(ds.params))
     with pytest.raises(AutomatonFormatError, match="meta.json"):
         Dataset.read_jsonl(tmp_path)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n_states=st.integers(1, 6), seed=st.integers(0, 10_000), length=st.integers(0, 7))
+def test_random_dfas_count_sample_and_label(n_states, seed, length):
+    from automata.languages import Language
+    from automata.random_dfa import random_dfa
+
+    dfa = random_dfa(n_states, "ab", seed=seed)
+    lang = Language("rand", dfa)
+    words = ["".join(p) for p in itertools.product("ab", repeat=length)]
+    members = [w for w in words if dfa.accepts(w)]
+    assert count_members(lang, length) == len(members)
+    if members:
+        assert all(dfa.accepts(w) for w in sample_members(lang, length, 20, seed=seed))
+    else:
+        with pytest.raises(EmptyLengthError):
+            sample_members(lang, length, 1, seed=seed)
+    if len(members) < len(words):
+        assert not any(dfa.accepts(w) for w in sample_nonmembers(lang, length, 20, seed=seed))
+    # next_allowed = "some completion of length <= n_states exists" (a live state reaches
+    # acceptance within n_states steps)
+    if length:
+        w = words[seed % len(words)]
+        lab = prefix_labels(lang, w)
+        for t in range(length):
+            p = w[:t + 1]
+            for i, s in enumerate("ab"):
+                want = any(dfa.accepts(p + s + "".join(u)) for m in range(n_states + 1)
+                           for u in itertools.product("ab", repeat=m))
+                assert lab.next_allowed[t, i] == want
+            assert lab.next_allowed[t, 2] == dfa.accepts(p)
