@@ -102,7 +102,7 @@ def main(argv=None) -> int:
         out["seconds"] = round(time.perf_counter() - t0, 3)
         if args.precision:
             base = c.name if c.name in COUNTER_LANGUAGES else None
-            if c.name.startswith("shuffle_"):
+            if c.name.startswith("shuffle"):
                 base = "shuffle_k"
             if base is None:
                 raise ConstructionError("--precision applies to the counter constructions "

@@ -46,6 +46,10 @@ def _nonneg_only(builder: Callable, **fixed) -> Callable:
 
 
 def _mod(gate: str | None = None, **params):
+    # as automata.languages' mod_M: the number of a's over {a, b} is 0 mod M
+    if "alphabet" not in params and "weights" not in params:
+        params.update(alphabet=("a", "b"), weights={"a": 1})
+    params.setdefault("language", f"mod_{params.get('m', 3)}")
     return build_modular(gate=gate, **params)
 
 
@@ -73,7 +77,8 @@ def build_construction(name: str, *, dtype: torch.dtype = torch.float32, **param
     Parameters
     ----------
     name : str
-        One of :func:`list_constructions`, or ``modM`` (counting mod M), ``shuffle_K``,
+        One of :func:`list_constructions`, or ``mod_M``/``modM`` (the number of ``a``'s over
+        ``{a, b}`` is 0 mod M, as in :mod:`automata.languages`), ``shuffle_K``/``shuffleK``,
         ``dyck_K_H``.
     dtype : torch.float32 or torch.float64
     **params
@@ -90,10 +95,10 @@ def build_construction(name: str, *, dtype: torch.dtype = torch.float32, **param
     """
     if dtype not in (torch.float32, torch.float64):
         raise ConstructionError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
-    m = re.fullmatch(r"mod(\d+)", name)
+    m = re.fullmatch(r"mod_?(\d+)", name)
     if m:
         name, params = "mod", {"m": int(m.group(1)), **params}
-    m = re.fullmatch(r"shuffle_(\d+)", name)
+    m = re.fullmatch(r"shuffle_?(\d+)", name)
     if m:
         name, params = "shuffle_k", {"k": int(m.group(1)), **params}
     m = re.fullmatch(r"dyck_(\d+)_(\d+)", name)

@@ -4,6 +4,12 @@ A :class:`Construction` bundles the model with what is needed to use and check i
 (token ``i`` is ``alphabet[i]``; no padding id, no BOS), the per-position reference labels of the
 language (computed directly from the language's definition, independently of the model) and a
 seeded generator of test strings. :meth:`Construction.check` compares the two at any length.
+
+Where the language is registered in :mod:`automata.languages` with the same alphabet, the check
+uses that automaton's labels (:func:`automata.labels.prefix_labels`, converted to the
+construction's output by ``from_labels``) and also reports whether the definition-based
+reference agrees with them; for regular registered languages (other than flip-flop, sampled as
+FFL(p)) the test strings are exact uniform samples of members (:func:`automata.sampling.sample_members`).
 """
 from __future__ import annotations
 
@@ -17,7 +23,28 @@ from ssm.layers.diagonal import DiagonalSSM
 
 from .errors import ConstructionError
 
-__all__ = ["Construction", "CheckResult", "encode_words", "gate_list"]
+__all__ = ["Construction", "CheckResult", "encode_words", "gate_list", "registry_language",
+           "registry_member_sampler"]
+
+
+def registry_language(name: str, alphabet: Sequence[str]):
+    """The registered :class:`automata.languages` language ``name`` if it exists with exactly
+    this alphabet, else ``None``."""
+    try:
+        from automata.languages import get_language
+        lang = get_language(name)
+    except (ImportError, ValueError, KeyError):
+        return None
+    return lang if tuple(lang.alphabet) == tuple(alphabet) else None
+
+
+def registry_member_sampler(lang) -> Callable:
+    """Exact uniform sampling of members (``automata.sampling.sample_members``)."""
+    from automata.sampling import sample_members
+
+    def sample(length: int, n: int, seed: int) -> list:
+        return list(sample_members(lang, length, n, seed))
+    return sample
 
 
 def encode_words(words: Sequence, alphabet: Sequence[str]) -> list[np.ndarray]:
@@ -60,6 +87,8 @@ class CheckResult:
     position_accuracy: float
     first_error: dict | None
     dtype: str
+    oracle: str = "definition"
+    definition_agrees: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -110,6 +139,8 @@ class Construction:
     reference: Callable = field(repr=False, compare=False)
     sampler: Callable = field(repr=False, compare=False)
     info: dict = field(default_factory=dict, compare=False)
+    registry: str | None = None
+    from_labels: Callable | None = field(default=None, repr=False, compare=False)
 
     @property
     def dtype(self) -> torch.dtype:
@@ -144,8 +175,26 @@ class Construction:
                     out[i] = y[j]
         return out  # type: ignore[return-value]
 
-    def check(self, length: int, n: int, seed: int = 0, words: Sequence | None = None) -> CheckResult:
-        """Compare :meth:`predict` with :attr:`reference` on ``n`` sampled strings of ``length``."""
+    def automaton_labels(self, word) -> np.ndarray:
+        """Labels of ``word`` from the registered automaton, in this construction's output format."""
+        from automata.labels import prefix_labels
+        lang = registry_language(self.registry, self.alphabet) if self.registry else None
+        if lang is None or self.from_labels is None:
+            raise ConstructionError(f"{self.language!r} has no registered automaton to check against")
+        return np.asarray(self.from_labels(prefix_labels(lang, word), list(word)))
+
+    def check(self, length: int, n: int, seed: int = 0, words: Sequence | None = None,
+              oracle: str = "auto") -> CheckResult:
+        """Compare :meth:`predict` with the labels on ``n`` sampled strings of ``length``.
+
+        ``oracle``: ``"automaton"`` (the registered automaton's labels), ``"definition"`` (the
+        construction's own reference) or ``"auto"`` (the automaton when registered).
+        """
+        if oracle not in ("auto", "automaton", "definition"):
+            raise ConstructionError(f"oracle must be 'auto', 'automaton' or 'definition', got {oracle!r}")
+        use_automaton = oracle == "automaton" or (
+            oracle == "auto" and self.registry is not None and self.from_labels is not None
+            and registry_language(self.registry, self.alphabet) is not None)
         if words is None:
             if length < 1 or n < 1:
                 raise ConstructionError(f"need length >= 1 and n >= 1, got length={length}, n={n}")
@@ -155,8 +204,13 @@ class Construction:
         pos_ok = 0
         pos_all = 0
         first = None
+        agrees = True if use_automaton else None
         for i, (w, p) in enumerate(zip(words, preds)):
             ref = np.asarray(self.reference(w))
+            if use_automaton:
+                auto = self.automaton_labels(w)
+                agrees = agrees and auto.shape == ref.shape and bool((auto == ref).all())
+                ref = auto
             p = np.asarray(p)
             if p.shape != ref.shape:
                 raise ConstructionError(f"prediction shape {p.shape} != reference shape {ref.shape}")
@@ -172,11 +226,13 @@ class Construction:
         return CheckResult(language=self.language, check_length=length, strings=len(words),
                            accuracy=full / max(1, len(words)),
                            position_accuracy=pos_ok / max(1, pos_all), first_error=first,
-                           dtype=str(self.dtype).replace("torch.", ""))
+                           dtype=str(self.dtype).replace("torch.", ""),
+                           oracle=f"automata.labels:{self.registry}" if use_automaton else "definition",
+                           definition_agrees=agrees)
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "language": self.language, "alphabet": list(self.alphabet),
                 "layers": self.layers, "width": self.width, "layer_widths": list(self.layer_widths),
                 "gates": [_json_gate(g) for g in self.gates], "output": self.output,
                 "theorem": self.theorem, "dtype": str(self.dtype).replace("torch.", ""),
-                "info": dict(self.info)}
+                "registry": self.registry, "info": dict(self.info)}

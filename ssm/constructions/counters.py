@@ -3,8 +3,9 @@
 Languages (Bhattamishra et al. 2020; the output is the paper's character-prediction target):
 
 * ``dyck1`` over ``( )``; ``shuffle_k`` over the first ``k`` pairs of :data:`PAIRS` (``()``,
-  ``[]``, ``{}``, ``<>``, ``ab``, ``cd``, ``ef``, ``gh``): the shuffle of ``k`` Dyck-1 languages;
-* ``anbn``, ``anbncn``, ``anbncndn``: ``σ_1^n σ_2^n … σ_k^n`` with ``n ≥ 1``.
+  ``[]``, ``{}``, ``<>``, ``+-``, ``ab``, ``cd``, ``ef``; as in :mod:`automata.languages`): the shuffle of ``k`` Dyck-1 languages;
+* ``anbn``, ``anbncn``, ``anbncndn``: ``σ_1^n σ_2^n … σ_k^n`` (``n ≥ 0``; the empty prefix is
+  not labelled, so ``n ≥ 1`` gives the same labels).
 
 At every position the model outputs ``next_allowed`` (bool, shape ``(T, |Σ| + 1)``, the last
 column is end-of-string): which symbols may follow the prefix so that it can still be completed
@@ -40,13 +41,13 @@ import torch
 
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
-from .base import Construction, encode_words, gate_list
+from .base import Construction, encode_words, gate_list, registry_language
 from .errors import ConstructionError
 
 __all__ = ["build_counter", "COUNTER_LANGUAGES", "PAIRS", "counter_reference", "sample_counter",
            "precision_limit", "PrecisionLimit", "counter_alphabet"]
 
-PAIRS = ("()", "[]", "{}", "<>", "ab", "cd", "ef", "gh")
+PAIRS = ("()", "[]", "{}", "<>", "+-", "ab", "cd", "ef")
 BLOCKS = {"anbn": "ab", "anbncn": "abc", "anbncndn": "abcd"}
 COUNTER_LANGUAGES = ("dyck1", "shuffle_k", "anbn", "anbncn", "anbncndn")
 
@@ -55,9 +56,10 @@ def _spec(name: str, k: int | None) -> tuple[str, tuple[str, ...], int]:
     """(kind, alphabet, number of counters)."""
     if name == "dyck1":
         return "dyck", ("(", ")"), 1
-    if name in ("shuffle_k", "shuffle") or (name.startswith("shuffle_") and name[8:].isdigit()):
-        if name[8:].isdigit():
-            k = int(name[8:])
+    digits = name[len("shuffle"):].lstrip("_")
+    if name in ("shuffle_k", "shuffle") or (name.startswith("shuffle") and digits.isdigit()):
+        if digits.isdigit():
+            k = int(digits)
         if k is None:
             k = 2
         if not 1 <= k <= len(PAIRS):
@@ -73,7 +75,7 @@ def counter_alphabet(name: str, k: int | None = None) -> tuple[str, ...]:
 
 
 def _language_name(name: str, k: int) -> str:
-    return f"shuffle_{k}" if name.startswith("shuffle") else name
+    return f"shuffle{k}" if name.startswith("shuffle") else name
 
 
 # ------------------------------------------------------------------------- reference (numpy)
@@ -250,6 +252,8 @@ def build_counter(name: str = "dyck1", *, k: int | None = None,
         theorem="Sarrof et al. 2024: with a gate of exactly 1 and B = ±1 an SSM keeps unbounded "
                 "counters (precision growing with length, log T bits)",
         reference=lambda word: counter_reference(name, word, kk),
+        registry=lang if registry_language(lang, alphabet) is not None else None,
+        from_labels=lambda labels, word: np.asarray(labels.next_allowed, dtype=bool),
         sampler=lambda length, n, seed: sample_counter(name, length, n, seed, kk),
         info={"counter_gate": 1.0, "counter_inputs": [-1.0, 1.0] if kind == "dyck" or kk > 1 else [1.0],
               "sticky_gates": [0.0, 1.0], "mantissa_bits": p,

@@ -35,7 +35,8 @@ import torch
 
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
-from .base import Construction, encode_words, gate_list
+from .base import (Construction, encode_words, gate_list, registry_language,
+                   registry_member_sampler)
 from .errors import ConstructionError
 
 __all__ = ["build_dyck", "dyck_alphabet", "dyck_reference", "sample_dyck"]
@@ -72,6 +73,14 @@ def dyck_reference(word, K: int) -> np.ndarray:
             stack.pop()
         out[t] = stack[-1] if stack else -1
     return out
+
+
+def dyck_from_labels(labels, word, K: int) -> np.ndarray:
+    """Top of the stack from the automaton's ``next_allowed``: the one allowed close bracket
+    (``-1`` if none, ``-2`` if several)."""
+    closes = np.asarray(labels.next_allowed)[:, K:2 * K]
+    count = closes.sum(axis=1)
+    return np.where(count == 1, closes.argmax(axis=1), np.where(count == 0, -1, -2)).astype(np.int64)
 
 
 def sample_dyck(K: int, h: int, length: int, n: int, seed: int) -> list[str]:
@@ -150,6 +159,7 @@ def build_dyck(K: int = 8, h: int = 10, *, dtype: torch.dtype = torch.float32) -
     layers = [DiagonalSSMLayer(a1, b1, phi1, dtype=dtype, name="depth counter"),
               DiagonalSSMLayer(a2, b2, phi2, dtype=dtype, name="flip-flop per depth")]
     width = 1 + h * nbits
+    reg = registry_language(f"dyck_{K}_{h}", alpha)
     gates = gate_list(sorted(set(layers[0].gate_values()) | set(layers[1].gate_values())))
     return Construction(
         name="dyck", language=f"dyck_{K}_{h}", alphabet=alpha, layers=2, width=width,
@@ -158,6 +168,9 @@ def build_dyck(K: int = 8, h: int = 10, *, dtype: torch.dtype = torch.float32) -
         theorem="Sarrof et al. 2024: Dyck(K, h) is modelled by a 2-layer SSM with non-negative "
                 "gates and width O(h log K), without a stack",
         reference=lambda word: dyck_reference(word, K),
-        sampler=lambda length, n, seed: sample_dyck(K, h, length, n, seed),
+        sampler=registry_member_sampler(reg) if reg is not None and reg.kind == "regular" else
+        (lambda length, n, seed: sample_dyck(K, h, length, n, seed)),
+        registry=reg.name if reg is not None else None,
+        from_labels=lambda labels, word: dyck_from_labels(labels, word, K),
         info={"K": K, "h": h, "bits_per_depth": nbits, "width_formula": "1 + h*ceil(log2 K)",
               "bound_h_log2_K": round(h * math.log2(K), 3) if K > 1 else 0.0})

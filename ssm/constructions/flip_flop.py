@@ -27,7 +27,7 @@ import torch
 
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
-from .base import Construction, encode_words, gate_list
+from .base import Construction, encode_words, gate_list, registry_language
 from .errors import ConstructionError
 
 __all__ = ["build_flip_flop", "flip_flop_reference", "sample_flip_flop", "ALPHABET"]
@@ -46,6 +46,18 @@ def flip_flop_reference(word) -> np.ndarray:
             last = int(s == B1)
         if s == R:
             out[t] = last
+    return out
+
+
+def flip_flop_from_labels(labels, word) -> np.ndarray:
+    """The bit after every read from the automaton's ``next_allowed`` (``-2`` if not exactly one
+    bit is allowed there), ``-1`` elsewhere."""
+    nxt = np.asarray(labels.next_allowed)
+    out = np.full(len(word), -1, dtype=np.int64)
+    for t, s in enumerate(word):
+        if s == "r":
+            zero, one = bool(nxt[t, B0]), bool(nxt[t, B1])
+            out[t] = 0 if zero and not one else 1 if one and not zero else -2
     return out
 
 
@@ -107,4 +119,6 @@ def build_flip_flop(dtype: torch.dtype = torch.float32, p_ignore: float = 0.8) -
                 "2-layer SSM with non-negative gates (gates 0/1), finite precision",
         reference=flip_flop_reference,
         sampler=lambda length, n, seed: sample_flip_flop(length, n, seed, p_ignore),
-        info={"p_ignore": p_ignore})
+        info={"p_ignore": p_ignore},
+        registry="flip_flop" if registry_language("flip_flop", ALPHABET) is not None else None,
+        from_labels=flip_flop_from_labels)

@@ -38,7 +38,8 @@ import torch
 from automata import DFA
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
-from .base import Construction, encode_words, gate_list
+from .base import (Construction, encode_words, gate_list, registry_language,
+                   registry_member_sampler)
 from .errors import ConstructionError, ConstructionRefused
 
 __all__ = ["build_modular", "build_parity", "modular_reference", "sample_uniform_words",
@@ -140,6 +141,9 @@ def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str
         raise ConstructionError(f"gate must be 'signed', 'complex' or 'nonnegative', got {gate!r}")
     layer = DiagonalSSMLayer(a, b, phi, dtype=dtype, name=f"Z_{m} counter")
     dfa = modular_dfa(m, alphabet, w, residue)
+    reg = registry_language(lang, alphabet)
+    if reg is not None and reg.dfa is not None and not reg.dfa == dfa:
+        reg = None                              # same name, different language: do not use it
     model = DiagonalSSM([layer])
     gates = gate_list(layer.gate_values()) if gate == "signed" else \
         gate_list(cmath.exp(2j * math.pi * int(k) / m) for k in sorted(set(w.tolist())))
@@ -148,7 +152,10 @@ def build_modular(m: int = 3, *, gate: str | None = None, alphabet: Sequence[str
         width=1, layer_widths=(1,), gates=tuple(gates), model=model,
         output="membership of every prefix (bool)", theorem=theorem,
         reference=lambda word: dfa.accepting_mask[np.asarray(dfa.trace(word))[1:]],
-        sampler=lambda length, n, seed: sample_uniform_words(alphabet, length, n, seed),
+        sampler=registry_member_sampler(reg) if reg is not None and reg.kind == "regular" else
+        (lambda length, n, seed: sample_uniform_words(alphabet, length, n, seed)),
+        registry=reg.name if reg is not None else None,
+        from_labels=lambda labels, word: np.asarray(labels.membership, dtype=bool),
         info={"m": m, "gate": gate, "weights": {s: int(v) for s, v in zip(alphabet, w)},
               "residue": residue})
 

@@ -38,7 +38,7 @@ CASES = [
     ("anbncn", {}),
     ("anbncndn", {}),
     ("dyck", {"K": 8, "h": 10}),
-    ("dyck", {"K": 3, "h": 4}),
+    ("dyck", {"K": 2, "h": 3}),
     ("ltl", {"formula": "(a | Y b) S (c & O a)", "alphabet": "abc"}),
 ]
 
@@ -46,10 +46,24 @@ CASES = [
 @pytest.mark.parametrize("name,params", CASES, ids=[f"{n}-{p}" for n, p in CASES])
 def test_exact_at_length_10000_float32(name, params):
     c = build_construction(name, **params)
-    res = c.check(LONG, N_STRINGS, seed=7)
+    res = c.check(LONG, N_STRINGS, seed=7, oracle="definition")
     assert res.dtype == "float32" and res.strings == N_STRINGS and res.check_length == LONG
     assert res.accuracy == 1.0, res.first_error
     assert res.position_accuracy == 1.0
+
+
+REGISTERED = [(n, p) for n, p in CASES if n != "ltl"] + [("shuffle_4", {}), ("dyck_3_4", {})]
+
+
+@pytest.mark.parametrize("name,params", REGISTERED, ids=[f"{n}-{p}" for n, p in REGISTERED])
+def test_agrees_with_the_registered_automaton(name, params):
+    # labels from automata.labels.prefix_labels on the registry's automaton, and the
+    # construction's own definition-based reference agrees with them
+    c = build_construction(name, **params)
+    assert c.registry is not None
+    res = c.check(600, 8, seed=11, oracle="automaton")
+    assert res.oracle == f"automata.labels:{c.registry}"
+    assert res.accuracy == 1.0 and res.definition_agrees is True
 
 
 @pytest.mark.parametrize("name,params", [("mod3", {}), ("dyck", {"K": 2, "h": 3}), ("anbn", {})])
