@@ -295,7 +295,14 @@ def _run_ray(todo, payloads, finish, address) -> None:
         import ray
     except ImportError:
         raise ReproduceError("--executor ray needs the optional extra: pip install 'ssm-expressivity[ray]'") from None
-    ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
+    import os
+
+    # workers import analyses/ssm/automata from this checkout (a cluster needs it installed or
+    # on a shared path)
+    root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
+             runtime_env={"env_vars": {"PYTHONPATH": path, "OMP_NUM_THREADS": "1"}})
     remote = ray.remote(num_cpus=1)(_run_job)
     refs = {remote.remote(*payloads[i], 1): i for i in todo}
     pending = list(refs)
@@ -359,7 +366,7 @@ def verdicts(language: str) -> dict[str, dict[str, Any]]:
     for p in preds or []:
         d = p if isinstance(p, dict) else (p.to_dict() if hasattr(p, "to_dict") else vars(p))
         out[str(d.get("model"))] = {"label": verdict_label(d), "status": d.get("status"),
-                                    "reason": d.get("reason") or d.get("citation")}
+                                    "layers": d.get("layers"), "reason": d.get("reason")}
     return out
 
 
@@ -429,7 +436,10 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
         for cell in [c for l2, c in best if l2 == lang]:
             r = best[(lang, cell)]
             c = CELLS.get(cell)
-            v = verdict_map.get(lang, {}).get(c.family, {}).get("label", "n/a") if c else "n/a"
+            vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
+            v = vd.get("label", "n/a")
+            if vd.get("status"):
+                v += f" ({vd['status']}" + (f", ≥{vd['layers']} layer" if vd.get("layers") else "") + ")"
             obs = " / ".join(_pct(b["string_accuracy"]) for b in r["bins"])
             pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
             a = agrees.get((lang, cell))

@@ -32,7 +32,9 @@ def test_tiny_grid_end_to_end_and_restart(tmp_path, monkeypatch, capsys):
     assert all(r["selected"] == "True" and r["error"] == "" for r in rows)
     assert {"acc_bin_1_6", "acc_bin_7_9"} <= set(rows[0])
     table = (tmp_path / "table.md").read_text()
-    assert "| parity | non-star-free | mamba-nonneg-L1 |" in table and "Agreement" in table
+    # the classifier's verdicts: parity is not star-free (no for non-negative gates), (10)* is
+    assert "| parity | non-star-free | mamba-nonneg-L1 | no (" in table
+    assert "| tomita2 | star-free | mamba-nonneg-L1 | yes (" in table and "Agreement" in table
     assert "| 26.95 / 0 |" in table and "| 100 / 100 |" in table  # the paper's Mamba-1 numbers
     assert "--languages parity,tomita2" in table  # the command that produced it
     png = (tmp_path / "figure.png").read_bytes()
