@@ -6,7 +6,9 @@
     python -m analyses.classify_language --suite paper [--json]
 
 ``--json`` prints exactly one JSON object (a list of objects with ``--suite``). Unknown names,
-bad files and exceeded budgets print one line and exit 1.
+bad files and exceeded budgets (Green's structure: ``--max-orbit``, ``--max-seconds``) print one
+line and exit 1; a monoid too big to enumerate (``--max-size``) is not an error: the fields that
+need enumeration are reported as unknown.
 """
 from __future__ import annotations
 
@@ -123,7 +125,7 @@ def main(argv=None) -> int:
         if args.suite:
             from automata.languages import PAPER_SUITE
 
-            results = [classify(n, budget=budget) for n in PAPER_SUITE]
+            results = [classify(n, budget=budget, strict=True) for n in PAPER_SUITE]
             if args.json:
                 json.dump([r.to_dict() for r in results], sys.stdout)
                 sys.stdout.write("\n")
@@ -136,7 +138,7 @@ def main(argv=None) -> int:
             target, name = DFA.from_json(args.dfa), args.dfa
         else:
             target, name = args.name, None
-        c = classify(target, budget=budget, name=name)
+        c = classify(target, budget=budget, name=name, strict=True)
         if args.json:
             json.dump(c.to_dict(), sys.stdout)
             sys.stdout.write("\n")

@@ -218,7 +218,8 @@ def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
             "period": period, "parity_like": parity_like, "mod3_like": mod3_like}
 
 
-def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = None) -> Classification:
+def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = None,
+             strict: bool = False) -> Classification:
     """Classify a language: syntactic monoid, Green's structure, groups, varieties, verdicts.
 
     Parameters
@@ -228,6 +229,10 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
     budget : Budget
     name : str, optional
         Display name (default: the registry name, or ``"dfa"``).
+    strict : bool
+        Raise :class:`~automata.errors.BudgetExceededError` when Green's structure exceeds the
+        budget, instead of degrading to what the image orbit or enumeration can tell. (Skipping
+        the optional full enumeration of a big monoid is never an error.)
     """
     lname, lang, dfa = _resolve(language_or_dfa)
     lname = name or lname
@@ -253,6 +258,8 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
         green = green_structure(d, minimize=False, max_orbit=budget.orbit_max,
                                 max_seconds=budget.max_seconds)
     except BudgetExceededError as e:
+        if strict:
+            raise
         notes.append(f"Green's structure: {e}")
         try:
             green = green_structure(d, minimize=False, max_orbit=budget.orbit_max,

@@ -1,0 +1,73 @@
+"""The classify_language command line."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analyses.classify_language import main
+from automata.languages import PAPER_SUITE
+
+KEYS = {"language", "regular", "states", "monoid_size", "aperiodic", "star_free", "groups",
+        "varieties", "witness", "predictions"}
+
+
+def test_json_object(capsys):
+    assert main(["tomita5", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert KEYS <= set(d)
+    assert d["groups"] == [{"order": 4, "name": "Z_2×Z_2", "abelian": True, "solvable": True,
+                            "cyclic": False, "derived_length": 1}]
+    assert {p["model"] for p in d["predictions"]} >= {"ssm_nonnegative", "transformer"}
+
+
+def test_regex_and_dfa_file(tmp_path, capsys):
+    assert main(["--regex", "~(.*aa.*)", "--alphabet", "ab", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["star_free"] is True and d["states"] == 3
+    from automata.dfa import DFA
+
+    path = tmp_path / "p.json"
+    DFA("01", [[0, 1], [1, 0]], 0, [0]).to_json(path)
+    assert main(["--dfa", str(path), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["aperiodic"] is False and d["witness"]["period"] == 2
+
+
+def test_suite_labels_agree_with_the_paper(capsys):
+    assert main(["--suite", "paper", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 27
+    assert all(r["label"] == PAPER_SUITE[r["language"]] for r in rows)
+
+
+def test_table_output(capsys):
+    assert main(["parity"]) == 0
+    out = capsys.readouterr().out
+    assert "ssm_signed" in out and "Grazzi" in out
+
+
+@pytest.mark.parametrize("argv", [["no_such_language"], ["--dfa", "/no/such/file.json"],
+                                  ["--regex", "a(b", "--alphabet", "ab"], ["--regex", "ab"]])
+def test_errors_one_line_exit_1(argv):
+    r = subprocess.run([sys.executable, "-m", "analyses.classify_language", *argv],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "error" in r.stderr
+
+
+def test_budget_exceeded_exit_1(tmp_path):
+    import numpy as np
+
+    from automata.dfa import DFA
+
+    n = 7
+    gens = np.array([[(i + 1) % n for i in range(n)], [1, 0] + list(range(2, n)),
+                     [1] + list(range(1, n))])
+    path = tmp_path / "t7.json"
+    DFA(["c", "t", "e"], gens.T, 0, [0]).to_json(path)
+    r = subprocess.run([sys.executable, "-m", "analyses.classify_language", "--dfa", str(path),
+                        "--max-orbit", "5"], capture_output=True, text=True)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1

@@ -1,0 +1,92 @@
+"""automata.classify: fields, witnesses verified by running the DFA, budgets, speed."""
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from automata.classify import Budget, classify
+from automata.dfa import DFA
+from automata.languages import PAPER_SUITE, list_languages
+from tests.automata._algebra_oracle import brute_green, full_transformation_gens
+from tests.automata.strategies import dfas
+
+KEYS = {"language", "regular", "states", "monoid_size", "aperiodic", "star_free", "groups",
+        "varieties", "witness", "predictions", "idempotents", "d_classes", "aperiodicity_index"}
+
+
+def _check_witness(d: DFA, w: dict):
+    u, x, v, p = w["u"], w["w"], w["v"], w["period"]
+    assert p > 1
+    seq = [d.accepts(u + x * k + v) for k in range(3 * p)]
+    least = next(q for q in range(1, 3 * p) if all(seq[i] == seq[i + q] for i in range(3 * p - q)))
+    assert least == p
+
+
+@pytest.mark.parametrize("name", sorted(PAPER_SUITE))
+def test_paper_labels_agree(name):
+    c = classify(name)
+    assert c.label == PAPER_SUITE[name]
+    d = c.to_dict()
+    assert KEYS <= set(d)
+    json.dumps(d)
+    for p in d["predictions"]:
+        assert {"model", "expressible", "layers", "reason", "reference", "status"} <= set(p)
+
+
+@pytest.mark.parametrize("name", ["parity", "tomita3", "tomita5", "tomita6", "abab_star",
+                                  "aaaa_star", "word_problem_a5"])
+def test_nonstar_free_witnesses_hold(name):
+    from automata.languages import get_language
+
+    c = classify(name)
+    _check_witness(get_language(name).dfa, c.witness)
+
+
+@settings(max_examples=40, deadline=None)
+@given(dfas(max_states=5, alphabet="ab"))
+def test_random_dfas(d):
+    c = classify(d)
+    size, n_d, n_idem, aperiodic, _ = brute_green(d.minimize().delta.T)
+    assert (c.monoid_size, c.d_classes, c.idempotents, c.aperiodic) == (size, n_d, n_idem, aperiodic)
+    if not aperiodic:
+        _check_witness(d, c.witness)
+    else:
+        assert c.witness["aperiodicity_index"] == c.aperiodicity_index >= 1
+
+
+def test_every_registry_language_is_fast():
+    slow = []
+    for name in list_languages():
+        t = time.perf_counter()
+        classify(name)
+        dt = time.perf_counter() - t
+        if dt > 2.0:                     # target 0.5 s; slack for a loaded test machine
+            slow.append((name, dt))
+    assert not slow
+
+
+def test_big_monoid_without_enumeration():
+    d = DFA(["c", "t", "e"], full_transformation_gens(8).T, 0, [0])
+    c = classify(d, budget=Budget(enumerate_max_size=100_000))
+    assert c.monoid_size == 8 ** 8 and c.aperiodic is False and c.idempotents is None
+    assert [g.name for g in c.groups] == ["Z_2", "S_3", "S_4", "S_5", "S_6", "S_7", "S_8"]
+    assert any("enumeration skipped" in n for n in c.notes)
+
+
+def test_star_free_index_and_counter():
+    c = classify(DFA("a", [[1], [2], [3], [3]], 0, [3]))          # a^{>=3}
+    assert c.aperiodic and c.aperiodicity_index == 3
+    assert classify("dyck1").regular is False and classify("dyck1").monoid_size is None
+
+
+def test_bad_input():
+    from automata.errors import AutomatonError
+
+    with pytest.raises(AutomatonError):
+        classify("no_such_language")
+    with pytest.raises(TypeError):
+        classify(42)

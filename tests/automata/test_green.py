@@ -1,0 +1,81 @@
+"""automata.green against brute-force Green's relations, and T_n without enumeration."""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from automata.dfa import DFA
+from automata.errors import BudgetExceededError
+from automata.green import green_structure
+from automata.groups import group_info
+from automata.monoid import generators_of
+from tests.automata._algebra_oracle import brute_green, full_transformation_gens
+from tests.automata.strategies import dfas
+
+
+@settings(max_examples=80, deadline=None)
+@given(dfas(max_states=6, alphabet="abc"))
+def test_random_dfas_against_brute_force(d):
+    dm = d.minimize()
+    size, n_d, _, aperiodic, group_orders = brute_green(generators_of(dm))
+    g = green_structure(dm, minimize=False)
+    assert g.monoid_size == size
+    assert g.n_d_classes == n_d
+    assert g.is_aperiodic == aperiodic
+    # maximal subgroups: one per regular D-class
+    assert sorted(int(G.order()) for G in g.maximal_subgroups()) == group_orders
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
+def test_full_transformation_monoid(n):
+    d = DFA(["c", "t", "e"], full_transformation_gens(n).T, 0, [0])
+    g = green_structure(d, minimize=False)
+    assert g.monoid_size == n ** n
+    assert g.n_d_classes == n
+    assert sorted(int(G.order()) for G in g.maximal_subgroups()) == [math.factorial(k) for k in range(1, n + 1)]
+    assert not g.is_aperiodic
+
+
+def test_t8_under_a_second():
+    d = DFA(["c", "t", "e"], full_transformation_gens(8).T, 0, [0])
+    green_structure(d, minimize=False)                       # warm caches
+    t = time.perf_counter()
+    g = green_structure(d, minimize=False)
+    names = [group_info(G).name for G in g.maximal_subgroups()]
+    dt = time.perf_counter() - t
+    assert g.monoid_size == 8 ** 8 and not g.is_aperiodic
+    assert names == ["S_8", "S_7", "S_6", "S_5", "S_4", "S_3", "Z_2", "trivial"]
+    assert dt < 3.0                                           # target < 1 s; slack for a busy CI
+
+
+def test_nonregular_d_class_with_trivial_image_group():
+    # a = (1,0,0), b = (2,1,1): b and ab are L-related but not R-related (|D| = 2, |H| = 1)
+    d = DFA("ab", np.array([[1, 0, 0], [2, 1, 1]]).T, 0, [0])
+    g = green_structure(d, minimize=False)
+    size, n_d, *_ = brute_green(generators_of(d))
+    assert (g.monoid_size, g.n_d_classes) == (size, n_d)
+    assert any(not dc.regular and dc.size == 2 for dc in g.d_classes)
+
+
+def test_witness_words_stabilise_with_a_cycle():
+    d = DFA(["c", "t", "e"], full_transformation_gens(4).T, 0, [0])
+    g = green_structure(d, minimize=False, d_classes=False)
+    for c, w in enumerate(g.images.witness_words):
+        if w is None:
+            assert g.images.groups[c].is_trivial
+            continue
+        t = np.arange(4)
+        for a in w:
+            t = d.delta[t, a]
+        x0 = np.flatnonzero(g.images.images[g.images.reps[c]])
+        assert set(t[x0]) == set(x0) and (t[x0] != x0).any()
+
+
+def test_budget():
+    d = DFA(["c", "t", "e"], full_transformation_gens(6).T, 0, [0])
+    with pytest.raises(BudgetExceededError):
+        green_structure(d, minimize=False, max_orbit=10)

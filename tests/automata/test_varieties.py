@@ -1,0 +1,82 @@
+"""automata.varieties against brute-force definitions on the enumerated monoid."""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+from hypothesis import given, settings
+
+from automata.dfa import DFA
+from automata.monoid import generators_of
+from automata.varieties import varieties
+from tests.automata._algebra_oracle import brute_monoid
+from tests.automata.strategies import dfas
+
+
+def _brute(d: DFA) -> dict:
+    gens = generators_of(d)
+    M = brute_monoid(gens)
+    idx = {tuple(x): i for i, x in enumerate(M)}
+    # semigroup: transformations of non-empty words
+    S = {tuple(a) for a in gens}
+    frontier = list(S)
+    while frontier:
+        new = []
+        for x in frontier:
+            for a in gens:
+                y = tuple(a[np.array(x)])
+                if y not in S:
+                    S.add(y)
+                    new.append(y)
+        frontier = new
+    S = np.array(sorted(S))
+    E = [e for e in S if (e[e] == e).all()]
+    right, left = nx.DiGraph(), nx.DiGraph()
+    right.add_nodes_from(range(len(M)))
+    left.add_nodes_from(range(len(M)))
+    for i, x in enumerate(M):
+        for a in gens:
+            right.add_edge(i, idx[tuple(a[x])])
+            left.add_edge(i, idx[tuple(x[a])])
+    r_triv = all(len(c) == 1 for c in nx.strongly_connected_components(right))
+    l_triv = all(len(c) == 1 for c in nx.strongly_connected_components(left))
+
+    def mul(x, y):                       # x then y
+        return y[x]
+
+    lt = True
+    for e in E:
+        ese = {tuple(mul(mul(e, s), e)) for s in S}
+        T = [np.array(t) for t in ese]
+        if not all((mul(t, t) == t).all() for t in T) or not all(
+                (mul(t, u) == mul(u, t)).all() for t in T for u in T):
+            lt = False
+    return {
+        "commutative": all((mul(a, b) == mul(b, a)).all() for a in gens for b in gens),
+        "r_trivial": r_triv, "l_trivial": l_triv, "j_trivial": r_triv and l_triv,
+        "definite": all((mul(s, e) == e).all() for e in E for s in S),
+        "reverse_definite": all((mul(e, s) == e).all() for e in E for s in S),
+        "locally_testable": lt,
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(dfas(max_states=5, alphabet="ab"))
+def test_random_dfas_against_definitions(d):
+    dm = d.minimize()
+    v = varieties(dm).to_dict()
+    for k, want in _brute(dm).items():
+        assert v[k] == want, k
+
+
+def test_textbook_examples():
+    ends_ab = DFA.from_regex(".*ab", "ab")
+    starts_ab = DFA.from_regex("ab.*", "ab")
+    contains_a = DFA.from_regex(".*a.*", "ab")
+    no_aa = DFA.from_regex("~(.*aa.*)", "ab")
+    assert varieties(ends_ab).definite and not varieties(ends_ab).reverse_definite
+    assert varieties(starts_ab).reverse_definite and not varieties(starts_ab).definite
+    v = varieties(contains_a)
+    assert v.j_trivial and v.piecewise_testable and v.commutative
+    v = varieties(no_aa)
+    assert v.locally_testable and not v.j_trivial and v.aperiodic
+    assert not varieties(DFA.from_regex("(aa)*", "a")).aperiodic
