@@ -1,11 +1,14 @@
 """Build one of the theorems' hand-set SSMs and check it far beyond any training length.
 
-    python -m analyses.construct NAME | --ltl FORMULA [--alphabet ab] [--param KEY=VALUE ...]
+    python -m analyses.construct NAME | --ltl FORMULA | --regex REGEX [--alphabet ab]
+        [--param KEY=VALUE ...]
         [--gate nonnegative|signed|complex] [--check-length 10000] [--strings 1000] [--seed 0]
         [--dtype float32|float64] [--precision] [--nonnegative-demo] [--json]
 
 NAME is a registered construction (``flip_flop``, ``parity``, ``mod3``, ``tomita6``, ``dyck1``,
-``shuffle_4``, ``anbn``, ``anbncn``, ``anbncndn``, ``dyck_8_10``, ...). The command reports the
+``shuffle_4``, ``anbn``, ``anbncn``, ``anbncndn``, ``dyck_8_10``, ``star_free`` with
+``--param language=tomita7``, ...). ``--regex`` builds the star-free construction of a regex
+(partially ordered minimal DFAs only; see :mod:`ssm.constructions.star_free`). The command reports the
 layers, the state width and the gate values, then compares the model's per-position output with
 the language's labels on ``--strings`` test strings of length ``--check-length`` (how they are
 drawn is documented per construction: FFL(p) for flip-flop, uniform random words for mod m and
@@ -29,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Build a theorem's SSM by hand and check it at length.")
     p.add_argument("name", nargs="?", help="construction name (see ssm.constructions.list_constructions)")
     p.add_argument("--ltl", metavar="FORMULA", help="compile a past-LTL formula instead of NAME")
+    p.add_argument("--regex", help="star-free construction of a regular expression (needs --alphabet)")
     p.add_argument("--alphabet", help="alphabet for --ltl / mod: a string of one-character symbols "
                    "or a comma-separated list")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
@@ -75,8 +79,8 @@ def main(argv=None) -> int:
         from ssm.constructions.counters import COUNTER_LANGUAGES
 
         torch.set_num_threads(1)
-        if (args.name is None) == (args.ltl is None):
-            raise ConstructionError("give exactly one of NAME or --ltl FORMULA")
+        if (args.name is not None) + (args.ltl is not None) + (args.regex is not None) != 1:
+            raise ConstructionError("give exactly one of NAME, --ltl FORMULA or --regex REGEX")
         if args.check_length < 1 or args.strings < 1:
             raise ConstructionError("--check-length and --strings must be >= 1")
         params = {}
@@ -93,6 +97,8 @@ def main(argv=None) -> int:
         name = args.name
         if args.ltl is not None:
             name, params["formula"] = "ltl", args.ltl
+        if args.regex is not None:
+            name, params["regex"] = "star_free", args.regex
         t0 = time.perf_counter()
         c = build_construction(name, dtype=dtype, **params)
         res = c.check(args.check_length, args.strings, args.seed)

@@ -28,6 +28,7 @@ from .errors import ConstructionError, ConstructionRefused
 from .flip_flop import build_flip_flop
 from .ltl import build_ltl, parse_formula
 from .modular import REFUSAL_NONNEGATIVE, build_modular, nonnegative_parity_demo
+from .star_free import build_star_free
 
 __all__ = ["build_construction", "list_constructions", "Construction", "CheckResult",
            "ConstructionError", "ConstructionRefused", "nonnegative_parity_demo",
@@ -61,6 +62,7 @@ _REGISTRY: dict[str, Callable[..., Construction]] = {
         3, gate=gate, weights={"0": 1, "1": -1}, language="tomita6", **p),
     "dyck": _nonneg_only(build_dyck),
     "ltl": _nonneg_only(build_ltl),
+    "star_free": _nonneg_only(build_star_free),
 }
 for _name in COUNTER_LANGUAGES:
     _REGISTRY[_name] = _nonneg_only(build_counter, name=_name)
@@ -84,7 +86,8 @@ def build_construction(name: str, *, dtype: torch.dtype = torch.float32, **param
     **params
         Construction parameters: ``gate`` (``"nonnegative"``, ``"signed"``, ``"complex"``),
         ``m``/``weights``/``alphabet``/``residue`` (mod), ``k`` (shuffle_k), ``K``/``h`` (dyck),
-        ``formula``/``alphabet`` (ltl), ``p_ignore`` (flip_flop: the test sampler).
+        ``formula``/``alphabet`` (ltl), ``p_ignore`` (flip_flop: the test sampler),
+        ``dfa``/``regex``+``alphabet``/``language`` (star_free).
 
     Raises
     ------

@@ -51,6 +51,8 @@ def test_text_report(capsys):
     (["parity", "--gate", "nonnegative"], "non-negative gates"),
     (["nosuch"], "unknown construction"),
     ([], "exactly one of"),
+    (["--regex", "(aa)*", "--alphabet", "a"], "not star-free"),
+    (["star_free", "--param", "language=tomita4"], "not implemented"),
     (["parity", "--ltl", "a"], "exactly one of"),
     (["--ltl", "a S"], "expected a formula"),
     (["dyck", "--param", "K"], "KEY=VALUE"),

@@ -232,3 +232,43 @@ def test_nonnegative_parity_demo():
     json.dumps(d.to_dict())
     with pytest.raises(ConstructionError):
         nonnegative_parity_demo(gates=(-0.5,))
+
+
+# ------------------------------------------------------------------ star-free (partial)
+@pytest.mark.parametrize("language", ["tomita1", "ab_d_bc"])
+def test_star_free_registered_languages_at_length_10000(language):
+    c = build_construction("star_free", language=language)
+    assert set(c.gates) <= {0.0, 0.25, 1.0}
+    res = c.check(LONG, 5, seed=2)
+    assert res.accuracy == 1.0 and res.definition_agrees is True
+    assert res.oracle == f"automata.labels:{language}"
+
+
+def test_star_free_random_partially_ordered_dfas():
+    from automata import DFA
+    rng = np.random.default_rng(0)
+    for trial in range(25):
+        n, k = int(rng.integers(1, 6)), int(rng.integers(1, 4))
+        # every transition stays or moves to a later state: partially ordered
+        delta = [[int(rng.choice([q] + list(range(q + 1, n)))) for _ in range(k)] for q in range(n)]
+        acc = [q for q in range(n) if rng.random() < 0.5]
+        dfa = DFA("abc"[:k], delta, 0, acc)
+        c = build_construction("star_free", dfa=dfa)
+        words = ["".join(rng.choice(list("abc"[:k]), size=int(rng.integers(1, 40))))
+                 for _ in range(30)]
+        for w, p in zip(words, c.predict(words)):
+            expect = [dfa.accepts(w[:t + 1]) for t in range(len(w))]
+            assert p.tolist() == expect, (delta, acc, w)
+
+
+def test_star_free_refusals_and_limits():
+    with pytest.raises(ConstructionRefused, match="not star-free"):
+        build_construction("star_free", language="parity")
+    with pytest.raises(ConstructionRefused, match="Schützenberger"):
+        build_construction("star_free", regex="(aa)*", alphabet="a")
+    with pytest.raises(ConstructionError, match="not implemented"):
+        build_construction("star_free", language="tomita4")
+    with pytest.raises(ConstructionError, match="exactly one"):
+        build_construction("star_free")
+    c = build_construction("star_free", regex="a*b*", alphabet="ab")
+    assert c.check(300, 10, seed=0).accuracy == 1.0
