@@ -43,7 +43,8 @@ class ModelConfig:
     Parameters
     ----------
     arch : {"mamba", "diagonal", "lstm", "transformer"}
-        Block type. ``"diagonal"`` is the paper's formal class (``ssm.layers.diagonal``).
+        Block type. ``"diagonal"`` is the paper's formal class, trainable
+        (:class:`ssm.layers.selective.SelectiveDiagonalLayer`, ``expand * width`` channels).
     gate : {"nonnegative", "signed", "complex", "time_invariant"}
         Gate of the diagonal recurrence (ignored by ``lstm`` and ``transformer``):
         ``exp(Δ·A)`` in (0, 1); ``2·exp(Δ·A) − 1`` in (−1, 1); ``exp(Δ·(A + iθ))``;

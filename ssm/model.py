@@ -30,6 +30,7 @@ from ssm.config import ModelConfig
 from ssm.errors import ConfigError, ShapeError
 from ssm.layers.lstm import LSTMLayer
 from ssm.layers.mamba import Mamba
+from ssm.layers.selective import SelectiveDiagonalLayer
 from ssm.layers.transformer import MLP, CausalSelfAttention, PositionalEncoding
 
 __all__ = ["LanguageModel", "Block", "RMSNorm", "Cache", "build_model", "resolve_device"]
@@ -99,12 +100,7 @@ def _make_mixer(cfg: ModelConfig) -> nn.Module:
     if cfg.arch == "transformer":
         return CausalSelfAttention(cfg.width, cfg.n_heads)
     if cfg.arch == "diagonal":
-        try:
-            from ssm.layers.diagonal import DiagonalLayer
-        except ImportError as e:
-            raise ConfigError("arch 'diagonal' needs ssm.layers.diagonal, which is not "
-                              "available") from e
-        return DiagonalLayer.from_config(cfg)
+        return SelectiveDiagonalLayer(cfg.width, cfg.d_inner, gate=cfg.gate, scan=cfg.scan)
     raise ConfigError(f"unknown arch {cfg.arch!r}")
 
 
@@ -113,7 +109,9 @@ class LanguageModel(nn.Module):
 
     ``forward(tokens (B, T)) -> logits (B, T, n_outputs)``; ``step`` runs one token at a time and
     matches ``forward``. Capture sites: ``embed``, ``layers.{i}.out`` and the recurrent states
-    (``layers.{i}.state`` for Mamba, ``layers.{i}.h`` / ``layers.{i}.c`` for LSTM).
+    (``layers.{i}.state`` for Mamba and diagonal layers, ``layers.{i}.h`` / ``layers.{i}.c`` for
+    LSTM). ``arch="diagonal"`` is the trainable formal class
+    (:class:`ssm.layers.selective.SelectiveDiagonalLayer`, ``expand * width`` state channels).
     """
 
     def __init__(self, cfg: ModelConfig):

@@ -1,0 +1,193 @@
+"""Our Mamba block: mamba-ssm's parameter names, shapes and init; the four gates; its equations."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from ssm.errors import ConfigError
+from ssm.layers.mamba import Mamba, make_gate
+from tests.ssm.helpers import assert_close
+
+GATES = ["nonnegative", "signed", "complex", "time_invariant"]
+
+
+def _block(gate="nonnegative", seed=0, d_model=12, scan="reference", **kw) -> Mamba:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return Mamba(d_model, d_state=4, d_conv=3, expand=2, gate=gate, scan=scan, **kw)
+
+
+def _hidden(batch=2, length=9, d_model=12, seed=1):
+    return torch.randn(batch, length, d_model, generator=torch.Generator().manual_seed(seed))
+
+
+def test_parameter_names_and_shapes_mirror_mamba_ssm():
+    d_model, d_state, d_conv, expand = 40, 16, 4, 2
+    block = Mamba(d_model, d_state=d_state, d_conv=d_conv, expand=expand)
+    d_inner, dt_rank = expand * d_model, math.ceil(d_model / 16)
+    expected = {  # mamba_ssm.modules.mamba_simple.Mamba (1.x/2.x), bias=False, conv_bias=True
+        "in_proj.weight": (2 * d_inner, d_model),
+        "conv1d.weight": (d_inner, 1, d_conv),
+        "conv1d.bias": (d_inner,),
+        "x_proj.weight": (dt_rank + 2 * d_state, d_inner),
+        "dt_proj.weight": (d_inner, dt_rank),
+        "dt_proj.bias": (d_inner,),
+        "A_log": (d_inner, d_state),
+        "D": (d_inner,),
+        "out_proj.weight": (d_model, d_inner),
+    }
+    assert {k: tuple(v.shape) for k, v in block.state_dict().items()} == expected
+    complex_block = Mamba(d_model, gate="complex")
+    assert set(complex_block.state_dict()) == set(expected) | {"A_theta"}
+
+
+def test_initialization_follows_mamba_ssm():
+    block = _block(d_model=64)
+    A = torch.arange(1, 5, dtype=torch.float32).repeat(block.d_inner, 1)
+    assert torch.equal(block.A_log, torch.log(A))                      # S4D-real
+    assert torch.equal(block.D, torch.ones(block.d_inner))
+    dt = F.softplus(block.dt_proj.bias)
+    assert dt.min() >= 1e-4 and dt.max() <= 0.1 + 1e-6                 # log-uniform in [1e-3, 0.1]
+    assert dt.max() / dt.min() > 5                                      # ... and spread out
+    bound = block.dt_rank ** -0.5
+    assert block.dt_proj.weight.abs().max() <= bound
+    assert block.A_log._no_weight_decay and block.D._no_weight_decay
+
+
+def test_state_dicts_load_between_blocks():
+    src, dst = _block(seed=0), _block(seed=1)
+    x = _hidden()
+    assert not torch.allclose(src(x), dst(x))
+    dst.load_state_dict(src.state_dict(), strict=True)
+    assert torch.equal(src(x), dst(x))
+
+
+def test_gate_ranges():
+    delta = torch.logspace(-4, 2, 50)
+    A = -torch.rand(4, 3, generator=torch.Generator().manual_seed(0)) - 0.1
+    d = delta[:, None]
+    nonneg = make_gate("nonnegative", d.expand(50, 4), A)
+    signed = make_gate("signed", d.expand(50, 4), A)
+    assert (nonneg > 0).all() and (nonneg <= 1).all()
+    assert (signed >= -1).all() and (signed <= 1).all()
+    assert (signed < -0.5).any() and (signed > 0.5).any()              # both signs are reached
+    theta = torch.full((4, 3), 2.0)
+    cplx = make_gate("complex", d.expand(50, 4), A, theta)
+    assert cplx.is_complex() and (cplx.abs() <= 1).all()
+    assert_close(cplx.abs(), nonneg, dtype=torch.float32)
+    assert_close(cplx, torch.polar(nonneg, 2.0 * d.unsqueeze(-1).expand(50, 4, 3)),
+                 dtype=torch.complex64)
+    with pytest.raises(ConfigError, match="unknown gate"):
+        make_gate("negative", d, A)
+
+
+def test_time_invariant_delta_ignores_the_input():
+    block = _block("time_invariant")
+    d1 = block._delta(torch.randn(5, block.dt_rank))
+    d2 = block._delta(torch.randn(5, block.dt_rank))
+    assert torch.equal(d1, d2) and torch.equal(d1[0], F.softplus(block.dt_proj.bias))
+    selective = _block("nonnegative")
+    assert not torch.equal(selective._delta(torch.ones(1, selective.dt_rank)),
+                           selective._delta(-torch.ones(1, selective.dt_rank)))
+
+
+def _equations(block: Mamba, hidden: torch.Tensor) -> torch.Tensor:
+    """The block written out step by step from Gu & Dao's equations (an independent oracle)."""
+    d_inner, n, length = block.d_inner, block.d_state, hidden.shape[1]
+    xz = hidden @ block.in_proj.weight.t()
+    x, z = xz[..., :d_inner], xz[..., d_inner:]
+    x = F.conv1d(x.transpose(1, 2), block.conv1d.weight, block.conv1d.bias,
+                 padding=block.d_conv - 1, groups=d_inner)[..., :length].transpose(1, 2)
+    x = x * torch.sigmoid(x)
+    proj = x @ block.x_proj.weight.t()
+    dt_low = proj[..., :block.dt_rank]
+    Bm = proj[..., block.dt_rank:block.dt_rank + n]
+    Cm = proj[..., block.dt_rank + n:]
+    if block.gate == "time_invariant":
+        delta = F.softplus(block.dt_proj.bias).expand(*x.shape)
+    else:
+        delta = F.softplus(dt_low @ block.dt_proj.weight.t() + block.dt_proj.bias)
+    A = -torch.exp(block.A_log)
+    h = torch.zeros(hidden.shape[0], d_inner, n, dtype=torch.complex64 if block.gate == "complex"
+                    else torch.float32)
+    ys = []
+    for t in range(length):
+        dA = delta[:, t, :, None] * A
+        if block.gate == "signed":
+            gate = 2 * torch.exp(dA) - 1
+        elif block.gate == "complex":
+            gate = torch.exp(dA) * torch.exp(1j * delta[:, t, :, None] * block.A_theta)
+        else:
+            gate = torch.exp(dA)
+        h = gate * h + delta[:, t, :, None] * Bm[:, t, None, :] * x[:, t, :, None]
+        ys.append((h * Cm[:, t, None, :]).sum(-1).real)
+    y = torch.stack(ys, dim=1) + x * block.D
+    y = y * (z * torch.sigmoid(z))
+    return y @ block.out_proj.weight.t()
+
+
+@pytest.mark.parametrize("gate", GATES)
+@pytest.mark.parametrize("scan", ["reference", "chunked"])
+def test_forward_follows_the_equations(gate, scan):
+    block = _block(gate, scan=scan)
+    if gate == "complex":
+        with torch.no_grad():
+            block.A_theta.mul_(30.0)          # rotations large enough to matter over 9 steps
+    x = _hidden()
+    assert_close(block(x), _equations(block, x), dtype=torch.float32, scale=10)
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_scans_agree_on_outputs_and_gradients(gate):
+    x = _hidden(length=33)
+    results = []
+    for scan in ("reference", "chunked"):
+        block = _block(gate, scan=scan)
+        out = block(x)
+        loss = out.pow(2).sum()
+        grads = torch.autograd.grad(loss, list(block.parameters()), allow_unused=True)
+        results.append((out, grads))
+    (o1, g1), (o2, g2) = results
+    assert_close(o2, o1, dtype=torch.float32)
+    for a, b in zip(g2, g1):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert_close(a, b, dtype=torch.float32, scale=10)
+    unused = [n for (n, _), g in zip(block.named_parameters(), g1) if g is None]
+    assert unused == (["dt_proj.weight"] if gate == "time_invariant" else [])
+
+
+@pytest.mark.parametrize("gate", GATES)
+def test_step_matches_forward(gate):
+    block = _block(gate, scan="chunked")
+    x = _hidden(length=11)
+    full = block(x)
+    state = block.init_state(x.shape[0])
+    outs = []
+    for t in range(x.shape[1]):
+        y, state = block.step(x[:, t], state)
+        outs.append(y)
+    assert_close(torch.stack(outs, 1), full, dtype=torch.float32)
+
+
+def test_signed_gate_has_negative_eigenvalues_after_training_signal():
+    """With a large Δ the signed gate reaches −1 (parity needs it); Mamba's never goes below 0."""
+    block = _block("signed")
+    with torch.no_grad():
+        block.dt_proj.bias.fill_(20.0)           # softplus(20) ≈ 20: exp(Δ·A) ≈ 0
+    delta = block._delta(torch.zeros(1, block.dt_rank))
+    assert torch.allclose(block._gate(delta), torch.full((1, block.d_inner, 4), -1.0), atol=1e-6)
+    mamba = _block("nonnegative")
+    with torch.no_grad():
+        mamba.dt_proj.bias.fill_(20.0)
+    assert (mamba._gate(mamba._delta(torch.zeros(1, mamba.dt_rank))) >= 0).all()
+
+
+def test_unknown_gate_and_dt_init():
+    with pytest.raises(ConfigError, match="unknown gate 'sigmoid'"):
+        Mamba(8, gate="sigmoid")
+    with pytest.raises(ConfigError, match="unknown dt_init"):
+        Mamba(8, dt_init="zeros")
