@@ -343,10 +343,11 @@ class _Stop(Exception):
 
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
-               partial_ok: bool = False):
+               partial_ok: bool = False, probe: np.ndarray | None = None):
     """Breadth-first closure of the generators under right multiplication.
 
-    Returns ``(codes, parent, letter, complete)``. Budgets raise
+    Returns ``(codes, parent, letter, complete)`` (and, when ``probe`` codes are given, their
+    indices, -1 where absent, as a fifth item). Budgets raise
     :class:`BudgetExceededError`, unless ``partial_ok``: then the elements found so far are
     returned (complete levels plus part of the next) with ``complete=False``.
     """
@@ -425,10 +426,13 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
         complete = True
     except _Stop:
         complete = False
+    found = cset.lookup(probe, codes) if probe is not None else None
     cset.table = None
     codes.resize((count, W), refcheck=False)
     parent.resize(count, refcheck=False)
     letter.resize(count, refcheck=False)
+    if probe is not None:
+        return codes, parent, letter, complete, found
     return codes, parent, letter, complete
 
 
@@ -450,13 +454,11 @@ def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAUL
     t0 = time.perf_counter()
     gens = generators_of(d)
     packing = _Packing.for_states(d.n_states)
-    codes, parent, letter, _ = _enumerate(gens, packing, int(max_size), float(max_seconds))
     ident = packing.pack(np.arange(d.n_states)[None, :])
-    m = TransitionMonoid(d.n_states, d.alphabet, codes, parent, letter, False,
-                         time.perf_counter() - t0, packing)
-    has_id = bool(element_index(m, np.arange(d.n_states)[None, :])[0] >= 0) if ident.size else False
-    object.__setattr__(m, "identity_in_semigroup", has_id)
-    return m
+    codes, parent, letter, _, found = _enumerate(gens, packing, int(max_size), float(max_seconds),
+                                                 probe=ident)
+    return TransitionMonoid(d.n_states, d.alphabet, codes, parent, letter, bool(found[0] >= 0),
+                            time.perf_counter() - t0, packing)
 
 
 def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
