@@ -190,3 +190,14 @@ def test_config_rejects_unknown_keys():
 def test_build_model_needs_a_config():
     with pytest.raises(ConfigError, match="needs a ModelConfig"):
         build_model({"arch": "mamba"})
+
+
+def test_docs_example_runs():
+    """The example in docs/models.md runs as written."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "docs" / "models.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/models.md", "exec"), {"__name__": "docs_example"})
