@@ -103,6 +103,7 @@ def test_agreement_rule():
     assert rep.verdict_label({"expressible": None}) == "unknown"
 
 
+@pytest.mark.slow  # starting a local Ray instance takes minutes on a small machine
 def test_ray_executor(tmp_path):
     pytest.importorskip("ray")
     assert rep.main(_argv(tmp_path, "--executor", "ray")) == 0
