@@ -105,6 +105,9 @@ def test_agreement_rule():
 
 @pytest.mark.slow  # starting a local Ray instance takes minutes on a small machine
 def test_ray_executor(tmp_path):
-    pytest.importorskip("ray")
-    assert rep.main(_argv(tmp_path, "--executor", "ray")) == 0
+    ray = pytest.importorskip("ray")
+    try:
+        assert rep.main(_argv(tmp_path, "--executor", "ray")) == 0
+    finally:
+        ray.shutdown()
     assert len(_csv(tmp_path / "runs.csv")) == 2
