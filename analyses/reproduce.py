@@ -151,18 +151,20 @@ def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
     if preset == "flip_flop":
         over = ("data.n_train=2000", "train.max_epochs=10", "data.eval_reads=10000")
         if quick:
-            over = ("data.n_train=300", "train.max_epochs=3", "data.eval_reads=10000")
+            over = ("model.d_state=4", "data.n_train=1000", "train.max_epochs=5",
+                    "data.eval_reads=10000")
         return Preset("flip_flop", ("flip_flop",), ("mamba-nonneg-L1", "mamba-nonneg-L2", "lstm-L1"),
-                      (32,) if quick else (64,), lambda lang, g: (1e-3,), over,
+                      (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
                       "FFL(0.8) train; FFL(0.8) and FFL(0.98) test, >= 10^4 reads each")
     if preset == "dyck":
         over = ("data.train_max_length=700", "data.eval_bins=[[1,700],[701,1400]]",
                 "data.n_train=2000", "data.n_eval=200", "train.max_epochs=20")
         if quick:
-            over = ("data.train_max_length=100", "data.eval_bins=[[1,100],[101,200]]",
-                    "data.n_train=500", "data.n_eval=100", "train.max_epochs=5")
+            over = ("model.d_state=4", "data.train_max_length=100",
+                    "data.eval_bins=[[1,100],[101,200]]", "data.n_train=2000", "data.n_eval=200",
+                    "train.max_epochs=5")
         return Preset("dyck", ("dyck_8_10",), ("mamba-nonneg-L1", "mamba-nonneg-L2"),
-                      (32,) if quick else (64,), lambda lang, g: (1e-3,), over,
+                      (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
                       "Dyck(8, 10) next-token modelling, close accuracy")
     raise ReproduceError(f"unknown preset {preset!r}; choose flip_flop or dyck")
 
