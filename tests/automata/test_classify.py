@@ -90,3 +90,14 @@ def test_bad_input():
         classify("no_such_language")
     with pytest.raises(TypeError):
         classify(42)
+
+
+def test_docs_example_runs():
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "classification.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "docs/classification.md", "exec"), {"__name__": "docs_example"})
