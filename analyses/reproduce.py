@@ -377,21 +377,27 @@ def agreement(best: dict[tuple[str, str], dict], verdict_map: dict[str, dict[str
     """Agreement between verdicts and observations over the selected runs.
 
     A cell agrees when (verdict yes and bin-2 accuracy >= threshold) or (verdict no and bin-2
-    accuracy < threshold). Cells with another verdict or no bin 2 are counted as undecided.
+    accuracy < threshold). Undecided: any other verdict (unknown, unbounded-precision, n/a), no
+    bin-2 accuracy, or a yes that the classifier states for at least k layers while the cell has
+    fewer (the verdict says nothing about shallower models).
     """
     agree = disagree = undecided = 0
     rows = []
     for (lang, cell), r in sorted(best.items()):
-        v = verdict_map.get(lang, {}).get(CELLS[cell].family, {}).get("label", "n/a") if cell in CELLS else "n/a"
+        c = CELLS.get(cell)
+        vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
+        v = vd.get("label", "n/a")
         b2 = _acc(r, 1)
-        if v in ("yes", "no") and b2 is not None:
+        too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]
+        if v in ("yes", "no") and b2 is not None and not too_shallow:
             ok = (v == "yes") == (b2 >= threshold)
             agree += ok
             disagree += not ok
             rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": ok})
         else:
             undecided += 1
-            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": None})
+            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": None,
+                         "why": "needs more layers" if too_shallow else "no yes/no verdict or no bin 2"})
     decided = agree + disagree
     return {"agree": agree, "disagree": disagree, "undecided": undecided,
             "rate": agree / decided if decided else None, "threshold": threshold, "cells": rows}
@@ -441,7 +447,7 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
             vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
             v = vd.get("label", "n/a")
             if vd.get("status"):
-                v += f" ({vd['status']}" + (f", ≥{vd['layers']} layer" if vd.get("layers") else "") + ")"
+                v += f" ({vd['status']}" + (f", ≥ {vd['layers']} layers" if vd.get("layers") else "") + ")"
             obs = " / ".join(_pct(b["string_accuracy"]) for b in r["bins"])
             pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
             a = agrees.get((lang, cell))
@@ -452,8 +458,8 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
     lines += ["", f"Agreement (verdict yes & bin-2 ≥ {100 * agree['threshold']:.0f} %, or verdict no & "
               f"bin-2 < {100 * agree['threshold']:.0f} %): {agree['agree']} of "
               f"{agree['agree'] + agree['disagree']} decided cells ({rate}); "
-              f"{agree['disagree']} disagree; {agree['undecided']} cells without a yes/no verdict "
-              "or without bin 2.", ""]
+              f"{agree['disagree']} disagree; {agree['undecided']} undecided cells (no yes/no "
+              "verdict, no bin 2, or a yes stated only for more layers than the cell has).", ""]
     path.write_text("\n".join(lines))
 
 

@@ -91,12 +91,14 @@ def test_agreement_rule():
     best = rep.select_best([_row("parity", "mamba-signed-L1", [1, 0.95]),
                             _row("parity", "mamba-nonneg-L1", [1, 0.95]),
                             _row("tomita6", "mamba-signed-L1", [1, 0.2]),
-                            _row("dyck1", "mamba-signed-L1", [1, 0.2])])
-    verdicts = {"parity": {"ssm_signed": {"label": "yes"}, "ssm_nonnegative": {"label": "no"}},
+                            _row("dyck1", "mamba-signed-L1", [1, 0.2]),
+                            _row("aaaa_star", "mamba-signed-L1", [1, 0.0])])
+    verdicts = {"parity": {"ssm_signed": {"label": "yes", "layers": 1}, "ssm_nonnegative": {"label": "no"}},
                 "tomita6": {"ssm_signed": {"label": "no"}},
-                "dyck1": {"ssm_signed": {"label": "unbounded-precision"}}}
+                "dyck1": {"ssm_signed": {"label": "unbounded-precision"}},
+                "aaaa_star": {"ssm_signed": {"label": "yes", "layers": 2}}}  # says nothing of 1 layer
     a = rep.agreement(best, verdicts)
-    assert (a["agree"], a["disagree"], a["undecided"]) == (2, 1, 1)
+    assert (a["agree"], a["disagree"], a["undecided"]) == (2, 1, 2)
     assert a["rate"] == pytest.approx(2 / 3)
     assert rep.verdict_label({"expressible": True}) == "yes"
     assert rep.verdict_label({"expressible": "no"}) == "no"
