@@ -291,7 +291,9 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
     monoid_size = green.monoid_size if green is not None and green.d_classes else None
     n_d = green.n_d_classes if green is not None and green.d_classes else None
     mon: TransitionMonoid | None = None
-    if monoid_size is None or monoid_size <= budget.enumerate_max_size:
+    if d.n_states > 65536:
+        notes.append("enumeration skipped: more than 65,536 states")
+    elif monoid_size is None or monoid_size <= budget.enumerate_max_size:
         try:
             mon = transition_monoid(d, minimize=False, max_size=budget.enumerate_max_size,
                                     max_seconds=budget.max_seconds)

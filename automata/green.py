@@ -520,7 +520,7 @@ class _DGroups:
             small, big = (self.gp, self.pi) if o_img <= o_ker else (self.pi, self.gp)
             self.h = sum(1 for x in _elements(small) if big.contains(x))
 
-    def l_class_reps(self) -> list:
+    def l_class_reps(self, clock: "_Clock | None" = None) -> list:
         """Elements ``g`` of G (arrays on the points of X0, by index) such that the elements
         ``rep o g`` fall one in each L-class of the R-class of the representative with image X0."""
         r = self.r
@@ -528,7 +528,9 @@ class _DGroups:
             return [np.arange(r)]
         want = self.o_img // self.h
         kept: list = []                     # (g array, conjugated g' as Permutation)
-        for g in self.img.generate():
+        for i, g in enumerate(self.img.generate()):
+            if clock is not None and i % 1024 == 1023:
+                clock.check()
             ga = np.asarray(g.array_form)
             gp = Permutation(self.binv[ga[self.beta]].tolist())
             if all(not self.pi.contains(gp * ~kp) for _, kp in kept):
@@ -671,7 +673,7 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         ci = out[di].image_scc
         fwd = img.forward[ci]
         x0 = np.flatnonzero(img.images[img.reps[ci]])
-        for g in dgroups[di].l_class_reps():
+        for g in dgroups[di].l_class_reps(clock):
             gmap = np.arange(n)
             gmap[x0] = x0[g]
             xh = gmap[reps[di]]                                    # rep * s, s|X0 = g

@@ -121,7 +121,7 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         ap = green.is_aperiodic if green is not None else None
         rt = lt_ = jt = None
     definite = reverse = loc = None
-    if monoid is None or monoid.semigroup_size > max_size:
+    if (monoid is None or monoid.semigroup_size > max_size) and d.n_states <= 65536:
         try:
             monoid = transition_monoid(d, minimize=False, max_size=max_size, max_seconds=5.0)
         except BudgetExceededError:
