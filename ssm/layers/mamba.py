@@ -32,6 +32,7 @@ from ssm.capture import HookPoint
 from ssm.config import GATES
 from ssm.errors import ConfigError
 from ssm.scan import select_scan
+from ssm.scan.selective import selective_scan_chunked
 
 __all__ = ["Mamba", "MambaState", "make_gate"]
 
@@ -174,6 +175,13 @@ class Mamba(nn.Module):
         fn = self._scan_fn(hidden.device, self.hook_state.wanted)
         if fn.fused:
             y = self._fused(fn, x, z, dt_low, Bm, Cm)
+        elif fn.name == "chunked":      # CPU path: the chunked selective scan, fused in torch
+            delta = self._delta(dt_low)
+            theta = self.A_theta if self.gate == "complex" else None
+            y, h = selective_scan_chunked(x, delta, -torch.exp(self.A_log.float()), Bm, Cm,
+                                          gate=self.gate, theta=theta)
+            self.hook_state(h)
+            y = (y + x * self.D) * F.silu(z)
         else:
             delta = self._delta(dt_low)                                       # (B, T, d_inner)
             a = self._gate(delta)                                             # (B, T, di, N)

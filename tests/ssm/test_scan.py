@@ -173,3 +173,68 @@ def test_bad_shapes_raise(a_shape, b_shape, h0_shape):
 def test_bad_chunk_size_raises():
     with pytest.raises(ShapeError, match="chunk_size"):
         chunked_scan(torch.ones(1, 3, 1), torch.ones(1, 3, 1), chunk_size=0)
+
+
+# --- the fused chunked selective scan (Mamba's CPU path) -------------------------------------
+
+def _selective_inputs(gate, length, seed=0, dtype=torch.float64):
+    from ssm.layers.mamba import make_gate  # noqa: F401 - the oracle below uses it
+    gen = torch.Generator().manual_seed(seed)
+    batch, d_inner, n = 2, 3, 4
+    x = torch.randn(batch, length, d_inner, generator=gen, dtype=dtype)
+    delta = 3 * torch.rand(batch, length, d_inner, generator=gen, dtype=dtype)
+    if gate == "time_invariant":
+        delta = delta[:1, :1].expand(batch, length, d_inner)
+    A = -torch.rand(d_inner, n, generator=gen, dtype=dtype) - 0.05
+    theta = 3 * torch.randn(d_inner, n, generator=gen, dtype=dtype) if gate == "complex" else None
+    Bm = torch.randn(batch, length, n, generator=gen, dtype=dtype)
+    Cm = torch.randn(batch, length, n, generator=gen, dtype=dtype)
+    return x, delta, A, theta, Bm, Cm
+
+
+def _selective_oracle(x, delta, A, theta, Bm, Cm, gate):
+    from ssm.layers.mamba import make_gate
+    h = linear_scan_ref(make_gate(gate, delta, A, theta), (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2))
+    hr = h.real if h.is_complex() else h
+    return (hr * Cm.unsqueeze(-2)).sum(-1), h
+
+
+@pytest.mark.parametrize("gate", ["nonnegative", "signed", "complex", "time_invariant"])
+@pytest.mark.parametrize("length,chunk", [(1, 8), (13, 4), (16, 16), (21, 1), (40, 8)])
+def test_selective_scan_matches_the_expanded_recurrence(gate, length, chunk):
+    from ssm.scan.selective import selective_scan_chunked
+    inputs = _selective_inputs(gate, length)
+    leaves = [t.clone().requires_grad_() if t is not None else None for t in inputs]
+    x, delta, A, theta, Bm, Cm = leaves
+    weight = torch.randn(2, length, 3, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
+    params = [t for t in leaves if t is not None]
+    y_ref, h_ref = _selective_oracle(*leaves, gate)
+    y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, chunk=chunk)
+    assert_close(y, y_ref, dtype=torch.float64)
+    assert_close(h, h_ref, dtype=torch.float64)
+    g_ref = torch.autograd.grad((y_ref * weight).sum(), params)
+    g = torch.autograd.grad((y * weight).sum(), params)
+    for got, want in zip(g, g_ref):
+        assert_close(got, want, dtype=torch.float64)
+
+
+def test_selective_scan_long_signed_sequence_float32():
+    from ssm.scan.selective import selective_scan_chunked
+    x, delta, A, _, Bm, Cm = _selective_inputs("signed", 2000, seed=3, dtype=torch.float32)
+    delta = delta * 20                                        # gates close to -1
+    y_ref, _ = _selective_oracle(*(t.double() for t in (x, delta, A)), None,
+                                 *(t.double() for t in (Bm, Cm)), "signed")
+    y, _ = selective_scan_chunked(x, delta, A, Bm, Cm, gate="signed")
+    assert_close(y, y_ref, dtype=torch.float32, scale=float(y_ref.abs().max()) / 10 + 1)
+
+
+def test_selective_scan_rejects_bad_input():
+    from ssm.errors import ConfigError
+    from ssm.scan.selective import selective_scan_chunked
+    x, delta, A, _, Bm, Cm = _selective_inputs("nonnegative", 5)
+    with pytest.raises(ConfigError, match="unknown gate"):
+        selective_scan_chunked(x, delta, A, Bm, Cm, gate="negative")
+    with pytest.raises(ConfigError, match="needs theta"):
+        selective_scan_chunked(x, delta, A, Bm, Cm, gate="complex")
+    with pytest.raises(ShapeError, match="shapes do not fit"):
+        selective_scan_chunked(x, delta, A, Bm[:, :4], Cm, gate="signed")
