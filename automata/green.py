@@ -69,10 +69,10 @@ def _sccs(edges: np.ndarray) -> np.ndarray:
     Returns ``comp`` (N,) with components numbered in order of their smallest node.
     """
     n, k = edges.shape
-    index = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
-    on = np.zeros(n, dtype=bool)
-    comp = np.full(n, -1, dtype=np.int64)
+    index = [-1] * n
+    low = [0] * n
+    on = [False] * n
+    comp = [-1] * n
     succ = edges.tolist()
     stack: list[int] = []
     counter = 0
@@ -110,13 +110,14 @@ def _sccs(edges: np.ndarray) -> np.ndarray:
                         members.append(w)
                         if w == v:
                             break
-                    comp[members] = -2 - v          # provisional label
+                    for w in members:
+                        comp[w] = -2 - v            # provisional label
     # renumber by smallest member
-    _, first = np.unique(comp, return_index=True)
-    order = np.argsort(first)
-    labels = np.unique(comp)[order]
-    remap = {int(l): i for i, l in enumerate(labels)}
-    return np.array([remap[int(c)] for c in comp], dtype=np.int64)
+    remap: dict[int, int] = {}
+    for c in comp:
+        if c not in remap:
+            remap[c] = len(remap)
+    return np.array([remap[c] for c in comp], dtype=np.int64)
 
 
 def _tree_maps(members: np.ndarray, comp: np.ndarray, edges: np.ndarray, gens: np.ndarray,
@@ -131,26 +132,24 @@ def _tree_maps(members: np.ndarray, comp: np.ndarray, edges: np.ndarray, gens: n
     Also returns the tree words as lists of letters (in path order).
     """
     n = gens.shape[1]
-    c = comp[members[0]]
     ident = np.arange(n)
+    succ = edges[members].tolist()
+    pos = {int(m): i for i, m in enumerate(members)}
     maps = {int(members[0]): ident}
     words = {int(members[0]): []}
     if forward:
         queue = [int(members[0])]
         for v in queue:
-            for a in range(gens.shape[0]):
-                w = int(edges[v, a])
-                if comp[w] == c and w not in maps:
+            for a, w in enumerate(succ[pos[v]]):
+                if w in pos and w not in maps:
                     maps[w] = gens[a][maps[v]] if not left else maps[v][gens[a]]
                     words[w] = words[v] + [a]
                     queue.append(w)
     else:
-        mem = set(int(m) for m in members)
-        rev: dict[int, list[tuple[int, int]]] = {m: [] for m in mem}
-        for v in mem:
-            for a in range(gens.shape[0]):
-                w = int(edges[v, a])
-                if w in mem:
+        rev: dict[int, list[tuple[int, int]]] = {m: [] for m in pos}
+        for v, i in pos.items():
+            for a, w in enumerate(succ[i]):
+                if w in pos:
                     rev[w].append((v, a))
         queue = [int(members[0])]
         for w in queue:
@@ -395,18 +394,23 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         idx = np.full(n, -1, dtype=np.int64)
         idx[cls] = np.arange(r)
         lab = idx[k0]                                       # state -> class index 0..r-1
+        # Schreier generators, all edges of the SCC at once: u = a * F_v moves k0 to kernel
+        # w = a . v, like F_w; the class permutation pi maps F_w's bijection onto u's
+        F = np.array([fwd[int(v)] for v in members])                # (m, n)
+        row = {int(v): i for i, v in enumerate(members)}
         perms: dict[bytes, np.ndarray] = {}
-        for v in members.tolist():
-            for a in range(k):
-                w = int(edges[v, a])
-                if comp[w] != c:
-                    continue
-                # u = a * F_v moves k0 to kernel w, like F_w; compare their class bijections
-                u = fwd[v][gens[a]]
-                pi = np.empty(r, dtype=np.int64)
-                pi[lab[fwd[w]]] = lab[u]
-                if (pi != np.arange(r)).any():
-                    perms.setdefault(pi.tobytes(), pi)
+        for a in range(k):
+            tgt = edges[members, a]
+            inside = comp[tgt] == c
+            if not inside.any():
+                continue
+            U = F[inside][:, gens[a]]                               # (e, n): u[q] = F_v[a[q]]
+            Fw = F[[row[int(w)] for w in tgt[inside]]]
+            P = np.empty((U.shape[0], r), dtype=np.int64)
+            np.put_along_axis(P, lab[Fw], lab[U], axis=1)
+            P = P[(P != np.arange(r)).any(axis=1)]
+            for pi in np.unique(P, axis=0) if P.size else ():
+                perms.setdefault(pi.tobytes(), pi)
         gens_c = [Permutation(p.tolist()) for p in perms.values()]
         groups.append(PermutationGroup(gens_c) if gens_c else
                       PermutationGroup([Permutation(list(range(r)))]))
