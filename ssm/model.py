@@ -32,6 +32,7 @@ from ssm.layers.lstm import LSTMLayer
 from ssm.layers.mamba import Mamba
 from ssm.layers.selective import SelectiveDiagonalLayer
 from ssm.layers.transformer import MLP, CausalSelfAttention, PositionalEncoding
+from ssm.scan import select_scan
 
 __all__ = ["LanguageModel", "Block", "RMSNorm", "Cache", "build_model", "resolve_device"]
 
@@ -213,10 +214,19 @@ def build_model(cfg: ModelConfig, *, seed: int = 0, device: str | torch.device =
     The global RNG is left as it was (the seed is applied inside ``torch.random.fork_rng``).
     ``device="auto"`` uses CUDA when available; the scan backend is chosen per device by
     :func:`ssm.scan.select_scan` (``cfg.scan``).
+
+    Raises
+    ------
+    ConfigError
+        If ``cfg`` is not a :class:`ModelConfig` or the device is unknown.
+    BackendUnavailableError
+        If ``cfg.scan`` names a backend that cannot run on the device (with the install command).
     """
     if not isinstance(cfg, ModelConfig):
         raise ConfigError(f"build_model needs a ModelConfig, got {type(cfg).__name__}")
     dev = resolve_device(device)
+    if cfg.arch in ("mamba", "diagonal"):
+        select_scan(cfg.scan, dev, cfg.gate)     # a missing backend fails here, not mid-training
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = LanguageModel(cfg)

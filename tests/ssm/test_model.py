@@ -187,6 +187,14 @@ def test_config_rejects_unknown_keys():
         ModelConfig().replace(depth=3)
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU error")
+def test_missing_backend_fails_at_build_time():
+    from ssm.errors import BackendUnavailableError
+    with pytest.raises(BackendUnavailableError, match="pip install"):
+        build_model(_cfg(arch="mamba", scan="mamba_ssm"), device="cpu")
+    build_model(_cfg(arch="lstm", scan="mamba_ssm"), device="cpu")     # scan unused: fine
+
+
 def test_build_model_needs_a_config():
     with pytest.raises(ConfigError, match="needs a ModelConfig"):
         build_model({"arch": "mamba"})
