@@ -176,31 +176,46 @@ class _CodeSet:
             h *= _MIX
         return (h >> self.shift).astype(np.int64)
 
-    def lookup(self, keys: np.ndarray, store: np.ndarray) -> np.ndarray:
-        """Ids of ``keys`` in ``store`` (rows of codes), or -1 where absent."""
+    def lookup(self, keys: np.ndarray, store: np.ndarray, want_slots: bool = False):
+        """Ids of ``keys`` in ``store`` (rows of codes), or -1 where absent.
+
+        With ``want_slots``, also the empty slot where each absent key's probe ended (a valid
+        insertion point until the table changes; -1 for present keys).
+        """
         m = keys.shape[0]
         res = np.full(m, -1, dtype=np.int64)
+        ends = np.full(m, -1, dtype=np.int64) if want_slots else None
         slot = self._hash(keys)
         todo = np.arange(m)
         tmask = int(self.mask)
+        flat = keys.shape[1] == 1
+        k1 = keys[:, 0] if flat else None
+        s1 = store[:, 0] if flat else None
         while todo.size:
             ids = self.table[slot]
-            empty = ids == _EMPTY
-            cand = ~empty
-            same = np.zeros(todo.size, dtype=bool)
-            if cand.any():
+            cand = ids != _EMPTY
+            if want_slots:
+                e = ~cand
+                ends[todo[e]] = slot[e]
+            if cand.all():
+                same = (s1[ids] == k1[todo]) if flat else (store[ids] == keys[todo]).all(axis=1)
+            else:
+                same = np.zeros(todo.size, dtype=bool)
                 ci = np.flatnonzero(cand)
-                same[ci] = (store[ids[ci]] == keys[todo[ci]]).all(axis=1)
+                if ci.size:
+                    same[ci] = (s1[ids[ci]] == k1[todo[ci]]) if flat else \
+                        (store[ids[ci]] == keys[todo[ci]]).all(axis=1)
             res[todo[same]] = ids[same]
             go = cand & ~same
             todo = todo[go]
             slot = (slot[go] + 1) & tmask
-        return res
+        return (res, ends) if want_slots else res
 
-    def insert(self, ids: np.ndarray, store: np.ndarray) -> None:
-        """Insert elements ``ids`` (rows of ``store``, distinct and absent from the set)."""
+    def insert(self, ids: np.ndarray, store: np.ndarray, slots: np.ndarray | None = None) -> None:
+        """Insert elements ``ids`` (rows of ``store``, distinct and absent from the set),
+        starting the probes at ``slots`` when given (from :meth:`lookup`)."""
         tmask = int(self.mask)
-        slot = self._hash(store[ids])
+        slot = self._hash(store[ids]) if slots is None else np.asarray(slots, dtype=np.int64)
         todo = np.asarray(ids, dtype=np.int64)
         while todo.size:
             free = self.table[slot] == _EMPTY
@@ -377,11 +392,11 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
 
     def add(cand: np.ndarray, par: np.ndarray, let: np.ndarray) -> int:
         nonlocal count
-        found = cset.lookup(cand, codes)
+        found, ends = cset.lookup(cand, codes, want_slots=True)
         new = found < 0
         if not new.any():
             return 0
-        cand, par, let = cand[new], par[new], let[new]
+        cand, par, let, ends = cand[new], par[new], let[new], ends[new]
         if W == 1:
             _, first = np.unique(cand[:, 0], return_index=True)
         else:
@@ -400,7 +415,7 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
         if 2 * (count + m) > cset.table.size:
             cset.rebuild(count + m, codes)      # re-inserts elements 0 .. count+m-1
         else:
-            cset.insert(np.arange(count, count + m), codes)
+            cset.insert(np.arange(count, count + m), codes, ends[first])
         count += m
         return m
 
