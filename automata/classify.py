@@ -252,7 +252,8 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
     d = dfa.minimize()
     gens = generators_of(d)
     # cheap witness first: a short word with a non-trivial cycle answers "not aperiodic"
-    short = find_nonaperiodic_element(gens, max_elements=5000, max_seconds=1.0)
+    short = find_nonaperiodic_element(gens, max_elements=5000, max_seconds=1.0) \
+        if d.n_states <= 65536 else None
     green: GreenStructure | None = None
     try:
         green = green_structure(d, minimize=False, max_orbit=budget.orbit_max,

@@ -246,7 +246,8 @@ RULES: tuple[Rule, ...] = (
 
 def _context(f: AlgebraFacts) -> dict[str, Any]:
     names = [g.name or f"a group of order {g.order}" for g in _groups(f)]
-    return {"groups": ", ".join(names) if names else "(none)", "period": f.period}
+    return {"groups": ", ".join(names) if names else "a non-trivial group (not identified: over "
+                                                      "budget)", "period": f.period}
 
 
 def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:

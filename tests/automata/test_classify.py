@@ -101,3 +101,17 @@ def test_docs_example_runs():
     assert blocks
     for block in blocks:
         exec(compile(block, "docs/classification.md", "exec"), {"__name__": "docs_example"})
+
+
+def test_over_budget_degrades_to_unknown():
+    d = DFA(["c", "t", "e"], full_transformation_gens(7).T, 0, [0])
+    c = classify(d, budget=Budget(orbit_max=5, enumerate_max_size=1000))
+    assert c.aperiodic is False and c.monoid_size is None and c.groups == ()
+    _check_witness(d, c.witness)                       # the cheap short-word witness still holds
+    p = {x.model: x.expressible for x in c.predictions}
+    assert p["ssm_nonnegative"] == "no" and p["ssm_signed"] == "unknown"
+    assert p["lstm"] == "yes" and len(c.notes) >= 2
+    from automata.errors import BudgetExceededError
+
+    with pytest.raises(BudgetExceededError):
+        classify(d, budget=Budget(orbit_max=5), strict=True)
