@@ -447,7 +447,7 @@ def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: s
             vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
             v = vd.get("label", "n/a")
             if vd.get("status"):
-                v += f" ({vd['status']}" + (f", ≥ {vd['layers']} layers" if vd.get("layers") else "") + ")"
+                v += f" ({vd['status']}" + (f", ≥ {vd['layers']} layer" + "s" * (vd["layers"] > 1) if vd.get("layers") else "") + ")"
             obs = " / ".join(_pct(b["string_accuracy"]) for b in r["bins"])
             pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
             a = agrees.get((lang, cell))
