@@ -8,9 +8,16 @@ fresh subprocess so that its peak resident memory can be read; times are the med
 ``selective_scan_ref`` is timed as well (``mamba_ssm_ref_s``); otherwise that field is ``null``.
 
 Output (``--json``): a JSON list, one object per length with ``length``, ``reference_s``,
-``chunked_s``, ``speedup`` (reference / chunked), ``peak_mb`` (chunked: growth of peak RSS, or
-CUDA peak allocation, during the measured runs), ``reference_peak_mb``, ``mamba_ssm_ref_s`` and
-the settings.
+``chunked_s``, ``speedup`` (reference / chunked), ``peak_mb`` (chunked: how far the peak RSS,
+or CUDA allocation, rises above its level before the first forward pass), ``reference_peak_mb``, ``sequential_s`` and
+``sequential_peak_mb`` (a fair sequential baseline: the unfused ``(a, b)`` path through
+:func:`ssm.scan.chunked.chunked_scan` run as one chunk, i.e. a step-by-step in-place loop with a
+hand-written backward), ``mamba_ssm_ref_s`` and the settings.
+
+Note on the reference: :func:`ssm.scan.reference.linear_scan_ref` is a plain loop under autograd;
+its backward through ``a[:, t]`` allocates a full-size gradient per step, so its cost grows like
+``T²`` and the speedup over it grows with the length. ``sequential_s`` shows what a careful
+sequential loop achieves.
 """
 from __future__ import annotations
 
@@ -48,8 +55,20 @@ def measure(scan: str, length: int, *, batch: int, width: int, layers: int, gate
 
     torch.set_num_threads(threads)
     cfg = ModelConfig(arch="mamba", gate=gate, layers=layers, width=width, vocab_size=4,
-                      n_outputs=3, scan=scan, max_len=max(length, 1))
+                      n_outputs=3, scan="chunked" if scan == "sequential" else scan,
+                      max_len=max(length, 1))
     model = build_model(cfg, seed=seed, device=device)
+    if scan == "sequential":
+        # A fair sequential baseline: the generic (a, b) path with the step-by-step in-place
+        # loop of ssm.scan.chunked (one chunk) and its hand-written backward, no autograd
+        # graph over time steps.
+        import functools
+
+        from ssm.scan import ScanFn
+        from ssm.scan.chunked import chunked_scan
+        fn = ScanFn("sequential", functools.partial(chunked_scan, chunk_size=max(length, 1)))
+        for block in model.layers:
+            block.mixer._scan_fn = lambda device, need_states: fn
     gen = torch.Generator().manual_seed(seed)
     tokens = torch.randint(1, 4, (batch, length), generator=gen).to(model.device)
     cuda = model.device.type == "cuda"
@@ -64,12 +83,13 @@ def measure(scan: str, length: int, *, batch: int, width: int, layers: int, gate
             torch.cuda.synchronize()
         return time.perf_counter() - t0
 
-    run_once()                                             # warm-up
-    base = _rss_mb()
+    base = _rss_mb()                                       # before any forward pass
     if cuda:
         torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated() / 2**20
+    run_once()                                             # warm-up
     times = [run_once() for _ in range(repeats)]
-    peak = torch.cuda.max_memory_allocated() / 2**20 if cuda else _max_rss_mb() - base
+    peak = (torch.cuda.max_memory_allocated() / 2**20 if cuda else _max_rss_mb()) - base
     return {"seconds": statistics.median(times), "peak_mb": round(max(peak, 0.0), 1)}
 
 
@@ -125,6 +145,7 @@ def main_body(args: argparse.Namespace) -> int:
             raise ValueError(f"lengths must be positive, got {length}")
         chunked = _in_subprocess(args, "chunked", length)
         reference = _in_subprocess(args, "reference", length)
+        sequential = _in_subprocess(args, "sequential", length) if args.sequential else None
         row = {
             "length": length,
             "reference_s": round(reference["seconds"], 4),
@@ -132,6 +153,8 @@ def main_body(args: argparse.Namespace) -> int:
             "speedup": round(reference["seconds"] / chunked["seconds"], 2),
             "peak_mb": chunked["peak_mb"],
             "reference_peak_mb": reference["peak_mb"],
+            "sequential_s": round(sequential["seconds"], 4) if sequential else None,
+            "sequential_peak_mb": sequential["peak_mb"] if sequential else None,
             "mamba_ssm_ref_s": measure_mamba_ssm_ref(length, batch=args.batch, width=args.width,
                                                      repeats=args.repeats, threads=args.threads),
             "batch": args.batch, "width": args.width, "layers": args.layers, "gate": args.gate,
@@ -141,7 +164,8 @@ def main_body(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"T={length:5d}  reference {row['reference_s']:.3f}s  chunked "
                   f"{row['chunked_s']:.3f}s  speedup {row['speedup']:.1f}x  peak "
-                  f"{row['peak_mb']} MB (reference {row['reference_peak_mb']} MB)", flush=True)
+                  f"{row['peak_mb']} MB (reference {row['reference_peak_mb']} MB)"
+                  + (f"  sequential {row['sequential_s']:.3f}s" if sequential else ""), flush=True)
     if args.json:
         print(json.dumps(rows, indent=1))
     return 0
@@ -159,7 +183,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    p.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--no-sequential", dest="sequential", action="store_false",
+                   help="skip the fair sequential baseline (sequential_s)")
+    p.add_argument("--child", default=None, choices=["chunked", "reference", "sequential"],
+                   help=argparse.SUPPRESS)
     p.add_argument("--child-length", type=int, default=0, help=argparse.SUPPRESS)
     return add_common_args(p)
 

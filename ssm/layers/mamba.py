@@ -178,9 +178,11 @@ class Mamba(nn.Module):
         elif fn.name == "chunked":      # CPU path: the chunked selective scan, fused in torch
             delta = self._delta(dt_low)
             theta = self.A_theta if self.gate == "complex" else None
+            wanted = self.hook_state.wanted
             y, h = selective_scan_chunked(x, delta, -torch.exp(self.A_log.float()), Bm, Cm,
-                                          gate=self.gate, theta=theta)
-            self.hook_state(h)
+                                          gate=self.gate, theta=theta, return_states=wanted)
+            if wanted:
+                self.hook_state(h)
             y = (y + x * self.D) * F.silu(z)
         else:
             delta = self._delta(dt_low)                                       # (B, T, d_inner)

@@ -34,30 +34,37 @@ def _gate(kind: str, delta: torch.Tensor, A: torch.Tensor, theta: torch.Tensor |
     return torch.exp(dA)
 
 
+def _forward(x, delta, A, theta, Bm, Cm, kind: str, chunk: int, keep_states: bool):
+    """The chunked forward pass; returns ``y`` and every state (or ``None`` unless kept)."""
+    batch, length, d_inner = x.shape
+    n = A.shape[1]
+    sdtype = x.dtype if kind != "complex" else torch.promote_types(x.dtype, torch.complex64)
+    full = (batch, length if keep_states else min(chunk, length), d_inner, n)
+    H = torch.empty(full, dtype=sdtype, device=x.device)
+    y = torch.empty(batch, length, d_inner, dtype=x.dtype, device=x.device)
+    u = delta * x
+    h = None
+    for s in range(0, length, chunk):
+        e = min(length, s + chunk)
+        a = _gate(kind, delta[:, s:e], A, theta)
+        b = (u[:, s:e].unsqueeze(-1) * Bm[:, s:e].unsqueeze(-2)).to(sdtype)
+        Hc = H[:, s:e] if keep_states else H[:, :e - s]
+        if h is None:
+            Hc[:, 0].copy_(b[:, 0])
+        else:
+            torch.addcmul(b[:, 0], a[:, 0], h, out=Hc[:, 0])
+        for i in range(1, e - s):
+            torch.addcmul(b[:, i], a[:, i], Hc[:, i - 1], out=Hc[:, i])
+        h = Hc[:, -1] if keep_states else Hc[:, -1].clone()   # the buffer is reused
+        Hr = Hc.real if Hc.is_complex() else Hc
+        y[:, s:e] = torch.matmul(Hr, Cm[:, s:e].unsqueeze(-1)).squeeze(-1)
+    return y, (H if keep_states else None)
+
+
 class _SelectiveScan(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, delta, A, theta, Bm, Cm, kind, chunk):  # noqa: D102 - see below
-        batch, length, d_inner = x.shape
-        n = A.shape[1]
-        sdtype = x.dtype if kind != "complex" else torch.promote_types(x.dtype, torch.complex64)
-        H = torch.empty(batch, length, d_inner, n, dtype=sdtype, device=x.device)
-        y = torch.empty(batch, length, d_inner, dtype=x.dtype, device=x.device)
-        u = delta * x
-        h = None
-        for s in range(0, length, chunk):
-            e = min(length, s + chunk)
-            a = _gate(kind, delta[:, s:e], A, theta)
-            b = (u[:, s:e].unsqueeze(-1) * Bm[:, s:e].unsqueeze(-2)).to(sdtype)
-            Hc = H[:, s:e]
-            if h is None:
-                Hc[:, 0].copy_(b[:, 0])
-            else:
-                torch.addcmul(b[:, 0], a[:, 0], h, out=Hc[:, 0])
-            for i in range(1, e - s):
-                torch.addcmul(b[:, i], a[:, i], Hc[:, i - 1], out=Hc[:, i])
-            h = Hc[:, -1]
-            Hr = Hc.real if Hc.is_complex() else Hc
-            y[:, s:e] = torch.matmul(Hr, Cm[:, s:e].unsqueeze(-1)).squeeze(-1)
+        y, H = _forward(x, delta, A, theta, Bm, Cm, kind, chunk, keep_states=True)
         ctx.kind, ctx.chunk = kind, chunk
         ctx.save_for_backward(x, delta, A, theta if theta is not None else A.new_zeros(0), Bm, Cm, H)
         ctx.mark_non_differentiable(H)
@@ -126,8 +133,8 @@ class _SelectiveScan(torch.autograd.Function):
 
 def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor,
                            Bm: torch.Tensor, Cm: torch.Tensor, *, gate: str = "nonnegative",
-                           theta: torch.Tensor | None = None,
-                           chunk: int = DEFAULT_CHUNK) -> tuple[torch.Tensor, torch.Tensor]:
+                           theta: torch.Tensor | None = None, chunk: int = DEFAULT_CHUNK,
+                           return_states: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Mamba's selective scan from a zero state, with any gate kind.
 
     Parameters
@@ -144,13 +151,17 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         Rotations (complex gate only).
     chunk : int
         Steps per chunk.
+    return_states : bool
+        Return every state. Without gradients and states, only one chunk of states is held in
+        memory at a time (long inference runs stay small).
 
     Returns
     -------
     y : Tensor, shape (batch, length, d_inner)
         ``Re(h_t · C_t)``; differentiable in every input.
-    h : Tensor, shape (batch, length, d_inner, d_state)
-        Every state (complex for the complex gate); not differentiable (for capture).
+    h : Tensor, shape (batch, length, d_inner, d_state), or None
+        Every state (complex for the complex gate); not differentiable (for capture). ``None``
+        when ``return_states=False`` and no gradient is needed.
 
     >>> x = torch.ones(1, 3, 1); delta = torch.full((1, 3, 1), 50.0)
     >>> y, h = selective_scan_chunked(x, delta, -torch.ones(1, 1), torch.ones(1, 3, 1),
@@ -172,4 +183,8 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
     if x.shape[1] == 0:
         empty = x.new_zeros(*x.shape, A.shape[1])
         return x.new_zeros(x.shape), empty.to(torch.complex64) if gate == "complex" else empty
+    needs_grad = torch.is_grad_enabled() and any(
+        t is not None and t.requires_grad for t in (x, delta, A, theta, Bm, Cm))
+    if not needs_grad and not return_states:
+        return _forward(x, delta, A, theta, Bm, Cm, gate, int(chunk), keep_states=False)
     return _SelectiveScan.apply(x, delta, A, theta, Bm, Cm, gate, int(chunk))

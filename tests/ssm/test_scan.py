@@ -228,6 +228,18 @@ def test_selective_scan_long_signed_sequence_float32():
     assert_close(y, y_ref, dtype=torch.float32, scale=float(y_ref.abs().max()) / 10 + 1)
 
 
+@pytest.mark.parametrize("gate", ["signed", "complex"])
+def test_selective_scan_without_states_in_inference(gate):
+    from ssm.scan.selective import selective_scan_chunked
+    x, delta, A, theta, Bm, Cm = _selective_inputs(gate, 29, seed=4)
+    y_ref, _ = _selective_oracle(x, delta, A, theta, Bm, Cm, gate)
+    with torch.no_grad():
+        y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, chunk=4,
+                                      return_states=False)
+    assert h is None
+    assert_close(y, y_ref, dtype=torch.float64)
+
+
 def test_selective_scan_rejects_bad_input():
     from ssm.errors import ConfigError
     from ssm.scan.selective import selective_scan_chunked
