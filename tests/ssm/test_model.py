@@ -20,6 +20,7 @@ VARIANTS = [
     dict(arch="mamba", gate="signed", norm="layernorm", layers=3),
     dict(arch="diagonal", gate="signed"),
     dict(arch="diagonal", gate="complex"),
+    dict(arch="diagonal", gate="nonnegative"),
     dict(arch="diagonal", gate="time_invariant"),
     dict(arch="lstm"),
     dict(arch="transformer", positional="none"),
@@ -66,7 +67,7 @@ def test_right_padding_and_batch_do_not_change_real_positions(variant):
         assert_close(model(padded)[:1, :7], model(alone), dtype=torch.float32)
 
 
-@pytest.mark.parametrize("index", [0, 5, 8, 9], ids=[IDS[i] for i in (0, 5, 8, 9)])
+@pytest.mark.parametrize("index", [0, 5, 9, 10], ids=[IDS[i] for i in (0, 5, 9, 10)])
 def test_training_step_reduces_loss(index):
     """Gradients flow to every parameter and a few Adam steps fit a small batch."""
     model = build_model(_cfg(**VARIANTS[index]), seed=5, device="cpu")
