@@ -161,11 +161,12 @@ def main_body(args: argparse.Namespace) -> int:
             "threads": args.threads, "device": args.device, "repeats": args.repeats,
         }
         rows.append(row)
-        if not args.json:
-            print(f"T={length:5d}  reference {row['reference_s']:.3f}s  chunked "
-                  f"{row['chunked_s']:.3f}s  speedup {row['speedup']:.1f}x  peak "
-                  f"{row['peak_mb']} MB (reference {row['reference_peak_mb']} MB)"
-                  + (f"  sequential {row['sequential_s']:.3f}s" if sequential else ""), flush=True)
+        # Progress: stdout normally, stderr under --json (stdout stays pure JSON).
+        print(f"T={length:5d}  reference {row['reference_s']:.3f}s  chunked "
+              f"{row['chunked_s']:.3f}s  speedup {row['speedup']:.1f}x  peak "
+              f"{row['peak_mb']} MB (reference {row['reference_peak_mb']} MB)"
+              + (f"  sequential {row['sequential_s']:.3f}s" if sequential else ""),
+              file=sys.stderr if args.json else sys.stdout, flush=True)
     if args.json:
         print(json.dumps(rows, indent=1))
     return 0
