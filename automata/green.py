@@ -63,6 +63,16 @@ class _Clock:
                 f"{self.what} exceeded {self.max_seconds:g} s (max_seconds budget)")
 
 
+_TRIVIAL: dict[int, PermutationGroup] = {}
+
+
+def _trivial_group(r: int) -> PermutationGroup:
+    g = _TRIVIAL.get(r)
+    if g is None:
+        g = _TRIVIAL[r] = PermutationGroup([Permutation(list(range(r)))])
+    return g
+
+
 def _sccs(edges: np.ndarray) -> np.ndarray:
     """Strongly connected components (iterative Tarjan) of the graph ``i -> edges[i, a]``.
 
@@ -299,8 +309,7 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
                                 break
             clock.check()
         gens_c = [Permutation(p.tolist()) for p in perms.values()]
-        groups.append(PermutationGroup(gens_c) if gens_c else
-                      PermutationGroup([Permutation(list(range(r)))]))
+        groups.append(PermutationGroup(gens_c) if gens_c else _trivial_group(r))
         witnesses.append(witness)
         fwd_all.append(fwd)
         bwd_all.append(bwd)
@@ -383,17 +392,27 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         members_of[c].append(i)
     reps = np.array([m[0] for m in members_of])
     backward, groups = [], []
+    ident = np.arange(n)
     for c in range(n_c):
         members = np.array(members_of[c])
-        bwd, _ = _tree_maps(members, comp, edges, gens, forward=False, left=True)
-        fwd, _ = _tree_maps(members, comp, edges, gens, forward=True, left=True)
-        backward.append(bwd)
         k0 = ker[reps[c]]
-        cls = np.flatnonzero(k0 == np.arange(n))           # least state of each class
+        cls = np.flatnonzero(k0 == ident)                   # least state of each class
         r = cls.size
         idx = np.full(n, -1, dtype=np.int64)
         idx[cls] = np.arange(r)
         lab = idx[k0]                                       # state -> class index 0..r-1
+        if members.size == 1:                               # fast path: only self-loops
+            v = int(members[0])
+            backward.append({v: ident})
+            loops = np.flatnonzero(edges[v] == v)
+            P = lab[gens[loops][:, cls]] if loops.size else np.zeros((0, r), dtype=np.int64)
+            P = P[(P != np.arange(r)).any(axis=1)]
+            gens_c = [Permutation(p.tolist()) for p in np.unique(P, axis=0)] if P.size else []
+            groups.append(PermutationGroup(gens_c) if gens_c else _trivial_group(r))
+            continue
+        bwd, _ = _tree_maps(members, comp, edges, gens, forward=False, left=True)
+        fwd, _ = _tree_maps(members, comp, edges, gens, forward=True, left=True)
+        backward.append(bwd)
         # Schreier generators, all edges of the SCC at once: u = a * F_v moves k0 to kernel
         # w = a . v, like F_w; the class permutation pi maps F_w's bijection onto u's
         F = np.array([fwd[int(v)] for v in members])                # (m, n)
@@ -412,8 +431,7 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
             for pi in np.unique(P, axis=0) if P.size else ():
                 perms.setdefault(pi.tobytes(), pi)
         gens_c = [Permutation(p.tolist()) for p in perms.values()]
-        groups.append(PermutationGroup(gens_c) if gens_c else
-                      PermutationGroup([Permutation(list(range(r)))]))
+        groups.append(PermutationGroup(gens_c) if gens_c else _trivial_group(r))
         clock.check()
     orb = KernelOrbit(ker, edges, comp, reps, groups, backward)
     object.__setattr__(orb, "_lookup", lookup)
@@ -508,9 +526,9 @@ class _DGroups:
         self.full = factorial(r)
         binv = np.empty(r, dtype=np.int64)
         binv[beta] = np.arange(r)
-        conj = [Permutation(binv[np.asarray(p.array_form)[beta]].tolist())
-                for p in g_img.generators] if o_img > 1 else []
-        self.gp = PermutationGroup(conj) if conj else PermutationGroup([Permutation(list(range(r)))])
+        # G conjugated onto the kernel classes (built only when non-trivial)
+        self.gp = PermutationGroup([Permutation(binv[np.asarray(p.array_form)[beta]].tolist())
+                                    for p in g_img.generators]) if o_img > 1 else None
         self.pi = g_ker
         self.img = g_img
         self.beta, self.binv = beta, binv
@@ -615,6 +633,10 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         for j, V in bw.items():
             ker_back[j] = V
     seen: dict[tuple, int] = {}                    # (ci, cj, normalised bytes) -> D-class
+    scc_members: dict[int, list[int]] = {}
+    for i, c in enumerate(img.comp.tolist()):
+        scc_members.setdefault(c, []).append(i)
+    img_points = [np.flatnonzero(row) for row in img.images]
 
     def normalise(X: np.ndarray):
         """Batch: (m, n) elements -> normalised elements, image SCCs, kernel SCCs."""
@@ -629,7 +651,19 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         xh = np.take_along_axis(U, np.take_along_axis(X, V, axis=1), axis=1)     # V * x * U
         return xh, img.comp[ii], ker.comp[jj]
 
+    raw_seen: set[bytes] = set()
+    gens_small = gens.astype(np.int16 if n < 2**15 else np.int64)
+
     def add_batch(X: np.ndarray) -> None:
+        # an element seen before (as a raw transformation) lies in a known D-class
+        X = np.ascontiguousarray(X)
+        keys = X.view(np.dtype((np.void, X.dtype.itemsize * n))).ravel()
+        _, first = np.unique(keys, return_index=True)
+        fresh = [i for i in first.tolist() if keys[i].tobytes() not in raw_seen]
+        if not fresh:
+            return
+        raw_seen.update(keys[i].tobytes() for i in fresh)
+        X = X[fresh].astype(np.int64)
         XH, CI, CJ = normalise(X)
         for t in range(X.shape[0]):
             add_one(XH[t], int(CI[t]), int(CJ[t]))
@@ -658,13 +692,16 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         if len(reps) > max_d_classes:
             raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
         # regular iff some image of the SCC is a transversal of the kernel representative
-        members = img.scc_members(ci)
         rank = int(x0.size)
-        onehot = np.zeros((n, n), dtype=np.int64)
-        onehot[np.arange(n), kr] = 1                                # state -> its class
-        hits = img.images[members].astype(np.int64) @ onehot[:, cls]  # (m, classes)
-        regular = bool((hits == 1).all(axis=1).any())
-        out.append(DClass(tuple(int(v) for v in xh), ci, cj, rank,
+        regular = False
+        if cls.size == rank:
+            for i in scc_members[ci]:
+                mark = np.zeros(n, dtype=bool)
+                mark[kr[img_points[i]]] = True          # classes hit by the image
+                if int(mark.sum()) == rank:
+                    regular = True
+                    break
+        out.append(DClass(tuple(xh.tolist()), ci, cj, rank,
                           int(img_sizes[ci]) * orders[ci] // dg.h,
                           int(ker_sizes[cj]) * korders[cj] // dg.h, dg.h, regular))
         queue.append(len(reps) - 1)
@@ -672,16 +709,26 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     add_batch(np.arange(n)[None, :])
     qi = 0
     while qi < len(queue):
-        di = queue[qi]
-        qi += 1
-        ci = out[di].image_scc
-        fwd = img.forward[ci]
-        x0 = np.flatnonzero(img.images[img.reps[ci]])
-        for g in dgroups[di].l_class_reps(clock):
-            gmap = np.arange(n)
-            gmap[x0] = x0[g]
-            xh = gmap[reps[di]]                                    # rep * s, s|X0 = g
-            ys = np.array([fwd[v][xh] for v in img.scc_members(ci).tolist()])   # ... * u_X
-            add_batch(gens[:, ys].reshape(-1, n))                  # ... * a, every letter
+        # one batch per generation of D-classes: candidates rep * s * u_X * a
+        level, qi = queue[qi:], len(queue)
+        cands: list[np.ndarray] = []
+        pending = 0
+        for di in level:
+            ci = out[di].image_scc
+            fwd = img.forward[ci]
+            x0 = np.flatnonzero(img.images[img.reps[ci]])
+            for g in dgroups[di].l_class_reps(clock):
+                gmap = np.arange(n)
+                gmap[x0] = x0[g]
+                xh = gmap[reps[di]]                                # rep * s, s|X0 = g
+                ys = np.array([fwd[v][xh] for v in scc_members[ci]])   # ... * u_X
+                cands.append(gens_small[:, ys].reshape(-1, n))     # ... * a, every letter
+                pending += cands[-1].shape[0]
+                if pending >= 1 << 13:
+                    add_batch(np.concatenate(cands))
+                    cands, pending = [], 0
+                    clock.check()
+        if cands:
+            add_batch(np.concatenate(cands))
             clock.check()
     return GreenStructure(n, d.alphabet, img, ker, tuple(out), time.perf_counter() - t0)
