@@ -6,8 +6,8 @@
 * definite (``s e = e``), reverse definite (``e s = e``) and locally testable (``e S e`` is a
   semilattice for every idempotent ``e``; Brzozowski and Simon 1973, McNaughton 1974): on the
   syntactic **semigroup** (images of non-empty words), from the enumerated monoid, only when it
-  has at most ``max_size`` elements (default 20,000) and the work ``#idempotents x |S|`` stays
-  under 2e7; otherwise ``None`` ("unknown").
+  has at most ``max_size`` elements (default 20,000); locally testable also needs the work
+  ``#idempotents x |S| x #states`` to stay under 5e7; otherwise ``None`` ("unknown").
 
 >>> from automata.dfa import DFA
 >>> v = varieties(DFA("ab", [[1, 0], [1, 1]], 0, [1]))    # "contains an a"
@@ -29,7 +29,7 @@ from .monoid import TransitionMonoid, generators_of, transition_monoid
 __all__ = ["Varieties", "varieties", "VARIETY_MAX_SIZE"]
 
 VARIETY_MAX_SIZE = 20_000
-_MAX_WORK = 20_000_000
+_MAX_WORK = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,9 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
     """(definite, reverse_definite, locally_testable) on the syntactic semigroup."""
     S = m.elements().astype(np.int64)
     idem = S[(np.take_along_axis(S, S, axis=1) == S).all(axis=1)]
-    definite = all(np.array_equal(e[g], e) for e in idem for g in gens)          # g * e = e
-    reverse = all(np.array_equal(g[e], e) for e in idem for g in gens)           # e * g = e
-    if idem.shape[0] * S.shape[0] > _MAX_WORK:
+    definite = all(bool((idem[:, g] == idem).all()) for g in gens)      # g * e = e
+    reverse = all(bool((g[idem] == idem).all()) for g in gens)          # e * g = e
+    if idem.shape[0] * S.shape[0] * S.shape[1] > _MAX_WORK:
         return definite, reverse, None
     lt = True
     for e in idem:
