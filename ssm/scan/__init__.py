@@ -56,7 +56,12 @@ class ScanFn:
 
 
 def _device_type(device) -> str:
-    return torch.device(device).type if not isinstance(device, torch.device) else device.type
+    if isinstance(device, torch.device):
+        return device.type
+    try:
+        return torch.device(device).type
+    except (RuntimeError, TypeError) as e:
+        raise ConfigError(f"unknown device {device!r}") from e
 
 
 def _load(name: str, device_type: str, gate: str) -> ScanFn:

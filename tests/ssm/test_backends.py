@@ -65,9 +65,11 @@ def test_triton_without_cuda_or_interpreter_is_unavailable(monkeypatch):
         select_scan("triton", "cpu", "signed")
 
 
-def test_unknown_backend():
+def test_unknown_backend_and_device():
     with pytest.raises(ConfigError, match="unknown scan 'cuda_magic'"):
         select_scan("cuda_magic", "cpu", "signed")
+    with pytest.raises(ConfigError, match="unknown device 'gpu7'"):
+        select_scan("chunked", "gpu7", "signed")
 
 
 def test_importing_the_backend_modules_loads_neither_package():
