@@ -41,6 +41,7 @@ __all__ = [
 
 DEFAULT_CS: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
 TORCH_ABOVE = 100_000
+SELECT_ROWS = 50_000
 
 
 def _check_xy(X: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +149,16 @@ def _constant(y: np.ndarray, F: int, mean: np.ndarray, scale: np.ndarray, t0: fl
                        time.perf_counter() - t0, int(cls[0]))
 
 
+def _init_in(init: "LinearProbe | None", mean: np.ndarray, scale: np.ndarray,
+             classes: np.ndarray):
+    """``init``'s weights re-expressed for the scaler ``(mean, scale)``, or None if unusable."""
+    if init is None or init.constant is not None or not np.array_equal(init.classes, classes):
+        return None
+    w = init.coef * (scale / init.scale)
+    b = init.intercept + init.coef @ ((mean - init.mean) / init.scale)
+    return w.copy(), b.copy()
+
+
 def _null_guard(best: "LinearProbe", scores: dict, y_train, y_val, null_z: float | None):
     """The majority class instead of ``best`` unless ``best`` beats it on validation by more
     than ``null_z`` binomial standard errors (``None`` disables the guard)."""
@@ -165,7 +176,8 @@ def _acc(probe: LinearProbe, X: np.ndarray, y: np.ndarray) -> float:
 
 def fit_sklearn_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,
                       seed: int = 0, max_iter: int = 2000, tol: float = 1e-4,
-                      null_z: float | None = 2.0, blas_threads: int = 1) -> LinearProbe:
+                      null_z: float | None = 2.0, blas_threads: int = 1,
+                      init: "LinearProbe | None" = None) -> LinearProbe:
     """StandardScaler + multinomial LogisticRegression (lbfgs), ``C`` chosen on validation.
 
     The grid is walked from strong to weak regularization with warm starts; the probe with the
@@ -204,6 +216,9 @@ def fit_sklearn_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFA
     Z = (X_train - mean) / scale
     clf = LogisticRegression(C=float(Cs[0]), solver="lbfgs", max_iter=max_iter, tol=tol,
                              random_state=seed, warm_start=True)
+    start = _init_in(init, mean, scale, np.unique(y_train))
+    if start is not None:
+        clf.coef_, clf.intercept_ = start
     best, scores, all_warn = None, {}, []
     for C in sorted(float(c) for c in Cs):
         clf.set_params(C=C)
@@ -230,8 +245,9 @@ def fit_sklearn_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFA
 
 
 def fit_torch_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,
-                    seed: int = 0, max_iter: int = 1000, tol: float = 1e-5,
-                    dtype: str = "float32", null_z: float | None = 2.0) -> LinearProbe:
+                    seed: int = 0, max_iter: int = 1000, tol: float = 1e-4,
+                    dtype: str = "float32", null_z: float | None = 2.0,
+                    init: "LinearProbe | None" = None) -> LinearProbe:
     """The same objective as :func:`fit_sklearn_probe`, minimized by full-batch torch L-BFGS.
 
     Minimizes ``mean_i CE_i + ||W||^2 / (2 C N)`` (= the scikit-learn objective divided by
@@ -252,8 +268,16 @@ def fit_torch_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAUL
     yy = torch.as_tensor(np.searchsorted(classes, y_train))
     N, F = Z.shape
     K = len(classes)
-    W = torch.zeros(K, F, dtype=tdt, requires_grad=True)
-    b = torch.zeros(K, dtype=tdt, requires_grad=True)
+    W = torch.zeros(K, F, dtype=tdt)
+    b = torch.zeros(K, dtype=tdt)
+    start = _init_in(init, mean, scale, classes)
+    if start is not None:
+        w0, b0 = start
+        if K == 2:                      # scikit-learn binary form -> two symmetric rows
+            w0, b0 = np.vstack([-w0[0] / 2, w0[0] / 2]), np.array([-b0[0] / 2, b0[0] / 2])
+        W, b = torch.as_tensor(w0, dtype=tdt), torch.as_tensor(b0, dtype=tdt)
+    W.requires_grad_(True)
+    b.requires_grad_(True)
     best, scores, msgs = None, {}, []
     for C in sorted(float(c) for c in Cs):
         lam = 1.0 / (2.0 * C * N)
@@ -290,14 +314,37 @@ def fit_torch_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAUL
 
 
 def fit_linear_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,
-                     seed: int = 0, backend: str = "auto", **kw) -> LinearProbe:
-    """Dispatch: scikit-learn up to ``TORCH_ABOVE`` training rows, torch above (``backend="auto"``)."""
+                     seed: int = 0, backend: str = "auto", select_rows: int | None = SELECT_ROWS,
+                     **kw) -> LinearProbe:
+    """The protocol's linear probe, for any size.
+
+    ``backend="auto"``: scikit-learn up to ``TORCH_ABOVE`` training rows, torch above. With
+    more than ``select_rows`` training rows, ``C`` is chosen (on the full validation set) by
+    probes fitted on a seeded random subset of ``select_rows`` training rows, and the returned
+    probe is then fitted on all rows at that ``C`` alone, warm-started from the subset's
+    solution (re-expressed for the full scaler); ``val_accuracy`` holds the selection scores
+    plus the final probe's (under key ``"final"``).
+    """
     if backend not in ("auto", "sklearn", "torch"):
         raise ProbingError(f"unknown probe backend {backend!r}; choose auto, sklearn or torch")
     if backend == "auto":
         backend = "torch" if len(y_train) > TORCH_ABOVE else "sklearn"
     fit = fit_sklearn_probe if backend == "sklearn" else fit_torch_probe
-    return fit(X_train, y_train, X_val, y_val, Cs=Cs, seed=seed, **kw)
+    n = len(y_train)
+    if select_rows is None or n <= select_rows or len(Cs) == 1:
+        return fit(X_train, y_train, X_val, y_val, Cs=Cs, seed=seed, **kw)
+    t0 = time.perf_counter()
+    idx = np.sort(np.random.default_rng([seed, 31337]).choice(n, size=select_rows, replace=False))
+    y_train = np.asarray(y_train)
+    sel = fit(np.asarray(X_train)[idx], y_train[idx], X_val, y_val, Cs=Cs, seed=seed, **kw)
+    if sel.backend == "constant":
+        return fit(X_train, y_train, X_val, y_val, Cs=Cs[:1], seed=seed, **kw)
+    C = sel.C
+    final = fit(X_train, y_train, X_val, y_val, Cs=(C,), seed=seed, init=sel, **kw)
+    scores = {**sel.val_accuracy, "final": final.val_accuracy.get(C)}
+    return LinearProbe(final.classes, final.coef, final.intercept, final.mean, final.scale, C,
+                       scores, final.converged, sel.warnings + final.warnings, final.backend,
+                       final.n_iter, time.perf_counter() - t0, final.constant)
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,17 @@ def test_metrics():
     assert m["recall"] == [2 / 3, None, 1.0]
     assert m["balanced_accuracy"] == pytest.approx((2 / 3 + 1) / 2)
     assert m["confusion"] == [[2, 1, 0], [0, 0, 0], [0, 0, 1]]
+
+
+def test_large_sets_select_C_on_a_subset_then_refit():
+    X, y = _blobs(6000)
+    Xv, yv = _blobs(2000, seed=1)
+    full = fit_linear_probe(X, y, Xv, yv, backend="sklearn", select_rows=None)
+    sub = fit_linear_probe(X, y, Xv, yv, backend="sklearn", select_rows=2000)
+    assert "final" in sub.val_accuracy and sub.C in sub.val_accuracy
+    assert abs(sub.val_accuracy["final"] - full.val_accuracy[full.C]) < 0.01
+    # the warm start from the subset keeps the refit short
+    cold = fit_sklearn_probe(X, y, Xv, yv, Cs=(sub.C,))
+    assert sub.n_iter <= cold.n_iter
+    t = fit_linear_probe(X, y, Xv, yv, backend="torch", select_rows=2000)
+    assert t.backend == "torch" and abs((t.predict(Xv) == yv).mean() - (sub.predict(Xv) == yv).mean()) < 0.01
