@@ -55,7 +55,7 @@ it; :func:`evaluate_linear` is a linear-time evaluator for long words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Sequence
 
 import numpy as np
@@ -69,7 +69,7 @@ from .modular import sample_uniform_words
 
 __all__ = ["Formula", "Atom", "Const", "Not", "And", "Or", "Yesterday", "Since", "Once",
            "Historically", "parse_formula", "FormulaSyntaxError", "evaluate", "evaluate_linear",
-           "temporal_depth", "since_depth", "build_ltl", "Y_GATE"]
+           "temporal_depth", "since_depth", "build_ltl", "Y_GATE", "formula_size", "formula_text"]
 
 Y_GATE = 0.25
 _Y_THRESHOLD = 1.0 / 6.0
@@ -185,6 +185,28 @@ class Since(Formula):
         return f"({self.left} S {self.right})"
 
 
+def _cached_hash(self) -> int:
+    h = self.__dict__.get("_hash")
+    if h is None:
+        h = hash((type(self).__name__,) + tuple(getattr(self, f.name) for f in fields(self)))
+        object.__setattr__(self, "_hash", h)
+    return h
+
+
+def _fast_eq(self, other) -> bool:
+    if self is other:
+        return True
+    if type(self) is not type(other) or hash(self) != hash(other):
+        return False
+    return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self))
+
+
+# formulas built by compilers share subterms (DAGs): cache hashes so dict look-ups stay cheap
+for _cls in (Atom, Const, Not, And, Or, Yesterday, Once, Historically, Since):
+    _cls.__hash__ = _cached_hash
+    _cls.__eq__ = _fast_eq
+
+
 def _wrap(f: Formula) -> str:
     s = str(f)
     return s if isinstance(f, (Atom, Const, Not, Yesterday, Once, Historically)) or s.startswith("(") \
@@ -195,16 +217,56 @@ _TEMPORAL = (Yesterday, Since, Once, Historically)
 _KEYWORDS = {"S", "Y", "O", "H", "true", "false"}
 
 
+def _depth(f: Formula, kinds: tuple, memo: dict) -> int:
+    if f in memo:
+        return memo[f]
+    d = max((_depth(c, kinds, memo) for c in f.children()), default=0)
+    memo[f] = d + 1 if isinstance(f, kinds) else d
+    return memo[f]
+
+
 def temporal_depth(f: Formula) -> int:
     """Nesting depth of temporal operators (``S``, ``O``, ``H``, ``Y``): the number of layers."""
-    d = max((temporal_depth(c) for c in f.children()), default=0)
-    return d + 1 if isinstance(f, _TEMPORAL) else d
+    return _depth(f, _TEMPORAL, {})
 
 
 def since_depth(f: Formula) -> int:
     """Nesting depth of ``S`` (``O`` and ``H`` count, being ``S`` abbreviations; ``Y`` does not)."""
-    d = max((since_depth(c) for c in f.children()), default=0)
-    return d + 1 if isinstance(f, (Since, Once, Historically)) else d
+    return _depth(f, (Since, Once, Historically), {})
+
+
+def _subformulas(f: Formula) -> list[Formula]:
+    """Every distinct subformula, children before parents (iterative; formulas may be DAGs)."""
+    seen: set = set()
+    order: list[Formula] = []
+    stack = [(f, False)]
+    while stack:
+        g, done = stack.pop()
+        if done:
+            order.append(g)
+            continue
+        if g in seen:
+            continue
+        seen.add(g)
+        stack.append((g, True))
+        stack.extend((c, False) for c in g.children() if c not in seen)
+    return order
+
+
+def formula_size(f: Formula) -> int:
+    """Number of nodes of the formula written out as a tree (may be far larger than the DAG)."""
+    size: dict = {}
+    for g in _subformulas(f):
+        size[g] = 1 + sum(size[c] for c in g.children())
+    return size[f]
+
+
+def formula_text(f: Formula, limit: int = 2000) -> str:
+    """``str(f)``, or a summary when the written-out formula would exceed ``limit`` nodes."""
+    n = formula_size(f)
+    if n <= limit:
+        return str(f)
+    return f"<formula of {n} nodes as a tree, {len(_subformulas(f))} distinct subformulas>"
 
 
 # ----------------------------------------------------------------------------- parser
@@ -402,25 +464,33 @@ def evaluate_linear(formula: Formula | str, word, alphabet: Sequence[str] | None
 
 # ----------------------------------------------------------------------------- compiler
 def _temporal_nodes(f: Formula, out: dict[Formula, int]) -> None:
-    for c in f.children():
-        _temporal_nodes(c, out)
-    if isinstance(f, _TEMPORAL) and f not in out:
-        out[f] = temporal_depth(f)
+    memo: dict = {}
+    for g in _subformulas(f):
+        if isinstance(g, _TEMPORAL) and g not in out:
+            out[g] = _depth(g, _TEMPORAL, memo)
 
 
-def _bool(g: Formula, feats: torch.Tensor, col: dict[Formula, int]) -> torch.Tensor:
+def _bool(g: Formula, feats: torch.Tensor, col: dict[Formula, int],
+          memo: dict | None = None) -> torch.Tensor:
     """Position-wise Boolean value of ``g`` from a 0/1 feature tensor ``(B, T, F)``."""
+    if memo is None:
+        memo = {}
+    if g in memo:
+        return memo[g]
     if g in col:
-        return feats[..., col[g]] > 0.5
-    if isinstance(g, Const):
-        return torch.full(feats.shape[:-1], g.value, dtype=torch.bool)
-    if isinstance(g, Not):
-        return ~_bool(g.f, feats, col)
-    if isinstance(g, And):
-        return _bool(g.left, feats, col) & _bool(g.right, feats, col)
-    if isinstance(g, Or):
-        return _bool(g.left, feats, col) | _bool(g.right, feats, col)
-    raise ConstructionError(f"subformula {g} is not available at this layer")  # pragma: no cover
+        out = feats[..., col[g]] > 0.5
+    elif isinstance(g, Const):
+        out = torch.full(feats.shape[:-1], g.value, dtype=torch.bool)
+    elif isinstance(g, Not):
+        out = ~_bool(g.f, feats, col, memo)
+    elif isinstance(g, And):
+        out = _bool(g.left, feats, col, memo) & _bool(g.right, feats, col, memo)
+    elif isinstance(g, Or):
+        out = _bool(g.left, feats, col, memo) | _bool(g.right, feats, col, memo)
+    else:  # pragma: no cover - temporal nodes of lower levels are always in ``col``
+        raise ConstructionError(f"subformula {g} is not available at this layer")
+    memo[g] = out
+    return out
 
 
 def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
@@ -447,21 +517,22 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
 
         def gates_and_inputs(x, mine=mine, base_col=base_col):
             a_cols, b_cols = [], []
+            memo: dict = {}
             for g in mine:
                 if isinstance(g, Since):
-                    fv, gv = _bool(g.left, x, base_col), _bool(g.right, x, base_col)
+                    fv, gv = _bool(g.left, x, base_col, memo), _bool(g.right, x, base_col, memo)
                     a_cols.append(fv & ~gv)
                     b_cols.append(gv)
                 elif isinstance(g, Once):
-                    v = _bool(g.f, x, base_col)
+                    v = _bool(g.f, x, base_col, memo)
                     a_cols.append(~v)
                     b_cols.append(v)
                 elif isinstance(g, Historically):
-                    v = _bool(g.f, x, base_col)
+                    v = _bool(g.f, x, base_col, memo)
                     a_cols.append(v)
                     b_cols.append(~v)
                 else:  # Yesterday
-                    v = _bool(g.f, x, base_col)
+                    v = _bool(g.f, x, base_col, memo)
                     a_cols.append(None)
                     b_cols.append(v)
             b = torch.stack(b_cols, -1).to(x.dtype)
@@ -471,9 +542,10 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
 
         def phi(h, x, mine=mine, base_col=base_col):
             vals = []
+            memo: dict = {}
             for j, g in enumerate(mine):
                 if isinstance(g, Yesterday):
-                    cur = _bool(g.f, x, base_col).to(h.dtype)
+                    cur = _bool(g.f, x, base_col, memo).to(h.dtype)
                     vals.append((h[..., j] - cur) > _Y_THRESHOLD)
                 elif isinstance(g, Historically):
                     vals.append(h[..., j] < 0.5)
@@ -484,7 +556,7 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
         layers.append(DiagonalSSMLayer(lambda x, gi=gates_and_inputs: gi(x)[0],
                                        lambda x, gi=gates_and_inputs: gi(x)[1],
                                        phi, dtype=dtype, d_state=len(mine),
-                                       name=f"level {level}: " + ", ".join(map(str, mine))))
+                                       name=f"level {level}: {len(mine)} channels"))
         for g in mine:
             col[g] = n_feat
             n_feat += 1
@@ -500,7 +572,7 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
     model = DiagonalSSM(layers, embed=embed, head=head)
     widths = tuple(layer.d_state for layer in layers)
     return Construction(
-        name="ltl", language=f"ltl: {f}", alphabet=alphabet, layers=depth, width=sum(widths),
+        name="ltl", language=f"ltl: {formula_text(f)}", alphabet=alphabet, layers=depth, width=sum(widths),
         layer_widths=widths, gates=tuple(gate_list(all_gates)), model=model,
         output="truth value of the formula at every position (bool)",
         theorem="past LTL = star-free languages (Kamp; Schützenberger); every S/O/H is a set/hold "
@@ -508,13 +580,9 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
                 "(Sarrof et al. 2024; Alsmann et al. 2026)",
         reference=lambda word: evaluate_linear(f, word),
         sampler=lambda length, n, seed: sample_uniform_words(alphabet, length, n, seed),
-        info={"formula": str(f), "temporal_depth": depth, "since_depth": since_depth(f)})
+        info={"formula": formula_text(f), "temporal_depth": depth, "since_depth": since_depth(f),
+              "subformulas": len(_subformulas(f))})
 
 
 def _atoms(f: Formula) -> set[str]:
-    if isinstance(f, Atom):
-        return {f.symbol}
-    out: set[str] = set()
-    for c in f.children():
-        out |= _atoms(c)
-    return out
+    return {g.symbol for g in _subformulas(f) if isinstance(g, Atom)}

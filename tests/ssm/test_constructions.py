@@ -261,14 +261,57 @@ def test_star_free_random_partially_ordered_dfas():
             assert p.tolist() == expect, (delta, acc, w)
 
 
-def test_star_free_refusals_and_limits():
+def test_star_free_general_construction_on_the_paper_suite():
+    # every star-free language of the paper's suite that has cycles (D_12 left out: depth)
+    from ssm.constructions.ltl import evaluate_linear
+    for language in ("tomita2", "tomita4", "012_02", "d2", "d3", "no_aa", "contains_abc"):
+        c = build_construction("star_free", language=language)
+        assert c.info["method"] == "general" and set(c.gates) <= {0.0, 0.25, 1.0}
+        res = c.check(300, 6, seed=4, oracle="automaton")
+        assert res.accuracy == 1.0 and res.definition_agrees is True, language
+
+
+@pytest.mark.parametrize("language", ["tomita4", "d2"])
+def test_star_free_general_at_length_10000(language):
+    c = build_construction("star_free", language=language)
+    assert c.check(LONG, 2, seed=5).accuracy == 1.0
+
+
+def test_star_free_random_aperiodic_dfas():
+    from automata import DFA
+    from automata.monoid import transition_monoid
+    from ssm.constructions.ltl import evaluate_linear
+    from ssm.constructions.star_free import aperiodic_formula
+    rng = np.random.default_rng(1)
+    tried = 0
+    while tried < 40:
+        n, k = int(rng.integers(2, 5)), int(rng.integers(1, 4))
+        dfa = DFA("abc"[:k], rng.integers(0, n, size=(n, k)), 0,
+                  [q for q in range(n) if rng.random() < 0.5]).minimize()
+        if not transition_monoid(dfa).is_aperiodic():
+            with pytest.raises(ConstructionRefused):
+                build_construction("star_free", dfa=dfa)
+            continue
+        tried += 1
+        f = aperiodic_formula(dfa)
+        for _ in range(20):
+            w = "".join(rng.choice(list(dfa.alphabet), size=int(rng.integers(1, 30))))
+            expect = [dfa.accepts(w[:t + 1]) for t in range(len(w))]
+            assert evaluate_linear(f, w).tolist() == expect, (dfa.delta.tolist(), w)
+        if tried % 8 == 0:   # the compiled model too (slower: many layers)
+            c = build_construction("star_free", dfa=dfa, method="general")
+            words = ["".join(rng.choice(list(dfa.alphabet), size=25)) for _ in range(5)]
+            assert c.check(0, 0, words=words).accuracy == 1.0
+
+
+def test_star_free_refusals_and_errors():
     with pytest.raises(ConstructionRefused, match="not star-free"):
         build_construction("star_free", language="parity")
     with pytest.raises(ConstructionRefused, match="Schützenberger"):
         build_construction("star_free", regex="(aa)*", alphabet="a")
-    with pytest.raises(ConstructionError, match="not implemented"):
-        build_construction("star_free", language="tomita4")
+    with pytest.raises(ConstructionError, match="method='general'"):
+        build_construction("star_free", language="tomita4", method="partial_order")
     with pytest.raises(ConstructionError, match="exactly one"):
         build_construction("star_free")
     c = build_construction("star_free", regex="a*b*", alphabet="ab")
-    assert c.check(300, 10, seed=0).accuracy == 1.0
+    assert c.info["method"] == "partial_order" and c.check(300, 10, seed=0).accuracy == 1.0
