@@ -4,6 +4,7 @@
         [--seed 0] [--n-strings 1000] [--long-factor 4] [--no-controls] [--no-untrained]
         [--no-causal] [--mlp] [--max-features 256] [--threads 1] [--quiet] [--debug]
     python -m analyses.probe --calibrate LANGUAGE --out DIR [--json] [--seed 0]
+    python -m analyses.probe --compare REPORT_DIR [REPORT_DIR ...] --out DIR [--targets state]
 
 RUN_DIR is a directory written by ``python -m analyses.train`` (``config.json``,
 ``checkpoint.pt``). Probing strings are sampled afresh (seed ``--seed``) from the run's training
@@ -18,7 +19,9 @@ command reproduces the same ``report.json`` on CPU.
 With ``--json`` one object is printed: ``{"language", "model", "out", "sites": [{"site",
 "layer", "target", "accuracy", "nonlocal_accuracy", "unseen_prefix_accuracy",
 "untrained_accuracy", "control_accuracy", "selectivity", "by_bin", ...}], "baselines",
-"causal"}``. ``--calibrate LANGUAGE`` runs the model-free pipeline calibration instead.
+"causal"}``. ``--calibrate LANGUAGE`` runs the model-free pipeline calibration instead;
+``--compare`` puts existing reports side by side (best site per run, e.g. a star-free and a
+non-star-free language for each architecture).
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir", nargs="?", help="training run directory (config.json, checkpoint.pt)")
     p.add_argument("--calibrate", metavar="LANGUAGE",
                    help="run the model-free pipeline calibration on LANGUAGE instead")
+    p.add_argument("--compare", nargs="+", metavar="REPORT_DIR",
+                   help="write a side-by-side comparison of existing report directories instead")
     p.add_argument("--out", required=True, help="output directory for the report")
     p.add_argument("--sites", nargs="+", help="capture sites (default: all the model offers)")
     p.add_argument("--targets", nargs="+",
@@ -86,6 +91,18 @@ def body(args: argparse.Namespace) -> int:
     import torch
 
     torch.set_num_threads(max(1, args.threads))
+    if args.compare:
+        if args.run_dir or args.calibrate:
+            raise ValueError("--compare takes report directories only, no RUN_DIR or --calibrate")
+        from probing.report import write_comparison
+
+        target = args.targets[0] if args.targets else "state"
+        files = write_comparison(args.compare, args.out, target)
+        if args.json:
+            print(Path(files["comparison.json"]).read_text().strip())
+        elif not args.quiet:
+            print(Path(files["comparison.md"]).read_text(), end="")
+        return 0
     if args.calibrate:
         if args.run_dir:
             raise ValueError("give either RUN_DIR or --calibrate LANGUAGE, not both")

@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["write_report", "render_markdown", "write_calibration"]
+__all__ = ["write_report", "render_markdown", "write_calibration", "render_comparison",
+           "comparison_rows", "write_comparison"]
 
 
 def _fmt(x: Any) -> str:
@@ -310,3 +311,81 @@ def write_calibration(result: Any, out_dir: str | Path) -> dict[str, str]:
     (out / "calibration.md").write_text("\n".join(md) + "\n")
     return {"calibration.json": str(out / "calibration.json"),
             "calibration.md": str(out / "calibration.md")}
+
+
+def _best_row(report: dict[str, Any], target: str = "state") -> dict[str, Any] | None:
+    rows = [r for r in report["sites"] if r["target"] == target]
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r["nonlocal_accuracy"] or 0, r["site"]))
+
+
+def comparison_rows(reports: list[dict[str, Any]], target: str = "state") -> list[dict[str, Any]]:
+    """One row per report: its best site for ``target`` (by in-range non-local accuracy)."""
+    rows = []
+    for rep in reports:
+        r = _best_row(rep, target)
+        if r is None:
+            continue
+        m = rep["model"]
+        base = rep["baselines"][target]
+        causal = next((c for c in rep.get("causal", []) if c["site"] == r["site"]), None)
+        rows.append({
+            "language": rep["language"], "paper_group": rep.get("paper_group"),
+            "arch": m["arch"], "gate": m["gate"] if m["arch"] in ("mamba", "diagonal") else None,
+            "layers": m["layers"], "width": m["width"], "site": r["site"],
+            "accuracy": r["accuracy"], "nonlocal_accuracy": r["nonlocal_accuracy"],
+            "unseen_prefix_accuracy": r["unseen_prefix_accuracy"],
+            "by_bin_nonlocal": {b: v["nonlocal_accuracy"] for b, v in r["by_bin"].items()},
+            "untrained_nonlocal_accuracy": r.get("untrained_nonlocal_accuracy"),
+            "control_accuracy": r["control_accuracy"], "selectivity": r["selectivity"],
+            "kgram3_nonlocal": base["kgram3"]["nonlocal_accuracy"],
+            "majority_nonlocal": base["majority"]["nonlocal_accuracy"],
+            "causal": causal, "run_dir": rep["run_dir"]})
+    return rows
+
+
+def render_comparison(reports: list[dict[str, Any]], target: str = "state") -> str:
+    """Side-by-side markdown of several probing reports (e.g. star-free vs not, per architecture)."""
+    rows = comparison_rows(reports, target)
+    nb = max((len(r["by_bin_nonlocal"]) for r in rows), default=0)
+    lines = [f"# Probing comparison, target `{target}`", "",
+             "Best site per run by in-range non-local accuracy (%). Bins are the run's own: "
+             "in range, then about 2x and 4x its longest training length.", "",
+             "| language | group | model | site | nonlocal in range | "
+             + " | ".join(f"bin {i + 1}" for i in range(1, nb)) + (" | " if nb > 1 else "")
+             + "untrained | 3-gram | majority | control | sel. | causal Δ pos. acc (probe / random) |",
+             "|" + "---|" * (11 + max(0, nb - 1))]
+    for r in rows:
+        model = r["arch"] + (f"/{r['gate']}" if r["gate"] else "") + f" L{r['layers']} W{r['width']}"
+        bins = list(r["by_bin_nonlocal"].values())[1:]
+        c = r["causal"]
+        cz = "–" if c is None else (f"{100 * c['delta_position_accuracy_probe']:+.1f} / "
+                                     f"{100 * c['delta_position_accuracy_random']:+.1f}")
+        lines.append(
+            f"| {r['language']} | {r['paper_group'] or '–'} | {model} | {r['site']} | "
+            f"{_fmt(r['nonlocal_accuracy'])} | " + "".join(f"{_fmt(b)} | " for b in bins)
+            + f"{_fmt(r['untrained_nonlocal_accuracy'])} | {_fmt(r['kgram3_nonlocal'])} | "
+            f"{_fmt(r['majority_nonlocal'])} | {_fmt(r['control_accuracy'])} | "
+            + ("–" if r["selectivity"] is None else f"{100 * r['selectivity']:+.1f}")
+            + f" | {cz} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_comparison(report_dirs: list[str | Path], out_dir: str | Path,
+                     target: str = "state") -> dict[str, str]:
+    """Read ``report.json`` from every directory; write ``comparison.md`` / ``comparison.json``."""
+    from .errors import ProbingError
+
+    reports = []
+    for d in report_dirs:
+        p = Path(d) / "report.json"
+        if not p.is_file():
+            raise ProbingError(f"{d} holds no report.json (run analyses.probe on a run first)")
+        reports.append(json.loads(p.read_text()))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "comparison.md").write_text(render_comparison(reports, target))
+    (out / "comparison.json").write_text(dumps(comparison_rows(reports, target)) + "\n")
+    return {"comparison.md": str(out / "comparison.md"),
+            "comparison.json": str(out / "comparison.json")}
