@@ -17,9 +17,9 @@ def add_common_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-def _domain_errors() -> tuple[type[BaseException], ...]:
-    errs: list[type[BaseException]] = [ValueError, FileNotFoundError, PermissionError, KeyError]
-    return tuple(errs)
+#: Errors that mean "bad input", not "bug": every package's error root is a ValueError, and
+#: unreadable files are OSErrors. Anything else is a bug and keeps its traceback.
+DOMAIN_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError)
 
 
 def run_main(body: Callable[[argparse.Namespace], int | None], parser: argparse.ArgumentParser,
@@ -31,7 +31,7 @@ def run_main(body: Callable[[argparse.Namespace], int | None], parser: argparse.
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except _domain_errors() as e:  # AutomatonError and friends are ValueErrors
+    except DOMAIN_ERRORS as e:  # AutomatonError and friends are ValueErrors
         if getattr(args, "debug", False):
             raise
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
