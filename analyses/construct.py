@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 
@@ -52,11 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _value(text: str):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
+    """``--param`` values: plain integers and decimals become numbers, anything else stays text
+    (so ``language=012_02`` is not read as the Python literal 1202)."""
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", text):
+        return float(text)
     return text
 
 

@@ -64,3 +64,11 @@ def test_errors_print_one_line_and_exit_1(capsys, argv, msg):
     assert main(argv) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and msg in err[0] and err[0].startswith("python -m analyses.construct: error:")
+
+
+def test_param_values_keep_names_that_look_like_numbers(capsys):
+    d = _json(capsys, ["star_free", "--param", "language=012_02", "--check-length", "200",
+                       "--strings", "3"])
+    assert d["language"] == "012_02" and d["accuracy"] == 1.0
+    d = _json(capsys, ["flip_flop", "--param", "p_ignore=0.5", "--check-length", "50", "--strings", "2"])
+    assert d["info"]["p_ignore"] == 0.5
