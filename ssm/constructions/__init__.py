@@ -27,7 +27,7 @@ from .dyck import build_dyck
 from .errors import ConstructionError, ConstructionRefused
 from .flip_flop import build_flip_flop
 from .ltl import build_ltl, parse_formula
-from .modular import REFUSAL_NONNEGATIVE, build_modular, nonnegative_parity_demo
+from .modular import build_modular, nonnegative_parity_demo
 from .star_free import build_star_free
 
 __all__ = ["build_construction", "list_constructions", "Construction", "CheckResult",

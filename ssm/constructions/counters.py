@@ -34,7 +34,7 @@ run). :func:`precision_limit` measures it by running the model, in chunks, on th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import torch

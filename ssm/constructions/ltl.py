@@ -63,7 +63,7 @@ import torch
 
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
-from .base import Construction, encode_words, gate_list
+from .base import Construction, gate_list
 from .errors import ConstructionError
 from .modular import sample_uniform_words
 
