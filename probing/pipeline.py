@@ -261,6 +261,7 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
                          batch_size=opts.batch_size, max_features=opts.max_features,
                          seed=opts.seed)[site]
         done: dict[bytes, tuple[str, Any, Any]] = {}
+        site_cache: dict = {}
         for target in targets:
             if progress is not None:
                 progress(f"{site} / {target}")
@@ -279,7 +280,7 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
                 continue
             res = probe_representation(X, data, target, seed=opts.seed, controls=opts.controls,
                                        mlp=opts.mlp, control_k=opts.control_k,
-                                       backend=opts.backend)
+                                       backend=opts.backend, cache=site_cache)
             ures = None
             if Xu is not None:
                 ures = probe_representation(Xu, data, target, seed=opts.seed, controls=False,

@@ -190,17 +190,44 @@ def _fit_predict(X: np.ndarray, y: np.ndarray, data: ProbeData, seed: int, Cs, b
     return probe, pred
 
 
+def _random_dfa_control(X: np.ndarray, data: ProbeData, seed: int, Cs, backend: str) -> dict:
+    m = data.masks
+    if data.dfa is None or data.dfa.n_states < 2:
+        return {"skipped": "no DFA with two or more states", "accuracy": None}
+    try:
+        rd = random_nondefinite_dfa(data.dfa.n_states, data.alphabet, seed=seed, avoid=data.dfa)
+    except ProbingError as e:
+        return {"skipped": str(e), "accuracy": None}
+    yr = dfa_states(rd, data.codes)
+    _, pr = _fit_predict(X, yr, data, seed, Cs, backend)
+    out = score(yr, pr, data, rd.n_states)
+    maj = majority_predict(yr[m["fit"]], len(yr))
+    rd_nl = ~local_mask(rd, data.codes)
+    rd_nonlocal = m["in_range"] & rd_nl
+    fit_nl = m["fit"] & rd_nl
+    out.update(
+        majority_accuracy=score(yr, maj, data, rd.n_states)["accuracy"],
+        own_nonlocal_accuracy=_acc(yr, pr, rd_nonlocal),
+        own_nonlocal_majority=(_acc(yr, majority_predict(yr[fit_nl], len(yr)), rd_nonlocal)
+                               if fit_nl.any() else None),
+        n_own_nonlocal=int(rd_nonlocal.sum()), delta=rd.delta.tolist())
+    return out
+
+
 def probe_representation(X: np.ndarray, data: ProbeData, target: str, seed: int,
                          controls: bool = True, mlp: bool = False, control_k: int = 3,
                          Cs: Sequence[float] = DEFAULT_CS, backend: str = "auto",
-                         detail: bool = True) -> RepresentationResult:
+                         detail: bool = True, cache: dict | None = None) -> RepresentationResult:
     """Fit the linear probe for ``target`` on features ``X`` (N, F) and score it.
 
     With ``controls``: the control task on the last ``control_k`` tokens, a random non-definite
     DFA of the minimal DFA's size (regular languages; scored on all positions and on the
     positions that are non-local *for that DFA*, each beside its own majority rate) and
-    shuffled labels, each through the identical protocol; ``selectivity`` = accuracy -
-    control-task accuracy (in-range test).
+    shuffled labels, each through the identical protocol at the ``C`` chosen for the real
+    probe (as Hewitt & Liang fix the probe's hyperparameters before the control);
+    ``selectivity`` = accuracy - control-task accuracy (in-range test). The random-DFA control
+    does not depend on the target: pass the same ``cache`` dict for every target of one
+    representation to fit it once.
     With ``mlp``: a small MLP probe as a secondary check, with its own control task.
     """
     if target not in data.targets:
@@ -219,32 +246,18 @@ def probe_representation(X: np.ndarray, data: ProbeData, target: str, seed: int,
         if keys is None:
             keys = kgram_keys(data.codes, control_k, len(data.alphabet))
         yc = control_task_labels(keys, y, m["fit"], seed=seed)
-        _, pc = _fit_predict(X, yc, data, seed, Cs, backend)
+        Cc = (probe.C,) if probe.C == probe.C else tuple(Cs[:1])       # nan for constants
+        _, pc = _fit_predict(X, yc, data, seed, Cc, backend)
         ctrl["control_task"] = {"k": control_k, **score(yc, pc, data, tl.n_classes)}
         ys = shuffled_labels(y, m["fit"], seed=seed)
-        _, ps = _fit_predict(X, ys, data, seed, Cs, backend)
+        _, ps = _fit_predict(X, ys, data, seed, Cc, backend)
         ctrl["shuffled"] = score(y, ps, data, tl.n_classes)
-        rd = None
-        if data.dfa is not None and data.dfa.n_states >= 2:
-            try:
-                rd = random_nondefinite_dfa(data.dfa.n_states, data.alphabet, seed=seed,
-                                            avoid=data.dfa)
-            except ProbingError as e:
-                ctrl["random_dfa"] = {"skipped": str(e), "accuracy": None}
-        if rd is not None:
-            yr = dfa_states(rd, data.codes)
-            _, pr = _fit_predict(X, yr, data, seed, Cs, backend)
-            ctrl["random_dfa"] = score(yr, pr, data, rd.n_states)
-            maj = majority_predict(yr[m["fit"]], len(yr))
-            rd_nl = ~local_mask(rd, data.codes)
-            rd_nonlocal = m["in_range"] & rd_nl
-            fit_nl = m["fit"] & rd_nl
-            ctrl["random_dfa"].update(
-                majority_accuracy=score(yr, maj, data, rd.n_states)["accuracy"],
-                own_nonlocal_accuracy=_acc(yr, pr, rd_nonlocal),
-                own_nonlocal_majority=(_acc(yr, majority_predict(yr[fit_nl], len(yr)), rd_nonlocal)
-                                       if fit_nl.any() else None),
-                n_own_nonlocal=int(rd_nonlocal.sum()))
+        if cache is not None and "random_dfa" in cache:
+            ctrl["random_dfa"] = cache["random_dfa"]
+        else:
+            ctrl["random_dfa"] = _random_dfa_control(X, data, seed, Cc, backend)
+            if cache is not None:
+                cache["random_dfa"] = ctrl["random_dfa"]
         acc, cacc = scores["accuracy"], ctrl["control_task"]["accuracy"]
         scores["control_accuracy"] = cacc
         scores["selectivity"] = None if acc is None or cacc is None else selectivity(acc, cacc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from automata.dfa import DFA
 from automata.languages import get_language
 from probing.controls import (
     control_task_labels,
@@ -17,7 +16,6 @@ from probing.controls import (
     shuffled_labels,
 )
 from probing.errors import ProbingError
-from probing.splits import kgram_image_sizes
 
 
 def test_kgram_keys_pad_and_base():
