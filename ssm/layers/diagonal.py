@@ -17,9 +17,10 @@ The dtype is selectable (``float32`` or ``float64``; complex tables become ``com
 layer is exactly 1 (a pure counter), the sequential sum is computed with ``numpy.cumsum``, which
 adds left to right in the working dtype and so gives bit-for-bit the same rounding as the
 sequential recurrence (``torch.cumsum`` on CPU does not: it accumulates float32 in higher
-precision, which would hide the very precision limit one wants to measure). When every gate is
-0 or 1 and ``b = 0`` wherever the gate is 1 (set/hold channels: flip-flops, sticky flags), the state
-is the ``b`` of the last gate-0 step (or ``h0``), an exact forward fill. ``scan="reference"``
+precision, which would hide the very precision limit one wants to measure). When every gate of a
+channel is 0 or 1 and ``b = 0`` wherever the gate is 1 (set/hold channels: flip-flops, sticky
+flags), the state is the ``b`` of the last gate-0 step (or ``h0``), an exact forward fill. The
+choice is made per channel (channels are independent), the other channels run the reference scan. ``scan="reference"``
 forces the sequential scan; ``scan="chunked"`` uses :func:`ssm.scan.chunked.chunked_scan`
 (faster for long inputs, not bit-identical in rounding).
 
@@ -54,6 +55,27 @@ def _check_dtype(dtype: torch.dtype) -> torch.dtype:
     if dtype not in _REAL_DTYPES:
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
     return dtype
+
+
+def _cumsum_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None) -> torch.Tensor:
+    """Every gate is 1: sequential left-to-right sums in the working dtype (numpy's cumsum adds
+    in order), the recurrence bit for bit."""
+    bb = b.contiguous().numpy()
+    if h0 is not None:
+        bb = np.concatenate([h0.contiguous().numpy()[:, None], bb], axis=1)
+    out = np.cumsum(bb, axis=1, dtype=bb.dtype)
+    return torch.from_numpy(out[:, 1:] if h0 is not None else out).clone()
+
+
+def _hold_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None) -> torch.Tensor:
+    """Gates in {0, 1} and ``b = 0`` where the gate is 1: the state is ``b`` at the last gate-0
+    step (``h0`` before any), a forward fill."""
+    T = b.shape[1]
+    steps = torch.arange(T).view(1, T, *([1] * (b.dim() - 2))).expand_as(b)
+    last = torch.where(a == 1, torch.full_like(steps, -1), steps).cummax(dim=1).values
+    held = torch.gather(b, 1, last.clamp(min=0))
+    start = torch.zeros_like(b) if h0 is None else h0.unsqueeze(1).expand_as(b)
+    return torch.where(last < 0, start, held)
 
 
 class DiagonalSSMLayer(nn.Module):
@@ -173,22 +195,30 @@ class DiagonalSSMLayer(nn.Module):
             from ssm.scan.chunked import chunked_scan
             return chunked_scan(a, b, h0)
         if not b.is_complex():
+            a = a.contiguous()
+            b = b.contiguous()
+            flat = b.dim() != 3
+            if flat:                                   # channels along one axis
+                shape = b.shape
+                a, b = a.reshape(*shape[:2], -1), b.reshape(*shape[:2], -1)
+                h0 = None if h0 is None else h0.reshape(shape[0], -1)
             ones = a == 1
-            if bool(ones.all()):
-                # sequential left-to-right sums in the working dtype == the recurrence, bit for bit
-                bb = b.contiguous().numpy()
-                if h0 is not None:
-                    bb = np.concatenate([h0.numpy()[:, None], bb], axis=1)
-                out = np.cumsum(bb, axis=1, dtype=bb.dtype)
-                return torch.from_numpy(out[:, 1:] if h0 is not None else out).clone()
-            if bool((ones | (a == 0)).all()) and not bool(b[ones].any()):
-                # set/hold: the state is b at the last gate-0 step (h0 before any)
-                T = b.shape[1]
-                steps = torch.arange(T).view(1, T, *([1] * (b.dim() - 2))).expand_as(b)
-                last = torch.where(ones, torch.full_like(steps, -1), steps).cummax(dim=1).values
-                held = torch.gather(b, 1, last.clamp(min=0))
-                start = torch.zeros_like(b) if h0 is None else h0.unsqueeze(1).expand_as(b)
-                return torch.where(last < 0, start, held)
+            counter = ones.all(dim=1).all(dim=0)                                   # (d,)
+            sethold = (ones | (a == 0)).all(dim=1).all(dim=0) \
+                & ~(b.masked_fill(~ones, 0) != 0).any(dim=1).any(dim=0) & ~counter
+            general = ~(counter | sethold)
+            if bool(general.all()):
+                out = linear_scan_ref(a, b, h0)
+            else:
+                # channels are independent (the gate is diagonal): each takes its exact path
+                out = torch.empty_like(b)
+                for mask, scan in ((counter, _cumsum_scan), (sethold, _hold_scan),
+                                   (general, linear_scan_ref)):
+                    idx = mask.nonzero().flatten()
+                    if len(idx):
+                        out[..., idx] = scan(a[..., idx], b[..., idx],
+                                             None if h0 is None else h0[..., idx])
+            return out.reshape(shape) if flat else out
         return linear_scan_ref(a, b, h0)
 
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None,

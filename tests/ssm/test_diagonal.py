@@ -107,3 +107,15 @@ def test_chunked_scan_option_agrees():
     ch = DiagonalSSMLayer(a, b, dtype=torch.float64, scan="chunked").states(x)
     ref = DiagonalSSMLayer(a, b, dtype=torch.float64, scan="reference").states(x)
     np.testing.assert_allclose(ch.numpy(), ref.numpy(), rtol=1e-10, atol=1e-10)
+
+
+def test_mixed_channels_each_take_their_exact_path():
+    # channel 0 counter, 1 set/hold, 2 general (gate 1/4), 3 general (random): all == reference
+    g = torch.Generator().manual_seed(4)
+    a = torch.tensor([[1.0, 0.0, 0.25, 0.3], [1.0, 1.0, 0.25, 0.9], [1.0, 0.0, 0.25, -0.5]])
+    b = torch.tensor([[1e6, 2.0, 1.0, 0.1], [-3.0, 0.0, 0.0, 2.0], [7.5, -1.0, 1.0, 0.0]])
+    fast, ref = _pair(a, b)
+    x = torch.randint(0, 3, (3, 700), generator=g)
+    h0 = torch.tensor([2.0 ** 24, 1.0, 0.5, -1.0])
+    assert torch.equal(fast.states(x, h0), ref.states(x, h0))
+    assert torch.equal(fast.states(x), ref.states(x))
