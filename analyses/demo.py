@@ -28,10 +28,10 @@ from analyses.cli import add_common_args, run_main
 #: (language, gate) pairs trained by the demo, and the shared small settings.
 DEMO_RUNS = (("tomita2", "nonnegative"), ("tomita2", "signed"),
              ("parity", "nonnegative"), ("parity", "signed"))
-DEMO_SETTINGS = ("--layers", "1", "--width", "32",
-                 "--set", "data.n_train=1000", "--set", "data.n_eval=200",
+DEMO_SETTINGS = ("--layers", "1", "--width", "32", "--set", "model.d_state=4",
+                 "--set", "data.n_train=2000", "--set", "data.n_eval=200",
                  "--set", "data.eval_bins=[[1,50],[51,100]]",
-                 "--set", "train.max_epochs=20", "--set", "train.lr=0.003")
+                 "--set", "train.max_epochs=5", "--set", "train.lr=0.003")
 CONSTRUCTIONS = (("flip_flop", ()), ("parity", ("--gate", "signed")),
                  ("tomita6", ()), ("dyck", ("--param", "K=2", "--param", "h=3")))
 
