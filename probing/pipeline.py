@@ -195,10 +195,13 @@ def _row(site: str, target: str, trained, untrained) -> dict[str, Any]:
     row = {
         "site": site, "layer": site_layer(site), "target": target,
         "accuracy": s["accuracy"], "nonlocal_accuracy": s["nonlocal_accuracy"],
+        "far_accuracy": s["far_accuracy"],
         "unseen_prefix_accuracy": s["unseen_prefix_accuracy"],
         "untrained_accuracy": None if untrained is None else untrained.scores["accuracy"],
         "untrained_nonlocal_accuracy": (None if untrained is None
                                         else untrained.scores["nonlocal_accuracy"]),
+        "untrained_far_accuracy": (None if untrained is None
+                                   else untrained.scores["far_accuracy"]),
         "control_accuracy": s.get("control_accuracy"),
         "selectivity": s.get("selectivity"),
         "random_dfa_accuracy": c.get("random_dfa", {}).get("accuracy"),
@@ -206,11 +209,13 @@ def _row(site: str, target: str, trained, untrained) -> dict[str, Any]:
         "random_dfa_nonlocal_majority": c.get("random_dfa", {}).get("own_nonlocal_majority"),
         "shuffled_accuracy": c.get("shuffled", {}).get("accuracy"),
         "by_bin": {k: {kk: v[kk] for kk in ("range", "n_positions", "accuracy",
-                                             "nonlocal_accuracy", "unseen_prefix_accuracy")}
+                                             "nonlocal_accuracy", "far_accuracy",
+                                             "unseen_prefix_accuracy")}
                    for k, v in s["by_bin"].items()},
         "untrained_by_bin": (None if untrained is None else
                              {k: {"accuracy": v["accuracy"],
-                                  "nonlocal_accuracy": v["nonlocal_accuracy"]}
+                                  "nonlocal_accuracy": v["nonlocal_accuracy"],
+                                  "far_accuracy": v["far_accuracy"]}
                               for k, v in untrained.scores["by_bin"].items()}),
         "probe": trained.probe.to_dict(),
         "mlp": trained.mlp,
@@ -246,6 +251,7 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
     arrays: dict[str, np.ndarray] = {"string_id": data.string_id, "position": data.position,
                                      "length": data.length,
                                      "nonlocal": data.masks["nonlocal"],
+                                     "far": data.masks["far"],
                                      "unseen_prefix": data.masks["unseen_prefix"],
                                      "eval": data.masks["eval"]}
     for t in targets:

@@ -6,7 +6,8 @@ keys); :func:`probe_representation` fits the probe on one site's features for on
 scores it on every stratum and bin, with the controls of :mod:`probing.controls`;
 :func:`baseline_results` scores the model-free baselines once per target.
 
-Headline numbers (``accuracy``, ``nonlocal_accuracy``, ``unseen_prefix_accuracy``) are on the
+Headline numbers (``accuracy``, ``nonlocal_accuracy``, ``far_accuracy`` (ten or more tokens
+since the state was last fixed by a short window), ``unseen_prefix_accuracy``) are on the
 in-range *test* strings; ``by_bin`` repeats them for every held-out length bin.
 """
 from __future__ import annotations
@@ -27,7 +28,14 @@ from .controls import (
 )
 from .errors import ProbingError
 from .probes import DEFAULT_CS, classification_metrics, fit_linear_probe, fit_mlp_probe
-from .splits import StringSplit, local_mask, string_disjoint_split, unseen_prefix_mask
+from .splits import (
+    FAR,
+    StringSplit,
+    distance_since_local,
+    local_mask,
+    string_disjoint_split,
+    unseen_prefix_mask,
+)
 from .targets import Targets, as_language, compute_targets, dfa_states, encode_words, position_index
 
 __all__ = ["ProbeData", "prepare", "score", "baseline_results", "probe_representation"]
@@ -100,6 +108,7 @@ def prepare(language: Any, words: Sequence[Any], train_range: tuple[int, int], s
         masks["nonlocal"] = ~local_mask(lang.dfa, codes)
     else:                       # counter languages: no finite DFA, every position counts
         masks["nonlocal"] = np.ones(len(sid), dtype=bool)
+    masks["far"] = distance_since_local(~masks["nonlocal"], lengths) >= FAR
     masks["unseen_prefix"] = unseen_prefix_mask(
         codes, np.concatenate([split.train, split.val]))
     kg = {k: kgram_keys(codes, k, len(lang.alphabet)) for k in (1, 2, 3)}
@@ -126,6 +135,7 @@ def score(y: np.ndarray, pred: np.ndarray, data: ProbeData, n_classes: int,
     out: dict[str, Any] = {
         "accuracy": _acc(y, pred, test),
         "nonlocal_accuracy": _acc(y, pred, test & m["nonlocal"]),
+        "far_accuracy": _acc(y, pred, test & m["far"]),
         "unseen_prefix_accuracy": _acc(y, pred, test & m["unseen_prefix"]),
         "by_bin": {},
     }
@@ -136,6 +146,7 @@ def score(y: np.ndarray, pred: np.ndarray, data: ProbeData, n_classes: int,
             "n_positions": int(b.sum()),
             "accuracy": _acc(y, pred, b),
             "nonlocal_accuracy": _acc(y, pred, b & m["nonlocal"]),
+            "far_accuracy": _acc(y, pred, b & m["far"]),
             "unseen_prefix_accuracy": _acc(y, pred, b & m["unseen_prefix"]),
         }
     if detail:

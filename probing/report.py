@@ -75,29 +75,32 @@ def render_markdown(report: dict[str, Any]) -> str:
              f"Strings: {data['n_strings']}, positions: {data['n_positions']}; training range "
              f"{data['split']['train_range']}; bins: "
              + ", ".join(f"{b} {data['split']['bin_ranges'][b]}" for b in bins)
-             + f". Strata (positions): non-local {data['strata']['nonlocal']}, unseen prefix "
+             + f". Strata (positions): non-local {data['strata']['nonlocal']}, far "
+             f"{data['strata']['far']}, unseen prefix "
              f"{data['strata']['unseen_prefix']}.",
              "",
              "Accuracies in %, on held-out strings. *nonlocal*: positions whose last ≤ 3 tokens "
-             "do not fix the state (headline); *unseen*: prefixes absent from probe training; "
+             "do not fix the state (headline); *far*: ≥ 10 tokens since the state was last fixed "
+             "that way; *unseen*: prefixes absent from probe training; "
              "*control*: Hewitt–Liang control task (random labels keyed on the last "
              f"{report['options']['control_k']} tokens); *sel.* = accuracy − control.", ""]
     targets = list(report["baselines"])
     for t in targets:
         rows = [r for r in report["sites"] if r["target"] == t]
         lines += [f"## Target `{t}`", ""]
-        head = ["site", "acc", "nonlocal", "unseen"] + [f"{b} (nonlocal)" for b in longer] + \
+        head = ["site", "acc", "nonlocal", "far", "unseen"] + [f"{b} (nonlocal, far)" for b in longer] + \
                ["untrained", "control", "sel.", "random DFA (its nonlocal / majority)", "shuffled",
                 "C", "conv."]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for r in rows:
             cells = [r["site"], _fmt(r["accuracy"]), _fmt(r["nonlocal_accuracy"]),
-                     _fmt(r["unseen_prefix_accuracy"])]
+                     _fmt(r.get("far_accuracy")), _fmt(r["unseen_prefix_accuracy"])]
             for b in longer:
                 bb = r["by_bin"][b]
-                cells.append(f"{_fmt(bb['accuracy'])} ({_fmt(bb['nonlocal_accuracy'])})")
-            cells += [_fmt(r["untrained_accuracy"]), _fmt(r["control_accuracy"]),
+                cells.append(f"{_fmt(bb['accuracy'])} ({_fmt(bb['nonlocal_accuracy'])}, "
+                             f"{_fmt(bb.get('far_accuracy'))})")
+            cells += [f"{_fmt(r['untrained_accuracy'])} ({_fmt(r.get('untrained_far_accuracy'))} far)", _fmt(r["control_accuracy"]),
                       "–" if r["selectivity"] is None else f"{100 * r['selectivity']:+.1f}",
                       f"{_fmt(r['random_dfa_accuracy'])} ({_fmt(r.get('random_dfa_nonlocal_accuracy'))}"
                       f" / {_fmt(r.get('random_dfa_nonlocal_majority'))})",
@@ -106,12 +109,12 @@ def render_markdown(report: dict[str, Any]) -> str:
                       "yes" if r["probe"]["converged"] else "**no**"]
             lines.append("| " + " | ".join(cells) + " |")
         lines += ["", "Baselines:", ""]
-        head = ["baseline", "acc", "nonlocal", "unseen"] + [f"{b} (nonlocal)" for b in longer]
+        head = ["baseline", "acc", "nonlocal", "far", "unseen"] + [f"{b} (nonlocal)" for b in longer]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for name, b in report["baselines"][t].items():
             cells = [name, _fmt(b["accuracy"]), _fmt(b["nonlocal_accuracy"]),
-                     _fmt(b["unseen_prefix_accuracy"])]
+                     _fmt(b.get("far_accuracy")), _fmt(b["unseen_prefix_accuracy"])]
             cells += [f"{_fmt(b['by_bin'][x]['accuracy'])} ({_fmt(b['by_bin'][x]['nonlocal_accuracy'])})"
                       for x in longer]
             lines.append("| " + " | ".join(cells) + " |")
@@ -335,6 +338,9 @@ def comparison_rows(reports: list[dict[str, Any]], target: str = "state") -> lis
             "arch": m["arch"], "gate": m["gate"] if m["arch"] in ("mamba", "diagonal") else None,
             "layers": m["layers"], "width": m["width"], "site": r["site"],
             "accuracy": r["accuracy"], "nonlocal_accuracy": r["nonlocal_accuracy"],
+            "far_accuracy": r.get("far_accuracy"),
+            "by_bin_far": {b: v.get("far_accuracy") for b, v in r["by_bin"].items()},
+            "untrained_far_accuracy": r.get("untrained_far_accuracy"),
             "unseen_prefix_accuracy": r["unseen_prefix_accuracy"],
             "by_bin_nonlocal": {b: v["nonlocal_accuracy"] for b, v in r["by_bin"].items()},
             "untrained_nonlocal_accuracy": r.get("untrained_nonlocal_accuracy"),
@@ -351,21 +357,26 @@ def render_comparison(reports: list[dict[str, Any]], target: str = "state") -> s
     nb = max((len(r["by_bin_nonlocal"]) for r in rows), default=0)
     lines = [f"# Probing comparison, target `{target}`", "",
              "Best site per run by in-range non-local accuracy (%). Bins are the run's own: "
-             "in range, then about 2x and 4x its longest training length.", "",
-             "| language | group | model | site | nonlocal in range | "
+             "in range, then about 2x and 4x its longest training length. *far*: >= 10 tokens "
+             "since the state was last fixed by a <= 3-token window.", "",
+             "| language | group | model | site | nonlocal: in range | "
              + " | ".join(f"bin {i + 1}" for i in range(1, nb)) + (" | " if nb > 1 else "")
-             + "untrained | 3-gram | majority | control | sel. | causal Δ pos. acc (probe / random) |",
-             "|" + "---|" * (11 + max(0, nb - 1))]
+             + "far: in range | longest bin | untrained nonlocal / far | 3-gram | majority | "
+             "control | sel. | causal Δ pos. acc (probe / random) |",
+             "|" + "---|" * (14 + max(0, nb - 1))]
     for r in rows:
         model = r["arch"] + (f"/{r['gate']}" if r["gate"] else "") + f" L{r['layers']} W{r['width']}"
         bins = list(r["by_bin_nonlocal"].values())[1:]
+        far = list(r["by_bin_far"].values())
         c = r["causal"]
         cz = "–" if c is None else (f"{100 * c['delta_position_accuracy_probe']:+.1f} / "
                                      f"{100 * c['delta_position_accuracy_random']:+.1f}")
         lines.append(
             f"| {r['language']} | {r['paper_group'] or '–'} | {model} | {r['site']} | "
             f"{_fmt(r['nonlocal_accuracy'])} | " + "".join(f"{_fmt(b)} | " for b in bins)
-            + f"{_fmt(r['untrained_nonlocal_accuracy'])} | {_fmt(r['kgram3_nonlocal'])} | "
+            + f"{_fmt(r['far_accuracy'])} | {_fmt(far[-1] if far else None)} | "
+            f"{_fmt(r['untrained_nonlocal_accuracy'])} / {_fmt(r['untrained_far_accuracy'])} | "
+            f"{_fmt(r['kgram3_nonlocal'])} | "
             f"{_fmt(r['majority_nonlocal'])} | {_fmt(r['control_accuracy'])} | "
             + ("–" if r["selectivity"] is None else f"{100 * r['selectivity']:+.1f}")
             + f" | {cz} |")

@@ -41,7 +41,11 @@ __all__ = [
     "unseen_prefix_mask",
     "kgram_image_sizes",
     "local_mask",
+    "distance_since_local",
+    "FAR",
 ]
+
+FAR = 10
 
 
 @dataclass(frozen=True)
@@ -247,3 +251,26 @@ def local_mask(dfa: DFA, codes: Sequence[np.ndarray], kmax: int = 3) -> np.ndarr
             m[k - 1:] |= fixes[k - 1][idx]
         out.append(m)
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def distance_since_local(local: np.ndarray, lengths: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Tokens since the state was last fixed by a short window, per position (0 when local).
+
+    ``distance >= FAR`` (10) is the *far* stratum: e.g. in flip-flop, ten or more tokens after
+    the last write or read, where an untrained recurrent net's fading memory no longer helps
+    (../shared/PROBING.md, item 3).
+
+    >>> distance_since_local(np.array([True, False, False, True, False]), [3, 2]).tolist()
+    [0, 1, 2, 0, 1]
+    """
+    local = np.asarray(local, dtype=bool)
+    out = np.empty(len(local), dtype=np.int64)
+    start = 0
+    for L in np.asarray(lengths, dtype=np.int64):
+        d = 0
+        seg = local[start:start + L]
+        for t in range(int(L)):
+            d = 0 if seg[t] else d + 1
+            out[start + t] = d
+        start += int(L)
+    return out

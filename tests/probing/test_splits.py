@@ -80,3 +80,16 @@ def test_parity_is_never_local_after_window():
     assert (kgram_image_sizes(parity, 3) == 2).all()
     loc = local_mask(parity, [np.zeros(10, dtype=int)])
     assert loc.tolist() == [True] * 3 + [False] * 7
+
+
+def test_far_stratum_flip_flop():
+    from probing.splits import distance_since_local
+
+    ff = get_language("flip_flop")
+    w = "w1" + "i0" * 8 + "r1"
+    c = ff.dfa.encode(w)
+    loc = local_mask(ff.dfa, [c])
+    d = distance_since_local(loc, [len(c)])
+    # 'i b' pairs never fix the state: the distance grows until the read's bit
+    assert d[:3].tolist() == [0, 0, 0] and d[3:18].tolist() == list(range(1, 16))
+    assert d[-1] == 0 and d[-2] == 16
