@@ -40,17 +40,16 @@ test with 10^4 reads each) and Dyck(8, 10) experiments.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from analyses.cli import add_common_args, run_main
-from analyses.paper_results import paper_cell
+from analyses.reproduce_report import bin_accuracy as _acc
+from analyses.reproduce_report import write_csv, write_figure, write_table
 
 __all__ = ["Cell", "Job", "CELLS", "build_jobs", "run_jobs", "select_best", "verdict_label",
            "agreement", "write_outputs", "main"]
@@ -320,11 +319,6 @@ def _run_ray(todo, payloads, finish, address) -> None:
 # ----------------------------------------------------------------------------------------------
 # selection, verdicts, agreement
 
-def _acc(row: dict, i: int) -> float | None:
-    """String accuracy of the row's ``i``-th evaluation bin (0-based), or None."""
-    return row["bins"][i]["string_accuracy"] if i < len(row["bins"]) else None
-
-
 def select_best(rows: Iterable[dict]) -> dict[tuple[str, str], dict]:
     """Best run per (language, cell): highest bin-1 (held-out, in-distribution) accuracy, then
     training accuracy; failed runs are never selected."""
@@ -406,125 +400,13 @@ def agreement(best: dict[tuple[str, str], dict], verdict_map: dict[str, dict[str
 # ----------------------------------------------------------------------------------------------
 # outputs
 
-def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}"
-
-
-def write_csv(rows: Sequence[dict], path: Path, selected: set[str]) -> None:
-    splits: list[str] = []
-    for r in rows:
-        for b in r["bins"]:
-            if b["split"] not in splits:
-                splits.append(b["split"])
-    cols = ["run_id", "language", "group", "cell", "arch", "gate", "layers", "width", "lr", "seed",
-            "task", "steps", "epochs", "seconds", "stopped", "train_string_accuracy",
-            *(f"acc_{s}" for s in splits), "selected", "error", "out"]
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
-        w.writeheader()
-        for r in rows:
-            d = {**r, "selected": r["run_id"] in selected}
-            for b in r["bins"]:
-                d[f"acc_{b['split']}"] = b["string_accuracy"]
-            w.writerow(d)
-
-
-def write_table(best, verdict_map, agree, path: Path, preset: Preset, command: str) -> None:
-    langs = list(dict.fromkeys(lang for lang, _ in best))
-    lines = [f"# Predicted vs observed: preset `{preset.name}`", "",
-             f"Command: `{command}`", "",
-             f"{preset.description}. Observed: % of test strings fully right in the selected run "
-             "(best bin-1 accuracy of the cell's grid), per evaluation bin. Paper: Sarrof et al. "
-             "2024's reported bin 1 / bin 2 (/ bin 3) (Transformer: Bhattamishra et al. 2020). "
-             "Verdict: `automata.classify` for the cell's model family.", "",
-             "| language | group | model | verdict | train (%) | observed bin 1 / 2 / 3 (%) | paper (%) | agrees |",
-             "|---|---|---|---|---|---|---|---|"]
-    agrees = {(c["language"], c["cell"]): c["agrees"] for c in agree["cells"]}
-    for lang in langs:
-        for cell in [c for l2, c in best if l2 == lang]:
-            r = best[(lang, cell)]
-            c = CELLS.get(cell)
-            vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
-            v = vd.get("label", "n/a")
-            if vd.get("status"):
-                v += f" ({vd['status']}" + (f", ≥ {vd['layers']} layer" + "s" * (vd["layers"] > 1) if vd.get("layers") else "") + ")"
-            obs = " / ".join(_pct(b["string_accuracy"]) for b in r["bins"])
-            pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
-            a = agrees.get((lang, cell))
-            lines.append(f"| {lang} | {r.get('group') or '–'} | {cell} | {v} | "
-                         f"{_pct(r.get('train_string_accuracy'))} | {obs} | "
-                         f"{pc.text if pc else '–'} | {'–' if a is None else ('yes' if a else '**no**')} |")
-    rate = "n/a" if agree["rate"] is None else f"{100 * agree['rate']:.1f} %"
-    lines += ["", f"Agreement (verdict yes & bin-2 ≥ {100 * agree['threshold']:.0f} %, or verdict no & "
-              f"bin-2 < {100 * agree['threshold']:.0f} %): {agree['agree']} of "
-              f"{agree['agree'] + agree['disagree']} decided cells ({rate}); "
-              f"{agree['disagree']} disagree; {agree['undecided']} undecided cells (no yes/no "
-              "verdict, no bin 2, or a yes stated only for more layers than the cell has).", ""]
-    path.write_text("\n".join(lines))
-
-
-def write_figure(best, path: Path) -> None:
-    """One panel per evaluation bin: accuracy per language (grouped star-free | non-star-free |
-    counter) with one bar per cell; "–" marks an empty split; dashed line at 90 %."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    order = {"star-free": 0, "non-star-free": 1, "counter": 2}
-    group_of = {lang: r.get("group") for (lang, _), r in best.items()}
-    langs = sorted(dict.fromkeys(lang for lang, _ in best), key=lambda l: order.get(group_of[l], 3))
-    cells = list(dict.fromkeys(c for _, c in best))
-    n_bins = max(len(r["bins"]) for r in best.values())
-    fig, axes = plt.subplots(n_bins, 1, figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))),
-                                                 1.1 + 2.2 * n_bins), sharex=True, squeeze=False)
-    width = 0.8 / max(1, len(cells))
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for b in range(n_bins):
-        ax = axes[b][0]
-        bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), None)
-        for j, cell in enumerate(cells):
-            for i, lang in enumerate(langs):
-                r = best.get((lang, cell))
-                if r is None or len(r["bins"]) <= b:
-                    continue
-                x = i + (j - (len(cells) - 1) / 2) * width
-                acc = _acc(r, b)
-                if acc is None:
-                    ax.text(x, 2, "–", ha="center", va="bottom", fontsize=7)
-                else:
-                    ax.bar(x, 100 * acc, width=width, color=colors[j % len(colors)],
-                           label=cell if (b == 0 and i == langs.index(lang)) else None)
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("% strings right", fontsize=8)
-        title = f"bin {b + 1}" + (f": lengths {bounds['min_length']}–{bounds['max_length']}"
-                                  if bounds and "min_length" in bounds else "")
-        ax.set_title(title, fontsize=9, pad=14 if b == 0 else 6)
-        ax.axhline(90, color="grey", lw=0.6, ls="--")
-        for i in range(1, len(langs)):
-            if group_of[langs[i]] != group_of[langs[i - 1]]:
-                ax.axvline(i - 0.5, color="black", lw=0.8)
-    top = axes[0][0]
-    for g in dict.fromkeys(group_of[l] for l in langs):
-        idx = [i for i, l in enumerate(langs) if group_of[l] == g]
-        top.text((idx[0] + idx[-1]) / 2, 106, g or "other", ha="center", va="bottom", fontsize=8,
-                 style="italic", clip_on=False)
-    axes[-1][0].set_xticks(range(len(langs)))
-    axes[-1][0].set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)]) for j in range(len(cells))]
-    fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def write_outputs(rows: Sequence[dict], out: Path, preset: Preset, command: str = "") -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png and summary.json; return the summary."""
     best = select_best(rows)
     verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
     agree = agreement(best, verdict_map)
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
-    write_table(best, verdict_map, agree, out / "table.md", preset, command)
+    write_table(best, verdict_map, agree, out / "table.md", preset, command, CELLS)
     if best:
         write_figure(best, out / "figure.png")
     summary = {"preset": preset.name, "n_runs": len(rows),
