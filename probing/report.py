@@ -363,7 +363,7 @@ def render_comparison(reports: list[dict[str, Any]], target: str = "state") -> s
              + " | ".join(f"bin {i + 1}" for i in range(1, nb)) + (" | " if nb > 1 else "")
              + "far: in range | longest bin | untrained nonlocal / far | 3-gram | majority | "
              "control | sel. | causal Δ pos. acc (probe / random) |",
-             "|" + "---|" * (14 + max(0, nb - 1))]
+             "|" + "---|" * (13 + max(0, nb - 1))]
     for r in rows:
         model = r["arch"] + (f"/{r['gate']}" if r["gate"] else "") + f" L{r['layers']} W{r['width']}"
         bins = list(r["by_bin_nonlocal"].values())[1:]

@@ -20,6 +20,7 @@ def test_probe_cli_json(tmp_path, capsys):
     r = d["sites"][0]
     assert r["layer"] == 1 and set(r["by_bin"]) == {"in_range", "len_32_32", "len_64_64"}
     assert 0 <= r["accuracy"] <= 1 and r["untrained_accuracy"] is not None
+    assert "far_accuracy" in r and "untrained_far_accuracy" in r
     assert (tmp_path / "out" / "report.md").is_file()
     # side by side (here the same report twice)
     rc = main(["--compare", str(tmp_path / "out"), str(tmp_path / "out"), "--out",
@@ -27,7 +28,10 @@ def test_probe_cli_json(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rc == 0 and len(rows) == 2 and rows[0]["language"] == "flip_flop"
     assert rows[0]["site"] in ("layers.1.h", "layers.1.out")
-    assert "| flip_flop |" in (tmp_path / "cmp" / "comparison.md").read_text()
+    table = [ln for ln in (tmp_path / "cmp" / "comparison.md").read_text().splitlines()
+             if ln.startswith("|")]
+    assert "| flip_flop |" in table[2]
+    assert len({ln.count("|") for ln in table}) == 1          # header, rule and rows agree
     assert main(["--compare", str(tmp_path), "--out", str(tmp_path / "c2")]) == 1
     assert "no report.json" in capsys.readouterr().err
 
