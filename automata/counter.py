@@ -34,9 +34,8 @@ from operator import add as _add
 from collections import deque
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-import numpy as np
 
-from .dfa import Word, split_word
+from .dfa import SymbolEncoding, Word
 from .errors import BudgetExceededError, InvalidAutomatonError, UnknownStateError, UnknownSymbolError
 
 __all__ = ["CounterAutomaton", "Config"]
@@ -61,7 +60,7 @@ def _parse_tests(tests: str | Sequence[str], k: int, where: str) -> list[tuple[b
     return list(itertools.product(*options))
 
 
-class CounterAutomaton:
+class CounterAutomaton(SymbolEncoding):
     """A deterministic automaton with ``k`` non-negative counters and zero tests.
 
     Parameters
@@ -163,19 +162,6 @@ class CounterAutomaton:
     @property
     def initial_config(self) -> Config:
         return (self.initial,) + self.initial_counters
-
-    def symbol_index(self, symbol: str) -> int:
-        try:
-            return self._sym[symbol]
-        except KeyError:
-            raise UnknownSymbolError(
-                f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}"
-            ) from None
-
-    def encode(self, word: Word) -> np.ndarray:
-        """Symbol indices of ``word`` (int array of shape (len(word),))."""
-        return np.fromiter((self.symbol_index(s) for s in split_word(word, self.alphabet)),
-                           dtype=np.int64)
 
     def step(self, config: Config, a: int) -> Config:
         """Configuration after reading the symbol with index ``a``."""

@@ -32,7 +32,7 @@ from .errors import (
 
 Word = str | Sequence[str]
 
-__all__ = ["DFA", "Word", "split_word", "bfs_order", "concat_ranges"]
+__all__ = ["DFA", "SymbolEncoding", "Word", "split_word", "bfs_order", "concat_ranges"]
 
 
 def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
@@ -166,6 +166,26 @@ def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
             seen[frontier] = True
         levels.append(frontier)
     return np.concatenate(levels)
+
+
+class SymbolEncoding:
+    """Mixin for machines with ``alphabet`` (tuple of str) and ``_sym`` (symbol -> index)."""
+
+    alphabet: tuple[str, ...]
+    _sym: dict[str, int]
+
+    def symbol_index(self, symbol: str) -> int:
+        try:
+            return self._sym[symbol]
+        except KeyError:
+            raise UnknownSymbolError(
+                f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}"
+            ) from None
+
+    def encode(self, word: Word) -> np.ndarray:
+        """Symbol indices of ``word``, int array of shape (len(word),)."""
+        return np.fromiter((self.symbol_index(s) for s in split_word(word, self.alphabet)),
+                           dtype=np.int64)
 
 
 class DFA:

@@ -29,8 +29,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..dfa import Word, split_word
-from ..errors import EmptyLengthError, UnknownLanguageError, UnknownSymbolError
+from ..dfa import SymbolEncoding, Word
+from ..errors import EmptyLengthError, UnknownLanguageError
 from .base import Language, dfa_from_function
 
 EXPLICIT_DFA_MAX_STATES = 5000
@@ -41,7 +41,7 @@ def bracket_pairs(K: int) -> list[tuple[str, str]]:
     return [(p[0], p[1]) for p in _PAIRS[:K]]
 
 
-class BoundedDyckMachine:
+class BoundedDyckMachine(SymbolEncoding):
     """Stack machine for Dyck(K, h); configurations as in the module docstring."""
 
     def __init__(self, K: int, h: int):
@@ -55,18 +55,6 @@ class BoundedDyckMachine:
     @property
     def initial_config(self):
         return (0, 0) + (0,) * self.h
-
-    def symbol_index(self, symbol: str) -> int:
-        try:
-            return self._sym[symbol]
-        except KeyError:
-            raise UnknownSymbolError(
-                f"symbol {symbol!r} is not in the alphabet {list(self.alphabet)}"
-            ) from None
-
-    def encode(self, word: Word) -> np.ndarray:
-        return np.fromiter((self.symbol_index(s) for s in split_word(word, self.alphabet)),
-                           dtype=np.int64)
 
     def step(self, config, a: int):
         if config[0] == 1:
