@@ -21,9 +21,9 @@ from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
-                     has_nontrivial_cycle, transition_monoid)
+                     transition_monoid)
 from .varieties import Varieties, varieties
-from .verdicts import AlgebraFacts, Prediction, predict
+from .verdicts import AlgebraFacts, predict
 
 __all__ = ["Budget", "Classification", "classify", "nonstar_free_witness"]
 

@@ -14,7 +14,7 @@ is padding. There is no BOS token: the output at position ``t`` is about the pre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 import torch

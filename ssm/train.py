@@ -27,7 +27,6 @@ checkpoint before the run exits. A finished run (``result.json`` present) is not
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import math
 import os
@@ -43,11 +42,11 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import torch
 
-from ssm.data import TensorData, epoch_batches
+from ssm.data import epoch_batches
 from ssm.errors import SSMError
 from ssm.evaluate import EvalSet, bin_name, evaluate_sets, score_split
 from ssm.experiment_config import ExperimentConfig, save_config
-from ssm.tasks import Task, make_task
+from ssm.tasks import make_task
 
 __all__ = ["TrainResult", "RunDirError", "train", "resolve_config", "make_splits", "package_versions",
            "build_seeded_model", "load_result"]

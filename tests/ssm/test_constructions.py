@@ -179,7 +179,7 @@ def test_counter_model_on_all_short_strings():
 
 def test_other_references_against_definitions():
     for w in sample_dyck(3, 4, 300, 5, seed=2):
-        depth, stack = 0, []
+        depth = 0
         for t, s in enumerate(w):
             depth += 1 if s in "([{" else -1
             assert 0 <= depth <= 4
@@ -263,7 +263,6 @@ def test_star_free_random_partially_ordered_dfas():
 
 def test_star_free_general_construction_on_the_paper_suite():
     # every star-free language of the paper's suite that has cycles (D_12 left out: depth)
-    from ssm.constructions.ltl import evaluate_linear
     for language in ("tomita2", "tomita4", "012_02", "d2", "d3", "no_aa", "contains_abc"):
         c = build_construction("star_free", language=language)
         assert c.info["method"] == "general" and set(c.gates) <= {0.0, 0.25, 1.0}
