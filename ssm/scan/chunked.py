@@ -137,6 +137,27 @@ class _ChunkedScan(torch.autograd.Function):
         return grad_a, grad_b, grad_h0, None
 
 
+def check_scan_inputs(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None):
+    """Validate and broadcast the inputs of a linear scan; every scan backend calls this.
+
+    Returns ``(a, b, dtype)``: the broadcast tensors and the promoted dtype of ``a``, ``b``, ``h0``.
+    Raises :class:`ssm.errors.ShapeError` with a one-line message on bad shapes.
+    """
+    if a.dim() < 2 or b.dim() < 2:
+        raise ShapeError(f"scan inputs need shape (batch, length, *state), got {tuple(a.shape)} "
+                         f"and {tuple(b.shape)}")
+    try:
+        a, b = torch.broadcast_tensors(a, b)
+    except RuntimeError as e:
+        raise ShapeError(f"gates {tuple(a.shape)} and inputs {tuple(b.shape)} do not broadcast") from e
+    dtype = torch.promote_types(a.dtype, b.dtype)
+    if h0 is not None:
+        dtype = torch.promote_types(dtype, h0.dtype)
+        if tuple(h0.shape) != (b.shape[0], *b.shape[2:]):
+            raise ShapeError(f"h0 must have shape {(b.shape[0], *b.shape[2:])}, got {tuple(h0.shape)}")
+    return a, b, dtype
+
+
 def chunked_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None = None, *,
                  chunk_size: int | None = None) -> torch.Tensor:
     """Run ``h_t = a_t * h_{t-1} + b_t`` along dim 1 (same contract as ``linear_scan_ref``).
@@ -161,19 +182,8 @@ def chunked_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None = Non
     >>> chunked_scan(a, b, chunk_size=2).squeeze().tolist()
     [1.0, 0.0, 1.0]
     """
-    if a.dim() < 2 or b.dim() < 2:
-        raise ShapeError(f"scan inputs need shape (batch, length, *state), got {tuple(a.shape)} "
-                         f"and {tuple(b.shape)}")
-    try:
-        a, b = torch.broadcast_tensors(a, b)
-    except RuntimeError as e:
-        raise ShapeError(f"gates {tuple(a.shape)} and inputs {tuple(b.shape)} do not broadcast") from e
-    dtype = torch.promote_types(a.dtype, b.dtype)
-    if h0 is not None:
-        dtype = torch.promote_types(dtype, h0.dtype)
+    a, b, dtype = check_scan_inputs(a, b, h0)
     batch, length, state = b.shape[0], b.shape[1], b.shape[2:]
-    if h0 is not None and tuple(h0.shape) != (batch, *state):
-        raise ShapeError(f"h0 must have shape {(batch, *state)}, got {tuple(h0.shape)}")
     if length == 0:
         return b.to(dtype).clone()
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) < 1):

@@ -18,7 +18,8 @@ import os
 
 import torch
 
-from ssm.errors import BackendUnavailableError, ShapeError
+from ssm.errors import BackendUnavailableError
+from ssm.scan.chunked import check_scan_inputs
 
 __all__ = ["triton_scan", "check_available", "INSTALL"]
 
@@ -156,19 +157,8 @@ def triton_scan(a: torch.Tensor, b: torch.Tensor, h0: torch.Tensor | None = None
         Without ``triton``, or on a CPU tensor outside the interpreter.
     """
     check_available(b.device.type)
-    if a.dim() < 2 or b.dim() < 2:
-        raise ShapeError(f"scan inputs need shape (batch, length, *state), got {tuple(a.shape)} "
-                         f"and {tuple(b.shape)}")
-    try:
-        a, b = torch.broadcast_tensors(a, b)
-    except RuntimeError as e:
-        raise ShapeError(f"gates {tuple(a.shape)} and inputs {tuple(b.shape)} do not broadcast") from e
-    dtype = torch.promote_types(a.dtype, b.dtype)
-    if h0 is not None:
-        dtype = torch.promote_types(dtype, h0.dtype)
+    a, b, dtype = check_scan_inputs(a, b, h0)
     batch, length, state = b.shape[0], b.shape[1], b.shape[2:]
-    if h0 is not None and tuple(h0.shape) != (batch, *state):
-        raise ShapeError(f"h0 must have shape {(batch, *state)}, got {tuple(h0.shape)}")
     if length == 0:
         return b.to(dtype).clone()
     a3 = a.to(dtype).reshape(batch, length, -1).contiguous()
