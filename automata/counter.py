@@ -35,7 +35,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
-from .dfa import SymbolEncoding, Word
+from .dfa import SymbolEncoding
 from .errors import BudgetExceededError, InvalidAutomatonError, UnknownStateError, UnknownSymbolError
 
 __all__ = ["CounterAutomaton", "Config"]
@@ -203,21 +203,6 @@ class CounterAutomaton(SymbolEncoding):
                     return float("inf")
                 best = max(best, -(-c // dec))
         return best
-
-    def trace(self, word: Word) -> list[Config]:
-        """Configurations after every prefix, ``len(word) + 1`` of them, the empty prefix first."""
-        c = self.initial_config
-        out = [c]
-        for a in self.encode(word):
-            c = self.step(c, a)
-            out.append(c)
-        return out
-
-    def accepts(self, word: Word) -> bool:
-        return self.is_accepting(self.trace(word)[-1])
-
-    def __contains__(self, word: Word) -> bool:
-        return self.accepts(word)
 
     def __repr__(self) -> str:
         return (f"CounterAutomaton(states={list(self.states)}, counters={self.n_counters}, "

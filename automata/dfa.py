@@ -169,7 +169,11 @@ def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
 
 
 class SymbolEncoding:
-    """Mixin for machines with ``alphabet`` (tuple of str) and ``_sym`` (symbol -> index)."""
+    """Mixin for machines with ``alphabet`` (tuple of str) and ``_sym`` (symbol -> index).
+
+    Machines that also define ``initial_config``, ``step(config, symbol_index)`` and
+    ``is_accepting(config)`` get :meth:`trace`, :meth:`accepts` and ``in`` from it.
+    """
 
     alphabet: tuple[str, ...]
     _sym: dict[str, int]
@@ -186,6 +190,21 @@ class SymbolEncoding:
         """Symbol indices of ``word``, int array of shape (len(word),)."""
         return np.fromiter((self.symbol_index(s) for s in split_word(word, self.alphabet)),
                            dtype=np.int64)
+
+    def trace(self, word: Word) -> list:
+        """Configurations after every prefix, ``len(word) + 1`` of them, the empty prefix first."""
+        c = self.initial_config
+        out = [c]
+        for a in self.encode(word):
+            c = self.step(c, a)
+            out.append(c)
+        return out
+
+    def accepts(self, word: Word) -> bool:
+        return self.is_accepting(self.trace(word)[-1])
+
+    def __contains__(self, word: Word) -> bool:
+        return self.accepts(word)
 
 
 class DFA:

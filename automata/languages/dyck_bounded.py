@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..dfa import SymbolEncoding, Word
+from ..dfa import SymbolEncoding
 from ..errors import EmptyLengthError, UnknownLanguageError
 from .base import Language, dfa_from_function
 
@@ -78,16 +78,6 @@ class BoundedDyckMachine(SymbolEncoding):
     def is_live(self, config) -> bool:
         return config[0] == 0
 
-    def trace(self, word: Word) -> list[tuple]:
-        c = self.initial_config
-        out = [c]
-        for a in self.encode(word):
-            c = self.step(c, a)
-            out.append(c)
-        return out
-
-    def accepts(self, word: Word) -> bool:
-        return self.is_accepting(self.trace(word)[-1])
 
     def __repr__(self) -> str:
         return f"BoundedDyckMachine(K={self.K}, h={self.h})"
