@@ -148,7 +148,8 @@ def body(args: argparse.Namespace) -> int:
     write_report(report, saved, args.out, timing={"seconds": round(time.perf_counter() - t0, 2)},
                  plots=not args.no_plots)
     if args.json:
-        keep = ("site", "layer", "target", "accuracy", "nonlocal_accuracy", "far_accuracy",
+        keep = ("site", "layer", "target", "accuracy", "accuracy_ci", "nonlocal_accuracy",
+                "nonlocal_accuracy_ci", "far_accuracy",
                 "unseen_prefix_accuracy", "untrained_accuracy", "untrained_nonlocal_accuracy",
                 "untrained_far_accuracy",
                 "control_accuracy", "selectivity", "random_dfa_accuracy", "shuffled_accuracy",

@@ -194,7 +194,9 @@ def _row(site: str, target: str, trained, untrained) -> dict[str, Any]:
     c = trained.controls
     row = {
         "site": site, "layer": site_layer(site), "target": target,
-        "accuracy": s["accuracy"], "nonlocal_accuracy": s["nonlocal_accuracy"],
+        "accuracy": s["accuracy"], "accuracy_ci": s["accuracy_ci"],
+        "nonlocal_accuracy": s["nonlocal_accuracy"],
+        "nonlocal_accuracy_ci": s["nonlocal_accuracy_ci"],
         "far_accuracy": s["far_accuracy"],
         "unseen_prefix_accuracy": s["unseen_prefix_accuracy"],
         "untrained_accuracy": None if untrained is None else untrained.scores["accuracy"],
@@ -208,8 +210,9 @@ def _row(site: str, target: str, trained, untrained) -> dict[str, Any]:
         "random_dfa_nonlocal_accuracy": c.get("random_dfa", {}).get("own_nonlocal_accuracy"),
         "random_dfa_nonlocal_majority": c.get("random_dfa", {}).get("own_nonlocal_majority"),
         "shuffled_accuracy": c.get("shuffled", {}).get("accuracy"),
-        "by_bin": {k: {kk: v[kk] for kk in ("range", "n_positions", "accuracy",
-                                             "nonlocal_accuracy", "far_accuracy",
+        "by_bin": {k: {kk: v[kk] for kk in ("range", "n_positions", "accuracy", "accuracy_ci",
+                                             "nonlocal_accuracy", "nonlocal_accuracy_ci",
+                                             "far_accuracy",
                                              "unseen_prefix_accuracy")}
                    for k, v in s["by_bin"].items()},
         "untrained_by_bin": (None if untrained is None else

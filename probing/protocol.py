@@ -26,6 +26,7 @@ from .controls import (
     selectivity,
     shuffled_labels,
 )
+from .bootstrap import bootstrap_accuracy_ci
 from .errors import ProbingError
 from .probes import DEFAULT_CS, classification_metrics, fit_linear_probe, fit_mlp_probe
 from .splits import (
@@ -132,9 +133,16 @@ def score(y: np.ndarray, pred: np.ndarray, data: ProbeData, n_classes: int,
     """
     m = data.masks
     test = m["in_range"]
+    correct = y == pred
+
+    def ci(mask):  # 95 % string-level bootstrap interval
+        return bootstrap_accuracy_ci(correct, data.string_id, mask, seed=data.seed)
+
     out: dict[str, Any] = {
         "accuracy": _acc(y, pred, test),
+        "accuracy_ci": ci(test),
         "nonlocal_accuracy": _acc(y, pred, test & m["nonlocal"]),
+        "nonlocal_accuracy_ci": ci(test & m["nonlocal"]),
         "far_accuracy": _acc(y, pred, test & m["far"]),
         "unseen_prefix_accuracy": _acc(y, pred, test & m["unseen_prefix"]),
         "by_bin": {},
@@ -145,7 +153,9 @@ def score(y: np.ndarray, pred: np.ndarray, data: ProbeData, n_classes: int,
             "range": list(data.split.bin_ranges[name]),
             "n_positions": int(b.sum()),
             "accuracy": _acc(y, pred, b),
+            "accuracy_ci": ci(b),
             "nonlocal_accuracy": _acc(y, pred, b & m["nonlocal"]),
+            "nonlocal_accuracy_ci": ci(b & m["nonlocal"]),
             "far_accuracy": _acc(y, pred, b & m["far"]),
             "unseen_prefix_accuracy": _acc(y, pred, b & m["unseen_prefix"]),
         }

@@ -37,6 +37,11 @@ def _fmt(x: Any) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
+def _fmt_ci(x: Any, ci: Any) -> str:
+    """``acc [lo, hi]`` in percent; the interval is the string-level bootstrap (95 %)."""
+    return _fmt(x) if not ci else f"{_fmt(x)} [{_fmt(ci[0])}, {_fmt(ci[1])}]"
+
+
 def _json_default(o: Any):
     if isinstance(o, (np.integer,)):
         return int(o)
@@ -88,13 +93,14 @@ def render_markdown(report: dict[str, Any]) -> str:
     for t in targets:
         rows = [r for r in report["sites"] if r["target"] == t]
         lines += [f"## Target `{t}`", ""]
-        head = ["site", "acc", "nonlocal", "far", "unseen"] + [f"{b} (nonlocal, far)" for b in longer] + \
+        head = ["site", "acc", "nonlocal [95 % CI]", "far", "unseen"] + [f"{b} (nonlocal, far)" for b in longer] + \
                ["untrained", "control", "sel.", "random DFA (its nonlocal / majority)", "shuffled",
                 "C", "conv."]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "---|" * len(head))
         for r in rows:
-            cells = [r["site"], _fmt(r["accuracy"]), _fmt(r["nonlocal_accuracy"]),
+            cells = [r["site"], _fmt(r["accuracy"]),
+                     _fmt_ci(r["nonlocal_accuracy"], r.get("nonlocal_accuracy_ci")),
                      _fmt(r.get("far_accuracy")), _fmt(r["unseen_prefix_accuracy"])]
             for b in longer:
                 bb = r["by_bin"][b]

@@ -21,6 +21,9 @@ def test_probe_cli_json(tmp_path, capsys):
     assert r["layer"] == 1 and set(r["by_bin"]) == {"in_range", "len_32_32", "len_64_64"}
     assert 0 <= r["accuracy"] <= 1 and r["untrained_accuracy"] is not None
     assert "far_accuracy" in r and "untrained_far_accuracy" in r
+    for row in d["sites"]:     # string-level bootstrap intervals bracket the point estimates
+        lo, hi = row["accuracy_ci"]
+        assert lo <= row["accuracy"] <= hi
     assert (tmp_path / "out" / "report.md").is_file()
     # side by side (here the same report twice)
     rc = main(["--compare", str(tmp_path / "out"), str(tmp_path / "out"), "--out",
