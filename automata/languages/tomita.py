@@ -1,6 +1,6 @@
 """The seven Tomita languages over {0, 1} (Tomita 1982), as used by Bhattamishra et al. 2020.
 
-Tomita 3 follows the reading of /work/shared/PAPER.md §3 that all of the authors' strings
+Tomita 3 follows the reading of the shared PAPER.md §3 that all of the authors' strings
 satisfy: no odd-length (maximal) run of 1s is *immediately* followed by an odd-length maximal
 run of 0s.
 
