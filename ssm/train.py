@@ -226,6 +226,22 @@ def build_seeded_model(cfg: ExperimentConfig) -> torch.nn.Module:
 # ----------------------------------------------------------------------------------------------
 # files
 
+def make_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW with weight decay on every parameter except those marked ``_no_weight_decay``.
+
+    mamba-ssm's convention: ``A_log``, ``D`` (and our complex gate's rotation ``A_theta``) carry
+    that mark, because decaying them pulls every gate towards the same fixed decay (A = -1) and
+    every rotation towards 0.
+    """
+    decay, keep = [], []
+    for p in model.parameters():
+        (keep if getattr(p, "_no_weight_decay", False) else decay).append(p)
+    groups = [{"params": decay, "weight_decay": weight_decay}]
+    if keep:
+        groups.append({"params": keep, "weight_decay": 0.0})
+    return torch.optim.AdamW(groups, lr=lr)
+
+
 def _atomic_torch_save(obj: Any, path: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
@@ -328,7 +344,7 @@ def train(cfg: ExperimentConfig, out_dir: str | Path | None = None, *,
     device = next(model.parameters()).device
     train_data = task.encode(train_records).to(device)
     tc = cfg.train
-    opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+    opt = make_optimizer(model, tc.lr, tc.weight_decay)
     st = {"step": 0, "epoch": 0, "batch": 0, "loss_sum": 0.0, "loss_n": 0, "seconds": 0.0,
           "metrics_offset": 0, "train": {}, "stopped": None}
     if out is not None and (out / CHECKPOINT).exists():

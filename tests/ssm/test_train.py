@@ -158,3 +158,20 @@ def test_flip_flop_eval_covers_enough_reads():
         recs, lo, hi, meta = splits[name]
         assert meta["n_reads"] >= 300 and lo == hi == 64
         assert sum(w["string"][t] == "r" for w in recs for t in range(63)) == meta["n_reads"]
+
+
+def test_optimizer_skips_weight_decay_on_marked_parameters():
+    from ssm.config import ModelConfig
+    from ssm.model import build_model
+    from ssm.train import make_optimizer
+
+    model = build_model(ModelConfig(arch="mamba", gate="complex", layers=1, width=8, d_state=2,
+                                    vocab_size=3, n_outputs=3))
+    opt = make_optimizer(model, 1e-3, 0.1)
+    marked = {id(p) for p in model.parameters() if getattr(p, "_no_weight_decay", False)}
+    assert marked, "Mamba marks A_log, D and A_theta"
+    for g in opt.param_groups:
+        ids = {id(p) for p in g["params"]}
+        assert g["weight_decay"] == (0.0 if ids <= marked else 0.1)
+        assert ids <= marked or not ids & marked
+    assert sum(len(g["params"]) for g in opt.param_groups) == len(list(model.parameters()))
