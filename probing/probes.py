@@ -174,6 +174,15 @@ def _acc(probe: LinearProbe, X: np.ndarray, y: np.ndarray) -> float:
     return float((probe.predict(X) == y).mean())
 
 
+def _selected(best: LinearProbe, scores: dict, warnings: Sequence[str], t0: float,
+              y_train, y_val, null_z: float | None) -> LinearProbe:
+    """The probe at the validation-best C, with every C's score, the warnings and the fit time."""
+    return LinearProbe(best.classes, best.coef, best.intercept, best.mean, best.scale, best.C,
+                       scores, best.converged, tuple(warnings), best.backend, best.n_iter,
+                       time.perf_counter() - t0,
+                       _null_guard(best, scores, y_train, y_val, null_z))
+
+
 def fit_sklearn_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,
                       seed: int = 0, max_iter: int = 2000, tol: float = 1e-4,
                       null_z: float | None = 2.0, blas_threads: int = 1,
@@ -238,10 +247,7 @@ def fit_sklearn_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFA
         scores[C] = _acc(probe, X_val, y_val)
         if best is None or scores[C] > scores[best.C] + 1e-12:
             best = probe
-    return LinearProbe(best.classes, best.coef, best.intercept, mean, scale, best.C, scores,
-                       best.converged, tuple(all_warn), "sklearn", best.n_iter,
-                       time.perf_counter() - t0,
-                       _null_guard(best, scores, y_train, y_val, null_z))
+    return _selected(best, scores, all_warn, t0, y_train, y_val, null_z)
 
 
 def fit_torch_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,
@@ -307,10 +313,7 @@ def fit_torch_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAUL
         scores[C] = _acc(probe, X_val, y_val)
         if best is None or scores[C] > scores[best.C] + 1e-12:
             best = probe
-    return LinearProbe(best.classes, best.coef, best.intercept, mean, scale, best.C, scores,
-                       best.converged, tuple(msgs), "torch", best.n_iter,
-                       time.perf_counter() - t0,
-                       _null_guard(best, scores, y_train, y_val, null_z))
+    return _selected(best, scores, msgs, t0, y_train, y_val, null_z)
 
 
 def fit_linear_probe(X_train, y_train, X_val, y_val, Cs: Sequence[float] = DEFAULT_CS,

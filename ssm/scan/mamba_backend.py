@@ -5,6 +5,7 @@ and returns outputs only, never the per-position states.
 """
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
 import torch
@@ -21,33 +22,27 @@ def _require_cuda(device_type: str) -> None:
         raise BackendUnavailableError("mamba_ssm", "it needs a CUDA device", INSTALL)
 
 
+def _import(module: str, name: str):
+    """``from module import name``, or a one-line BackendUnavailableError with the install hint."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as e:
+        raise BackendUnavailableError("mamba_ssm", f"the package does not import ({e})",
+                                      INSTALL) from e
+
+
 def load_selective_scan(device_type: str = "cuda") -> Callable:
     """Return ``mamba_ssm``'s ``selective_scan_fn`` (fused, CUDA only)."""
     _require_cuda(device_type)
-    try:
-        from mamba_ssm.ops.selective_scan_interface import selective_scan_fn
-    except ImportError as e:
-        raise BackendUnavailableError("mamba_ssm", f"the package does not import ({e})",
-                                      INSTALL) from e
-    return selective_scan_fn
+    return _import("mamba_ssm.ops.selective_scan_interface", "selective_scan_fn")
 
 
 def load_selective_scan_ref() -> Callable:
     """Return ``mamba_ssm``'s own sequential reference scan (pure PyTorch, any device)."""
-    try:
-        from mamba_ssm.ops.selective_scan_interface import selective_scan_ref
-    except ImportError as e:
-        raise BackendUnavailableError("mamba_ssm", f"the package does not import ({e})",
-                                      INSTALL) from e
-    return selective_scan_ref
+    return _import("mamba_ssm.ops.selective_scan_interface", "selective_scan_ref")
 
 
 def load_mamba_module(device_type: str = "cuda") -> type:
     """Return the ``mamba_ssm.Mamba`` class (for comparison tests on CUDA)."""
     _require_cuda(device_type)
-    try:
-        from mamba_ssm import Mamba
-    except ImportError as e:
-        raise BackendUnavailableError("mamba_ssm", f"the package does not import ({e})",
-                                      INSTALL) from e
-    return Mamba
+    return _import("mamba_ssm", "Mamba")

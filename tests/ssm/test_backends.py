@@ -136,3 +136,16 @@ def test_triton_kernel_on_cuda_matches_reference():
         g2 = torch.autograd.grad(ref.real.sum(), (a, b))
         for x, y in zip(g1, g2):
             assert_close(x, y, dtype=dtype, scale=10)
+
+
+def test_mamba_ssm_reference_missing_package_is_one_line(monkeypatch):
+    import sys
+
+    from ssm.scan.mamba_backend import load_selective_scan_ref
+
+    monkeypatch.setitem(sys.modules, "mamba_ssm", None)      # import of it now fails
+    monkeypatch.setitem(sys.modules, "mamba_ssm.ops", None)
+    monkeypatch.setitem(sys.modules, "mamba_ssm.ops.selective_scan_interface", None)
+    with pytest.raises(BackendUnavailableError, match="does not import") as info:
+        load_selective_scan_ref()
+    assert "\n" not in str(info.value) and "pip install 'mamba-ssm" in str(info.value)
