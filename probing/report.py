@@ -42,6 +42,22 @@ def _fmt_ci(x: Any, ci: Any) -> str:
     return _fmt(x) if not ci else f"{_fmt(x)} [{_fmt(ci[0])}, {_fmt(ci[1])}]"
 
 
+def _finish(fig, ax, pdir, name: str, xlabel: str, ylabel: str, title: str,
+            legend_size: int = 6) -> str:
+    """Label an accuracy plot (y in [0, 1]), save it as ``pdir/name``, close it; its report path."""
+    import matplotlib.pyplot as plt
+
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(0, 1.02)
+    ax.set_title(title)
+    ax.legend(fontsize=legend_size)
+    fig.tight_layout()
+    fig.savefig(pdir / name, dpi=90)
+    plt.close(fig)
+    return f"plots/{name}"
+
+
 def _json_default(o: Any):
     if isinstance(o, (np.integer,)):
         return int(o)
@@ -193,15 +209,9 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
             v = report["baselines"][t][name]["nonlocal_accuracy"]
             if v is not None:
                 ax.axhline(v, ls=style, color="gray", label=name)
-        ax.set_xlabel("layer (-1 = embedding)")
-        ax.set_ylabel("accuracy, non-local in-range positions")
-        ax.set_title(f"{report['language']}: {t}")
-        ax.set_ylim(0, 1.02)
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(pdir / f"accuracy_vs_layer_{t}.png", dpi=90)
-        plt.close(fig)
-        written.append(f"plots/accuracy_vs_layer_{t}.png")
+        written.append(_finish(fig, ax, pdir, f"accuracy_vs_layer_{t}.png", "layer (-1 = embedding)",
+                               "accuracy, non-local in-range positions",
+                               f"{report['language']}: {t}", legend_size=7))
         # accuracy vs position
         fig, ax = plt.subplots(figsize=(6, 4))
         for r in rows:
@@ -215,15 +225,8 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
             with np.errstate(invalid="ignore"):
                 ax.plot(np.arange(0, k, w) + w / 2, num / den, label=r["site"], lw=1)
         ax.axvspan(0, hi, color="green", alpha=0.08, label="training lengths")
-        ax.set_xlabel("position t")
-        ax.set_ylabel("accuracy (held-out strings)")
-        ax.set_ylim(0, 1.02)
-        ax.set_title(f"{report['language']}: {t} by position")
-        ax.legend(fontsize=6)
-        fig.tight_layout()
-        fig.savefig(pdir / f"accuracy_vs_position_{t}.png", dpi=90)
-        plt.close(fig)
-        written.append(f"plots/accuracy_vs_position_{t}.png")
+        written.append(_finish(fig, ax, pdir, f"accuracy_vs_position_{t}.png", "position t",
+                               "accuracy (held-out strings)", f"{report['language']}: {t} by position"))
         # accuracy vs length bin
         fig, ax = plt.subplots(figsize=(6, 4))
         mids = [np.mean(bin_ranges[b]) for b in bin_ranges]
@@ -235,15 +238,9 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
                 label="3-gram baseline")
         ax.axvspan(lo, hi, color="green", alpha=0.08, label="training lengths")
         ax.set_xscale("log")
-        ax.set_xlabel("string length (bin middle)")
-        ax.set_ylabel("accuracy, non-local positions")
-        ax.set_ylim(0, 1.02)
-        ax.set_title(f"{report['language']}: {t} by length")
-        ax.legend(fontsize=6)
-        fig.tight_layout()
-        fig.savefig(pdir / f"accuracy_vs_length_{t}.png", dpi=90)
-        plt.close(fig)
-        written.append(f"plots/accuracy_vs_length_{t}.png")
+        written.append(_finish(fig, ax, pdir, f"accuracy_vs_length_{t}.png",
+                               "string length (bin middle)", "accuracy, non-local positions",
+                               f"{report['language']}: {t} by length"))
     for key, det in report["details"].items():
         site, t = key.rsplit("/", 1)
         if t != "state":
