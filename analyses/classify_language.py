@@ -5,7 +5,10 @@
     python -m analyses.classify_language --dfa FILE.json [--json]
     python -m analyses.classify_language --suite paper [--json]
 
-``--json`` prints exactly one JSON object (a list of objects with ``--suite``). Unknown names,
+``--json`` prints exactly one JSON object (a list of objects with ``--suite``) with, besides the
+algebra, ``ac0`` (the quasi-aperiodicity certificate), ``families`` (each family's model-class
+statement) and ``predictions`` (per family: ``model``, ``expressible``, ``min_layers``,
+``max_layers``, ``status``, ``reason``, ``reference``, ``witness``). Unknown names,
 bad files and exceeded budgets (Green's structure: ``--max-orbit``, ``--max-seconds``) print one
 line and exit 1; a monoid too big to enumerate (``--max-size``) is not an error: the fields that
 need enumeration are reported as unknown.
@@ -52,6 +55,27 @@ def _fmt_word(w) -> str:
     return w if w else "ε"
 
 
+def _layers(pr: dict) -> str:
+    """``min–max`` layers: ``≥ k`` when only a lower bound is proven, ``–`` when neither."""
+    lo, hi = pr.get("min_layers"), pr.get("max_layers")
+    if lo is None and hi is None:
+        return "–"
+    if hi is None:
+        return f"≥ {lo}"
+    if lo is None or lo == hi:
+        return str(hi)
+    return f"{lo}–{hi}"
+
+
+def _witness_text(w: dict | None) -> str:
+    if not w:
+        return "–"
+    if "u" in w and "period" in w:
+        return (f"u={_fmt_word(w['u'])} w={_fmt_word(w['w'])} v={_fmt_word(w['v'])}: "
+                f"{w['statement']}")
+    return w.get("statement", "")
+
+
 def _print_one(c, console) -> None:
     from rich.table import Table
 
@@ -65,7 +89,8 @@ def _print_one(c, console) -> None:
     rows = [("regular", d["regular"]), ("states (minimal DFA)", d["states"]),
             ("monoid size", d["monoid_size"]), ("D-classes", d["d_classes"]),
             ("idempotents", d["idempotents"]), ("aperiodic = star-free", d["aperiodic"]),
-            ("maximal subgroups", groups), ("aperiodicity index", d["aperiodicity_index"])]
+            ("maximal subgroups", groups), ("aperiodicity index", d["aperiodicity_index"]),
+            ("AC0 (quasi-aperiodic)", d["ac0"]["statement"] if d["ac0"] else None)]
     if d["paper_group"]:
         rows.append(("paper's label", d["paper_group"]))
     if d["varieties"]:
@@ -75,8 +100,7 @@ def _print_one(c, console) -> None:
             rows.append(("varieties unknown", ", ".join(unk)))
     w = d["witness"]
     if w and "period" in w:
-        rows.append(("witness", f"u={_fmt_word(w['u'])}  w={_fmt_word(w['w'])}  "
-                                f"v={_fmt_word(w['v'])}: {w['statement']}"))
+        rows.append(("witness", _witness_text(w)))
     elif w:
         rows.append(("witness", w["statement"]))
     for n in d["notes"]:
@@ -84,32 +108,48 @@ def _print_one(c, console) -> None:
     for k, v in rows:
         t.add_row(k, "–" if v is None else str(v))
     console.print(t)
-    p = Table(title=f"{c.language}: can the model express it?")
-    for col in ("model", "verdict", "layers", "status", "reason", "reference"):
+    p = Table(title=f"{c.language}: can the model express it? (layers: proven lower bound – "
+                    f"depth of a known construction)")
+    for col in ("model", "model class", "verdict", "layers", "status", "reason", "witness",
+                "reference"):
         p.add_column(col, overflow="fold")
     for pr in d["predictions"]:
-        p.add_row(pr["model"], pr["expressible"], "–" if pr["layers"] is None else str(pr["layers"]),
-                  pr["status"], pr["reason"], pr["reference"])
+        p.add_row(pr["model"], d["families"][pr["model"]], pr["expressible"], _layers(pr),
+                  pr["status"], pr["reason"], _witness_text(pr.get("witness")),
+                  pr["reference"])
     console.print(p)
+
+
+_SHORT = {"ssm_nonnegative": "nonneg", "ssm_time_invariant": "t-inv", "ssm_signed": "signed",
+          "ssm_complex": "complex", "lrnn_householder": "HH", "lrnn_householder_positive": "HH+",
+          "lstm": "lstm", "transformer_masked_hard": "T-mask", "transformer_hard_pe": "T-pe",
+          "transformer_soft": "T-soft"}
+_VERDICT = {"yes": "yes", "no": "no", "unknown": "?", "unbounded-precision": "unb."}
 
 
 def _print_suite(results, console) -> None:
     from rich.table import Table
 
-    t = Table(title="The paper's 27 languages")
-    for col in ("language", "paper", "ours", "agree", "states", "monoid", "groups",
-                "nonneg", "signed", "complex", "transformer"):
+    t = Table(title="The paper's 27 languages (families: python -m analyses.classify_language "
+                    "NAME shows each model class)")
+    for col in ("language", "paper", "ours", "agree", "states", "monoid", "groups", "AC0",
+                *_SHORT.values()):
         t.add_column(col)
     for c in results:
         d = c.to_dict()
-        pred = {p["model"]: p["expressible"] for p in d["predictions"]}
+        pred = {p["model"]: p for p in d["predictions"]}
+        ac0 = d["ac0"]["ac0"] if d["ac0"] else None
         t.add_row(c.language, c.paper_group or "–", c.label,
                   "yes" if c.label == c.paper_group else "NO",
                   str(c.states or "–"), str(c.monoid_size or "–"),
                   ", ".join(g["name"] or "?" for g in d["groups"]) or "–",
-                  pred["ssm_nonnegative"], pred["ssm_signed"], pred["ssm_complex"],
-                  pred["transformer"])
+                  "–" if ac0 is None else ("yes" if ac0 else "no"),
+                  *(_VERDICT[pred[f]["expressible"]] + ("" if pred[f]["expressible"] != "yes"
+                                                        or _layers(pred[f]) == "–"
+                                                        else f" {_layers(pred[f])}")
+                    for f in _SHORT))
     console.print(t)
+    console.print("\n".join(f"{short}: {fam}" for fam, short in _SHORT.items()))
 
 
 def main(argv=None) -> int:
@@ -133,12 +173,14 @@ def main(argv=None) -> int:
                 _print_suite(results, console)
             return 0
         if args.regex is not None:
-            target, name = DFA.from_regex(args.regex, _alphabet(args.alphabet)), args.regex
-        elif args.dfa is not None:
-            target, name = DFA.from_json(args.dfa), args.dfa
+            c = classify(regex=args.regex, alphabet=_alphabet(args.alphabet), budget=budget,
+                         strict=True)
         else:
-            target, name = args.name, None
-        c = classify(target, budget=budget, name=name, strict=True)
+            if args.dfa is not None:
+                target, name = DFA.from_json(args.dfa), args.dfa
+            else:
+                target, name = args.name, None
+            c = classify(target, budget=budget, name=name, strict=True)
         if args.json:
             json.dump(c.to_dict(), sys.stdout)
             sys.stdout.write("\n")

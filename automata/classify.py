@@ -7,6 +7,13 @@
 2
 >>> {p.model: p.expressible for p in c.predictions}["ssm_signed"]
 'yes'
+>>> c.prediction("transformer_hard_pe").expressible, c.ac0["ac0"]
+('no', False)
+>>> r = classify(regex="(aa)*", alphabet="a")          # a regular expression
+>>> r.language, r.ac0["ac0"], r.prediction("transformer_hard_pe").expressible
+('(aa)*', True, 'yes')
+>>> r.prediction("transformer_masked_hard").expressible
+'no'
 """
 from __future__ import annotations
 
@@ -16,16 +23,18 @@ from typing import Any
 
 import numpy as np
 
+from .ac0 import Levels, ac0_certificate, cycle_order, length_levels
 from .dfa import DFA
-from .errors import BudgetExceededError
+from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
                      transition_monoid)
 from .varieties import Varieties, varieties
-from .verdicts import AlgebraFacts, predict
+from .verdicts import FAMILIES, FAMILY_STATEMENTS, AlgebraFacts, Prediction, predict
 
-__all__ = ["Budget", "Classification", "classify", "nonstar_free_witness"]
+__all__ = ["Budget", "Classification", "classify", "nonstar_free_witness", "parity_reduction",
+           "odd_period_witness", "letter_period_witness", "nonsolvable_witness"]
 
 
 @dataclass(frozen=True)
@@ -36,12 +45,16 @@ class Budget:
     orbit_max : image / kernel orbit sizes (Green's structure)
     max_seconds : per stage
     variety_max_size : semigroup size up to which definite / locally testable are decided
+    ac0_max_elements : the length levels η(Σ^k) of the AC0 test, all together
+    witness_max_elements : elements enumerated (with words) to find the refuting witnesses
     """
 
     enumerate_max_size: int = 1_000_000
     orbit_max: int = 200_000
     max_seconds: float = 20.0
     variety_max_size: int = 20_000
+    ac0_max_elements: int = 200_000
+    witness_max_elements: int = 20_000
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ class Classification:
     aperiodicity_index: int | None
     paper_group: str | None = None
     notes: tuple = field(default=())
+    ac0: dict | None = None                      # automata.ac0 certificate (None: unknown)
 
     @property
     def star_free(self) -> bool | None:
@@ -77,6 +91,14 @@ class Classification:
         if self.aperiodic is None:
             return "unknown"
         return "star-free" if self.aperiodic else "non-star-free"
+
+    def prediction(self, model: str) -> Prediction:
+        """The prediction for one family (see :data:`automata.verdicts.FAMILIES`)."""
+        for p in self.predictions:
+            if p.model == model:
+                return p
+        raise AutomatonError(f"unknown model family {model!r}; choose one of: "
+                             f"{', '.join(FAMILIES)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +121,8 @@ class Classification:
             "idempotents": self.idempotents,
             "d_classes": self.d_classes,
             "aperiodicity_index": self.aperiodicity_index,
+            "ac0": self.ac0,
+            "families": dict(FAMILY_STATEMENTS),
             "notes": list(self.notes),
         }
 
@@ -185,6 +209,221 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
                          f"{sorted(k for k in range(p) if seq[k])}"}
 
 
+# ---------------------------------------------------------------------------- refutations
+def _elements_with_words(d: DFA, max_elements: int) -> tuple[np.ndarray, list[list[int]]] | None:
+    """Every element of the transition semigroup with a shortest word, breadth first; None
+    when there are more than ``max_elements``."""
+    gens = generators_of(d)
+    seen: dict[bytes, int] = {}
+    elems: list[np.ndarray] = []
+    words: list[list[int]] = []
+    frontier = []
+    for a, g in enumerate(gens):
+        k = g.tobytes()
+        if k not in seen:
+            seen[k] = len(elems)
+            elems.append(g)
+            words.append([a])
+            frontier.append(len(elems) - 1)
+    while frontier:
+        nxt = []
+        for i in frontier:
+            for a, g in enumerate(gens):
+                y = g[elems[i]]
+                k = y.tobytes()
+                if k not in seen:
+                    if len(elems) >= max_elements:
+                        return None
+                    seen[k] = len(elems)
+                    elems.append(y)
+                    words.append(words[i] + [a])
+                    nxt.append(len(elems) - 1)
+        frontier = nxt
+    return np.array(elems), words
+
+
+def _period_witness(d: DFA, w: list[int], refutes: str) -> dict[str, Any] | None:
+    wit = nonstar_free_witness(d, w)
+    if wit is not None:
+        wit = {**wit, "refutes": refutes}
+    return wit
+
+
+def letter_period_witness(d: DFA) -> dict[str, Any] | None:
+    """A single letter ``a`` with ``u a^k v`` periodic in k (period > 1), for the minimal DFA.
+
+    It refutes every family whose layers, on a repeated letter, have eventually constant
+    outputs (non-negative gates, Householder products with eigenvalues in [0, 1]).
+
+    >>> letter_period_witness(DFA("ab", [[1, 0], [0, 1]], 0, [0]))["w"]
+    'a'
+    """
+    for a, g in enumerate(generators_of(d)):
+        if cycle_order(g) > 1:
+            return _period_witness(d, [a], "a single repeated letter has period > 1; a layer "
+                                           "whose matrix has eigenvalues in [0, 1] is "
+                                           "eventually constant on it")
+    return None
+
+
+def _prime_factors(n: int) -> list[int]:
+    out, p = [], 2
+    while p * p <= n:
+        while n % p == 0:
+            out.append(p)
+            n //= p
+        p += 1
+    if n > 1:
+        out.append(n)
+    return sorted(set(out))
+
+
+def odd_period_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> dict | None:
+    """Words ``u, w, v`` with ``u w^k v`` of odd prime period p in k, for the minimal DFA.
+
+    ``w``'s element has order p (the shortest such word). An odd period refutes real diagonal
+    gates in [-1, 1]: k such layers have period dividing 2^k on a repeated word.
+
+    >>> odd_period_witness(DFA("a", [[1], [2], [0]], 0, [0]))["period"]
+    3
+    """
+    el = elements if elements is not None else _elements_with_words(d, max_elements)
+    if el is None:
+        return None
+    xs, words = el
+    for x, w in zip(xs, words):
+        order = cycle_order(x)
+        if order > 1 and order % 2 == 1 and _prime_factors(order) == [order]:
+            wit = _period_witness(d, w, f"the period {order} is odd; k real diagonal layers "
+                                        f"with gates in [-1, 1] have period dividing 2^k on "
+                                        f"w^k")
+            if wit is not None and wit["period"] == order:
+                return wit
+    # an element whose order has an odd prime factor p: its (order/p)-th power has order p
+    for x, w in zip(xs, words):
+        order = cycle_order(x)
+        odd = [p for p in _prime_factors(order) if p != 2]
+        if odd:
+            p = odd[0]
+            wit = _period_witness(d, w * (order // p), f"the period {p} is odd; k real diagonal "
+                                                       f"layers with gates in [-1, 1] have period "
+                                                       f"dividing 2^k on w^k")
+            if wit is not None and wit["period"] == p:
+                return wit
+    return None
+
+
+def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> dict | None:
+    """Words whose elements generate a non-solvable group inside the syntactic monoid.
+
+    Returns ``{"words", "image", "order", "name", "statement"}``: the elements of ``words``
+    lie in the maximal subgroup of an idempotent and, restricted to its image (a set of
+    states), generate a non-solvable permutation group of the given order.
+    """
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    from .groups import group_info
+
+    el = elements if elements is not None else _elements_with_words(d, max_elements)
+    if el is None:
+        return None
+    xs, words = el
+    idem = [i for i, x in enumerate(xs) if np.array_equal(x[x], x)]
+    for i in idem:
+        e = xs[i]
+        image = np.unique(e)
+        if image.size < 5:                       # a non-solvable group has degree >= 5
+            continue
+        pos = {int(q): j for j, q in enumerate(image)}
+        # x in H_e: x·e = e·x = x and x permutes the image of e
+        inside = ((e[xs] == xs).all(axis=1) & (xs[:, e] == xs).all(axis=1)
+                  & (np.sort(xs[:, image], axis=1) == image).all(axis=1))
+        members = np.flatnonzero(inside).tolist()
+        if len(members) < 60:
+            continue
+        order = len(members)                     # |H_e|, the group's order
+        kept, kept_p, cur = [], [], None         # greedy generators, shortest words first
+        for j in members:
+            p = Permutation([pos[int(x)] for x in xs[j][image]])
+            if p.is_Identity or (cur is not None and cur.contains(p)):
+                continue
+            kept.append(j)
+            kept_p.append(p)
+            cur = PermutationGroup(kept_p)
+            if int(cur.order()) == order:
+                break
+        group = cur
+        if group is None or group.is_solvable:
+            continue
+        syms = d.alphabet
+        ws = [_fmt([syms[a] for a in words[j]], syms) for j in kept]
+        name = group_info(group).name
+        return {"words": ws, "image": [int(q) for q in image], "order": order, "name": name,
+                "statement": f"the elements of {ws} act on the states {image.tolist()} as "
+                             f"generators of the non-solvable group {name or order}"}
+    return None
+
+
+def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
+    """A reduction of parity to the language of the minimal DFA ``d``, or None.
+
+    Looks, for each length k of the length levels ``η(Σ^k)``, for an element g with
+    ``g³ = g ≠ g²``, ``f = g²`` of the same length, f fixing the initial state and g moving
+    it. Then for every x over {0, 1}, with ``h(0)`` a word of f and ``h(1)`` a word of g (both
+    of length k) and ``v`` a word separating the initial state from its image under g:
+    ``h(x) v`` is in L iff x has an even number of 1s (or iff odd: see ``even_accepted``).
+    The returned words are checked by running the DFA on all x of length ≤ 6.
+
+    >>> from automata.ac0 import length_levels
+    >>> d = DFA.from_regex("((0|1)(0|1))*", "01").minimize()      # even length
+    >>> parity_reduction(d, length_levels(d)) is None
+    True
+    """
+    q0 = d.initial
+    syms = d.alphabet
+    for k in range(1, len(levels.sets) + 1):
+        xs = levels.sets[k - 1]
+        g2 = np.take_along_axis(xs, xs, axis=1)           # (x·x)[q] = x[x[q]]
+        g3 = np.take_along_axis(xs, g2, axis=1)
+        cand = np.flatnonzero((g3 == xs).all(axis=1) & (g2 != xs).any(axis=1)
+                              & (g2[:, q0] == q0) & (xs[:, q0] != q0))
+        if cand.size == 0:
+            continue
+        index = {x.tobytes(): i for i, x in enumerate(xs)}
+        for i in cand:
+            j = index.get(g2[i].tobytes())
+            if j is None:
+                continue
+            v = _separating(d, q0, int(xs[i][q0]))
+            if v is None:
+                continue
+            e_word = levels.word(k, j)
+            g_word = levels.word(k, int(i))
+            even = bool(d.accepts([syms[a] for a in v]))
+            ok = True
+            for n in range(7):
+                for bits in range(2 ** n):
+                    x = [(bits >> t) & 1 for t in range(n)]
+                    word = [a for b in x for a in (g_word if b else e_word)] + v
+                    if d.accepts([syms[a] for a in word]) != (even == (sum(x) % 2 == 0)):
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if not ok:
+                continue
+            return {"block_length": k, "zero": _fmt([syms[a] for a in e_word], syms),
+                    "one": _fmt([syms[a] for a in g_word], syms),
+                    "v": _fmt([syms[a] for a in v], syms), "even_accepted": even,
+                    "verified": True,
+                    "statement": f"x in {{0,1}}* has an {'even' if even else 'odd'} number of "
+                                 f"1s iff h(x)·v is in L, with h(0) = "
+                                 f"{_fmt([syms[a] for a in e_word], syms)!r}, h(1) = "
+                                 f"{_fmt([syms[a] for a in g_word], syms)!r}, v = "
+                                 f"{_fmt([syms[a] for a in v], syms)!r}"}
+    return None
+
+
 # ---------------------------------------------------------------------------- classify
 def _resolve(obj) -> tuple[str, Any, DFA | None]:
     from .languages import get_language
@@ -218,14 +457,20 @@ def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
             "period": period, "parity_like": parity_like, "mod3_like": mod3_like}
 
 
-def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = None,
+def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
+             budget: Budget = Budget(), name: str | None = None,
              strict: bool = False) -> Classification:
-    """Classify a language: syntactic monoid, Green's structure, groups, varieties, verdicts.
+    """Classify a language: syntactic monoid, Green's structure, groups, varieties, AC0,
+    verdicts per model family.
 
     Parameters
     ----------
     language_or_dfa : str, Language or DFA
         A registry name, a :class:`~automata.languages.Language` or a DFA (minimized here).
+    regex, alphabet : str
+        Instead of ``language_or_dfa``: a regular expression (:mod:`automata.regex`) over
+        ``alphabet`` (a string of one-character symbols or a sequence); the display name
+        defaults to the pattern.
     budget : Budget
     name : str, optional
         Display name (default: the registry name, or ``"dfa"``).
@@ -234,6 +479,14 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
         budget, instead of degrading to what the image orbit or enumeration can tell. (Skipping
         the optional full enumeration of a big monoid is never an error.)
     """
+    if regex is not None:
+        if language_or_dfa is not None:
+            raise TypeError("classify takes a language or a regex, not both")
+        if alphabet is None:
+            raise AutomatonError("classify(regex=...) needs an alphabet")
+        language_or_dfa, name = DFA.from_regex(regex, alphabet), name or regex
+    elif language_or_dfa is None:
+        raise TypeError("classify needs a language, a DFA or regex=...")
     lname, lang, dfa = _resolve(language_or_dfa)
     lname = name or lname
     paper = getattr(lang, "paper_group", None)
@@ -329,7 +582,67 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
                     max_size=budget.variety_max_size, minimize=False)
     flags = _facts_flags(d, monoid_size)
+    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
-                         monoid_size=monoid_size, **flags)
+                         monoid_size=monoid_size, **flags, **extra)
     return Classification(lname, True, kind, alphabet, d.n_states, monoid_size, aperiodic, groups,
-                          var, witness, predict(facts), idem, n_d, index, paper, tuple(notes))
+                          var, witness, predict(facts), idem, n_d, index, paper, tuple(notes),
+                          ac0)
+
+
+def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | None,
+                 monoid_size: int | None, budget: Budget, notes: list[str]):
+    """The AC0 certificate, the parity reduction and the witnesses each family's rules show."""
+    wits: dict[str, Any] = {}
+    if aperiodic is False and witness is not None:
+        wits["nonstar_free"] = {**witness, "refutes": "membership of u w^k v has period > 1 "
+                                                      "in k, which no star-free language has"}
+    ac0 = None
+    red = None
+    try:
+        levels = length_levels(d, max_elements=budget.ac0_max_elements,
+                               max_seconds=budget.max_seconds)
+    except BudgetExceededError as e:
+        notes.append(str(e))
+        levels = None
+    if levels is not None:
+        cert = ac0_certificate(d, levels=levels)
+        ac0 = cert.to_dict()
+        wits["ac0"] = ac0
+        if not cert.ac0:
+            idx = [d.alphabet.index(a) for a in cert.word]
+            w = _period_witness(d, idx, f"w has length s = {cert.stable_index} and its element "
+                                        f"generates a cyclic group of order "
+                                        f"{cert.group_order} inside η(Σ^s): not quasi-aperiodic, "
+                                        f"so not in AC0")
+            if w is not None:
+                wits["not_ac0"] = {**w, "stable_index": cert.stable_index}
+        if aperiodic is False:
+            red = parity_reduction(d, levels)
+            if red is not None:
+                wits["parity_reduction"] = red
+    letter = letter_period_witness(d) if aperiodic is False else None
+    if letter is not None:
+        wits["letter_period"] = letter
+    need_odd = any(p != 2 for g in groups for p in g.prime_factors)
+    need_ns = any(not g.solvable for g in groups)
+    if need_odd or need_ns:
+        cap = budget.witness_max_elements
+        el = (_elements_with_words(d, cap)
+              if monoid_size is None or monoid_size <= cap + 1 else None)
+        if el is None:
+            notes.append(f"refuting witnesses skipped: more than {cap:,} elements")
+        else:
+            if need_odd:
+                w = odd_period_witness(d, el)
+                if w is not None:
+                    wits["odd_period"] = w
+            if need_ns:
+                w = nonsolvable_witness(d, el)
+                if w is not None:
+                    wits["nonsolvable"] = w
+    extra = {"ac0": None if ac0 is None else ac0["ac0"],
+             "parity_reduction": (red is not None) if levels is not None else None,
+             "letter_group": (letter is not None) if aperiodic is not None else None,
+             "witnesses": wits}
+    return extra, ac0

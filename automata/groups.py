@@ -49,6 +49,9 @@ class GroupInfo:
         Primes dividing the order.
     abelian_invariants : tuple of int
         Invariant factors when abelian (``()`` otherwise and for the trivial group).
+    exponent : int or None
+        The least common multiple of the element orders (for a 2-group: the largest element
+        order); ``None`` when the group is too big to enumerate (more than 5,000 elements).
     """
 
     order: int
@@ -61,6 +64,7 @@ class GroupInfo:
     elementary_2_length: int | None
     prime_factors: tuple
     abelian_invariants: tuple
+    exponent: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -158,6 +162,33 @@ def _elements_np(g: PermutationGroup) -> np.ndarray:
         frontier = np.array(new).reshape(-1, n)
         out.extend(new)
     return np.array(out)
+
+
+def exponent(g: PermutationGroup) -> int | None:
+    """The exponent (lcm of the element orders), or ``None`` above 5,000 elements.
+
+    >>> from sympy.combinatorics.named_groups import CyclicGroup, DihedralGroup
+    >>> exponent(CyclicGroup(8)), exponent(DihedralGroup(4)), exponent(DihedralGroup(3))
+    (8, 4, 6)
+    """
+    order = int(g.order())
+    if order == 1:
+        return 1
+    if order > _MAX_ENUM:
+        return None
+    from math import lcm
+
+    if g.is_abelian:
+        inv = _invariant_factors([int(q) for q in g.abelian_invariants()])
+        return int(max(inv))
+    out = 1
+    for x in _elements_np(g):
+        k, y = 1, x
+        ident = np.arange(x.size)
+        while not (y == ident).all():
+            y, k = x[y], k + 1
+        out = lcm(out, k)
+    return out
 
 
 def _is_dihedral(g: PermutationGroup, order: int) -> bool:
@@ -263,4 +294,5 @@ def group_info(g: PermutationGroup) -> GroupInfo:
         elementary_2_length=elementary_2_length(g) if two else None,
         prime_factors=primes,
         abelian_invariants=invariants,
+        exponent=exponent(g),
     )

@@ -9,9 +9,11 @@ import pytest
 
 from analyses.classify_language import main
 from automata.languages import PAPER_SUITE
+from automata.verdicts import FAMILIES, FAMILY_STATEMENTS
 
 KEYS = {"language", "regular", "states", "monoid_size", "aperiodic", "star_free", "groups",
-        "varieties", "witness", "predictions"}
+        "varieties", "witness", "predictions", "ac0", "families"}
+PRED_KEYS = {"model", "expressible", "min_layers", "max_layers", "status", "reason", "reference"}
 
 
 def test_json_object(capsys):
@@ -20,7 +22,12 @@ def test_json_object(capsys):
     assert KEYS <= set(d)
     assert d["groups"] == [{"order": 4, "name": "Z_2×Z_2", "abelian": True, "solvable": True,
                             "cyclic": False, "derived_length": 1}]
-    assert {p["model"] for p in d["predictions"]} >= {"ssm_nonnegative", "transformer"}
+    assert [p["model"] for p in d["predictions"]] == list(FAMILIES)
+    assert set(d["families"]) == set(FAMILIES) and all(d["families"].values())
+    assert all(PRED_KEYS <= set(p) for p in d["predictions"])
+    assert d["ac0"]["ac0"] is False and len(d["ac0"]["word"]) == d["ac0"]["stable_index"]
+    ti = next(p for p in d["predictions"] if p["model"] == "ssm_time_invariant")
+    assert ti["expressible"] == "no" and ti["witness"]["block_length"] == 2
 
 
 def test_regex_and_dfa_file(tmp_path, capsys):
@@ -41,12 +48,32 @@ def test_suite_labels_agree_with_the_paper(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 27
     assert all(r["label"] == PAPER_SUITE[r["language"]] for r in rows)
+    assert all(r["families"] == FAMILY_STATEMENTS for r in rows)
+
+
+def test_suite_table(capsys):
+    assert main(["--suite", "paper"]) == 0
+    out = capsys.readouterr().out
+    assert "T-pe" in out and "transformer_hard_pe" in out and "AC0" in out
 
 
 def test_table_output(capsys):
     assert main(["parity"]) == 0
     out = capsys.readouterr().out
     assert "ssm_signed" in out and "Grazzi" in out
+    assert "model class" in out and "(UHAT)" in out     # the family statements
+
+
+def test_regex_verdicts_from_the_issue(capsys):
+    # (aa)* style languages: not star-free but in AC0
+    for pattern in ("((a|b)(a|b))*", "(aa|b)*"):
+        assert main(["--regex", pattern, "--alphabet", "ab", "--json"]) == 0
+        d = json.loads(capsys.readouterr().out)
+        p = {x["model"]: x for x in d["predictions"]}
+        assert d["ac0"]["ac0"] is True and d["star_free"] is False
+        assert p["transformer_hard_pe"]["expressible"] == "yes"
+        assert p["transformer_masked_hard"]["expressible"] == "no"
+        assert d["language"] == pattern
 
 
 @pytest.mark.parametrize("argv", [["no_such_language"], ["--dfa", "/no/such/file.json"],

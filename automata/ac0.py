@@ -1,0 +1,178 @@
+"""Is a regular language in AC0? The quasi-aperiodicity test, with a certificate.
+
+Barrington, Compton, Straubing and Thérien (1992): a regular language L is in AC0 iff its
+syntactic morphism η : Σ* → M is *quasi-aperiodic*: for every s, the set η(Σ^s) of elements of
+words of length exactly s contains no non-trivial group. The sets ``S_k = η(Σ^k)`` obey
+``S_{k+1} = S_k · η(Σ)``, so the sequence is eventually periodic; the *stable index* s is the
+least s with ``S_s = S_{2s}``, and then ``S_s`` is a semigroup (the stable semigroup) and L is in
+AC0 iff it is aperiodic: a group G inside some ``S_t`` satisfies ``G = G^s ⊆ S_{ts} = S_s``, and
+``S_s`` holds a non-trivial group iff one of its elements has a cycle of length > 1 (its powers
+stay in ``S_s``, a semigroup).
+
+Certificate: ``s`` and ``|S_s|``; when L is not in AC0, a word of length s whose element
+generates a non-trivial cyclic group, and that group's order.
+
+>>> from automata.dfa import DFA
+>>> c = ac0_certificate(DFA.from_regex("(aa)*", "a").minimize())
+>>> c.ac0, c.stable_index, c.stable_size
+(True, 2, 1)
+>>> c = ac0_certificate(DFA.from_regex("(b*ab*a)*b*", "ab").minimize())   # parity of a's
+>>> c.ac0, c.stable_index, c.word, c.group_order
+(False, 1, ['a'], 2)
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .dfa import DFA
+from .errors import BudgetExceededError
+
+__all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels"]
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The sets ``S_k = η(Σ^k)`` for ``k = 1 .. start + period - 1``.
+
+    ``sets[k - 1]`` is an int array ``(m_k, n)`` of distinct transformations (row ``x`` maps
+    state ``q`` to ``x[q]``); ``parent[k - 1][i]`` and ``letter[k - 1][i]`` say that row ``i`` of
+    level k is row ``parent`` of level k-1 followed by ``letter`` (level 1: ``parent = -1``).
+    ``S_{start} = S_{start + period}``, and no earlier level recurs.
+    """
+
+    sets: tuple
+    parent: tuple
+    letter: tuple
+    start: int
+    period: int
+
+    @property
+    def stable_index(self) -> int:
+        """The least s with ``S_s = S_{2s}``: the least multiple of the period ≥ start."""
+        return self.period * max(1, math.ceil(self.start / self.period))
+
+    def word(self, k: int, i: int) -> list[int]:
+        """Letter indices of a word of length k whose element is row i of level k."""
+        out = []
+        for lev in range(k - 1, -1, -1):
+            out.append(int(self.letter[lev][i]))
+            i = int(self.parent[lev][i])
+        return out[::-1]
+
+
+def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``x`` in a canonical (byte-wise) order and the index of each one's first
+    copy; equal sets of rows give equal arrays."""
+    xc = np.ascontiguousarray(x)
+    view = xc.view(np.dtype((np.void, xc.dtype.itemsize * xc.shape[1]))).ravel()
+    _, idx = np.unique(view, return_index=True)
+    return xc[idx], idx
+
+
+def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
+                  max_seconds: float = 10.0) -> Levels:
+    """The sequence ``η(Σ^k)`` until it repeats, for the transition monoid of ``d``.
+
+    Raises :class:`~automata.errors.BudgetExceededError` when the levels together exceed
+    ``max_elements`` transformations, ``max_levels`` levels or ``max_seconds``.
+    """
+    gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
+    t0 = time.perf_counter()
+    x, idx = _rows_unique(gens)
+    sets, parents, letters = [x], [np.full(len(x), -1)], [idx.astype(np.int64)]
+    seen = {x.tobytes(): 1}
+    total = len(x)
+    n_let = gens.shape[0]
+    while True:
+        k = len(sets)
+        if k >= max_levels:
+            raise BudgetExceededError(f"AC0 test: more than {max_levels:,} length levels")
+        if time.perf_counter() - t0 > max_seconds:
+            raise BudgetExceededError(f"AC0 test: over {max_seconds:g} s")
+        cur = sets[-1]
+        nxt = np.concatenate([gens[a][cur] for a in range(n_let)])       # x then letter a
+        y, idx = _rows_unique(nxt)
+        key = y.tobytes()
+        if key in seen:
+            j = seen[key]
+            return Levels(tuple(sets), tuple(parents), tuple(letters), j, k + 1 - j)
+        total += len(y)
+        if total > max_elements:
+            raise BudgetExceededError(f"AC0 test: the length levels exceed {max_elements:,} "
+                                      f"transformations")
+        sets.append(y)
+        parents.append(idx % len(cur))
+        letters.append(idx // len(cur))
+        seen[key] = k + 1
+
+
+def cycle_order(x: np.ndarray) -> int:
+    """The order of the group part of transformation ``x``: lcm of its cycle lengths.
+
+    >>> cycle_order(np.array([1, 2, 0, 3, 3]))
+    3
+    """
+    x = np.asarray(x)
+    n = x.size
+    y = x
+    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
+        y = y[y]
+    out = 1
+    for q in np.unique(y):                      # q lies on a cycle of x
+        k, s = 1, int(x[q])
+        while s != q:
+            s, k = int(x[s]), k + 1
+        out = math.lcm(out, k)
+    return out
+
+
+@dataclass(frozen=True)
+class AC0Certificate:
+    """The result of :func:`ac0_certificate`; ``to_dict()`` is JSON-serializable."""
+
+    ac0: bool
+    stable_index: int
+    stable_size: int
+    period: int
+    word: list | None = None            # symbols: a word of length s outside AC0's reach
+    group_order: int | None = None      # order of the cyclic group its element generates
+
+    @property
+    def statement(self) -> str:
+        s = self.stable_index
+        if self.ac0:
+            n = self.stable_size
+            return (f"in AC0: the stable semigroup η(Σ^{s}) ({n} element{'s' * (n != 1)}, "
+                    f"s = {s}) is aperiodic, so the syntactic morphism is quasi-aperiodic")
+        w = "".join(self.word) if all(len(a) == 1 for a in self.word) else " ".join(self.word)
+        return (f"not in AC0: the word {w!r} of length s = {s} has an element of η(Σ^{s}) "
+                f"that generates a cyclic group of order {self.group_order}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ac0": self.ac0, "stable_index": self.stable_index,
+                "stable_size": self.stable_size, "length_period": self.period,
+                "word": self.word, "group_order": self.group_order,
+                "statement": self.statement}
+
+
+def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
+                    max_seconds: float = 10.0, levels: Levels | None = None) -> AC0Certificate:
+    """Decide whether the language of the **minimal** DFA ``d`` is in AC0, with a certificate.
+
+    The budget is that of :func:`length_levels` (pass ``levels`` to reuse them).
+    """
+    lv = levels or length_levels(d, max_elements=max_elements, max_levels=max_levels,
+                                 max_seconds=max_seconds)
+    s = lv.stable_index
+    stable = lv.sets[s - 1]
+    for i, x in enumerate(stable):
+        order = cycle_order(x)
+        if order > 1:
+            word = [d.alphabet[a] for a in lv.word(s, i)]
+            return AC0Certificate(False, s, len(stable), lv.period, word, order)
+    return AC0Certificate(True, s, len(stable), lv.period)
