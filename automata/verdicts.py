@@ -88,11 +88,12 @@ FAMILY_STATEMENTS: dict[str, str] = {
     "transformer_masked_hard":
         "causal transformer with hard (leftmost/rightmost-maximum) attention, strict masking "
         "(a position attends only to earlier positions), no positional encoding, any number "
-        "of layers (Yang, Chiang, Angluin 2024's class)",
+        "of layers; precision not restricted (without positional encodings the activations "
+        "take finitely many values) (Yang, Chiang, Angluin 2024's class)",
     "transformer_hard_pe":
         "unique hard attention (UHAT): each head attends to one position of maximal score; "
-        "arbitrary positional encodings; any number of layers (Hao, Angluin, Frank 2022; "
-        "Barceló, Kozachinskiy, Lin, Podolskii 2024)",
+        "arbitrary positional encodings; any number of layers; precision not restricted "
+        "(Hao, Angluin, Frank 2022; Barceló, Kozachinskiy, Lin, Podolskii 2024)",
     "transformer_soft":
         "softmax attention with the positional encodings we train (sinusoidal or learned), "
         "layer norm, at most log-precision arithmetic; a verdict only where a cited result "

@@ -14,7 +14,8 @@ from tests.automata._algebra_oracle import brute_green, full_transformation_gens
 from tests.automata.strategies import dfas
 
 KEYS = {"language", "regular", "states", "monoid_size", "aperiodic", "star_free", "groups",
-        "varieties", "witness", "predictions", "idempotents", "d_classes", "aperiodicity_index"}
+        "varieties", "witness", "predictions", "idempotents", "d_classes", "aperiodicity_index",
+        "ac0", "families"}
 
 
 def _check_witness(d: DFA, w: dict):
@@ -33,7 +34,11 @@ def test_paper_labels_agree(name):
     assert KEYS <= set(d)
     json.dumps(d)
     for p in d["predictions"]:
-        assert {"model", "expressible", "layers", "reason", "reference", "status"} <= set(p)
+        assert {"model", "expressible", "min_layers", "max_layers", "layers", "reason",
+                "reference", "status", "witness"} <= set(p)
+        assert p["layers"] == p["max_layers"]                  # the deprecated alias
+        lo, hi = p["min_layers"], p["max_layers"]
+        assert lo is None or hi is None or lo <= hi
 
 
 @pytest.mark.parametrize("name", ["parity", "tomita3", "tomita5", "tomita6", "abab_star",
@@ -89,6 +94,22 @@ def test_bad_input():
         classify("no_such_language")
     with pytest.raises(TypeError):
         classify(42)
+    with pytest.raises(AutomatonError):
+        classify(regex="(aa)*")                              # no alphabet
+    with pytest.raises(AutomatonError):
+        classify(regex="a(b", alphabet="ab")                 # syntax error
+    with pytest.raises(TypeError):
+        classify("parity", regex="(aa)*", alphabet="a")
+    with pytest.raises(AutomatonError):
+        classify("parity").prediction("transformer")         # retired family name
+
+
+def test_regex_api_matches_dfa():
+    a = classify(regex="(a(a|b))*", alphabet="ab")
+    b = classify(DFA.from_regex("(a(a|b))*", "ab"))
+    assert a.language == "(a(a|b))*" and b.language == "dfa"
+    assert a.to_dict()["predictions"] == b.to_dict()["predictions"]
+    assert a.ac0 == b.ac0 and a.ac0["ac0"] is True
 
 
 def test_docs_example_runs():
@@ -110,6 +131,7 @@ def test_over_budget_degrades_to_unknown():
     p = {x.model: x.expressible for x in c.predictions}
     assert p["ssm_nonnegative"] == "no" and p["ssm_signed"] == "unknown"
     assert p["lstm"] == "yes" and len(c.notes) >= 2
+    assert c.prediction("ssm_nonnegative").witness["period"] > 1
     from automata.errors import BudgetExceededError
 
     with pytest.raises(BudgetExceededError):

@@ -1,48 +1,56 @@
-"""Golden tests pinning the rules table (PAPER.md §7) on canonical languages."""
+"""The rules table: well-formed, families stated, statuses, and witnesses that refute their family
+(every witness is checked by running the DFA)."""
 from __future__ import annotations
 
 import pytest
 
 from automata.classify import classify
-from automata.verdicts import FAMILIES, REFERENCES, RULES, STATUSES, VERDICTS
+from automata.errors import AutomatonError
+from automata.languages import get_language, list_languages
+from automata.verdicts import (FAMILIES, FAMILY_STATEMENTS, REFERENCES, RULES, STATUSES, VERDICTS,
+                               AlgebraFacts, Prediction, predict)
 
 F = ("ssm_nonnegative", "ssm_time_invariant", "ssm_signed", "ssm_complex", "lrnn_householder",
-     "lstm", "transformer")
-U = "unbounded-precision"
-
-# language -> verdict per family in F order, and pinned layers {family: layers}
-GOLDEN = {
-    "parity": (("no", "no", "yes", "yes", "yes", "yes", "no"), {"ssm_signed": 1, "ssm_complex": 1}),
-    "aa_star": (("no", "yes", "yes", "yes", "yes", "yes", "no"),
-                {"ssm_time_invariant": 1, "ssm_signed": 1}),
-    "aaaa_star": (("no", "yes", "yes", "yes", "yes", "yes", "no"), {"ssm_signed": 2}),
-    "tomita1": (("yes", "unknown", "yes", "yes", "yes", "yes", "yes"), {"lstm": 1}),
-    "tomita2": (("yes", "unknown", "yes", "yes", "yes", "yes", "yes"), {}),
-    "tomita3": (("no", "unknown", "yes", "yes", "yes", "yes", "no"), {"ssm_complex": 1}),
-    "tomita4": (("yes", "unknown", "yes", "yes", "yes", "yes", "yes"), {}),
-    "tomita5": (("no", "unknown", "yes", "yes", "yes", "yes", "no"), {"ssm_signed": 1}),
-    "tomita6": (("no", "unknown", "no", "yes", "yes", "yes", "no"), {"ssm_complex": 1}),
-    "tomita7": (("yes", "unknown", "yes", "yes", "yes", "yes", "yes"), {}),
-    "mod_3": (("no", "unknown", "no", "yes", "yes", "yes", "no"), {"ssm_complex": 1}),
-    "word_problem_s3": (("no", "unknown", "no", "yes", "yes", "yes", "no"), {"ssm_complex": 2}),
-    "word_problem_d4": (("no", "unknown", "yes", "yes", "yes", "yes", "no"),
-                        {"ssm_complex": 2, "ssm_signed": 2}),
-    "word_problem_s4": (("no", "unknown", "no", "yes", "yes", "yes", "no"), {"ssm_complex": 3}),
-    "word_problem_a5": (("no", "unknown", "no", "no", "yes", "yes", "no"), {}),
-    "word_problem_s5": (("no", "unknown", "no", "no", "yes", "yes", "no"), {}),
-    "flip_flop": (("yes", "unknown", "yes", "yes", "yes", "yes", "yes"), {}),
-    "dyck1": ((U, "unknown", U, U, U, U, "unknown"), {}),
-    "anbn": ((U, "unknown", U, U, U, U, "unknown"), {}),
-}
+     "lrnn_householder_positive", "lstm", "transformer_masked_hard", "transformer_hard_pe",
+     "transformer_soft")
 
 
-@pytest.mark.parametrize("name", sorted(GOLDEN))
-def test_golden(name):
-    verdicts, layers = GOLDEN[name]
-    preds = {p.model: p for p in classify(name).predictions}
-    assert tuple(preds[f].expressible for f in F) == verdicts
-    for fam, k in layers.items():
-        assert preds[fam].layers == k, fam
+def test_table_is_well_formed():
+    assert FAMILIES == F
+    assert set(FAMILY_STATEMENTS) == set(F) and all(len(s) > 40 for s in FAMILY_STATEMENTS.values())
+    for r in RULES:
+        assert r.family in FAMILIES and r.verdict in VERDICTS and r.status in STATUSES
+        assert all(ref in REFERENCES for ref in r.references)
+        assert (r.verdict == "unknown") == (r.status == "none")
+        assert (r.status == "none") == (not r.references), r.name
+        if r.verdict != "yes":                       # layer bounds only for a yes
+            assert r.min_layers is None and r.max_layers is None, r.name
+        else:
+            assert r.min_layers is not None, r.name  # a proven lower bound (at least 1)
+    for fam in FAMILIES:                             # every family ends in a catch-all
+        assert [r for r in RULES if r.family == fam][-1].when == "always"
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_statements_say_the_model_class():
+    s = FAMILY_STATEMENTS
+    assert "no positional encoding" in s["transformer_masked_hard"] and "strict" in s["transformer_masked_hard"]
+    assert "arbitrary positional encodings" in s["transformer_hard_pe"]
+    assert "modulus exactly 1" in s["ssm_time_invariant"] and "(0, 1)" in s["ssm_time_invariant"]
+    assert "[-1, 1]" in s["lrnn_householder"] and "[0, 1]" in s["lrnn_householder_positive"]
+    assert all("precision" in v for v in s.values())
+
+
+def test_prediction_fields_and_alias():
+    p = Prediction("lstm", "yes", 1, 1, "theorem", "r", "ref")
+    assert p.layers == 1 and p.to_dict()["layers"] == 1
+    d = p.to_dict()
+    assert {"model", "expressible", "min_layers", "max_layers", "status", "reason",
+            "reference", "witness"} <= set(d)
+    c = classify("parity")
+    assert c.prediction("lstm").max_layers == 1
+    with pytest.raises(AutomatonError):
+        c.prediction("transformer")                  # the retired family
 
 
 def test_statuses_of_key_theorems():
@@ -50,18 +58,112 @@ def test_statuses_of_key_theorems():
     assert p["ssm_time_invariant"].status == "theorem" and "Khavari" in p["ssm_time_invariant"].reference
     assert p["ssm_signed"].status == "theorem" and "Grazzi" in p["ssm_signed"].reference
     assert p["ssm_nonnegative"].status == "theorem" and "Sarrof" in p["ssm_nonnegative"].reference
+    assert "Hao" in p["transformer_hard_pe"].reference
     t3 = {x.model: x for x in classify("tomita3").predictions}
     assert t3["ssm_signed"].status == "derived"
-    assert t3["ssm_time_invariant"].status == "none"
+    assert t3["transformer_hard_pe"].expressible == "yes" and "Barceló" in t3["transformer_hard_pe"].reference
     s5 = {x.model: x for x in classify("word_problem_s5").predictions}
     assert "Merrill" in s5["ssm_complex"].reference
+    lstm = classify("tomita1").prediction("lstm")
+    assert "Siegelmann" not in lstm.reference and "Omlin" in lstm.reference      # issue 10, point 5
 
 
-def test_table_is_well_formed():
-    assert FAMILIES == F
-    for r in RULES:
-        assert r.family in FAMILIES and r.verdict in VERDICTS and r.status in STATUSES
-        assert all(ref in REFERENCES for ref in r.references)
-        assert (r.verdict == "unknown") == (r.status == "none")
-    for fam in FAMILIES:          # every family ends in a catch-all
-        assert [r for r in RULES if r.family == fam][-1].when == "always"
+def test_signed_odd_rule_reason_is_consistent():
+    # issue 10, point 4: the reason must not say "exponent 2" (Z_4 and Z_8 are "yes")
+    r = classify("word_problem_s3").prediction("ssm_signed")
+    assert r.expressible == "no" and "exponent 2" not in r.reason
+    assert r.witness["period"] == 3 and r.witness["w"] == "b"
+    assert classify("word_problem_z4").prediction("ssm_signed").expressible == "yes"
+
+
+def test_time_invariant_length_periodic_is_not_yes():
+    # issue 10, point 2: |λ| < 1 (our parameterisation) does not count the length modulo m
+    p = classify("aa_star").prediction("ssm_time_invariant")
+    assert p.expressible == "no" and "modulus 1" in p.reason and "Alsmann" in p.reference
+
+
+def test_unknown_algebra_falls_through():
+    preds = {p.model: p for p in predict(AlgebraFacts(regular=True))}
+    assert preds["lstm"].expressible == "yes" and preds["lrnn_householder"].expressible == "yes"
+    for fam in ("ssm_nonnegative", "ssm_signed", "ssm_complex", "transformer_masked_hard",
+                "transformer_hard_pe", "lrnn_householder_positive"):
+        assert preds[fam].expressible == "unknown", fam
+
+
+# ------------------------------------------------------------------ witnesses refute the family
+def _least_period(seq):
+    n = len(seq)
+    return next(q for q in range(1, n) if all(seq[i] == seq[i + q] for i in range(n - q)))
+
+
+def _check_period(d, w):
+    u, x, v, p = w["u"], w["w"], w["v"], w["period"]
+    seq = [d.accepts(u + x * k + v) for k in range(4 * p)]
+    assert _least_period(seq) == p > 1
+    return p, x
+
+
+def _check_parity_reduction(d, w):
+    zero, one, v, even = w["zero"], w["one"], w["v"], w["even_accepted"]
+    assert len(zero) == len(one) == w["block_length"]
+    for n in range(9):
+        for bits in range(2 ** n):
+            x = [(bits >> t) & 1 for t in range(n)]
+            word = "".join(one if b else zero for b in x) + v
+            assert d.accepts(word) == (even == (sum(x) % 2 == 0))
+
+
+def _check_nonsolvable(d, w):
+    import numpy as np
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    image = w["image"]
+    pos = {q: i for i, q in enumerate(image)}
+    perms = []
+    for word in w["words"]:
+        t = np.arange(d.n_states)
+        for a in word:
+            t = d.delta[t, d.alphabet.index(a)]
+        perms.append(Permutation([pos[int(t[q])] for q in image]))
+    g = PermutationGroup(perms)
+    assert int(g.order()) == w["order"] and not g.is_solvable
+
+
+def _regular_names():
+    return [n for n in list_languages() if get_language(n).dfa is not None]
+
+
+@pytest.mark.parametrize("name", _regular_names())
+def test_witnesses_refute_their_family(name):
+    d = get_language(name).dfa
+    c = classify(name)
+    for p in c.predictions:
+        w = p.witness
+        if p.expressible != "no":
+            assert w is None, (p.model, p.rule)
+            continue
+        if w is None:
+            continue
+        if "period" in w:
+            period, word = _check_period(d, w)
+            if p.model == "ssm_signed":              # an odd period: no power of 2
+                assert period & (period - 1) != 0 and period % 2 == 1
+            if p.model == "transformer_hard_pe":     # a word of the stable length s
+                assert len(word) == w["stable_index"] == c.ac0["stable_index"]
+            if p.model == "lrnn_householder_positive":
+                assert len(word) == 1                # a single repeated letter
+        elif "block_length" in w:
+            assert p.model == "ssm_time_invariant"
+            _check_parity_reduction(d, w)
+        else:
+            assert p.model in ("ssm_complex", "transformer_soft")
+            _check_nonsolvable(d, w)
+
+
+def test_every_no_on_the_registry_has_a_witness():
+    missing = []
+    for name in _regular_names():
+        for p in classify(name).predictions:
+            if p.expressible == "no" and p.witness is None:
+                missing.append((name, p.model))
+    assert not missing

@@ -1,0 +1,107 @@
+"""automata.ac0: the quasi-aperiodicity (AC0) test against a brute force over words, and its
+certificate checked by running the DFA."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+
+from automata.ac0 import ac0_certificate, cycle_order, length_levels
+from automata.classify import Budget, classify
+from automata.dfa import DFA
+from automata.errors import BudgetExceededError
+from tests.automata.strategies import dfas
+
+K = 10          # brute force over every word of length <= K
+
+
+def _brute_levels(d: DFA, k_max: int):
+    """S_k = {transformation of w : |w| = k} by running every word."""
+    out = []
+    for k in range(1, k_max + 1):
+        s = set()
+        for w in itertools.product(range(d.n_symbols), repeat=k):
+            t = np.arange(d.n_states)
+            for a in w:
+                t = d.delta[t, a]
+            s.add(tuple(int(x) for x in t))
+        out.append(s)
+    return out
+
+
+def _holds_cyclic_group(level: set) -> bool:
+    """Whether the set of transformations contains a non-trivial (cyclic) group {x, x², …, x^p}
+    (x^(p+1) = x, p > 1) — every non-trivial group contains one."""
+    for x in level:
+        x = np.array(x)
+        p = cycle_order(x)
+        if p == 1:
+            continue
+        powers, y = [x], x
+        for _ in range(p):
+            y = y[x]                             # y <- y·x
+            powers.append(y)
+        if np.array_equal(powers[p], x) and all(tuple(int(v) for v in z) in level
+                                                 for z in powers[:p]):
+            return True
+    return False
+
+
+@settings(max_examples=60, deadline=None)
+@given(dfas(max_states=4, alphabet="ab"))
+def test_against_brute_force(d):
+    d = d.minimize()
+    c = ac0_certificate(d)
+    assume(2 * c.stable_index <= K)
+    lv = _brute_levels(d, K)
+    s = c.stable_index
+    assert lv[s - 1] == lv[2 * s - 1]                               # S_s = S_2s
+    assert all(lv[t - 1] != lv[2 * t - 1] for t in range(1, s))     # ... and s is the least
+    assert c.stable_size == len(lv[s - 1])
+    has_group = any(_holds_cyclic_group(level) for level in lv)
+    assert c.ac0 == (not has_group)
+    if not c.ac0:
+        assert len(c.word) == s and c.group_order > 1
+        t = np.arange(d.n_states)
+        for a in c.word:
+            t = d.delta[t, d.alphabet.index(a)]
+        assert tuple(int(x) for x in t) in lv[s - 1] and cycle_order(t) == c.group_order
+
+
+@pytest.mark.parametrize("pattern,alphabet,expected", [
+    ("(aa)*", "a", True), ("(aaaa)*", "a", True), ("(abab)*", "ab", True),
+    ("((a|b)(a|b))*", "ab", True), ("(aa|b)*", "ab", True), ("(a(a|b))*", "ab", True),
+    ("(b*ab*a)*b*", "ab", False),                                  # parity of a's
+    ("~(.*aa.*)", "ab", True), ("(b|ab*a)*", "ab", False)])
+def test_known_languages(pattern, alphabet, expected):
+    c = classify(regex=pattern, alphabet=alphabet)
+    assert c.ac0["ac0"] is expected
+    assert c.prediction("transformer_hard_pe").expressible == ("yes" if expected else "no")
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("aa_star", True), ("aaaa_star", True), ("abab_star", True), ("tomita3", True),
+    ("word_problem_z4", True), ("parity", False), ("tomita5", False), ("tomita6", False),
+    ("mod_3", False), ("word_problem_s3", False), ("flip_flop", True)])
+def test_registry(name, expected):
+    assert classify(name).ac0["ac0"] is expected
+
+
+def test_certificate_word_has_a_period():
+    c = classify("mod_3")
+    w = c.prediction("transformer_hard_pe").witness
+    assert w["stable_index"] == c.ac0["stable_index"] == len(c.ac0["word"])
+    assert "not in AC0" in c.ac0["statement"]
+
+
+def test_budget():
+    gens = np.array([[(i + 1) % 7 for i in range(7)], [1, 0] + list(range(2, 7)),
+                     [1] + list(range(1, 7))])
+    d = DFA(["c", "t", "e"], gens.T, 0, [0])
+    with pytest.raises(BudgetExceededError):
+        length_levels(d, max_elements=50)
+    c = classify(d, budget=Budget(ac0_max_elements=50))
+    assert c.ac0 is None and any("AC0 test" in n for n in c.notes)
+    assert c.prediction("transformer_hard_pe").expressible == "unknown"
