@@ -296,8 +296,9 @@ RULES: tuple[Rule, ...] = (
          "{red_e!r} and {red_g!r} (the monoid elements f = g², g with g³ = g, f fixing the "
          "initial state and g moving it) and append the fixed suffix {red_v!r}; a "
          "time-invariant stack for the language would compute parity, which no stack of "
-         "time-invariant diagonal layers does, whatever their eigenvalues",
-         ("khavari2025",), "derived", witness="parity_reduction"),
+         "time-invariant diagonal layers does, whatever their eigenvalues (for blocks longer "
+         "than one letter the transfer is an argument in exact arithmetic; see "
+         "docs/classification.md, R1)", ("khavari2025",), "derived", witness="parity_reduction"),
     Rule("ti_length_periodic", "ssm_time_invariant", "length_periodic", "no",
          "membership depends only on the length modulo {period}: a constant transition with "
          "an eigenvalue of modulus 1 (e.g. e^(2πi/{period})) would count it in one layer "
