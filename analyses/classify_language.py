@@ -127,29 +127,39 @@ _SHORT = {"ssm_nonnegative": "nonneg", "ssm_time_invariant": "t-inv", "ssm_signe
 _VERDICT = {"yes": "yes", "no": "no", "unknown": "?", "unbounded-precision": "unb."}
 
 
+def _suite_cell(pr: dict) -> str:
+    """Verdict, with layers only when they say more than "at least 1"."""
+    v = _VERDICT[pr["expressible"]]
+    if pr["expressible"] != "yes" or (pr.get("min_layers") in (None, 1)
+                                      and pr.get("max_layers") is None):
+        return v
+    return f"{v} {_layers(pr)}"
+
+
+_LABEL = {"star-free": "SF", "non-star-free": "non-SF", "counter": "ctr", "unknown": "?"}
+
+
 def _print_suite(results, console) -> None:
     from rich.table import Table
 
-    t = Table(title="The paper's 27 languages (families: python -m analyses.classify_language "
-                    "NAME shows each model class)")
-    for col in ("language", "paper", "ours", "agree", "states", "monoid", "groups", "AC0",
+    t = Table(title="The paper's 27 languages (SF = star-free; yes k = k layers, ≥ k = at least "
+                    "k; python -m analyses.classify_language NAME shows each model class)")
+    t.add_column("language", no_wrap=True)
+    for col in ("paper", "ours", "agree", "states", "monoid", "groups", "AC0",
                 *_SHORT.values()):
         t.add_column(col)
     for c in results:
         d = c.to_dict()
         pred = {p["model"]: p for p in d["predictions"]}
         ac0 = d["ac0"]["ac0"] if d["ac0"] else None
-        t.add_row(c.language, c.paper_group or "–", c.label,
-                  "yes" if c.label == c.paper_group else "NO",
+        t.add_row(c.language, _LABEL.get(c.paper_group, c.paper_group or "–"),
+                  _LABEL[c.label], "yes" if c.label == c.paper_group else "NO",
                   str(c.states or "–"), str(c.monoid_size or "–"),
                   ", ".join(g["name"] or "?" for g in d["groups"]) or "–",
                   "–" if ac0 is None else ("yes" if ac0 else "no"),
-                  *(_VERDICT[pred[f]["expressible"]] + ("" if pred[f]["expressible"] != "yes"
-                                                        or _layers(pred[f]) == "–"
-                                                        else f" {_layers(pred[f])}")
-                    for f in _SHORT))
+                  *(_suite_cell(pred[f]) for f in _SHORT))
     console.print(t)
-    console.print("\n".join(f"{short}: {fam}" for fam, short in _SHORT.items()))
+    console.print("  ".join(f"{short} = {fam}" for fam, short in _SHORT.items()))
 
 
 def main(argv=None) -> int:
