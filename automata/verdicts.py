@@ -435,6 +435,10 @@ RULES: tuple[Rule, ...] = (
          "semigroup η(Σ^{ac0_s}) holds no non-trivial group), so it is definable in first-order "
          "logic with modular predicates, which unique-hard-attention transformers with "
          "positional encodings recognise", ("bcst1992", "barcelo2024"), "theorem", "one"),
+    Rule("hard_pe_star_free", "transformer_hard_pe", "aperiodic", "yes",
+         "star-free (the AC0 test was not run): star-free languages are first-order definable "
+         "(McNaughton–Papert), a fragment of the logic unique-hard-attention transformers with "
+         "positional encodings recognise", ("barcelo2024",), "theorem", "one"),
     Rule("hard_pe_not_ac0", "transformer_hard_pe", "not_ac0", "no",
          "L is not in AC0: the stable semigroup η(Σ^{ac0_s}) contains a non-trivial group (the "
          "witness word of length {ac0_s}); unique-hard-attention transformers recognise only "

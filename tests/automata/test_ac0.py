@@ -105,3 +105,5 @@ def test_budget():
     c = classify(d, budget=Budget(ac0_max_elements=50))
     assert c.ac0 is None and any("AC0 test" in n for n in c.notes)
     assert c.prediction("transformer_hard_pe").expressible == "unknown"
+    sf = classify("tomita4", budget=Budget(ac0_max_elements=1))     # star-free: yes without AC0
+    assert sf.ac0 is None and sf.prediction("transformer_hard_pe").rule == "hard_pe_star_free"
