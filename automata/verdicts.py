@@ -108,8 +108,10 @@ REFERENCES = {
                    "(star-free); time-invariant SSMs with a constant matrix count modulo m",
     "grazzi2025": "Grazzi, Siems, Zela, Franke, Hutter, Pontil 2025, Unlocking State-Tracking in "
                   "Linear RNNs Through Negative Eigenvalues (ICLR; arXiv 2411.12537)",
-    "shakerinava2026": "Shakerinava et al. 2026, The Expressive Limits of Diagonal SSMs for "
-                       "State-Tracking (ICLR)",
+    "shakerinava2026": "Shakerinava, Khavari, Ravanbakhsh, Chandar 2026, The Expressive Limits "
+                       "of Diagonal SSMs for State-Tracking (ICLR; arXiv 2603.01959): at finite "
+                       "precision k input-dependent complex diagonal layers track a group iff it "
+                       "has a subnormal series of length k with abelian factors",
     "khavari2025": "Khavari, Shakerinava, Khullar, Huang, Rivest, Ravanbakhsh, Chandar 2025, "
                    "Parity Requires Unified Input Dependence and Negative Eigenvalues in SSMs "
                    "(arXiv 2508.07395)",
