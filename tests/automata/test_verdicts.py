@@ -167,3 +167,43 @@ def test_every_no_on_the_registry_has_a_witness():
             if p.expressible == "no" and p.witness is None:
                 missing.append((name, p.model))
     assert not missing
+
+
+# ------------------------------------------------------------------ consistency with class inclusions
+# A ⊆ B as model classes: time-invariant real (0,1) ⊂ [0,1] ⊂ [-1,1] ⊂ complex gates; diagonal
+# gates d = products of Householder factors I - (1 - d_i) e_i e_iᵀ (β = 1 - d_i), so
+# non-negative ⊆ Householder positive ⊆ Householder, signed ⊆ Householder.
+INCLUSIONS = [("ssm_time_invariant", "ssm_nonnegative"), ("ssm_nonnegative", "ssm_signed"),
+              ("ssm_signed", "ssm_complex"), ("ssm_nonnegative", "lrnn_householder_positive"),
+              ("lrnn_householder_positive", "lrnn_householder"),
+              ("ssm_signed", "lrnn_householder")]
+
+
+def _consistent(c):
+    p = {x.model: x.expressible for x in c.predictions}
+    for small, big in INCLUSIONS:
+        if p[small] == "yes":
+            assert p[big] == "yes", (small, big, p)
+        if p[big] == "no":
+            assert p[small] == "no", (small, big, p)
+    # star-free = masked hard attention; star-free ⊆ AC0 = UHAT with positional encodings
+    if p["transformer_masked_hard"] == "yes":
+        assert p["transformer_hard_pe"] == "yes" and p["ssm_nonnegative"] == "yes"
+
+
+@pytest.mark.parametrize("name", list_languages())
+def test_verdicts_respect_class_inclusions(name):
+    _consistent(classify(name))
+
+
+def test_verdicts_respect_class_inclusions_on_random_dfas():
+    from hypothesis import given, settings
+
+    from tests.automata.strategies import dfas
+
+    @settings(max_examples=60, deadline=None)
+    @given(dfas(max_states=5, alphabet="ab"))
+    def check(d):
+        _consistent(classify(d))
+
+    check()
