@@ -135,8 +135,23 @@ def _regular_names():
 
 @pytest.mark.parametrize("name", _regular_names())
 def test_witnesses_refute_their_family(name):
-    d = get_language(name).dfa
-    c = classify(name)
+    _check_witnesses(get_language(name).dfa, classify(name))
+
+
+def test_witnesses_refute_their_family_on_random_dfas():
+    from hypothesis import given, settings
+
+    from tests.automata.strategies import dfas
+
+    @settings(max_examples=60, deadline=None)
+    @given(dfas(max_states=5, alphabet="abc"))
+    def check(d):
+        _check_witnesses(d, classify(d))
+
+    check()
+
+
+def _check_witnesses(d, c):
     for p in c.predictions:
         w = p.witness
         if p.expressible != "no":
