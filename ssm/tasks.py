@@ -48,7 +48,7 @@ import torch
 import torch.nn.functional as F
 
 from automata.labels import prefix_labels
-from automata.sampling import make_dataset
+from automata.dataset import make_dataset
 from ssm.data import DataError, TensorData, encode_strings, pad_arrays, record_field, record_symbols
 from ssm.errors import ConfigError, SSMError
 
@@ -100,7 +100,7 @@ class Task:
     def make_splits(self, data: Any, seed: int) -> dict[str, SplitSpec]:
         """Every split, ``{"train": ..., "bin_lo_hi": ...}``, as ``(records, lo, hi, meta)``.
 
-        One :func:`automata.sampling.make_dataset` call (seed ``seed``) with ``data.n_train``
+        One :func:`automata.dataset.make_dataset` call (seed ``seed``) with ``data.n_train``
         training strings of lengths ``[train_min_length, train_max_length]`` and ``data.n_eval``
         strings per evaluation bin; strings are distinct within and across splits, so the first
         bin (the training lengths) is held out. A split is smaller when fewer distinct strings
@@ -160,7 +160,7 @@ class CharPrediction(Task):
     """Multi-label next-symbol-set prediction over ``len(alphabet) + 1`` outputs (EOS last).
 
     Records need ``string`` and ``next_allowed`` (shape (T, len(alphabet) + 1), as written by
-    :func:`automata.sampling.make_dataset`); without ``next_allowed`` pass ``language=`` so the
+    :func:`automata.dataset.make_dataset`); without ``next_allowed`` pass ``language=`` so the
     labels are computed with :func:`automata.labels.prefix_labels`.
     """
 
