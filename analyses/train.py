@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
 
-__all__ = ["build_parser", "config_from_args", "summarize", "main"]
+__all__ = ["build_parser", "config_from_args", "main"]
 
 
 
@@ -91,29 +91,6 @@ def config_from_args(args: argparse.Namespace):
     return apply_overrides(cfg, args.overrides)
 
 
-def summarize(result, out: Path | None = None) -> dict[str, Any]:
-    """The ``--json`` object of a :class:`ssm.train.TrainResult`."""
-    c = result.config
-    bins = []
-    for r in result.bins():
-        b = {k: r[k] for k in ("split", "min_length", "max_length", "string_accuracy", "n_strings",
-                               "n_positions", "n_errors", "position_accuracy")}
-        if "p_ignore" in r:
-            b["p_ignore"] = r["p_ignore"]
-            b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
-        bins.append(b)
-    from ssm.architectures import family_of
-
-    return {"language": c["language"], "model": c["model"]["arch"], "gate": c["model"]["gate"],
-            "family": family_of(c["model"]),
-            "layers": c["model"]["layers"], "width": c["model"]["width"], "task": c["task"],
-            "lr": c["train"]["lr"], "seed": c["train"]["seed_init"],
-            "train_string_accuracy": result.train.get("string_accuracy"),
-            "bins": bins, "steps": result.steps, "epochs": result.epochs,
-            "seconds": round(result.seconds, 3), "stopped": result.stopped,
-            "out": str(out) if out is not None else None}
-
-
 def _fmt(x: float | None) -> str:
     return "n/a (empty split)" if x is None else f"{x:.4f}"
 
@@ -133,7 +110,7 @@ def body(args: argparse.Namespace) -> int:
     import torch
 
     from ssm.run_dir import fresh_run_dir
-    from ssm.train import resolve_config, train
+    from ssm.train import resolve_config, summarize, train
 
     cfg = config_from_args(args)
     out = Path(args.out) if args.out else default_out(args)

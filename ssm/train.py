@@ -33,6 +33,7 @@ from typing import Any, Callable, Mapping
 
 import torch
 
+from ssm.architectures import family_of
 from ssm.data import TensorData, epoch_batches
 from ssm.errors import SSMError
 from ssm.evaluate import EvalSet, evaluate_sets, score_split
@@ -44,7 +45,7 @@ from ssm.run_dir import set_rng_states
 from ssm.tasks import SplitSpec, Task, make_task
 
 __all__ = ["TrainResult", "RunDirError", "Interrupted", "train", "resolve_config", "make_splits",
-           "package_versions", "build_seeded_model", "load_result", "make_optimizer"]
+           "package_versions", "build_seeded_model", "load_result", "make_optimizer", "summarize"]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -103,6 +104,33 @@ class TrainResult:
                                              "train", "rows")})
         except (KeyError, TypeError) as e:
             raise RunDirError(f"a result lacks field {e}") from None
+
+
+def summarize(result: TrainResult, out: str | Path | None = None) -> dict[str, Any]:
+    """The flat summary of a result (``python -m analyses.train --json`` prints it).
+
+    Keys: ``language, model, gate, family, layers, width, task, lr, seed,
+    train_string_accuracy, bins, steps, epochs, seconds, stopped, out``; each bin has
+    ``split, min_length, max_length, string_accuracy, n_strings, n_positions, n_errors,
+    position_accuracy`` (plus ``p_ignore`` and ``error_rate`` for flip-flop).
+    """
+    c = result.config
+    bins = []
+    for r in result.bins():
+        b = {k: r[k] for k in ("split", "min_length", "max_length", "string_accuracy", "n_strings",
+                               "n_positions", "n_errors", "position_accuracy")}
+        if "p_ignore" in r:
+            b["p_ignore"] = r["p_ignore"]
+            b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
+        bins.append(b)
+    return {"language": c["language"], "model": c["model"]["arch"], "gate": c["model"]["gate"],
+            "family": family_of(c["model"]),
+            "layers": c["model"]["layers"], "width": c["model"]["width"], "task": c["task"],
+            "lr": c["train"]["lr"], "seed": c["train"]["seed_init"],
+            "train_string_accuracy": result.train.get("string_accuracy"),
+            "bins": bins, "steps": result.steps, "epochs": result.epochs,
+            "seconds": round(result.seconds, 3), "stopped": result.stopped,
+            "out": str(out) if out is not None else None}
 
 
 def load_result(out_dir: str | Path) -> TrainResult | None:
