@@ -50,8 +50,15 @@ def plugin_args(argv: Sequence[str]) -> list[str]:
 def load_plugin(spec: str) -> object:
     """Import the plugin ``spec`` (a module name, or a path ending in ``.py``) once."""
     key = str(Path(spec).resolve()) if spec.endswith(".py") else spec
-    if key in _LOADED:
-        return _LOADED[key]
+    if key not in _LOADED:
+        _LOADED[key] = _import(spec)
+    known = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    if key not in known:
+        os.environ[ENV_VAR] = os.pathsep.join([*known, key])
+    return _LOADED[key]
+
+
+def _import(spec: str) -> object:
     try:
         if spec.endswith(".py"):
             path = Path(spec)
@@ -70,10 +77,6 @@ def load_plugin(spec: str) -> object:
         msg = str(e).strip().splitlines()
         raise PluginError(f"cannot load plugin {spec}: {type(e).__name__}: "
                           f"{msg[0] if msg else ''}") from e
-    _LOADED[key] = module
-    known = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    if key not in known:
-        os.environ[ENV_VAR] = os.pathsep.join([*known, key])
     return module
 
 

@@ -19,6 +19,12 @@ TINY = ["--layers", "1", "--width", "8", "--set", "data.n_train=48", "--set", "d
         "--set", "train.max_epochs=2", "--set", "train.batch_size=16", "--json", "--quiet"]
 
 
+@pytest.fixture(autouse=True)
+def _own_plugin_env(monkeypatch):
+    """Plugins loaded here are recorded in the environment; restore it after each test."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
 def test_plugin_language_and_architecture_train_and_probe(tmp_path, capsys):
     plug = ["--plugin", str(PLUGINS / "toy_language.py"), "--plugin", str(PLUGINS / "toy_arch.py")]
     assert train.main(["no_bb", "--model", "toy_rnn", *plug, "--out", str(tmp_path / "run"), *TINY]) == 0

@@ -117,7 +117,8 @@ def test_regex_language_and_dfa_file(tmp_path, capsys):
     assert "empty symbol" in capsys.readouterr().err
 
 
-def test_plugin_file_language_architecture_and_task(tmp_path, capsys):
+def test_plugin_file_language_architecture_and_task(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SSM_EXPRESSIVITY_PLUGINS", raising=False)  # restored afterwards
     argv = ["no_bb", "--plugin", str(PLUGINS / "toy_language.py"),
             "--plugin", str(PLUGINS / "toy_arch.py"), "--plugin", str(PLUGINS / "toy_task.py"),
             "--model", "toy_rnn", "--task", "membership", "--layers", "1", "--width", "8",
