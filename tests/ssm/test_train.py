@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 
 import pytest
 import torch
 
-import ssm.train as train_mod
 from ssm.experiment_config import ExperimentConfig, apply_overrides
 from ssm.train import CHECKPOINT, RunDirError, load_result, make_splits, train
+
+train_mod = sys.modules["ssm.train"]  # the package's ``ssm.train`` attribute is the function
 
 TINY = ["model.width=8", "model.d_state=4", "model.layers=1", "model.gate=signed",
         "data.n_train=64", "data.n_eval=8", "data.train_max_length=8",
