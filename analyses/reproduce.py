@@ -35,13 +35,14 @@ __all__ = ["write_outputs", "build_parser", "main"]
 
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png and summary.json; return the summary."""
-    from ssm.experiments import CELLS, agreement, select_best, verdicts
+    from ssm.experiments import agreement, get_cell, select_best, verdicts
 
     best = select_best(rows)
     verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
     agree = agreement(best, verdict_map)
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
-    write_table(best, verdict_map, agree, out / "table.md", preset, command, CELLS)
+    cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
+    write_table(best, verdict_map, agree, out / "table.md", preset, command, cells)
     if best:
         write_figure(best, out / "figure.png")
     summary = {"preset": preset.name, "n_runs": len(rows),
@@ -81,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--languages", type=_names, default=None,
                    help="comma-separated subset of the languages (default: the preset's)")
     p.add_argument("--cells", type=_names, default=None,
-                   help=f"comma-separated subset of: {', '.join(CELLS)} (default: the preset's)")
+                   help=f"comma-separated cells: {', '.join(CELLS)}, or ARCH[-GATE]-L<layers> for "
+                        "any registered architecture (default: the preset's)")
     p.add_argument("--seeds", type=_positive, default=1, help="seeds per grid point (default: 1)")
     p.add_argument("--jobs", type=_positive, default=1, help="parallel local jobs (default: 1)")
     p.add_argument("--threads", type=_positive, default=1, help="torch threads per job (default: 1)")

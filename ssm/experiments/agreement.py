@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from automata.classify import classify
 from automata.errors import AutomatonError
 from automata.languages import resolve_language
-from ssm.experiments.grid import CELLS
+from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy
 
 __all__ = ["verdict_label", "verdicts", "agreement", "THRESHOLD"]
@@ -56,8 +56,8 @@ def agreement(best: Mapping[tuple[str, str], dict], verdict_map: Mapping[str, Ma
     agree = disagree = undecided = 0
     rows = []
     for (lang, cell), r in sorted(best.items()):
-        c = CELLS.get(cell)
-        vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
+        c = get_cell(cell)
+        vd = verdict_map.get(lang, {}).get(c.family, {})
         v = vd.get("label", "n/a")
         b2 = bin_accuracy(r, 1)
         too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]

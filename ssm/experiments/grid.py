@@ -24,7 +24,7 @@ from ssm.config import ModelConfig
 from ssm.errors import ConfigError
 from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
 
-__all__ = ["Cell", "Job", "Preset", "CELLS", "get_preset", "build_jobs", "PRESETS"]
+__all__ = ["Cell", "Job", "Preset", "CELLS", "get_cell", "get_preset", "build_jobs", "PRESETS"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,29 @@ CELLS: dict[str, Cell] = {c.name: c for c in [
     Cell("lstm-L1", "lstm", "nonnegative", 1),
     Cell("transformer-L2", "transformer", "nonnegative", 2, "transformer"),
 ]}
+
+
+def get_cell(name: str) -> Cell:
+    """A named cell, or one spelled ``ARCH[-GATE]-L<k>`` for any registered architecture
+    (e.g. a plugin's: ``toy_rnn-nonnegative-L1``, ``deltanet-L2``).
+
+    >>> get_cell("mamba-signed-L1") == CELLS["mamba-signed-L1"]
+    True
+    >>> c = get_cell("diagonal-complex-L2"); (c.arch, c.gate, c.layers, c.family)
+    ('diagonal', 'complex', 2, 'ssm_complex')
+    """
+    if name in CELLS:
+        return CELLS[name]
+    parts = name.split("-")
+    if len(parts) not in (2, 3) or not parts[-1].startswith("L") or not parts[-1][1:].isdigit():
+        raise ConfigError(f"unknown cell {name!r}; choose from {', '.join(CELLS)} or spell one "
+                          f"ARCH[-GATE]-L<layers>")
+    arch = get_architecture(parts[0])
+    gates = list(arch.gates or ())
+    gate = parts[1] if len(parts) == 3 else (gates[0] if gates else "nonnegative")
+    cell = Cell(name, arch.name, gate, int(parts[-1][1:]))
+    cell.model(64)  # validates the gate and the layer count
+    return cell
 
 
 @dataclass(frozen=True)
@@ -148,14 +171,11 @@ def build_jobs(preset: Preset, *, languages: Sequence[str] | None = None,
     langs = list(languages) if languages is not None else list(preset.languages)
     for lang in langs:
         get_language(lang)  # UnknownLanguageError names close matches
-    cell_names = list(cells) if cells is not None else list(preset.cells)
-    unknown = [c for c in cell_names if c not in CELLS]
-    if unknown:
-        raise ConfigError(f"unknown cell {unknown[0]!r}; choose from {', '.join(CELLS)}")
+    cell_list = [get_cell(c) for c in (cells if cells is not None else preset.cells)]
     if seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {seeds}")
-    jobs = [Job(lang, CELLS[c], w, lr, s, (*preset.overrides, *overrides))
-            for lang in langs for c in cell_names for w in preset.widths
+    jobs = [Job(lang, c, w, lr, s, (*preset.overrides, *overrides))
+            for lang in langs for c in cell_list for w in preset.widths
             for lr in preset.lrs(lang, PAPER_SUITE.get(lang)) for s in range(seeds)]
     for job in jobs:
         job.config()  # a bad --set fails here, for every job

@@ -58,3 +58,20 @@ def test_plugin_errors_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "cannot load plugin no_such_module_xyz" in err and err.count("\n") == 1
     assert plugin_args(["--plugin=a", "x", "--plugin", "b"]) == ["a", "b"]
+
+
+def test_reproduce_runs_a_plugin_architecture_and_task(tmp_path, capsys):
+    from analyses import reproduce
+
+    argv = ["--quick", "--languages", "parity", "--cells", "toy_rnn-nonnegative-L1",
+            "--plugin", str(PLUGINS / "toy_arch.py"), "--plugin", str(PLUGINS / "toy_task.py"),
+            "--set", "task=membership", "--set", "model.width=8", "--set", "data.n_train=32",
+            "--set", "data.n_eval=6", "--set", "data.train_max_length=6",
+            "--set", "data.eval_bins=[[1, 6], [7, 9]]", "--set", "train.max_epochs=1",
+            "--out", str(tmp_path), "--quiet"]
+    assert reproduce.main(argv) == 0
+    assert "1 runs (0 failed)" in capsys.readouterr().out
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    row = summary["selected"][0]
+    assert (row["arch"], row["family"], row["task"]) == ("toy_rnn", "ssm_nonnegative", "membership")
+    assert "toy_rnn-nonnegative-L1" in (tmp_path / "table.md").read_text()

@@ -68,8 +68,12 @@ def test_tiny_grid_end_to_end_and_restart(tmp_path, monkeypatch, capsys):
 
 
 def test_bad_options_are_one_line_errors(tmp_path, capsys):
-    assert rep.main(_argv(tmp_path / "a", "--cells", "mamba-L9")) == 1
-    assert "unknown cell 'mamba-L9'" in capsys.readouterr().err
+    assert rep.main(_argv(tmp_path / "a", "--cells", "mamba-huge")) == 1
+    assert "unknown cell 'mamba-huge'" in capsys.readouterr().err
+    assert rep.main(_argv(tmp_path / "a", "--cells", "mamba-negative-L1")) == 1
+    assert "unknown gate 'negative'" in capsys.readouterr().err
+    assert rep.main(_argv(tmp_path / "a", "--cells", "mamaba-L1")) == 1
+    assert "unknown arch 'mamaba'" in capsys.readouterr().err
     assert rep.main(["--languages", "tomita33", "--out", str(tmp_path / "b"), "--quiet"]) == 1
     assert "unknown language 'tomita33'" in capsys.readouterr().err
     assert rep.main([*_argv(tmp_path / "c"), "--set", "train.lrate=1"]) == 1
