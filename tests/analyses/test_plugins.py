@@ -75,3 +75,24 @@ def test_reproduce_runs_a_plugin_architecture_and_task(tmp_path, capsys):
     row = summary["selected"][0]
     assert (row["arch"], row["family"], row["task"]) == ("toy_rnn", "ssm_nonnegative", "membership")
     assert "toy_rnn-nonnegative-L1" in (tmp_path / "table.md").read_text()
+
+
+def test_entry_points_of_installed_packages_are_loaded(monkeypatch):
+    import importlib.metadata as md
+
+    import analyses.plugins as plugins
+
+    ep = md.EntryPoint(name="toy", value="tests.plugins.toy_task", group=plugins.ENTRY_POINT_GROUP)
+    calls = []
+
+    def fake(group=None):
+        calls.append(group)
+        return [ep] if group == plugins.ENTRY_POINT_GROUP else []
+
+    monkeypatch.setattr(plugins.importlib.metadata, "entry_points", fake)
+    plugins._LOADED.pop(ep.value, None)
+    assert plugins.load_entry_points() == ["toy"]
+    from ssm.tasks import list_tasks
+
+    assert "membership" in list_tasks() and calls == [plugins.ENTRY_POINT_GROUP]
+    assert plugins.load_entry_points() == []          # once only
