@@ -114,8 +114,9 @@ def test_values_are_json_with_bare_strings():
         parse_value("[" * 100_000 + "]" * 100_000)
 
 
-def test_set_parser_fuzz():
-    """Any text either applies or raises a one-line ConfigError; nothing else escapes."""
+def test_set_parser_fuzz(request):
+    """Any text either applies or raises a one-line ConfigError; nothing else escapes
+    (300 examples, a few seconds; 5,000 under --runslow)."""
     from hypothesis import given, settings, strategies as st
 
     keys = st.sampled_from(["train.lr", "data.n_train", "model.gate", "model.options.x",
@@ -125,7 +126,9 @@ def test_set_parser_fuzz():
         ["1", "-1", "0", "1e309", "NaN", "[]", "[[1, 2]]", "{}", "true", "null", '"s"',
          "[[1, 2], [2]]", "{\"a\": 1}", "[" * 50]))
 
-    @settings(max_examples=300, deadline=None, database=None)
+    n = 5000 if request.config.getoption("--runslow") else 300
+
+    @settings(max_examples=n, deadline=None, database=None)
     @given(key=keys, value=values, sep=st.sampled_from(["=", "", "=="]))
     def check(key, value, sep):
         try:
