@@ -223,7 +223,7 @@ def available_targets(language: Any) -> list[str]:
     else:
         names = list(BASE_TARGETS)
     alph = set(lang.alphabet)
-    if "flip" in str(getattr(lang, "name", "")) and {"w", "0", "1"} <= alph:
+    if getattr(lang, "task", None) == "flip_flop" and {"w", "0", "1"} <= alph:
         names.append("bit")
     return names
 
