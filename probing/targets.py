@@ -35,12 +35,12 @@ Targets
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Sequence
 
 import numpy as np
 
 from automata.dfa import DFA, split_word
+from automata.languages import resolve_language
 
 from .errors import ProbingError, UnknownTargetError
 
@@ -103,8 +103,7 @@ class Targets(dict):
 def as_language(language: Any) -> Any:
     """Accept a registry ``Language`` or a bare :class:`~automata.dfa.DFA` (wrapped, minimized)."""
     if isinstance(language, DFA):
-        return SimpleNamespace(name="dfa", alphabet=language.alphabet, kind="regular",
-                               dfa=language.minimize(), automaton=language)
+        return resolve_language(language)
     for attr in ("alphabet", "kind", "dfa"):
         if not hasattr(language, attr):
             raise ProbingError(f"expected a Language or a DFA, got {type(language).__name__}")
@@ -224,7 +223,7 @@ def available_targets(language: Any) -> list[str]:
     else:
         names = list(BASE_TARGETS)
     alph = set(lang.alphabet)
-    if "flip" in str(getattr(lang, "name", "")) and {"w", "0", "1"} <= alph:
+    if getattr(lang, "task", None) == "flip_flop" and {"w", "0", "1"} <= alph:
         names.append("bit")
     return names
 
