@@ -1,0 +1,145 @@
+"""DeltaNet / Gated DeltaNet / DeltaProduct layers and models: fla's parameter layout, step =
+forward, scans agree, β ranges, capture of the matrix state, config errors."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ssm.capture import capture
+from ssm.errors import ConfigError, SSMError
+from ssm.layers.deltanet import DeltaNet, select_delta_scan
+from ssm.layers.deltanet_model import DeltaNetConfig, build_deltanet_model, deltanet_family
+
+D, H = 16, 2
+
+
+def _shapes(layer):
+    return {name: tuple(p.shape) for name, p in layer.state_dict().items()}
+
+
+def test_parameter_layout_of_fla_deltanet():
+    # fla.layers.DeltaNet(hidden_size=16, num_heads=2, use_gate=True): key_dim = value_dim = 16
+    assert _shapes(DeltaNet(D, num_heads=H)) == {
+        "q_proj.weight": (16, 16), "k_proj.weight": (16, 16), "v_proj.weight": (16, 16),
+        "b_proj.weight": (2, 16), "q_conv1d.weight": (16, 1, 4), "k_conv1d.weight": (16, 1, 4),
+        "v_conv1d.weight": (16, 1, 4), "g_proj.weight": (16, 16), "o_norm.weight": (8,),
+        "o_proj.weight": (16, 16)}
+
+
+def test_parameter_layout_of_fla_gated_deltaproduct():
+    # fla.layers.GatedDeltaProduct(hidden_size=16, head_dim=8, num_heads=2, expand_v=2,
+    # num_householder=3, use_forget_gate=True, use_output_gate=True)
+    got = _shapes(DeltaNet(D, num_heads=H, head_dim=8, expand_v=2, n_householder=3,
+                           use_forget_gate=True, beta_range=(0, 2)))
+    assert got == {
+        "q_proj.weight": (16, 16), "k_proj.weight": (48, 16), "v_proj.weight": (96, 16),
+        "b_proj.weight": (6, 16), "a_proj.weight": (2, 16), "A_log": (2,), "dt_bias": (2,),
+        "q_conv1d.weight": (16, 1, 4), "k_conv1d.weight": (48, 1, 4),
+        "v_conv1d.weight": (96, 1, 4), "g_proj.weight": (32, 16), "o_norm.weight": (16,),
+        "o_proj.weight": (16, 32)}
+    layer = DeltaNet(D, num_heads=H, use_forget_gate=True)
+    assert layer.A_log._no_weight_decay and layer.dt_bias._no_weight_decay
+
+
+@pytest.mark.parametrize("nh,gate", [(1, False), (1, True), (3, True), (2, False)])
+def test_step_equals_forward_and_scans_agree(nh, gate):
+    torch.manual_seed(0)
+    layer = DeltaNet(D, num_heads=H, n_householder=nh, use_forget_gate=gate, beta_range=(0, 2),
+                     scan="chunked", chunk_size=4).double()
+    x = torch.randn(2, 9, D, dtype=torch.float64)
+    y = layer(x)
+    layer.scan = "reference"
+    assert torch.allclose(layer(x), y, atol=1e-10)
+    state = layer.init_state(2)
+    steps = []
+    for t in range(9):
+        out, state = layer.step(x[:, t], state)
+        steps.append(out)
+    assert torch.allclose(torch.stack(steps, 1), y, atol=1e-10)
+
+
+def test_beta_ranges_give_householder_eigenvalues():
+    torch.manual_seed(0)
+    for hi in (1.0, 2.0):
+        layer = DeltaNet(D, num_heads=H, beta_range=(0, hi))
+        with torch.no_grad():
+            layer.b_proj.weight.mul_(100.0)       # push sigmoid to its ends
+        x = torch.randn(4, 50, D)
+        with torch.no_grad():
+            q, k, v, beta, g = layer._qkv(layer.q_conv1d(layer.q_proj(x)),
+                                          layer.k_conv1d(layer.k_proj(x)),
+                                          layer.v_conv1d(layer.v_proj(x)), x)
+        assert 0 <= float(beta.min()) and float(beta.max()) <= hi
+        assert float(beta.max()) > 0.99 * hi              # the range is reached
+        kk = k[0, 0, 0, 0].double()
+        M = torch.eye(len(kk), dtype=torch.float64) - float(beta.max()) * torch.outer(kk, kk)
+        ev = torch.linalg.eigvalsh(M)
+        assert float(ev.min()) >= -1 - 1e-6 and float(ev.max()) <= 1 + 1e-6
+        assert (float(ev.min()) < -0.9) == (hi == 2.0)
+
+
+def test_gradients_reach_every_parameter():
+    torch.manual_seed(0)
+    layer = DeltaNet(D, num_heads=H, n_householder=2, use_forget_gate=True, beta_range=(0, 2))
+    layer(torch.randn(2, 70, D)).square().sum().backward()
+    for name, p in layer.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all() and p.grad.abs().sum() > 0, name
+
+
+def test_model_capture_sites_and_states():
+    cfg = DeltaNetConfig(arch="deltaproduct", layers=2, width=D, heads=H, n_householder=2,
+                         beta_range=(0, 2), vocab_size=4, n_outputs=3, scan="chunked")
+    model = build_deltanet_model(cfg, seed=1, device="cpu")
+    tokens = torch.tensor([[1, 2, 3, 1, 1, 2], [3, 3, 2, 1, 0, 0]])
+    assert model.capture_sites() == ["embed", "layers.0.state", "layers.0.out",
+                                     "layers.1.state", "layers.1.out"]
+    with capture(model, ["layers.1.state", "layers.0.out"]) as cache:
+        logits = model(tokens)
+    assert cache["layers.1.state"].shape == (2, 6, H * 8 * 8)
+    assert cache["layers.0.out"].shape == (2, 6, D)
+    assert torch.allclose(model(tokens), logits)           # hooks do not change the output
+    # the captured state is the state of the delta rule run step by step
+    cache_step = model.init_cache(2)
+    for t in range(6):
+        _, cache_step = model.step(tokens[:, t], cache_step)
+    S = cache_step.layers[1].S.reshape(2, -1)
+    assert torch.allclose(cache["layers.1.state"][:, -1], S, atol=1e-5)
+
+
+def test_build_is_seeded_and_leaves_global_rng():
+    cfg = DeltaNetConfig(layers=1, width=8, heads=2, vocab_size=3, n_outputs=2)
+    before = torch.random.get_rng_state()
+    a, b = build_deltanet_model(cfg, seed=5, device="cpu"), build_deltanet_model(cfg, seed=5, device="cpu")
+    assert torch.equal(torch.random.get_rng_state(), before)
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+def test_config_roundtrip_coercion_and_family():
+    cfg = DeltaNetConfig(arch="deltaproduct", beta_range=[0, 2], n_householder=3, use_gate=True)
+    assert DeltaNetConfig.from_dict(cfg.to_dict()) == cfg and cfg.beta_range == (0.0, 2.0)
+    assert deltanet_family(cfg) == "lrnn_householder"
+    assert deltanet_family({"arch": "deltanet"}) == "lrnn_householder_positive"
+
+    class Other:          # e.g. a ModelConfig extended with the DeltaNet fields
+        arch, layers, width, n_heads, vocab_size, n_outputs, scan = "deltanet", 1, 8, 2, 3, 2, "triton"
+        options = {"beta_range": (0, 2)}
+    got = DeltaNetConfig.coerce(Other())
+    assert (got.heads, got.beta_range, got.scan) == (2, (0.0, 2.0), "auto")
+
+
+@pytest.mark.parametrize("bad", [
+    {"beta_range": (0, 3)}, {"beta_range": "wide"}, {"arch": "deltanet", "n_householder": 2},
+    {"arch": "mamba"}, {"scan": "triton"}, {"width": 10, "heads": 4}, {"layers": 0},
+    {"unknown_key": 1}])
+def test_config_errors_are_ssm_errors(bad):
+    with pytest.raises(SSMError):
+        DeltaNetConfig.from_dict(bad)
+
+
+def test_layer_and_scan_errors():
+    with pytest.raises(ConfigError):
+        DeltaNet(16, num_heads=3)
+    with pytest.raises(ConfigError):
+        select_delta_scan("fastest", "cpu")
+    with pytest.raises(SSMError):
+        build_deltanet_model(DeltaNetConfig(scan="fla"), device="cpu")
