@@ -31,22 +31,25 @@ from analyses.cli import add_common_args, run_main
 
 __all__ = ["build_parser", "config_from_args", "summarize", "main"]
 
-MODELS = ("mamba", "diagonal", "lstm", "transformer")
-GATES = ("nonnegative", "signed", "complex", "time_invariant")
-TASK_CHOICES = ("auto", "char", "flip_flop", "dyck")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ssm.architectures import gates_of, list_architectures
+
+    models = list_architectures()
+    gates = list(dict.fromkeys(g for m in models for g in gates_of(m)))
     p = argparse.ArgumentParser(prog="python -m analyses.train", description=__doc__.split("\n")[0])
     p.add_argument("language", help="registry name (see python -m analyses.list_languages)")
-    p.add_argument("--model", choices=MODELS, default="mamba", help="block type (default: mamba)")
-    p.add_argument("--gate", choices=GATES, default="nonnegative",
-                   help="gate of the diagonal recurrence; ignored by lstm/transformer (default: nonnegative)")
+    p.add_argument("--model", choices=models, default="mamba",
+                   help="registered architecture (default: mamba)")
+    p.add_argument("--gate", choices=gates, default="nonnegative",
+                   help="gate of the recurrence; ignored by gate-less architectures such as "
+                        "lstm/transformer (default: nonnegative)")
     p.add_argument("--layers", type=int, default=2, help="number of blocks (default: 2)")
     p.add_argument("--width", type=int, default=64, help="model width d_model (default: 64)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed for both the data and the initialization (default: 0)")
-    p.add_argument("--task", choices=TASK_CHOICES, default="auto",
+    p.add_argument("--task", choices=("auto", "char", "flip_flop", "dyck"), default="auto",
                    help="default: implied by the language name")
     p.add_argument("--out", default=None,
                    help="run directory (default: runs/<language>-<model>-<gate>-L<layers>-W<width>-s<seed>)")
@@ -58,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def default_out(args: argparse.Namespace) -> Path:
-    gate = args.gate if args.model in ("mamba", "diagonal") else "na"
+    from ssm.architectures import gates_of
+
+    gate = args.gate if gates_of(args.model) else "na"
     return Path("runs") / f"{args.language}-{args.model}-{gate}-L{args.layers}-W{args.width}-s{args.seed}"
 
 

@@ -6,20 +6,31 @@ True
 >>> ModelConfig(arch="mamba", gate="negative", vocab_size=3, n_outputs=3)
 Traceback (most recent call last):
 ...
-ssm.errors.ConfigError: unknown gate 'negative'; choose one of: nonnegative, signed, complex, time_invariant
+ssm.errors.ConfigError: unknown gate 'negative' for arch 'mamba'; choose one of: nonnegative, signed, complex, time_invariant
+
+The architecture (``arch``) is looked up in :mod:`ssm.architectures`, which also says which
+gates it takes and which extra ``options`` it has:
+
+>>> ModelConfig(arch="lstm", options={"hidden": 3})
+Traceback (most recent call last):
+...
+ssm.errors.ConfigError: arch 'lstm' has no option 'hidden' (it has none)
 """
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ssm.architectures import get_architecture
 from ssm.errors import ConfigError
 
-__all__ = ["ModelConfig", "ARCHS", "GATES", "POSITIONALS", "SCANS", "NORMS"]
+__all__ = ["ModelConfig", "GATES", "POSITIONALS", "SCANS", "NORMS"]
 
-ARCHS = ("mamba", "diagonal", "lstm", "transformer")
+#: The gates of the diagonal recurrences (Mamba, diagonal); other architectures declare theirs
+#: in :mod:`ssm.architectures`.
 GATES = ("nonnegative", "signed", "complex", "time_invariant")
 POSITIONALS = ("none", "learned", "sinusoidal")
 SCANS = ("auto", "reference", "chunked", "triton", "mamba_ssm")
@@ -42,11 +53,13 @@ class ModelConfig:
 
     Parameters
     ----------
-    arch : {"mamba", "diagonal", "lstm", "transformer"}
-        Block type. ``"diagonal"`` is the paper's formal class, trainable
+    arch : str
+        A registered architecture (:func:`ssm.architectures.list_architectures`; built in:
+        ``"mamba"``, ``"diagonal"``, ``"lstm"``, ``"transformer"``). ``"diagonal"`` is the paper's formal class, trainable
         (:class:`ssm.layers.selective.SelectiveDiagonalLayer`, ``expand * width`` channels).
     gate : {"nonnegative", "signed", "complex", "time_invariant"}
-        Gate of the diagonal recurrence (ignored by ``lstm`` and ``transformer``):
+        Gate of the diagonal recurrence (ignored by gate-less architectures such as ``lstm`` and
+        ``transformer``; others declare their own gates):
         ``exp(Δ·A)`` in (0, 1); ``2·exp(Δ·A) − 1`` in (−1, 1); ``exp(Δ·(A + iθ))``;
         ``exp(Δ·A)`` with an input-independent, learned per-channel Δ.
     layers : int
@@ -60,7 +73,8 @@ class ModelConfig:
     n_outputs : int
         Width of the per-position head (e.g. ``len(alphabet) + 1`` for next-symbol sets).
     positional : {"none", "learned", "sinusoidal"}
-        Positional encoding added to the embedding (transformer only; others must use "none").
+        Positional encoding added to the embedding (architectures declaring ``positional``, i.e.
+        the transformer; others must use "none").
     scan : {"auto", "reference", "chunked", "triton", "mamba_ssm"}
         Scan backend of the Mamba/diagonal layers; ``"auto"`` picks the fastest available.
     max_len : int
@@ -71,6 +85,10 @@ class ModelConfig:
         Attention heads (transformer); must divide ``width``.
     dt_rank : int or None
         Rank of Mamba's Δ projection; ``None`` means ``ceil(width / 16)`` as in mamba-ssm.
+    options : dict
+        The architecture's extra options (declared with their defaults by
+        :func:`ssm.architectures.register_architecture`); missing ones are filled with the
+        defaults, unknown ones are an error. Read them with :meth:`option`.
     """
 
     arch: str = "mamba"
@@ -88,10 +106,26 @@ class ModelConfig:
     norm: str = "rmsnorm"
     n_heads: int = 4
     dt_rank: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _choice("arch", self.arch, ARCHS)
-        _choice("gate", self.gate, GATES)
+        arch = get_architecture(self.arch)
+        if arch.gates is not None and self.gate not in arch.gates:
+            raise ConfigError(f"unknown gate {self.gate!r} for arch {self.arch!r}; choose one of: "
+                              f"{', '.join(arch.gates)}")
+        if not isinstance(self.gate, str):
+            raise ConfigError(f"gate must be a string, got {self.gate!r}")
+        if not isinstance(self.options, Mapping):
+            raise ConfigError(f"model.options must be an object, got {self.options!r}")
+        unknown = sorted(set(self.options) - set(arch.options))
+        if unknown:
+            have = ", ".join(arch.options) or "none"
+            raise ConfigError(f"arch {self.arch!r} has no option {unknown[0]!r} (it has {have})")
+        try:  # JSON values only, normalized (tuples become lists) so a saved config compares equal
+            options = json.loads(json.dumps({**arch.options, **dict(self.options)}))
+        except (TypeError, ValueError):
+            raise ConfigError(f"model.options of {self.arch!r} must be JSON values") from None
+        object.__setattr__(self, "options", options)
         _choice("positional", self.positional, POSITIONALS)
         _choice("scan", self.scan, SCANS)
         _choice("norm", self.norm, NORMS)
@@ -101,11 +135,26 @@ class ModelConfig:
         _positive_int("vocab_size", self.vocab_size, minimum=2)
         if self.dt_rank is not None:
             _positive_int("dt_rank", self.dt_rank)
-        if self.arch == "transformer" and self.width % self.n_heads:
-            raise ConfigError(f"width {self.width} is not divisible by n_heads {self.n_heads}")
-        if self.arch != "transformer" and self.positional != "none":
+        if not arch.positional and self.positional != "none":
             raise ConfigError(f"positional {self.positional!r} applies to the transformer only, "
                               f"not arch {self.arch!r}")
+        if arch.validate is not None:
+            arch.validate(self)
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.to_dict(), sort_keys=True, default=repr))
+
+    def option(self, name: str) -> Any:
+        """The value of the architecture option ``name`` (its declared default if unset).
+
+        >>> ModelConfig().option("nope")
+        Traceback (most recent call last):
+        ...
+        ssm.errors.ConfigError: arch 'mamba' has no option 'nope'
+        """
+        if name not in self.options:
+            raise ConfigError(f"arch {self.arch!r} has no option {name!r}")
+        return self.options[name]
 
     @property
     def d_inner(self) -> int:

@@ -253,6 +253,10 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         if len(args) != len(value):
             raise ConfigError(f"{key} must have {len(args)} entries, got {value!r}")
         return tuple(_coerce(v, a, key) for v, a in zip(value, args))
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key} must be an object, got {value!r}")
+        return dict(value)
     if dataclasses.is_dataclass(tp):
         if isinstance(value, tp):
             return value
@@ -360,7 +364,11 @@ def _set_path(obj: Any, path: list[str], text: str, prefix: str) -> Any:
         where = prefix.rstrip(".") or "config"
         raise ConfigError(f"unknown config key {prefix + '.'.join(path)!r} ({where} has: {', '.join(names)})")
     current = getattr(obj, head)
-    if rest:
+    if rest and isinstance(current, Mapping):  # e.g. model.options.beta_range=[0,1]
+        if len(rest) != 1:
+            raise ConfigError(f"config key {prefix + '.'.join(path)!r} is malformed")
+        new = {**current, rest[0]: _parse_text(text, Any)}
+    elif rest:
         if not dataclasses.is_dataclass(current):
             raise ConfigError(f"config key {key!r} has no sub-keys")
         new = _set_path(current, rest, text, prefix=key + ".")

@@ -19,20 +19,16 @@ True
 from __future__ import annotations
 
 import logging
-import math
 from typing import NamedTuple
 
 import torch
 from torch import nn
 
+from ssm.architectures import get_architecture
 from ssm.capture import HookPoint, hook_points
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError, ShapeError
-from ssm.layers.lstm import LSTMLayer
-from ssm.layers.mamba import Mamba
-from ssm.layers.selective import SelectiveDiagonalLayer
-from ssm.layers.transformer import MLP, CausalSelfAttention, PositionalEncoding
-from ssm.scan import select_scan
+from ssm.layers.transformer import MLP, PositionalEncoding
 
 __all__ = ["LanguageModel", "Block", "RMSNorm", "Cache", "build_model", "resolve_device"]
 
@@ -92,27 +88,15 @@ class Cache(NamedTuple):
     layers: tuple
 
 
-def _make_mixer(cfg: ModelConfig) -> nn.Module:
-    if cfg.arch == "mamba":
-        return Mamba(cfg.width, d_state=cfg.d_state, d_conv=cfg.d_conv, expand=cfg.expand,
-                     dt_rank=cfg.resolved_dt_rank, gate=cfg.gate, scan=cfg.scan)
-    if cfg.arch == "lstm":
-        return LSTMLayer(cfg.width, cfg.width)
-    if cfg.arch == "transformer":
-        return CausalSelfAttention(cfg.width, cfg.n_heads)
-    if cfg.arch == "diagonal":
-        return SelectiveDiagonalLayer(cfg.width, cfg.d_inner, gate=cfg.gate, scan=cfg.scan)
-    raise ConfigError(f"unknown arch {cfg.arch!r}")
-
-
 class LanguageModel(nn.Module):
     """Embedding (padding id 0) → ``cfg.layers`` pre-norm residual blocks → norm → linear head.
 
     ``forward(tokens (B, T)) -> logits (B, T, n_outputs)``; ``step`` runs one token at a time and
     matches ``forward``. Capture sites: ``embed``, ``layers.{i}.out`` and the recurrent states
     (``layers.{i}.state`` for Mamba and diagonal layers, ``layers.{i}.h`` / ``layers.{i}.c`` for
-    LSTM). ``arch="diagonal"`` is the trainable formal class
-    (:class:`ssm.layers.selective.SelectiveDiagonalLayer`, ``expand * width`` state channels).
+    LSTM). The mixer of each block comes from the architecture registry
+    (:func:`ssm.architectures.get_architecture`), which also says whether blocks carry an MLP
+    and how the whole model is initialized.
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -121,23 +105,13 @@ class LanguageModel(nn.Module):
         self.embed = nn.Embedding(cfg.vocab_size, cfg.width, padding_idx=0)
         self.pos = PositionalEncoding(cfg.positional, cfg.width, cfg.max_len)
         self.hook_embed = HookPoint()
-        self.layers = nn.ModuleList(Block(_make_mixer(cfg), cfg.width, cfg.norm,
-                                          mlp=cfg.arch == "transformer")
+        arch = get_architecture(cfg.arch)
+        self.layers = nn.ModuleList(Block(arch.builder(cfg), cfg.width, cfg.norm, mlp=arch.mlp)
                                     for _ in range(cfg.layers))
         self.norm_f = _norm(cfg.norm, cfg.width)
         self.head = nn.Linear(cfg.width, cfg.n_outputs)
-        if cfg.arch == "mamba":
-            self._mamba_init()
-
-    def _mamba_init(self) -> None:
-        """mamba-ssm's MixerModel init: embedding N(0, 0.02), out_proj scaled by 1/sqrt(layers)."""
-        with torch.no_grad():
-            nn.init.normal_(self.embed.weight, std=0.02)
-            self.embed.weight[0].zero_()
-            for block in self.layers:
-                w = block.mixer.out_proj.weight
-                nn.init.kaiming_uniform_(w, a=math.sqrt(5))
-                w /= math.sqrt(self.cfg.layers)
+        if arch.init is not None:
+            arch.init(self)
 
     @property
     def device(self) -> torch.device:
@@ -225,8 +199,9 @@ def build_model(cfg: ModelConfig, *, seed: int = 0, device: str | torch.device =
     if not isinstance(cfg, ModelConfig):
         raise ConfigError(f"build_model needs a ModelConfig, got {type(cfg).__name__}")
     dev = resolve_device(device)
-    if cfg.arch in ("mamba", "diagonal"):
-        select_scan(cfg.scan, dev, cfg.gate)     # a missing backend fails here, not mid-training
+    arch = get_architecture(cfg.arch)
+    if arch.prepare is not None:
+        arch.prepare(cfg, dev)                   # e.g. a missing scan backend fails here
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = LanguageModel(cfg)
