@@ -313,3 +313,85 @@ class DeltaNet(nn.Module):
         q, k, v, beta, g = self._qkv(q.unsqueeze(1), k.unsqueeze(1), v.unsqueeze(1), xs)
         out = self._scan(q, k, v, beta, g, h0=state.S, name="reference")
         return self._output(out.o, xs)[:, 0], DeltaState(cq, ck, cv, out.final_state)
+
+
+# ------------------------------------------------------------------ the architecture registry
+#: Options of the ``deltanet`` / ``deltaproduct`` architectures (``ModelConfig.options``).
+DELTANET_OPTIONS = {"beta_range": [0.0, 1.0], "n_householder": 1, "use_gate": False,
+                    "use_output_gate": True, "head_dim": None, "expand_v": 1.0, "chunk_size": 64,
+                    "delta_scan": None}
+
+
+def deltanet_family(cfg) -> str:
+    """The verdict family of a ``deltanet``/``deltaproduct`` config (the shared contract):
+    ``lrnn_householder`` for ``beta_range (0, 2)``, ``lrnn_householder_positive`` for ``(0, 1)``.
+
+    >>> from ssm.config import ModelConfig
+    >>> deltanet_family(ModelConfig(arch="deltaproduct", options={"beta_range": [0, 2]}))
+    'lrnn_householder'
+    >>> deltanet_family(ModelConfig(arch="deltanet"))
+    'lrnn_householder_positive'
+    """
+    return "lrnn_householder" if _beta_range(cfg.option("beta_range"))[1] == 2.0 \
+        else "lrnn_householder_positive"
+
+
+def delta_scan_name(cfg) -> str:
+    """The delta-rule scan of a config: option ``delta_scan`` if set, else ``cfg.scan``
+    (``auto``, ``reference`` or ``chunked``; the diagonal-only ``triton``/``mamba_ssm`` are
+    refused)."""
+    name = cfg.option("delta_scan") or cfg.scan
+    if name not in DELTA_SCANS:
+        raise ConfigError(f"scan {name!r} does not run the delta rule; choose one of: "
+                          f"{', '.join(DELTA_SCANS)} (option delta_scan for 'fla')")
+    return name
+
+
+def _validate(cfg) -> None:
+    _beta_range(cfg.option("beta_range"))
+    nh = cfg.option("n_householder")
+    if isinstance(nh, bool) or not isinstance(nh, int) or nh < 1:
+        raise ConfigError(f"n_householder must be an integer >= 1, got {nh!r}")
+    if cfg.arch == "deltanet" and nh != 1:
+        raise ConfigError("arch 'deltanet' has n_householder = 1; use arch 'deltaproduct'")
+    if cfg.option("head_dim") is None and cfg.width % cfg.n_heads:
+        raise ConfigError(f"width {cfg.width} is not divisible by n_heads {cfg.n_heads}; "
+                          "set the option head_dim")
+    delta_scan_name(cfg)
+
+
+def _prepare(cfg, device) -> None:
+    select_delta_scan(delta_scan_name(cfg), device, cfg.option("n_householder"))
+
+
+def deltanet_mixer(cfg) -> DeltaNet:
+    """The mixer of one ``deltanet``/``deltaproduct`` layer from a :class:`ssm.config.ModelConfig`
+    (``n_heads`` heads, ``d_conv`` convolution width, the options of :data:`DELTANET_OPTIONS`)."""
+    o = cfg.option
+    return DeltaNet(cfg.width, num_heads=cfg.n_heads, head_dim=o("head_dim"),
+                    expand_v=float(o("expand_v")), n_householder=o("n_householder"),
+                    beta_range=o("beta_range"), use_forget_gate=bool(o("use_gate")),
+                    use_output_gate=bool(o("use_output_gate")), conv_size=cfg.d_conv,
+                    scan=delta_scan_name(cfg), chunk_size=o("chunk_size"))
+
+
+def _register() -> None:
+    from ssm.architectures import get_architecture, register_architecture
+
+    common = dict(family=deltanet_family, validate=_validate, prepare=_prepare)
+    try:
+        get_architecture("deltanet")
+        return                                              # already registered
+    except ConfigError:
+        pass
+    register_architecture(
+        "deltanet", deltanet_mixer, options=DELTANET_OPTIONS, **common,
+        description="DeltaNet (Yang et al. 2024; Gated with use_gate): matrix state, "
+                    "Householder transitions, beta_range (0, 1) or (0, 2)")
+    register_architecture(
+        "deltaproduct", deltanet_mixer, options={**DELTANET_OPTIONS, "n_householder": 2},
+        **common, description="DeltaProduct (Siems et al. 2025): n_householder Householder "
+                              "steps per token")
+
+
+_register()

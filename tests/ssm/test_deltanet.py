@@ -8,7 +8,9 @@ import torch
 from ssm.capture import capture
 from ssm.errors import ConfigError, SSMError
 from ssm.layers.deltanet import DeltaNet, select_delta_scan
-from ssm.layers.deltanet_model import DeltaNetConfig, build_deltanet_model, deltanet_family
+from ssm.architectures import family_of, get_architecture, list_architectures
+from ssm.config import ModelConfig
+from ssm.layers.deltanet_model import build_deltanet_model, deltanet_config
 
 D, H = 16, 2
 
@@ -87,8 +89,8 @@ def test_gradients_reach_every_parameter():
 
 
 def test_model_capture_sites_and_states():
-    cfg = DeltaNetConfig(arch="deltaproduct", layers=2, width=D, heads=H, n_householder=2,
-                         beta_range=(0, 2), vocab_size=4, n_outputs=3, scan="chunked")
+    cfg = deltanet_config("deltaproduct", layers=2, width=D, heads=H, n_householder=2,
+                          beta_range=(0, 2), vocab_size=4, n_outputs=3, scan="chunked")
     model = build_deltanet_model(cfg, seed=1, device="cpu")
     tokens = torch.tensor([[1, 2, 3, 1, 1, 2], [3, 3, 2, 1, 0, 0]])
     assert model.capture_sites() == ["embed", "layers.0.state", "layers.0.out",
@@ -106,34 +108,34 @@ def test_model_capture_sites_and_states():
     assert torch.allclose(cache["layers.1.state"][:, -1], S, atol=1e-5)
 
 
+def test_registered_architectures_and_families():
+    assert {"deltanet", "deltaproduct"} <= set(list_architectures())
+    assert get_architecture("deltaproduct").options["n_householder"] == 2
+    for arch in ("deltanet", "deltaproduct"):
+        for beta, fam in (([0, 1], "lrnn_householder_positive"), ([0, 2], "lrnn_householder")):
+            cfg = ModelConfig(arch=arch, width=8, n_heads=2, options={"beta_range": beta})
+            assert family_of(cfg) == fam
+            assert family_of(cfg.to_dict()) == fam
+            assert ModelConfig.from_dict(cfg.to_dict()) == cfg
+    gated = deltanet_config("deltanet", use_gate=True, width=8, heads=2)
+    assert build_deltanet_model(gated, device="cpu").layers[0].mixer.use_forget_gate
+
+
 def test_build_is_seeded_and_leaves_global_rng():
-    cfg = DeltaNetConfig(layers=1, width=8, heads=2, vocab_size=3, n_outputs=2)
+    cfg = deltanet_config(layers=1, width=8, heads=2, vocab_size=3, n_outputs=2)
     before = torch.random.get_rng_state()
     a, b = build_deltanet_model(cfg, seed=5, device="cpu"), build_deltanet_model(cfg, seed=5, device="cpu")
     assert torch.equal(torch.random.get_rng_state(), before)
     assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
 
 
-def test_config_roundtrip_coercion_and_family():
-    cfg = DeltaNetConfig(arch="deltaproduct", beta_range=[0, 2], n_householder=3, use_gate=True)
-    assert DeltaNetConfig.from_dict(cfg.to_dict()) == cfg and cfg.beta_range == (0.0, 2.0)
-    assert deltanet_family(cfg) == "lrnn_householder"
-    assert deltanet_family({"arch": "deltanet"}) == "lrnn_householder_positive"
-
-    class Other:          # e.g. a ModelConfig extended with the DeltaNet fields
-        arch, layers, width, n_heads, vocab_size, n_outputs, scan = "deltanet", 1, 8, 2, 3, 2, "triton"
-        options = {"beta_range": (0, 2)}
-    got = DeltaNetConfig.coerce(Other())
-    assert (got.heads, got.beta_range, got.scan) == (2, (0.0, 2.0), "auto")
-
-
 @pytest.mark.parametrize("bad", [
     {"beta_range": (0, 3)}, {"beta_range": "wide"}, {"arch": "deltanet", "n_householder": 2},
     {"arch": "mamba"}, {"scan": "triton"}, {"width": 10, "heads": 4}, {"layers": 0},
-    {"unknown_key": 1}])
+    {"unknown_key": 1}, {"n_householder": 0, "arch": "deltaproduct"}, {"delta_scan": "fast"}])
 def test_config_errors_are_ssm_errors(bad):
     with pytest.raises(SSMError):
-        DeltaNetConfig.from_dict(bad)
+        deltanet_config(**bad)
 
 
 def test_layer_and_scan_errors():
@@ -142,4 +144,6 @@ def test_layer_and_scan_errors():
     with pytest.raises(ConfigError):
         select_delta_scan("fastest", "cpu")
     with pytest.raises(SSMError):
-        build_deltanet_model(DeltaNetConfig(scan="fla"), device="cpu")
+        build_deltanet_model(deltanet_config(delta_scan="fla"), device="cpu")
+    with pytest.raises(SSMError):
+        build_deltanet_model(ModelConfig(arch="lstm"), device="cpu")
