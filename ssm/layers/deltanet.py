@@ -84,8 +84,14 @@ class ShortConvolution(nn.Conv1d):
         self.activation = activation
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        y = F.conv1d(x.transpose(1, 2), self.weight, self.bias, padding=self.kernel_size[0] - 1,
-                     groups=self.groups)[..., :x.shape[1]].transpose(1, 2)
+        # y_t = Σ_j w_j x_{t-W+1+j}: W shifted multiply-adds (faster on CPU than a grouped
+        # conv1d, forward and backward, for the short kernels used here)
+        W, T = self.kernel_size[0], x.shape[1]
+        xp = F.pad(x, (0, 0, W - 1, 0))
+        w = self.weight[:, 0]                                     # (D, W)
+        y = sum(xp[:, j:j + T] * w[:, j] for j in range(W))
+        if self.bias is not None:
+            y = y + self.bias
         return F.silu(y) if self.activation == "silu" else y
 
     def step(self, x: torch.Tensor, cache: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -99,14 +99,18 @@ def delta_rule_chunked(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, beta: 
     qg = qc * gamma.unsqueeze(-1) if g is not None else qc
     kend = kc * to_end.unsqueeze(-1) if g is not None else kc
     outs, starts, Ups = [], [], []
+    # unbind once: indexing a chunk per step would make autograd allocate a full-size gradient
+    # for every chunk (quadratic in the number of chunks)
+    U_, W_, qg_, qk_, kend_ = (x.unbind(2) for x in (U, W, qg, qk, kend))
+    g_end = gamma[..., -1].unbind(2) if g is not None else None
     for i in range(n):
-        Up = U[:, :, i] - W[:, :, i] @ S                                         # (B,H,C,V)
-        outs.append(qg[:, :, i] @ S + qk[:, :, i] @ Up)
+        Up = U_[i] - W_[i] @ S                                                   # (B,H,C,V)
+        outs.append(qg_[i] @ S + qk_[i] @ Up)
         if output_states:
             starts.append(S)
             Ups.append(Up)
-        S_next = kend[:, :, i].transpose(-1, -2) @ Up
-        S = S_next + (gamma[:, :, i, -1, None, None] * S if g is not None else S)
+        S_next = kend_[i].transpose(-1, -2) @ Up
+        S = S_next + (g_end[i][..., None, None] * S if g is not None else S)
     o = torch.stack(outs, 2).reshape(B, H, n * C, V)[:, :, :T].movedim(1, 2)
     states = None
     if output_states:

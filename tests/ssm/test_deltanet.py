@@ -7,7 +7,7 @@ import torch
 
 from ssm.capture import capture
 from ssm.errors import ConfigError, SSMError
-from ssm.layers.deltanet import DeltaNet, select_delta_scan
+from ssm.layers.deltanet import DeltaNet, ShortConvolution, select_delta_scan
 from ssm.architectures import family_of, get_architecture, list_architectures
 from ssm.config import ModelConfig
 from ssm.layers.deltanet_model import build_deltanet_model, deltanet_config
@@ -147,3 +147,14 @@ def test_layer_and_scan_errors():
         build_deltanet_model(deltanet_config(delta_scan="fla"), device="cpu")
     with pytest.raises(SSMError):
         build_deltanet_model(ModelConfig(arch="lstm"), device="cpu")
+
+
+def test_short_convolution_is_a_causal_depthwise_conv1d():
+    torch.manual_seed(0)
+    conv = ShortConvolution(6, 4, bias=True, activation=None)
+    x = torch.randn(2, 9, 6)
+    want = torch.nn.functional.conv1d(x.transpose(1, 2), conv.weight, conv.bias, padding=3,
+                                      groups=6)[..., :9].transpose(1, 2)
+    assert torch.allclose(conv(x), want, atol=1e-6)
+    c2 = ShortConvolution(6, 4)
+    assert torch.allclose(c2(x)[:, :5], c2(x[:, :5]), atol=1e-6)          # no look-ahead
