@@ -158,3 +158,12 @@ def test_short_convolution_is_a_causal_depthwise_conv1d():
     assert torch.allclose(conv(x), want, atol=1e-6)
     c2 = ShortConvolution(6, 4)
     assert torch.allclose(c2(x)[:, :5], c2(x[:, :5]), atol=1e-6)          # no look-ahead
+
+
+def test_importing_the_layers_does_not_import_fla():
+    import subprocess
+    import sys
+    code = ("import sys, ssm.layers.deltanet, ssm.layers.deltanet_model, ssm.scan.fla_backend; "
+            "print('fla' in sys.modules, 'triton' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
