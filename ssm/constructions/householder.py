@@ -325,7 +325,7 @@ class HouseholderConstruction:
                 first = {"string": i, "position": t, "predicted": int(pred[t]),
                          "expected": int(ref[t])}
         return HouseholderCheckResult(
-            language=self.language, check_length=length if words is not None else 0,
+            language=self.language, check_length=max((len(w) for w in words), default=0),
             strings=len(words), accuracy=full / max(1, len(words)),
             position_accuracy=pos_ok / max(1, pos_all), first_error=first,
             dtype=str(self.dtype).replace("torch.", ""),
