@@ -41,7 +41,7 @@ def _json_of(main, argv) -> dict:
     with contextlib.redirect_stdout(buf):
         rc = main(argv)
     if rc != 0:
-        raise RuntimeError(f"{main.__module__} {' '.join(argv)} failed (exit {rc})")
+        raise ValueError(f"{main.__module__} {' '.join(argv)} failed (exit {rc})")
     return json.loads(buf.getvalue().strip().splitlines()[-1])
 
 
@@ -57,8 +57,13 @@ def _section(title: str) -> None:
 
 def body(args: argparse.Namespace) -> int:
     from analyses import classify_language, construct, train
+
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise ValueError(f"--out {args.out} exists and is not a directory")
     from automata.classify import classify
     from automata.languages import get_language
+    from ssm.architectures import family_of
+    from ssm.config import ModelConfig
 
     _section("1. Predict: the paper's 27 languages, classified from their syntactic monoids")
     classify_language.main(["--suite", "paper"])
@@ -87,7 +92,7 @@ def body(args: argparse.Namespace) -> int:
     for lang, gate in DEMO_RUNS:
         verdicts = {p["model"]: p["expressible"] for p in
                     classify(get_language(lang)).to_dict()["predictions"]}
-        family = {"nonnegative": "ssm_nonnegative", "signed": "ssm_signed"}[gate]
+        family = family_of(ModelConfig(arch="mamba", gate=gate))
         r = _json_of(train.main, [lang, "--model", "mamba", "--gate", gate, *DEMO_SETTINGS,
                                   "--out", str(out / f"{lang}-{gate}"), "--json", "--quiet"])
         accs = {(b["min_length"], b["max_length"]): b["string_accuracy"] for b in r["bins"]}
@@ -104,13 +109,14 @@ def body(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analyses.demo", description=__doc__.split("\n")[0])
-    p.add_argument("--out", default="runs/demo", help="directory for the demo's training runs")
+    p.add_argument("--out", default="runs/demo",
+                   help="directory for the demo's training runs (default: runs/demo)")
     p.add_argument("--no-train", action="store_true", help="skip step 3 (training)")
     return add_common_args(p)
 
 
 def main(argv=None) -> int:
-    return run_main(body, build_parser(), argv)
+    return run_main(body, build_parser, argv)
 
 
 if __name__ == "__main__":

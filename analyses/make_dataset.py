@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analyses.cli import add_common_args, run_main
+from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
 
 
 class UsageError(ValueError):
@@ -45,7 +45,9 @@ def parse_param(text: str) -> tuple[str, float]:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analyses.make_dataset",
                                 description="Sample a dataset with per-position labels.")
-    p.add_argument("language", help="registered name or alias (python -m analyses.list_languages)")
+    p.add_argument("language", nargs="?", default=None,
+                   help="registered name or alias (python -m analyses.list_languages); or --regex/--dfa")
+    add_language_args(p)
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--n-train", type=int, default=10_000)
@@ -66,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     def body(args):
         from automata.dataset import make_dataset
-        from automata.languages import get_language
+        from automata.languages import resolve_language
 
-        lang = get_language(args.language)
+        name, definition = language_from_args(args, args.language)
+        lang = resolve_language(definition or name)
         train = parse_range(args.train_lengths)
         bins = [parse_range(b) for b in args.bins.split(",") if b.strip()]
         params = dict(parse_param(t) for t in args.param)

@@ -2,20 +2,23 @@
 
     python -m analyses.train LANGUAGE [--model mamba] [--gate nonnegative] [--layers 2]
         [--width 64] [--seed 0] [--task auto] [--out runs/NAME] [--set key=value ...]
-        [--json] [--quiet] [--debug]
+        [--rerun] [--json] [--quiet] [--debug] [--plugin MODULE_OR_PATH.py]
+    python -m analyses.train --regex PATTERN --alphabet SYMBOLS ...   (or --dfa FILE.json)
 
 Defaults: Mamba with non-negative gates (the paper's model), 2 layers, width 64, seed 0 (used for
-both ``train.seed_data`` and ``train.seed_init``), the task implied by the language
-(``flip_flop`` → flip-flop, ``dyck_K_h`` → Dyck next-token modelling, anything else → character
-prediction), output directory ``runs/<language>-<model>-<gate>-L<layers>-W<width>-s<seed>``.
+both ``train.seed_data`` and ``train.seed_init``), the task the language declares (flip-flop
+and Dyck(K, h) declare theirs, everything else is character prediction; ``--task`` takes any
+registered task), output directory ``runs/<language>-<model>-<gate>-L<layers>-W<width>-s<seed>``.
 Every other setting is a field of :class:`ssm.experiment_config.ExperimentConfig` and can be
 changed with ``--set`` (e.g. ``--set train.lr=3e-4 --set data.n_train=2000``); see
 docs/training.md for the defaults. Re-running the same command resumes an interrupted run from
-its last checkpoint, and returns the stored result of a finished one.
+its last checkpoint, and returns the stored result of a finished one; a directory holding a run
+of another configuration is refused with the keys that differ, unless ``--rerun``, which trains
+into ``<out>-<hash>`` instead. Nothing is written before the whole configuration is valid.
 
 With ``--json`` one JSON object is printed at the end::
 
-    {"language", "model", "gate", "layers", "width", "task", "train_string_accuracy",
+    {"language", "model", "gate", "family", "layers", "width", "task", "train_string_accuracy",
      "bins": [{"split", "min_length", "max_length", "string_accuracy", "n_strings", ...}],
      "steps", "epochs", "seconds", "stopped", "out"}
 """
@@ -27,19 +30,22 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from analyses.cli import add_common_args, run_main
+from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
 
-__all__ = ["build_parser", "config_from_args", "summarize", "main"]
+__all__ = ["build_parser", "config_from_args", "main"]
 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser; ``--model``, ``--gate`` and ``--task`` choices come from the registries."""
     from ssm.architectures import gates_of, list_architectures
+    from ssm.tasks import list_tasks
 
     models = list_architectures()
     gates = list(dict.fromkeys(g for m in models for g in gates_of(m)))
     p = argparse.ArgumentParser(prog="python -m analyses.train", description=__doc__.split("\n")[0])
-    p.add_argument("language", help="registry name (see python -m analyses.list_languages)")
+    p.add_argument("language", nargs="?", default=None,
+                   help="registry name (see python -m analyses.list_languages); or use --regex/--dfa")
     p.add_argument("--model", choices=models, default="mamba",
                    help="registered architecture (default: mamba)")
     p.add_argument("--gate", choices=gates, default="nonnegative",
@@ -49,22 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--width", type=int, default=64, help="model width d_model (default: 64)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed for both the data and the initialization (default: 0)")
-    p.add_argument("--task", choices=("auto", "char", "flip_flop", "dyck"), default="auto",
-                   help="default: implied by the language name")
+    p.add_argument("--task", choices=["auto", *list_tasks()], default="auto",
+                   help="registered task (default: auto, the one the language declares)")
     p.add_argument("--out", default=None,
                    help="run directory (default: runs/<language>-<model>-<gate>-L<layers>-W<width>-s<seed>)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a config field, e.g. train.lr=3e-4 (repeatable)")
+                   help="override a config field, e.g. train.lr=3e-4; values are JSON, bare "
+                        "strings allowed (repeatable)")
+    p.add_argument("--rerun", action="store_true",
+                   help="if --out holds a run of another config, train into <out>-<hash> instead")
     p.add_argument("--json", action="store_true", help="print one JSON object at the end")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    return add_common_args(p)
+    return add_common_args(add_language_args(p))
 
 
 def default_out(args: argparse.Namespace) -> Path:
     from ssm.architectures import gates_of
 
     gate = args.gate if gates_of(args.model) else "na"
-    return Path("runs") / f"{args.language}-{args.model}-{gate}-L{args.layers}-W{args.width}-s{args.seed}"
+    return Path("runs") / f"{language_from_args(args, args.language)[0]}-{args.model}-{gate}-L{args.layers}-W{args.width}-s{args.seed}"
 
 
 def config_from_args(args: argparse.Namespace):
@@ -72,31 +81,14 @@ def config_from_args(args: argparse.Namespace):
     from ssm.config import ModelConfig
     from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
 
+    from ssm.architectures import get_architecture
+
+    name, definition = language_from_args(args, args.language)
     model = ModelConfig(arch=args.model, gate=args.gate, layers=args.layers, width=args.width,
-                        positional="sinusoidal" if args.model == "transformer" else "none")
-    cfg = ExperimentConfig(language=args.language, task=args.task, model=model,
+                        positional="sinusoidal" if get_architecture(args.model).positional else "none")
+    cfg = ExperimentConfig(language=name, language_def=definition, task=args.task, model=model,
                            train=TrainConfig(seed_data=args.seed, seed_init=args.seed))
     return apply_overrides(cfg, args.overrides)
-
-
-def summarize(result, out: Path | None = None) -> dict[str, Any]:
-    """The ``--json`` object of a :class:`ssm.train.TrainResult`."""
-    c = result.config
-    bins = []
-    for r in result.bins():
-        b = {k: r[k] for k in ("split", "min_length", "max_length", "string_accuracy", "n_strings",
-                               "n_positions", "n_errors", "position_accuracy")}
-        if "p_ignore" in r:
-            b["p_ignore"] = r["p_ignore"]
-            b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
-        bins.append(b)
-    return {"language": c["language"], "model": c["model"]["arch"], "gate": c["model"]["gate"],
-            "layers": c["model"]["layers"], "width": c["model"]["width"], "task": c["task"],
-            "lr": c["train"]["lr"], "seed": c["train"]["seed_init"],
-            "train_string_accuracy": result.train.get("string_accuracy"),
-            "bins": bins, "steps": result.steps, "epochs": result.epochs,
-            "seconds": round(result.seconds, 3), "stopped": result.stopped,
-            "out": str(out) if out is not None else None}
 
 
 def _fmt(x: float | None) -> str:
@@ -117,10 +109,13 @@ def _print_table(summary: dict[str, Any]) -> None:
 def body(args: argparse.Namespace) -> int:
     import torch
 
-    from ssm.train import train
+    from ssm.run_dir import fresh_run_dir
+    from ssm.train import resolve_config, summarize, train
 
     cfg = config_from_args(args)
     out = Path(args.out) if args.out else default_out(args)
+    if args.rerun:
+        out = fresh_run_dir(out, resolve_config(cfg, cfg.resolve_language()).to_dict())
     torch.set_num_threads(cfg.train.threads)
     result = train(cfg, out, progress=None if not args.quiet else False)
     summary = summarize(result, out)
@@ -132,7 +127,7 @@ def body(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_main(body, build_parser(), argv)
+    return run_main(body, build_parser, argv)
 
 
 if __name__ == "__main__":

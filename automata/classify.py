@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
+from .languages import Language, resolve_language
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
                      transition_monoid)
 from .varieties import Varieties, varieties
@@ -187,16 +188,13 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
 
 # ---------------------------------------------------------------------------- classify
 def _resolve(obj) -> tuple[str, Any, DFA | None]:
-    from .languages import get_language
-    from .languages.base import Language
-
     if isinstance(obj, DFA):
         return "dfa", None, obj
-    if isinstance(obj, str):
-        obj = get_language(obj)
-    if isinstance(obj, Language):
-        return obj.name, obj, obj.dfa
-    raise TypeError(f"classify expects a DFA, a Language or a registry name, got {type(obj).__name__}")
+    if not isinstance(obj, (str, Mapping, Language)):
+        raise TypeError(f"classify expects a DFA, a Language, a registry name or a regex "
+                        f"definition, got {type(obj).__name__}")
+    lang = resolve_language(obj)
+    return lang.name, lang, lang.dfa
 
 
 def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
@@ -224,8 +222,10 @@ def classify(language_or_dfa, *, budget: Budget = Budget(), name: str | None = N
 
     Parameters
     ----------
-    language_or_dfa : str, Language or DFA
-        A registry name, a :class:`~automata.languages.Language` or a DFA (minimized here).
+    language_or_dfa : str, Language, DFA or mapping
+        A registry name, a :class:`~automata.languages.Language`, a DFA (minimized here) or a
+        definition such as ``{"regex": "(ab)*", "alphabet": "ab"}``
+        (:func:`automata.languages.resolve_language`).
     budget : Budget
     name : str, optional
         Display name (default: the registry name, or ``"dfa"``).

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .dfa import Word
+from .languages.resolve import resolve_language
 
 __all__ = ["PrefixLabels", "prefix_labels", "prefix_labels_batch", "MachineLabeler"]
 
@@ -80,9 +81,7 @@ def prefix_labels(language, word: Word) -> PrefixLabels:
     word : str or sequence of str
         Symbols outside the alphabet raise :class:`~automata.errors.UnknownSymbolError`.
     """
-    from .languages import get_language
-
-    lang = get_language(language) if isinstance(language, str) else language
+    lang = resolve_language(language)
     enc = lang.encode(word)
     k = len(lang.alphabet)
     T = len(enc)
@@ -161,9 +160,7 @@ def prefix_labels_batch(language, words: np.ndarray) -> tuple[np.ndarray, np.nda
     membership : bool ndarray (N, T)
     next_allowed : bool ndarray (N, T, k + 1)
     """
-    from .languages import get_language
-
-    lang = get_language(language) if isinstance(language, str) else language
+    lang = resolve_language(language)
     dfa = lang.dfa
     if dfa is None:
         raise TypeError("prefix_labels_batch needs a regular language; use prefix_labels")

@@ -38,19 +38,18 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import AutomatonError, EmptyLengthError
+from .languages.resolve import resolve_language
 
 __all__ = ["count_members", "count_nonmembers", "sample_members", "sample_nonmembers",
            "sample_members_encoded", "sample_nonmembers_encoded", "sample_distinct",
-           "enumerate_members", "make_dataset", "Dataset"]
+           "enumerate_members"]
 
 ENUMERATE_LIMIT = 200_000  # enumerate all strings of a length when there are at most this many
 _MAX_ROUNDS = 200          # rejection rounds without progress before giving up on distinctness
 
 
 def _lang(language):
-    from .languages import get_language
-
-    return get_language(language) if isinstance(language, str) else language
+    return resolve_language(language)
 
 
 def _check_length(length: int) -> int:
@@ -415,18 +414,3 @@ def sample_distinct(language, length: int, n: int, rng: np.random.Generator, *,
                     break
         stale = stale + 1 if len(got) == before else 0
     return np.array(got, dtype=np.int64).reshape(len(got), length)
-
-
-def make_dataset(language, *args, **kwargs):
-    """See :func:`automata.dataset.make_dataset` (re-exported here, as the contract names it)."""
-    from .dataset import make_dataset as _make
-
-    return _make(language, *args, **kwargs)
-
-
-def __getattr__(name: str):
-    if name == "Dataset":
-        from .dataset import Dataset
-
-        return Dataset
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

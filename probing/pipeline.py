@@ -67,7 +67,6 @@ def load_run(run_dir: str | Path) -> LoadedRun:
     """Read ``config.json`` and ``checkpoint.pt`` of a training run (CPU)."""
     import torch
 
-    from automata.languages import get_language
     from ssm.experiment_config import load_config
     from ssm.model import build_model
 
@@ -77,14 +76,11 @@ def load_run(run_dir: str | Path) -> LoadedRun:
         if not p.is_file():
             raise RunDirError(f"{path} is not a training run directory: {p.name} is missing")
     cfg = load_config(cfg_path)
-    lang = get_language(cfg.language)
-    try:
+    lang = cfg.resolve_language()
+    try:  # tensors and plain containers only: a checkpoint can never run code
         ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=True)
-    except Exception:  # noqa: BLE001 - older checkpoints hold non-tensor objects
-        try:
-            ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-        except Exception as e:  # noqa: BLE001
-            raise RunDirError(f"cannot read {ckpt_path}: {type(e).__name__}") from None
+    except Exception as e:  # noqa: BLE001 - torn, foreign or unsafe
+        raise RunDirError(f"cannot read {ckpt_path}: {type(e).__name__}") from None
     if not isinstance(ckpt, dict) or "model" not in ckpt:
         raise RunDirError(f"{ckpt_path} has no 'model' state dict")
     model = build_model(cfg.model, seed=0, device="cpu")
@@ -93,7 +89,7 @@ def load_run(run_dir: str | Path) -> LoadedRun:
     except RuntimeError as e:
         raise RunDirError(f"{ckpt_path} does not fit the model in config.json: "
                           f"{str(e).splitlines()[0]}") from None
-    return LoadedRun(path, cfg, lang, model.eval(), cfg.resolved_task)
+    return LoadedRun(path, cfg, lang, model.eval(), cfg.task if cfg.task != "auto" else cfg.resolved_task)
 
 
 def site_layer(site: str) -> int:
@@ -127,22 +123,16 @@ def probe_words(cfg: Any, language: Any, opts: ProbeOptions) -> tuple[list, tupl
 
     Returns ``(words, train_range, bins)``; bins map name -> inclusive length range. Each bin
     gets at most ``n_strings`` strings and about ``max_positions_per_bin`` positions.
-    Members are drawn with ``automata.sampling.sample_members`` (lengths uniform in each bin,
-    the language's own sampler and training parameters for flip-flop), then deduplicated.
+    The length ranges and sampler parameters come from the run's task
+    (:meth:`ssm.tasks.Task.probe_lengths`: e.g. flip-flop keeps its fixed length and training
+    sparsity). Members are drawn with ``automata.sampling.sample_members`` (lengths uniform in
+    each bin), then deduplicated.
     Seeds derive from ``opts.seed`` (never the training seed, so probing strings are fresh).
     """
-    d = cfg.data
-    kw: dict[str, Any] = {}
-    if cfg.resolved_task == "flip_flop":
-        lo = hi = int(d.flip_flop_length)
-        kw["p_ignore"] = d.p_ignore
-    else:
-        lo, hi = int(d.train_min_length), int(d.train_max_length)
-    ranges = [(lo, hi)]
-    a = hi
-    while a < opts.long_factor * hi:
-        ranges.append((a + 1, 2 * a) if cfg.resolved_task != "flip_flop" else (2 * a, 2 * a))
-        a *= 2
+    from ssm.tasks import make_task
+
+    ranges, kw = make_task(cfg.task, language).probe_lengths(cfg.data, opts.long_factor)
+    lo, hi = ranges[0]
     seeds = np.random.SeedSequence([int(opts.seed), 4241]).generate_state(len(ranges))
     words: list = []
     bins: dict[str, tuple[int, int]] = {}

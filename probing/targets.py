@@ -35,12 +35,12 @@ Targets
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any, Sequence
 
 import numpy as np
 
 from automata.dfa import DFA, split_word
+from automata.languages import resolve_language
 
 from .errors import ProbingError, UnknownTargetError
 
@@ -103,8 +103,7 @@ class Targets(dict):
 def as_language(language: Any) -> Any:
     """Accept a registry ``Language`` or a bare :class:`~automata.dfa.DFA` (wrapped, minimized)."""
     if isinstance(language, DFA):
-        return SimpleNamespace(name="dfa", alphabet=language.alphabet, kind="regular",
-                               dfa=language.minimize(), automaton=language)
+        return resolve_language(language)
     for attr in ("alphabet", "kind", "dfa"):
         if not hasattr(language, attr):
             raise ProbingError(f"expected a Language or a DFA, got {type(language).__name__}")

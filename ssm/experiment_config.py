@@ -21,23 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import types
 import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from automata.languages import resolve_language
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError, SSMError
+from ssm.tasks import get_task, task_name_for
 
 __all__ = [
-    "ConfigError", "DataConfig", "TrainConfig", "ExperimentConfig", "TASKS",
-    "apply_overrides", "parse_override", "task_for_language", "save_config", "load_config",
+    "ConfigError", "DataConfig", "TrainConfig", "ExperimentConfig",
+    "apply_overrides", "parse_override", "parse_value", "save_config", "load_config", "DERIVED",
 ]
-
-#: Task names: character prediction (the paper's), flip-flop (Liu et al. 2023) and Dyck(K, h)
-#: next-token modelling (Hewitt et al. 2020).
-TASKS = ("auto", "char", "flip_flop", "dyck")
 
 
 @dataclass(frozen=True)
@@ -155,35 +154,25 @@ class TrainConfig:
         for name in ("batch_size", "max_epochs", "eval_batch_size", "checkpoint_every", "threads"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"train.{name} must be >= 1, got {getattr(self, name)}")
-        for name in ("max_steps", "eval_every"):
+        for name in ("max_steps", "eval_every", "seed_data", "seed_init"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"train.{name} must be >= 0, got {getattr(self, name)}")
-
-
-def task_for_language(language: str) -> str:
-    """The task a language name implies: flip-flop, Dyck(K, h) or character prediction.
-
-    >>> task_for_language("flip_flop"), task_for_language("dyck_8_10"), task_for_language("parity")
-    ('flip_flop', 'dyck', 'char')
-    """
-    if language.startswith("flip_flop"):
-        return "flip_flop"
-    parts = language.split("_")
-    if len(parts) == 3 and parts[0] == "dyck" and parts[1].isdigit() and parts[2].isdigit():
-        return "dyck"
-    return "char"
 
 
 @dataclass(frozen=True)
 class ExperimentConfig:
     """One training run, fully specified.
 
-    ``task="auto"`` resolves from the language name (:func:`task_for_language`);
+    ``language`` is a registry name, or a display name when ``language_def`` holds a regex or
+    DFA definition (``{"regex": ..., "alphabet": [...]}`` or ``{"dfa": {...}}``).
+    ``task="auto"`` means the task the language declares (``Language.task``, see
+    :func:`ssm.tasks.task_name_for`); other values name a task registered in :mod:`ssm.tasks`;
     ``model.vocab_size``, ``model.n_outputs`` and ``model.max_len`` are filled in by the
     trainer from the language and task (see :func:`ssm.train.resolve_config`).
     """
 
     language: str = "parity"
+    language_def: dict[str, Any] | None = None
     task: str = "auto"
     model: ModelConfig = field(default_factory=ModelConfig)
     data: DataConfig = field(default_factory=DataConfig)
@@ -192,13 +181,25 @@ class ExperimentConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.language, str) or not self.language:
             raise ConfigError("language must be a non-empty name")
-        if self.task not in TASKS:
-            raise ConfigError(f"unknown task {self.task!r}; choose from {', '.join(TASKS)}")
+        if self.language_def is not None and not isinstance(self.language_def, Mapping):
+            raise ConfigError("language_def must be a {\"regex\"|\"dfa\": ...} object or null")
+        if self.task != "auto":
+            get_task(self.task)  # ConfigError naming the registered tasks
 
     @property
     def resolved_task(self) -> str:
-        """The task, with ``"auto"`` resolved from the language name."""
-        return task_for_language(self.language) if self.task == "auto" else self.task
+        """The task, with ``"auto"`` resolved to the one the language declares.
+
+        >>> ExperimentConfig(language="FFL").resolved_task, ExperimentConfig(language="Dyck_2_3").resolved_task
+        ('flip_flop', 'dyck')
+        """
+        return task_name_for(self.resolve_language()) if self.task == "auto" else self.task
+
+    def resolve_language(self):
+        """The :class:`automata.languages.Language` of this run: ``language_def`` (a regex or
+        DFA definition, see :func:`automata.languages.resolve_language`) when given, else the
+        registry name ``language``."""
+        return resolve_language(self.language_def if self.language_def is not None else self.language)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serializable nested dict (tuples become lists)."""
@@ -304,24 +305,44 @@ def _from_mapping(cls: type, d: Mapping[str, Any], prefix: str) -> Any:
         raise ConfigError(f"{prefix.rstrip('.') or 'config'}: {e}") from None
 
 
-def _parse_text(text: str, tp: Any) -> Any:
-    """Parse override text: JSON when it parses (numbers, true/false, null, lists), else a string."""
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    dup = next((k for k in keys if keys.count(k) > 1), None)
+    if dup is not None:
+        raise ConfigError(f"duplicate key {dup!r} in a JSON value")
+    return dict(pairs)
+
+
+def parse_value(text: str) -> Any:
+    """An override value: JSON when it parses (numbers, true/false, null, lists, objects),
+    else the bare string. ``none`` is ``null``; duplicate object keys are an error.
+
+    >>> parse_value("3e-4"), parse_value("[[1, 50]]"), parse_value("tomita3"), parse_value('"x y"')
+    (0.0003, [[1, 50]], 'tomita3', 'x y')
+    """
     t = text.strip()
-    low = t.lower()
-    if tp is str:
-        return t
-    if low in ("none", "null"):
+    if t.lower() in ("none", "null"):
         return None
-    if low in ("true", "false"):
-        return low == "true"
+    if t.lower() in ("true", "false"):
+        return t.lower() == "true"
     try:
-        return json.loads(t)
+        return json.loads(t, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError:
-        pass
-    try:
-        return float(t) if any(c in t for c in ".eE") else int(t)
-    except ValueError:
         return t
+    except RecursionError:
+        raise ConfigError("override value is nested too deeply") from None
+
+
+def _parse_text(text: str, tp: Any) -> Any:
+    """Parse override text for a field of type ``tp`` (a ``str`` field keeps bare text)."""
+    value = parse_value(text)
+    if tp is str and not isinstance(value, str):
+        return text.strip()
+    return value
+
+
+#: Fields the trainer derives from the language and task; setting them is an error.
+DERIVED = {"model.vocab_size": "the language's alphabet", "model.n_outputs": "the task"}
 
 
 def parse_override(item: str) -> tuple[list[str], str]:
@@ -333,7 +354,7 @@ def parse_override(item: str) -> tuple[list[str], str]:
     if "=" not in item:
         raise ConfigError(f"override {item!r} must look like key=value (e.g. train.lr=3e-4)")
     key, _, value = item.partition("=")
-    path = [p for p in key.strip().split(".")]
+    path = [p.strip() for p in key.strip().split(".")]
     if not all(path):
         raise ConfigError(f"override key {key!r} is malformed")
     return path, value
@@ -347,48 +368,52 @@ def apply_overrides(cfg: Any, overrides: Sequence[str]) -> Any:
     cfg : frozen dataclass (e.g. :class:`ExperimentConfig`)
     overrides : sequence of str
         ``"section.field=value"``; values parse as JSON (``3e-4``, ``true``, ``[[1, 50]]``),
-        ``none``/``null`` as ``None``, anything else as a string, then are checked against the
-        field's type.
+        ``none``/``null`` as ``None``, anything else as a bare string (:func:`parse_value`),
+        then are checked against the field's type. Architecture options are set as
+        ``model.options.NAME=VALUE``. All overrides are applied before the result is validated,
+        so their order does not matter (``model.arch=X`` with ``model.gate=Y``).
+
+    Raises
+    ------
+    ConfigError
+        One line: unknown key, wrong type, derived field (:data:`DERIVED`), invalid result.
     """
+    d = _to_jsonable(dataclasses.asdict(cfg))
     for item in overrides:
+        if not isinstance(item, str):
+            raise ConfigError(f"override {item!r} must be a string key=value")
         path, text = parse_override(item)
-        cfg = _set_path(cfg, path, text, prefix="")
-    return cfg
+        key = ".".join(path)
+        if key in DERIVED:
+            raise ConfigError(f"{key} is derived from {DERIVED[key]} and cannot be set")
+        _set_path(type(cfg), d, path, text, prefix="")
+    return _from_mapping(type(cfg), d, prefix="")
 
 
-def _set_path(obj: Any, path: list[str], text: str, prefix: str) -> Any:
+def _set_path(cls: type, d: dict, path: list[str], text: str, prefix: str) -> None:
     head, rest = path[0], path[1:]
-    names = [f.name for f in fields(obj) if f.init]
+    names = [f.name for f in fields(cls) if f.init]
     key = prefix + head
     if head not in names:
         where = prefix.rstrip(".") or "config"
         raise ConfigError(f"unknown config key {prefix + '.'.join(path)!r} ({where} has: {', '.join(names)})")
-    current = getattr(obj, head)
-    if rest and isinstance(current, Mapping):  # e.g. model.options.beta_range=[0,1]
+    tp = _hints(cls)[head]
+    if rest and dataclasses.is_dataclass(tp):
+        _set_path(tp, d[head], rest, text, prefix=key + ".")
+    elif rest and typing.get_origin(tp) is dict:   # e.g. model.options.beta_range=[0,1]
         if len(rest) != 1:
             raise ConfigError(f"config key {prefix + '.'.join(path)!r} is malformed")
-        new = {**current, rest[0]: _parse_text(text, Any)}
+        d[head] = {**(d[head] or {}), rest[0]: parse_value(text)}
     elif rest:
-        if not dataclasses.is_dataclass(current):
-            raise ConfigError(f"config key {key!r} has no sub-keys")
-        new = _set_path(current, rest, text, prefix=key + ".")
+        raise ConfigError(f"config key {key!r} has no sub-keys")
+    elif dataclasses.is_dataclass(tp):
+        raise ConfigError(f"config key {key!r} is a section; set one of its fields")
     else:
-        if dataclasses.is_dataclass(current):
-            raise ConfigError(f"config key {key!r} is a section; set one of its fields")
-        tp = _hints(type(obj))[head]
-        new = _coerce(_parse_text(text, tp), tp, key)
-    try:
-        return replace(obj, **{head: new})
-    except SSMError:
-        raise
-    except (TypeError, ValueError) as e:
-        raise ConfigError(f"{key}: {e}") from None
+        d[head] = _to_jsonable(_coerce(_parse_text(text, tp), tp, key))
 
 
 def save_config(cfg: ExperimentConfig, path: str | Path, extra: Mapping[str, Any] | None = None) -> None:
     """Write ``cfg`` (plus ``extra`` such as package versions) as JSON, atomically."""
-    import os
-
     path = Path(path)
     payload = {"config": cfg.to_dict(), **(dict(extra) if extra else {})}
     tmp = path.with_name(path.name + ".tmp")
@@ -397,10 +422,15 @@ def save_config(cfg: ExperimentConfig, path: str | Path, extra: Mapping[str, Any
 
 
 def load_config(path: str | Path) -> ExperimentConfig:
-    """Read a config written by :func:`save_config`."""
+    """Read a config written by :func:`save_config` (or a run's ``config.json``)."""
     path = Path(path)
     try:
-        payload = json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise ConfigError(f"{path} is not valid JSON: {e}") from None
-    return ExperimentConfig.from_dict(payload["config"] if "config" in payload else payload)
+        payload = json.loads(path.read_text(), object_pairs_hook=_reject_duplicates)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        raise ConfigError(f"{path} is not a readable JSON config: {type(e).__name__}") from None
+    if not isinstance(payload, dict):
+        raise ConfigError(f"{path} holds no config object")
+    try:
+        return ExperimentConfig.from_dict(payload["config"] if "config" in payload else payload)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None

@@ -1,4 +1,12 @@
-"""The three training tasks: targets, masked losses and per-position correctness.
+"""The task registry: what a model is trained to predict, how it is sampled, scored and probed.
+
+A :class:`Task` owns everything that depends on *what* is predicted: sampling the splits and
+their length bins (:meth:`Task.make_splits`), encoding records as tensors, the masked loss,
+per-position correctness, the longest string it needs (:meth:`Task.max_length`), the lengths
+probing samples (:meth:`Task.probe_lengths`) and the extra probe targets it offers. A language
+declares its task (``Language.task``, ``None`` meaning ``"char"``); nothing downstream branches
+on a language's name. Tasks are registered by name with :func:`register_task` (a factory
+``language -> Task``); the built-ins:
 
 * :class:`CharPrediction` — the paper's character prediction (Bhattamishra et al. 2020): at every
   position, the set of symbols that may come next, end-of-string included, as a multi-label
@@ -10,9 +18,17 @@
   ``len(alphabet) + 1`` outputs, end-of-string last) scored by Hewitt et al. 2020's close
   accuracy: at each position inside an open bracket, success iff the correct closing bracket gets
   more than 80 % of the probability mass the model puts on closing brackets.
+* :class:`StateTracking` — at every position predict the minimal-DFA state of the prefix
+  (cross-entropy over the states; group word problems are the typical use).
 
 A string counts as right iff every scored position in it is right (vacuously true when it has
 none). Every task returns ``(correct, scored)``, two BoolTensors of shape (B, T).
+
+>>> from automata.languages import get_language
+>>> task_name_for(get_language("FFL")), task_name_for(get_language("Dyck_2_3"))
+('flip_flop', 'dyck')
+>>> list_tasks()
+['char', 'flip_flop', 'dyck', 'state']
 
 >>> import torch
 >>> task = CharPrediction(("a",))
@@ -24,28 +40,95 @@ none). Every task returns ``(correct, scored)``, two BoolTensors of shape (B, T)
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import math
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from automata.labels import prefix_labels
+from automata.dataset import make_dataset
 from ssm.data import DataError, TensorData, encode_strings, pad_arrays, record_field, record_symbols
-from ssm.errors import SSMError
+from ssm.errors import ConfigError, SSMError
 
-__all__ = ["Task", "CharPrediction", "FlipFlop", "DyckNextToken", "make_task", "CLOSE_THRESHOLD"]
+__all__ = ["Task", "CharPrediction", "FlipFlop", "DyckNextToken", "StateTracking", "make_task",
+           "register_task", "unregister_task", "get_task", "list_tasks", "task_name_for",
+           "SplitSpec", "CLOSE_THRESHOLD", "bin_name"]
+
+SplitSpec = tuple  # (records, min_length, max_length, metadata)
+"""One split: ``(records, min_length, max_length, metadata)``."""
+
+
+def bin_name(lo: int, hi: int) -> str:
+    """The split name of an inclusive length bin, e.g. ``bin_51_100``.
+
+    >>> bin_name(51, 100)
+    'bin_51_100'
+    """
+    return f"bin_{lo}_{hi}"
 
 #: Hewitt et al. 2020: the correct closing bracket needs more than this share of the closing mass.
 CLOSE_THRESHOLD = 0.8
 
 
 class Task:
-    """Base class: ``encode`` records, compute a masked ``loss``, ``score`` positions."""
+    """Base class: sample splits, ``encode`` records, compute a masked ``loss``, ``score``.
+
+    Subclasses set ``name`` and implement ``n_outputs``, ``encode``, ``loss`` and ``score``; the
+    sampling methods default to the paper's protocol (length bins of ``DataConfig``) and may be
+    overridden (see :class:`FlipFlop`).
+    """
 
     name = "task"
+    #: Sample members only (the paper's protocol), or also a ``member_fraction`` of members and
+    #: the rest uniformly random non-members.
+    members_only: bool = True
+    member_fraction: float = 0.5
+    #: Extra probe targets this task offers beyond the language's own (see :mod:`probing.targets`).
+    probe_targets: tuple[str, ...] = ()
 
-    def __init__(self, alphabet: Sequence[str]):
+    def __init__(self, alphabet: Sequence[str], language: Any = None):
         self.alphabet = tuple(alphabet)
+        self.language = language
+
+    # ------------------------------------------------------------------ sampling
+    def max_length(self, data: Any) -> int:
+        """The longest string the splits of ``data`` (a ``DataConfig``) contain."""
+        return max([data.train_max_length, *(hi for _, hi in data.eval_bins)])
+
+    def make_splits(self, data: Any, seed: int) -> dict[str, SplitSpec]:
+        """Every split, ``{"train": ..., "bin_lo_hi": ...}``, as ``(records, lo, hi, meta)``.
+
+        One :func:`automata.dataset.make_dataset` call (seed ``seed``) with ``data.n_train``
+        training strings of lengths ``[train_min_length, train_max_length]`` and ``data.n_eval``
+        strings per evaluation bin; strings are distinct within and across splits, so the first
+        bin (the training lengths) is held out. A split is smaller when fewer distinct strings
+        exist (e.g. (aa)* has 25 members of length 1-50) and may be empty.
+        """
+        ds = make_dataset(self.language, (data.train_min_length, data.train_max_length),
+                          data.eval_bins, n_train=data.n_train, n_test=data.n_eval, seed=seed,
+                          members_only=self.members_only, member_fraction=self.member_fraction)
+        by_split: dict[str, list] = {}
+        for r in ds.records:
+            by_split.setdefault(r["split"], []).append(r)
+        out: dict[str, SplitSpec] = {
+            "train": (by_split.get("train", []), data.train_min_length, data.train_max_length, {})}
+        for lo, hi in data.eval_bins:
+            out[bin_name(lo, hi)] = (by_split.get(bin_name(lo, hi), []), lo, hi, {})
+        return out
+
+    def probe_lengths(self, data: Any, long_factor: int) -> tuple[list[tuple[int, int]], dict]:
+        """Length ranges for probing strings (the training range first, then doubling bins up
+        to ``long_factor`` times its end) and the sampler keyword arguments."""
+        lo, hi = int(data.train_min_length), int(data.train_max_length)
+        ranges, a = [(lo, hi)], hi
+        while a < long_factor * hi:
+            ranges.append((a + 1, 2 * a))
+            a *= 2
+        return ranges, {}
+
+    # ------------------------------------------------------------------ learning
 
     @property
     def n_outputs(self) -> int:
@@ -77,15 +160,11 @@ class CharPrediction(Task):
     """Multi-label next-symbol-set prediction over ``len(alphabet) + 1`` outputs (EOS last).
 
     Records need ``string`` and ``next_allowed`` (shape (T, len(alphabet) + 1), as written by
-    :func:`automata.sampling.make_dataset`); without ``next_allowed`` pass ``language=`` so the
+    :func:`automata.dataset.make_dataset`); without ``next_allowed`` pass ``language=`` so the
     labels are computed with :func:`automata.labels.prefix_labels`.
     """
 
     name = "char"
-
-    def __init__(self, alphabet: Sequence[str], language: Any = None):
-        super().__init__(alphabet)
-        self.language = language
 
     @property
     def n_outputs(self) -> int:
@@ -97,8 +176,6 @@ class CharPrediction(Task):
         except DataError:
             if self.language is None:
                 raise
-            from automata.labels import prefix_labels
-
             lab = prefix_labels(self.language, record_symbols(record)).next_allowed
         return np.asarray(lab, dtype=np.float32).reshape(-1, self.n_outputs)
 
@@ -138,9 +215,11 @@ class FlipFlop(Task):
     """
 
     name = "flip_flop"
+    probe_targets = ("bit",)
 
-    def __init__(self, alphabet: Sequence[str], read: str = "r", bits: tuple[str, str] = ("0", "1")):
-        super().__init__(alphabet)
+    def __init__(self, alphabet: Sequence[str], read: str = "r", bits: tuple[str, str] = ("0", "1"),
+                 language: Any = None):
+        super().__init__(alphabet, language)
         missing = [s for s in (read, *bits) if s not in self.alphabet]
         if missing:
             raise SSMError(f"flip-flop alphabet {self.alphabet} lacks symbol(s) {missing}")
@@ -149,6 +228,48 @@ class FlipFlop(Task):
     @property
     def n_outputs(self) -> int:
         return 2
+
+    def max_length(self, data: Any) -> int:
+        return data.flip_flop_length
+
+    def reads(self, records: Sequence[Any]) -> int:
+        """Read instructions followed by a bit, summed over ``records``."""
+        n = 0
+        for r in records:
+            w = record_symbols(r)
+            n += sum(1 for t in range(len(w) - 1) if w[t] == self.read)
+        return n
+
+    def make_splits(self, data: Any, seed: int) -> dict[str, SplitSpec]:
+        """``n_train`` FFL(p_ignore) strings and, per evaluation sparsity ``p``, FFL(p) strings
+        until at least ``eval_reads`` read positions are covered (``ffl_0.8``, ``ffl_0.98``)."""
+        L = data.flip_flop_length
+        children = np.random.SeedSequence([seed, 1]).generate_state(1 + len(data.eval_p_ignore))
+        ds = make_dataset(self.language, (L, L), (), n_train=data.n_train, n_test=0,
+                          seed=int(children[0]), p_ignore=data.p_ignore)
+        out: dict[str, SplitSpec] = {"train": (list(ds.records), L, L, {"p_ignore": data.p_ignore})}
+        for j, p in enumerate(data.eval_p_ignore):
+            # expected reads per string: (L/2 - 1) * (1 - p) / 2; top up in rounds until covered
+            per = max(1e-9, (L / 2 - 1) * (1 - p) / 2)
+            n = max(1, math.ceil(1.1 * data.eval_reads / per))
+            recs: list[Any] = []
+            rnd = 0
+            while self.reads(recs) < data.eval_reads:
+                s = np.random.SeedSequence([int(children[1 + j]), rnd]).generate_state(1)[0]
+                recs += list(make_dataset(self.language, (L, L), (),
+                                          n_train=n if not recs else max(1, n // 4), n_test=0,
+                                          seed=int(s), p_ignore=p).records)
+                rnd += 1
+            out[f"ffl_{p:g}"] = (recs, L, L, {"p_ignore": p, "n_reads": self.reads(recs)})
+        return out
+
+    def probe_lengths(self, data: Any, long_factor: int) -> tuple[list[tuple[int, int]], dict]:
+        L = int(data.flip_flop_length)
+        ranges, a = [(L, L)], L
+        while a < long_factor * L:
+            ranges.append((2 * a, 2 * a))
+            a *= 2
+        return ranges, {"p_ignore": data.p_ignore}
 
     def encode(self, records: Sequence[Any]) -> TensorData:
         words = [record_symbols(r) for r in records]
@@ -197,11 +318,10 @@ class DyckNextToken(Task):
     name = "dyck"
 
     def __init__(self, alphabet: Sequence[str], closers: Sequence[int], language: Any = None):
-        super().__init__(alphabet)
+        super().__init__(alphabet, language)
         self.closers = [int(c) for c in closers]
         if not self.closers or any(not 0 <= c < len(self.alphabet) for c in self.closers):
             raise SSMError(f"closing-bracket indices {list(closers)} do not fit alphabet {self.alphabet}")
-        self.language = language
 
     @property
     def n_outputs(self) -> int:
@@ -273,13 +393,130 @@ def dyck_closers(language: Any) -> list[int]:
     return closers
 
 
+class StateTracking(Task):
+    """At every position predict the minimal-DFA state of the prefix (state tracking).
+
+    One output per state of the language's minimal DFA, cross-entropy at every position, a
+    position is right iff the argmax is the state. Splits hold members and non-members half and
+    half (every state is visited, not only the accepting ones). For a group word problem this is the group
+    element of the prefix product (e.g. Merrill et al. 2024, *The Illusion of State*; Grazzi et
+    al. 2025 for Householder LRNNs).
+
+    >>> from automata.languages import get_language
+    >>> task = StateTracking(get_language("parity"))
+    >>> task.n_outputs
+    2
+    >>> task.encode([{"string": "0110"}]).fields["state"].tolist()
+    [[0, 1, 0, 0]]
+    """
+
+    name = "state"
+    members_only = False
+
+    def __init__(self, language: Any):
+        dfa = getattr(language, "dfa", None)
+        if dfa is None:
+            raise SSMError(f"task 'state' needs a regular language with a DFA; "
+                           f"{getattr(language, 'name', language)!r} has none")
+        super().__init__(language.alphabet, language)
+        self.n_states = int(dfa.n_states)
+
+    @property
+    def n_outputs(self) -> int:
+        return self.n_states
+
+    def _states(self, record: Any) -> list[int]:
+        try:
+            return [int(q) for q in record_field(record, "states")]
+        except DataError:
+            return [int(q) for q in prefix_labels(self.language, record_symbols(record)).states]
+
+    def encode(self, records: Sequence[Any]) -> TensorData:
+        words = [record_symbols(r) for r in records]
+        tokens, lengths = encode_strings(words, self.alphabet)
+        state = torch.full(tokens.shape, -100, dtype=torch.long)
+        for i, (rec, w) in enumerate(zip(records, words)):
+            q = self._states(rec)
+            if len(q) != len(w):
+                raise DataError(f"states has {len(q)} entries for a string of length {len(w)}")
+            if q:
+                state[i, : len(q)] = torch.as_tensor(q, dtype=torch.long)
+        return TensorData(tokens, lengths, {"state": state})
+
+    def loss(self, logits: torch.Tensor, data: TensorData) -> torch.Tensor:
+        self._check(logits, data)
+        return F.cross_entropy(logits.reshape(-1, self.n_outputs), data.fields["state"].reshape(-1),
+                               ignore_index=-100)
+
+    def score(self, logits: torch.Tensor, data: TensorData) -> tuple[torch.Tensor, torch.Tensor]:
+        self._check(logits, data)
+        return logits.argmax(-1) == data.fields["state"], data.mask
+
+
+TaskFactory = Callable[[Any], Task]
+_TASKS: dict[str, TaskFactory] = {}
+
+
+def register_task(name: str, factory: TaskFactory, *, overwrite: bool = False) -> None:
+    """Register ``factory(language) -> Task`` under ``name`` (the config's ``task`` value).
+
+    A :class:`Task` subclass whose ``__init__`` takes the language is itself a factory.
+
+    >>> register_task("doc_state", StateTracking)
+    >>> from automata.languages import get_language
+    >>> make_task("doc_state", get_language("parity")).n_outputs
+    2
+    >>> unregister_task("doc_state")
+    """
+    if not isinstance(name, str) or not name.strip() or name == "auto":
+        raise ConfigError(f"a task name must be a non-empty string other than 'auto', got {name!r}")
+    if not callable(factory):
+        raise ConfigError(f"task {name!r}: factory must be callable")
+    if name in _TASKS and not overwrite:
+        raise ConfigError(f"task {name!r} is already registered (pass overwrite=True)")
+    _TASKS[name] = factory
+
+
+def unregister_task(name: str) -> None:
+    """Remove a registered task (tests and interactive sessions)."""
+    if _TASKS.pop(name, None) is None:
+        raise ConfigError(f"unknown task {name!r}")
+
+
+def get_task(name: str) -> TaskFactory:
+    """The factory registered as ``name``."""
+    try:
+        return _TASKS[name]
+    except (KeyError, TypeError):
+        raise ConfigError(f"unknown task {name!r}; choose from {', '.join(_TASKS)}") from None
+
+
+def list_tasks() -> list[str]:
+    """Registered task names, built-ins first."""
+    return list(_TASKS)
+
+
+def task_name_for(language: Any) -> str:
+    """The task a language declares (``Language.task``), ``"char"`` when it declares none."""
+    return getattr(language, "task", None) or "char"
+
+
 def make_task(name: str, language: Any) -> Task:
-    """Build the task ``name`` (``"char"``, ``"flip_flop"``, ``"dyck"``) for a registry language."""
-    alphabet = tuple(language.alphabet)
-    if name == "char":
-        return CharPrediction(alphabet, language)
-    if name == "flip_flop":
-        return FlipFlop(alphabet)
-    if name == "dyck":
-        return DyckNextToken(alphabet, dyck_closers(language), language)
-    raise SSMError(f"unknown task {name!r}; choose from char, flip_flop, dyck")
+    """Build the registered task ``name`` (``"auto"``: the language's own) for ``language``.
+
+    >>> from automata.languages import get_language
+    >>> make_task("auto", get_language("flip_flop")).name
+    'flip_flop'
+    """
+    if name == "auto":
+        name = task_name_for(language)
+    task = get_task(name)(language)
+    if not isinstance(task, Task):
+        raise ConfigError(f"the factory of task {name!r} did not return a Task")
+    return task
+
+
+register_task("char", lambda lang: CharPrediction(lang.alphabet, lang))
+register_task("flip_flop", lambda lang: FlipFlop(lang.alphabet, language=lang))
+register_task("dyck", lambda lang: DyckNextToken(lang.alphabet, dyck_closers(lang), lang))
+register_task("state", StateTracking)

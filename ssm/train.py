@@ -1,65 +1,59 @@
 """A small, model-agnostic, resumable trainer.
 
-:func:`train` samples the data (seed ``train.seed_data``), builds the model (parameters drawn
-under ``train.seed_init`` inside :func:`torch.random.fork_rng`, so global RNG state is left as it
-was), and runs AdamW until the training set is solved (``train.early_stop``), ``max_epochs`` or
-``max_steps``. Files in the run directory:
-
-``config.json``
-    The resolved :class:`~ssm.experiment_config.ExperimentConfig` plus package versions.
-``metrics.jsonl``
-    One JSON object per evaluation on the whole training set (``step``, ``epoch``, ``loss`` = mean
-    training loss since the previous line, ``train_string_accuracy``, ...).
-``checkpoint.pt``
-    Model, optimizer, step, epoch, batch position in the epoch, running loss, elapsed seconds,
-    the length of ``metrics.jsonl`` at that moment and the global RNG states; written to a
-    temporary file then moved with :func:`os.replace` (atomic).
-``eval.jsonl`` and ``result.json``
-    Written at the end: evaluation rows (see :mod:`ssm.evaluate`) and the summary.
+:func:`train` resolves and validates the whole configuration (language, task, model on its
+device, the sampled splits) **before** anything is written, then records the resolved config,
+its hash and the code version in the run directory (:class:`ssm.run_dir.RunDir`, which owns the
+files) and runs AdamW until the training set is solved (``train.early_stop``), ``max_epochs`` or
+``max_steps``. Parameters are drawn under ``train.seed_init``; training runs inside
+:func:`torch.random.fork_rng` seeded from ``seed_init`` (so the caller's global RNG state is left
+as it was), and the RNG states are saved in every checkpoint and restored on resume.
 
 The batch order of an epoch is a pure function of ``(seed_data, epoch)``
 (:func:`ssm.data.epoch_batches`), so a run killed at any moment and restarted with the same
-configuration reloads the last checkpoint, truncates ``metrics.jsonl`` to what that checkpoint
-had seen, and replays the remaining steps exactly: the final weights and metrics equal those of
-an uninterrupted run. SIGINT/SIGTERM (and ``KeyboardInterrupt`` raised between steps) write a
-checkpoint before the run exits. A finished run (``result.json`` present) is not trained again.
+configuration reloads the last checkpoint (``resuming from step N`` on stderr), truncates
+``metrics.jsonl`` to what that checkpoint had seen, and replays the remaining steps exactly: the
+final weights and metrics equal those of an uninterrupted run. Checkpoints are written every
+``train.checkpoint_every`` steps, at every epoch end and at every evaluation. SIGINT/SIGTERM
+(and ``KeyboardInterrupt`` raised between steps) write a checkpoint and raise
+:class:`Interrupted` (command lines exit ``128 + signal``: 130, 143). A finished run
+(``result.json`` present, same config hash) is loaded, not trained again; a directory holding
+another configuration is refused with the keys that differ.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import platform
 import signal
 import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping
 
-import numpy as np
 import torch
 
-from ssm.data import epoch_batches
+from ssm.architectures import family_of
+from ssm.data import TensorData, epoch_batches
 from ssm.errors import SSMError
-from ssm.evaluate import EvalSet, bin_name, evaluate_sets, score_split
-from ssm.experiment_config import ExperimentConfig, save_config
-from ssm.tasks import make_task
+from ssm.evaluate import EvalSet, evaluate_sets, score_split
+from ssm.experiment_config import ExperimentConfig
+from ssm.model import build_model
+from ssm.run_dir import CHECKPOINT, CONFIG, EVAL, METRICS, RESULT, RunDir, RunDirError, RunState
+from ssm.run_dir import code_version as package_versions
+from ssm.run_dir import set_rng_states
+from ssm.tasks import SplitSpec, Task, make_task
 
-__all__ = ["TrainResult", "RunDirError", "train", "resolve_config", "make_splits", "package_versions",
-           "build_seeded_model", "load_result"]
-
-CHECKPOINT = "checkpoint.pt"
-CONFIG = "config.json"
-METRICS = "metrics.jsonl"
-EVAL = "eval.jsonl"
-RESULT = "result.json"
+__all__ = ["TrainResult", "RunDirError", "Interrupted", "train", "resolve_config", "make_splits",
+           "package_versions", "build_seeded_model", "load_result", "make_optimizer", "summarize"]
 
 
-class RunDirError(SSMError):
-    """The output directory holds a different run (or an unreadable checkpoint)."""
+class Interrupted(KeyboardInterrupt):
+    """Training stopped by a signal (after writing a checkpoint); ``signum`` is the signal."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(f"interrupted by signal {signum}")
+        self.signum = int(signum)
 
 
 @dataclass(frozen=True)
@@ -105,126 +99,69 @@ class TrainResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "TrainResult":
-        return cls(**{k: d[k] for k in ("config", "steps", "epochs", "seconds", "stopped", "train", "rows")})
+        try:
+            return cls(**{k: d[k] for k in ("config", "steps", "epochs", "seconds", "stopped",
+                                             "train", "rows")})
+        except (KeyError, TypeError) as e:
+            raise RunDirError(f"a result lacks field {e}") from None
+
+
+def summarize(result: TrainResult, out: str | Path | None = None) -> dict[str, Any]:
+    """The flat summary of a result (``python -m analyses.train --json`` prints it).
+
+    Keys: ``language, model, gate, family, layers, width, task, lr, seed,
+    train_string_accuracy, bins, steps, epochs, seconds, stopped, out``; each bin has
+    ``split, min_length, max_length, string_accuracy, n_strings, n_positions, n_errors,
+    position_accuracy`` (plus ``p_ignore`` and ``error_rate`` for flip-flop).
+    """
+    c = result.config
+    bins = []
+    for r in result.bins():
+        b = {k: r[k] for k in ("split", "min_length", "max_length", "string_accuracy", "n_strings",
+                               "n_positions", "n_errors", "position_accuracy")}
+        if "p_ignore" in r:
+            b["p_ignore"] = r["p_ignore"]
+            b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
+        bins.append(b)
+    return {"language": c["language"], "model": c["model"]["arch"], "gate": c["model"]["gate"],
+            "family": family_of(c["model"]),
+            "layers": c["model"]["layers"], "width": c["model"]["width"], "task": c["task"],
+            "lr": c["train"]["lr"], "seed": c["train"]["seed_init"],
+            "train_string_accuracy": result.train.get("string_accuracy"),
+            "bins": bins, "steps": result.steps, "epochs": result.epochs,
+            "seconds": round(result.seconds, 3), "stopped": result.stopped,
+            "out": str(out) if out is not None else None}
 
 
 def load_result(out_dir: str | Path) -> TrainResult | None:
     """The finished result stored in ``out_dir``, or ``None``."""
-    p = Path(out_dir) / RESULT
-    if not p.exists():
-        return None
-    return TrainResult.from_dict(json.loads(p.read_text()))
-
-
-def package_versions() -> dict[str, str]:
-    """Versions of the packages a run depends on (saved beside the config)."""
-    import importlib.metadata as md
-
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for pkg in ("torch", "numpy", "ssm-expressivity", "networkx", "sympy"):
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            out[pkg] = "not installed"
-    import subprocess
-
-    try:  # the checkout's commit, when this is a git working tree
-        out["git_commit"] = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True,
-            text=True, timeout=5).stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        out["git_commit"] = "unknown"
-    return out
+    d = RunDir(out_dir).load_result()
+    return None if d is None else TrainResult.from_dict(d)
 
 
 # ----------------------------------------------------------------------------------------------
 # configuration and data
 
-def _max_eval_length(cfg: ExperimentConfig) -> int:
-    d = cfg.data
-    if cfg.resolved_task == "flip_flop":
-        return d.flip_flop_length
-    return max([d.train_max_length, *(hi for _, hi in d.eval_bins)])
-
-
 def resolve_config(cfg: ExperimentConfig, language: Any) -> ExperimentConfig:
     """Fill in what follows from the language and task: ``task``, ``model.vocab_size``,
     ``model.n_outputs`` and (if smaller than the longest string) ``model.max_len``."""
-    task = make_task(cfg.resolved_task, language)
+    task = make_task(cfg.task, language)
     model = cfg.model.replace(vocab_size=len(language.alphabet) + 1, n_outputs=task.n_outputs,
-                              max_len=max(cfg.model.max_len, _max_eval_length(cfg)))
-    return replace(cfg, task=cfg.resolved_task, model=model)
-
-
-SplitSpec = tuple[Sequence[Any], int, int, dict]
-"""One split: (records, min_length, max_length, metadata)."""
-
-
-def _ff_reads(records: Sequence[Any], read: str = "r") -> int:
-    from ssm.data import record_symbols
-
-    n = 0
-    for r in records:
-        w = record_symbols(r)
-        n += sum(1 for t in range(len(w) - 1) if w[t] == read)
-    return n
+                              max_len=max(cfg.model.max_len, task.max_length(cfg.data)))
+    return replace(cfg, task=task.name if cfg.task == "auto" else cfg.task, model=model)
 
 
 def make_splits(cfg: ExperimentConfig, language: Any) -> dict[str, SplitSpec]:
-    """Sample every split: ``{"train": ..., <eval split>: ...}`` as ``(records, lo, hi, meta)``.
-
-    Character prediction and Dyck: one :func:`automata.sampling.make_dataset` call (seed
-    ``seed_data``) with ``n_train`` training strings of lengths ``[train_min_length,
-    train_max_length]`` and ``n_eval`` strings per evaluation bin; strings are distinct within and
-    across splits, so the first bin (the training lengths) is held out. A split is smaller when
-    fewer distinct strings exist (e.g. (aa)* has 25 members of length 1-50) and may be empty.
-    Flip-flop: ``n_train`` FFL(p_ignore) strings and, per evaluation sparsity ``p``, FFL(p)
-    strings until at least ``eval_reads`` read positions are covered (``ffl_0.8``, ``ffl_0.98``).
-    """
-    from automata.sampling import make_dataset
-
-    d, seed = cfg.data, cfg.train.seed_data
-    out: dict[str, SplitSpec] = {}
-    if cfg.resolved_task == "flip_flop":
-        L = d.flip_flop_length
-        children = np.random.SeedSequence([seed, 1]).generate_state(1 + len(d.eval_p_ignore))
-        ds = make_dataset(language, (L, L), (), n_train=d.n_train, n_test=0, seed=int(children[0]),
-                          p_ignore=d.p_ignore)
-        out["train"] = (list(ds.records), L, L, {"p_ignore": d.p_ignore})
-        for j, p in enumerate(d.eval_p_ignore):
-            # expected reads per string: (L/2 - 1) * (1 - p) / 2; top up in rounds until covered
-            per = max(1e-9, (L / 2 - 1) * (1 - p) / 2)
-            n = max(1, math.ceil(1.1 * d.eval_reads / per))
-            recs: list[Any] = []
-            rnd = 0
-            while _ff_reads(recs) < d.eval_reads:
-                s = np.random.SeedSequence([int(children[1 + j]), rnd]).generate_state(1)[0]
-                recs += list(make_dataset(language, (L, L), (), n_train=n if not recs else max(1, n // 4),
-                                          n_test=0, seed=int(s), p_ignore=p).records)
-                rnd += 1
-            out[f"ffl_{p:g}"] = (recs, L, L, {"p_ignore": p, "n_reads": _ff_reads(recs)})
-        return out
-    ds = make_dataset(language, (d.train_min_length, d.train_max_length), d.eval_bins,
-                      n_train=d.n_train, n_test=d.n_eval, seed=seed)
-    by_split: dict[str, list] = {}
-    for r in ds.records:
-        by_split.setdefault(r["split"], []).append(r)
-    out["train"] = (by_split.get("train", []), d.train_min_length, d.train_max_length, {})
-    for lo, hi in d.eval_bins:
-        out[bin_name(lo, hi)] = (by_split.get(bin_name(lo, hi), []), lo, hi, {})
-    return out
+    """Every split of ``cfg`` for ``language``, sampled by its task (:meth:`Task.make_splits`,
+    seed ``train.seed_data``): ``{"train": ..., <eval split>: ...}`` as ``(records, lo, hi, meta)``."""
+    return make_task(cfg.task, language).make_splits(cfg.data, cfg.train.seed_data)
 
 
 def build_seeded_model(cfg: ExperimentConfig) -> torch.nn.Module:
     """``ssm.model.build_model(cfg.model)`` with parameters drawn under ``seed_init`` only
     (global RNG state is left as it was) on ``train.device``."""
-    from ssm.model import build_model
-
     return build_model(cfg.model, seed=cfg.train.seed_init, device=cfg.train.device)
 
-
-# ----------------------------------------------------------------------------------------------
-# files
 
 def make_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.AdamW:
     """AdamW with weight decay on every parameter except those marked ``_no_weight_decay``.
@@ -242,32 +179,17 @@ def make_optimizer(model: torch.nn.Module, lr: float, weight_decay: float) -> to
     return torch.optim.AdamW(groups, lr=lr)
 
 
-def _atomic_torch_save(obj: Any, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        torch.save(obj, f)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
-
-
 class _StopFlag:
     """SIGINT/SIGTERM set a flag the loop checks between steps (a second signal raises at once)."""
 
     def __init__(self) -> None:
-        self.requested = False
+        self.signum: int | None = None
         self._old: dict[int, Any] = {}
 
     def _handler(self, signum, frame):  # pragma: no cover - exercised by real signals
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
+        if self.signum is not None:
+            raise Interrupted(signum)
+        self.signum = signum
 
     def __enter__(self) -> "_StopFlag":
         if threading.current_thread() is threading.main_thread():
@@ -283,17 +205,17 @@ class _StopFlag:
             signal.signal(sig, old)
 
 
-# ----------------------------------------------------------------------------------------------
-# the loop
-
 def _progress(enabled: bool | None, total: int, initial: int):
-    from tqdm import tqdm
+    from tqdm import tqdm  # the progress bar only loads when a run trains
 
     if enabled is None:
         enabled = sys.stderr.isatty()
     return tqdm(total=total, initial=initial, disable=not enabled, unit="step", leave=False,
                 dynamic_ncols=True)
 
+
+# ----------------------------------------------------------------------------------------------
+# the run
 
 def train(cfg: ExperimentConfig, out_dir: str | Path | None = None, *,
           splits: Mapping[str, SplitSpec] | None = None,
@@ -317,198 +239,191 @@ def train(cfg: ExperimentConfig, out_dir: str | Path | None = None, *,
     on_step : callable, optional
         Called with the step number after every optimizer step (may raise KeyboardInterrupt).
     language : optional
-        A :class:`automata.languages.Language` (default ``get_language(cfg.language)``).
+        A :class:`automata.languages.Language` (default: ``cfg.language`` resolved by
+        :func:`automata.languages.resolve_language`).
+
+    Raises
+    ------
+    RunDirError
+        ``out_dir`` holds a run of another configuration (the message names the keys).
+    SSMError, AutomatonError
+        Any invalid setting; raised before anything is written.
+
+    >>> from ssm.experiment_config import ExperimentConfig, apply_overrides
+    >>> cfg = apply_overrides(ExperimentConfig(language="tomita1"), ["model.layers=1",
+    ...     "model.width=8", "model.d_state=2", "data.n_train=8", "data.n_eval=4",
+    ...     "data.train_max_length=4", "data.eval_bins=[[1,4],[5,6]]", "train.max_steps=2"])
+    >>> res = train(cfg, progress=False)
+    >>> res.steps, res.stopped, [r["split"] for r in res.bins()]
+    (2, 'max_steps', ['bin_1_4', 'bin_5_6'])
     """
     if language is None:
-        from automata.languages import get_language
-
-        language = get_language(cfg.language)
+        language = cfg.resolve_language()
     cfg = resolve_config(cfg, language)
-    out = Path(out_dir) if out_dir is not None else None
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        _check_run_dir(out, cfg)
-        done = load_result(out)
+    config = cfg.to_dict()
+    run = RunDir(out_dir) if out_dir is not None else None
+    if run is not None:
+        run.check(config)
+        done = run.load_result()
         if done is not None:
-            return done
-        save_config(cfg, out / CONFIG, {"versions": package_versions()})
-
+            return TrainResult.from_dict(done)
+    # validate everything (task, model on its device, data) before anything is written
     task = make_task(cfg.task, language)
+    model = build_seeded_model(cfg)
     if splits is None:
-        splits = make_splits(cfg, language)
-    train_records = splits["train"][0]
-    if not train_records:
+        splits = task.make_splits(cfg.data, cfg.train.seed_data)
+    if not splits["train"][0]:
         raise SSMError(f"{cfg.language} has no training strings of lengths "
                        f"{cfg.data.train_min_length}-{cfg.data.train_max_length}")
-    model = build_seeded_model(cfg)
     device = next(model.parameters()).device
-    train_data = task.encode(train_records).to(device)
-    tc = cfg.train
-    opt = make_optimizer(model, tc.lr, tc.weight_decay)
-    st = {"step": 0, "epoch": 0, "batch": 0, "loss_sum": 0.0, "loss_n": 0, "seconds": 0.0,
-          "metrics_offset": 0, "train": {}, "stopped": None}
-    if out is not None and (out / CHECKPOINT).exists():
-        st = _load_checkpoint(out / CHECKPOINT, model, opt, cfg)
-    with contextlib.ExitStack() as stack:
-        metrics_f = None
-        if out is not None:
-            mp = out / METRICS
-            if mp.exists() and mp.stat().st_size > st["metrics_offset"]:
-                with open(mp, "r+b") as f:  # forget lines written after the checkpoint
-                    f.truncate(st["metrics_offset"])
-            metrics_f = stack.enter_context(open(mp, "ab"))
-        return _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progress,
-                     step_budget, on_step)
-
-
-def _loop(cfg, task, model, opt, train_data, splits, st, out, metrics_f, progress, step_budget,
-          on_step) -> TrainResult:
-    tc = cfg.train
-    # fewer distinct strings than n_train (e.g. (aa)*): repeat them so every language gets
-    # n_train strings per epoch; accuracy is still measured on the distinct strings
-    n_epoch = max(len(train_data), cfg.data.n_train)
-    batch_source = train_data if n_epoch == len(train_data) else \
-        train_data.subset(torch.arange(n_epoch, device=train_data.tokens.device) % len(train_data))
-    n_batches = math.ceil(n_epoch / tc.batch_size)
-    total = tc.max_epochs * n_batches
-    if tc.max_steps:
-        total = min(total, tc.max_steps)
-    t_start = time.perf_counter()
-    steps_this_call = 0
-    bar = _progress(progress, total, st["step"])
-
-    def elapsed() -> float:
-        return st["seconds"] + (time.perf_counter() - t_start)
-
-    def checkpoint() -> None:
-        if out is None:
-            return
-        metrics_f.flush()
-        st["metrics_offset"] = metrics_f.tell()
-        _atomic_torch_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
-                            "state": {**st, "seconds": elapsed()}, "config": cfg.to_dict(),
-                            "rng": {"torch": torch.get_rng_state()}},
-                           out / CHECKPOINT)
-
-    def evaluate_train() -> bool:
-        sc = score_split(model, task, train_data, tc.eval_batch_size).summary()
-        st["train"] = sc
-        line = {"step": st["step"], "epoch": st["epoch"],
-                "loss": st["loss_sum"] / st["loss_n"] if st["loss_n"] else None,
-                "train_string_accuracy": sc["string_accuracy"],
-                "train_position_accuracy": sc["position_accuracy"], "train_loss": sc["loss"],
-                "lr": tc.lr, "seconds": round(elapsed(), 3)}
-        st["loss_sum"], st["loss_n"] = 0.0, 0
-        if metrics_f is not None:
-            metrics_f.write((json.dumps(line) + "\n").encode())
-        bar.set_postfix(acc=f"{sc['string_accuracy']:.3f}", loss=f"{line['loss'] or 0:.4f}")
-        return tc.early_stop and sc["string_accuracy"] >= 1.0
-
-    model.train()
-    try:
-        with _StopFlag() as flag:
-            while st["stopped"] is None:
-                if st["epoch"] >= tc.max_epochs:
-                    st["stopped"] = "max_epochs"
-                    break
-                batches = epoch_batches(n_epoch, tc.batch_size, tc.seed_data, st["epoch"])
-                while st["batch"] < len(batches):
-                    if tc.max_steps and st["step"] >= tc.max_steps:
-                        st["stopped"] = "max_steps"
-                        break
-                    if step_budget is not None and steps_this_call >= step_budget:
-                        st["stopped"] = "budget"
-                        break
-                    batch = batch_source.subset(batches[st["batch"]])
-                    opt.zero_grad(set_to_none=True)
-                    loss = task.loss(model(batch.tokens), batch)
-                    loss.backward()
-                    if tc.grad_clip:
-                        torch.nn.utils.clip_grad_norm_(model.parameters(), tc.grad_clip)
-                    opt.step()
-                    st["step"] += 1
-                    st["batch"] += 1
-                    steps_this_call += 1
-                    st["loss_sum"] += float(loss.detach())
-                    st["loss_n"] += 1
-                    bar.update(1)
-                    if tc.eval_every and st["step"] % tc.eval_every == 0 and evaluate_train():
-                        st["stopped"] = "solved"
-                    if st["stopped"] or st["step"] % tc.checkpoint_every == 0:
-                        checkpoint()
-                    if on_step is not None:
-                        on_step(st["step"])
-                    if flag.requested:
-                        raise KeyboardInterrupt
-                    if st["stopped"]:
-                        break
-                if st["stopped"]:
-                    break
-                # end of the epoch
-                st["epoch"] += 1
-                st["batch"] = 0
-                if not tc.eval_every and evaluate_train():
-                    st["stopped"] = "solved"
-                checkpoint()
-    except KeyboardInterrupt:
-        checkpoint()
-        raise
-    finally:
-        bar.close()
-
-    if st["stopped"] == "budget":
-        st["stopped"] = None  # a paused run continues when called again
-        checkpoint()
-        return TrainResult(cfg.to_dict(), st["step"], st["epoch"], elapsed(), "budget", st["train"])
-
-    if not st["train"] or st["loss_n"]:
-        evaluate_train()
-    checkpoint()
-    seconds = elapsed()
-    device = train_data.tokens.device
-    sets = [EvalSet(name, task.encode(recs).to(device) if recs else None, lo, hi, dict(meta))
-            for name, (recs, lo, hi, meta) in splits.items() if name != "train"]
-    rows = evaluate_sets(model, task, sets, tc.eval_batch_size)
-    result = TrainResult(cfg.to_dict(), st["step"], st["epoch"], seconds, st["stopped"], st["train"], rows)
-    if out is not None:
-        _atomic_write_text(out / EVAL, "".join(json.dumps(r) + "\n" for r in rows))
-        _atomic_write_text(out / RESULT, json.dumps(result.to_dict(), indent=1) + "\n")
+    train_data = task.encode(splits["train"][0]).to(device)
+    opt = make_optimizer(model, cfg.train.lr, cfg.train.weight_decay)
+    state, rng = RunState(), None
+    if run is not None:
+        if run.stored_config() is None:
+            run.write_config(config)
+        elif run.has_checkpoint():
+            state, rng = run.load_checkpoint(model, opt, config)
+            print(f"resuming from step {state.step}", file=sys.stderr, flush=True)
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        if rng:
+            set_rng_states(rng, device)
+        else:
+            torch.manual_seed(cfg.train.seed_init)
+        loop = _Loop(cfg, task, model, opt, train_data, state, run)
+        try:
+            stopped = loop.run(progress, step_budget, on_step)
+        finally:
+            loop.close()
+        if stopped == "budget":
+            return TrainResult(config, state.step, state.epoch, loop.elapsed(), "budget", state.train)
+        rows = evaluate_sets(model, task, _eval_sets(task, splits, device), cfg.train.eval_batch_size)
+    result = TrainResult(config, state.step, state.epoch, loop.elapsed(), stopped, state.train, rows)
+    if run is not None:
+        run.write_result(rows, result.to_dict())
     return result
 
 
-def _check_run_dir(out: Path, cfg: ExperimentConfig) -> None:
-    p = out / CONFIG
-    if not p.exists():
-        return
-    try:
-        old = json.loads(p.read_text()).get("config")
-    except (json.JSONDecodeError, AttributeError):
-        raise RunDirError(f"{p} is unreadable; remove it or choose another --out") from None
-    if old != cfg.to_dict():
-        diff = sorted(_diff_keys(old or {}, cfg.to_dict()))
-        raise RunDirError(f"{out} holds a run with a different config (differs in: "
-                          f"{', '.join(diff[:5])}); choose another --out")
+def _eval_sets(task: Task, splits: Mapping[str, SplitSpec], device: torch.device) -> list[EvalSet]:
+    return [EvalSet(name, task.encode(recs).to(device) if recs else None, lo, hi, dict(meta))
+            for name, (recs, lo, hi, meta) in splits.items() if name != "train"]
 
 
-def _diff_keys(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> list[str]:
-    keys = []
-    for k in sorted(set(a) | set(b)):
-        va, vb = a.get(k), b.get(k)
-        if isinstance(va, Mapping) and isinstance(vb, Mapping):
-            keys += _diff_keys(va, vb, prefix + k + ".")
-        elif va != vb:
-            keys.append(prefix + k)
-    return keys
+class _Loop:
+    """The optimization loop over a :class:`RunState` (mutated in place) and its run directory."""
 
+    def __init__(self, cfg: ExperimentConfig, task: Task, model: torch.nn.Module,
+                 opt: torch.optim.Optimizer, train_data: TensorData, state: RunState,
+                 run: RunDir | None):
+        self.cfg, self.tc, self.task, self.model, self.opt = cfg, cfg.train, task, model, opt
+        self.train_data, self.st, self.dir = train_data, state, run
+        # fewer distinct strings than n_train (e.g. (aa)*): repeat them so every language gets
+        # n_train strings per epoch; accuracy is still measured on the distinct strings
+        self.n_epoch = max(len(train_data), cfg.data.n_train)
+        self.source = train_data if self.n_epoch == len(train_data) else train_data.subset(
+            torch.arange(self.n_epoch, device=train_data.tokens.device) % len(train_data))
+        self.metrics = run.open_metrics(state.metrics_offset) if run is not None else None
+        self.t_start = time.perf_counter()
+        self.bar = None
 
-def _load_checkpoint(path: Path, model: torch.nn.Module, opt: torch.optim.Optimizer,
-                     cfg: ExperimentConfig) -> dict[str, Any]:
-    try:
-        ck = torch.load(path, map_location="cpu", weights_only=False)
-    except Exception as e:  # a torn or foreign file
-        raise RunDirError(f"cannot read checkpoint {path}: {type(e).__name__}") from None
-    if ck.get("config") != cfg.to_dict():
-        raise RunDirError(f"checkpoint {path} belongs to a different config; choose another --out")
-    model.load_state_dict(ck["model"])
-    opt.load_state_dict(ck["optimizer"])
-    return dict(ck["state"])
+    def elapsed(self) -> float:
+        return self.st.seconds + (time.perf_counter() - self.t_start)
+
+    def close(self) -> None:
+        if self.metrics is not None:
+            self.metrics.close()
+        if self.bar is not None:
+            self.bar.close()
+
+    def checkpoint(self) -> None:
+        if self.dir is None:
+            return
+        self.metrics.flush()
+        self.st.metrics_offset = self.metrics.tell()
+        snapshot = replace(self.st, seconds=self.elapsed())
+        self.dir.save_checkpoint(self.model, self.opt, snapshot, self.cfg.to_dict())
+
+    def evaluate_train(self) -> bool:
+        """Score the whole training set, log one metrics line; True when training should stop."""
+        st, tc = self.st, self.tc
+        sc = score_split(self.model, self.task, self.train_data, tc.eval_batch_size).summary()
+        st.train = sc
+        line = {"step": st.step, "epoch": st.epoch,
+                "loss": st.loss_sum / st.loss_n if st.loss_n else None,
+                "train_string_accuracy": sc["string_accuracy"],
+                "train_position_accuracy": sc["position_accuracy"], "train_loss": sc["loss"],
+                "lr": tc.lr, "seconds": round(self.elapsed(), 3)}
+        st.loss_sum, st.loss_n = 0.0, 0
+        if self.metrics is not None:
+            self.metrics.write((json.dumps(line) + "\n").encode())
+        self.bar.set_postfix(acc=f"{sc['string_accuracy']:.3f}", loss=f"{line['loss'] or 0:.4f}")
+        return tc.early_stop and sc["string_accuracy"] >= 1.0
+
+    def step(self, idx: torch.Tensor) -> None:
+        batch = self.source.subset(idx)
+        self.opt.zero_grad(set_to_none=True)
+        loss = self.task.loss(self.model(batch.tokens), batch)
+        loss.backward()
+        if self.tc.grad_clip:
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.tc.grad_clip)
+        self.opt.step()
+        self.st.step += 1
+        self.st.batch += 1
+        self.st.loss_sum += float(loss.detach())
+        self.st.loss_n += 1
+        self.bar.update(1)
+
+    def _limit(self, steps_this_call: int, step_budget: int | None) -> str | None:
+        if self.st.epoch >= self.tc.max_epochs:
+            return "max_epochs"
+        if self.tc.max_steps and self.st.step >= self.tc.max_steps:
+            return "max_steps"
+        if step_budget is not None and steps_this_call >= step_budget:
+            return "budget"
+        return None
+
+    def run(self, progress: bool | None, step_budget: int | None,
+            on_step: Callable[[int], None] | None) -> str:
+        """Train until solved or a limit; returns why it stopped."""
+        st, tc = self.st, self.tc
+        n_batches = math.ceil(self.n_epoch / tc.batch_size)
+        total = min(tc.max_epochs * n_batches, tc.max_steps or tc.max_epochs * n_batches)
+        self.bar = _progress(progress, total, st.step)
+        self.model.train()
+        done, stop = 0, None
+        try:
+            with _StopFlag() as flag:
+                while st.stopped is None and (stop := self._limit(done, step_budget)) is None:
+                    batches = epoch_batches(self.n_epoch, tc.batch_size, tc.seed_data, st.epoch)
+                    while st.stopped is None and st.batch < len(batches):
+                        if (stop := self._limit(done, step_budget)) is not None:
+                            break
+                        self.step(batches[st.batch])
+                        done += 1
+                        if tc.eval_every and st.step % tc.eval_every == 0 and self.evaluate_train():
+                            st.stopped = "solved"
+                        if st.stopped or st.step % tc.checkpoint_every == 0:
+                            self.checkpoint()
+                        if on_step is not None:
+                            on_step(st.step)
+                        if flag.signum is not None:
+                            raise Interrupted(flag.signum)
+                    if stop is not None:
+                        break
+                    if st.stopped is None:       # the end of an epoch
+                        st.epoch, st.batch = st.epoch + 1, 0
+                        if not tc.eval_every and self.evaluate_train():
+                            st.stopped = "solved"
+                        self.checkpoint()
+        except KeyboardInterrupt:
+            self.checkpoint()
+            raise
+        if stop == "budget" and st.stopped is None:
+            self.checkpoint()                    # a paused run continues when called again
+            return "budget"
+        st.stopped = st.stopped or stop
+        if not st.train or st.loss_n:
+            self.evaluate_train()
+        self.checkpoint()
+        return st.stopped

@@ -60,6 +60,9 @@ class Language:
         says whether it is exactly uniform over members of that length.
     is_regular : bool, optional
         Whether the language is regular (default: ``kind == "regular"``).
+    task : str, optional
+        The training task the language declares (a name registered in ``ssm.tasks``, e.g.
+        ``"flip_flop"`` or ``"dyck"``); ``None`` means character prediction.
     """
 
     name: str
@@ -72,6 +75,7 @@ class Language:
     member_sampler_uniform: bool = True
     is_regular: bool | None = None
     aliases: tuple[str, ...] = ()
+    task: str | None = None
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
@@ -95,6 +99,17 @@ class Language:
             object.__setattr__(self, "is_regular", isinstance(auto, DFA))
         object.__setattr__(self, "sampler_defaults", dict(self.sampler_defaults))
         object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @classmethod
+    def from_regex(cls, pattern: str, alphabet: Sequence[str] | str, *, name: str = "regex",
+                   **kwargs: Any) -> "Language":
+        """The regular language of ``pattern`` over ``alphabet`` (syntax: :mod:`automata.regex`).
+
+        >>> Language.from_regex("~(.*aa.*)", "ab").accepts("abab")
+        True
+        """
+        return cls(name, DFA.from_regex(pattern, alphabet),
+                   description=kwargs.pop("description", f"regex {pattern!r}"), **kwargs)
 
     # ----------------------------------------------------------------- views
     @property
@@ -140,6 +155,7 @@ class Language:
             "description": self.description,
             "sampler_defaults": dict(self.sampler_defaults),
             "aliases": list(self.aliases),
+            "task": self.task,
         }
         if self.dfa is not None:
             d["n_states"] = self.dfa.n_states

@@ -154,8 +154,8 @@ def dyck_language(K: int, h: int) -> Language:
     desc = f"Dyck({K},{h}): {K} bracket type(s), nesting depth at most {h}"
     n_states = sum(K ** d for d in range(h + 1))
     if n_states <= EXPLICIT_DFA_MAX_STATES:
-        return Language(name, dyck_dfa(K, h), description=desc)
-    return Language(name, BoundedDyckMachine(K, h), description=desc, is_regular=True,
+        return Language(name, dyck_dfa(K, h), description=desc, task="dyck")
+    return Language(name, BoundedDyckMachine(K, h), description=desc, is_regular=True, task="dyck",
                     member_count=lambda n: dyck_count(K, h, n), member_sampler=dyck_sampler(K, h))
 
 

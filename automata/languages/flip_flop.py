@@ -86,5 +86,5 @@ BUILTINS = [
         description="flip-flop language (Liu et al. 2023): w/r/i instruction + bit pairs, "
                     "reads return the last written bit; sampled as FFL(p_ignore)",
         sampler_defaults={"p_ignore": 0.8}, member_sampler=ffl_sampler,
-        member_sampler_uniform=False), ("ffl", "flipflop")),
+        member_sampler_uniform=False, task="flip_flop"), ("ffl", "flipflop")),
 ]

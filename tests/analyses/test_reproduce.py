@@ -7,8 +7,11 @@ import json
 import pytest
 
 import analyses.reproduce as rep
+import ssm.experiments as exp
+import ssm.experiments.executors as executors
 from analyses.paper_results import PAPER_RESULTS
 from automata.languages import PAPER_SUITE
+
 
 def _csv(path):
     with open(path, newline="") as f:
@@ -44,9 +47,24 @@ def test_tiny_grid_end_to_end_and_restart(tmp_path, monkeypatch, capsys):
     assert "2 runs (0 failed)" in capsys.readouterr().out
 
     # restart: finished runs are loaded, not trained again
-    monkeypatch.setattr(rep, "_run_job", lambda *a: pytest.fail("a finished run was re-run"))
+    monkeypatch.setattr(executors, "run_job", lambda *a: pytest.fail("a finished run was re-run"))
     assert rep.main(_argv(tmp_path)) == 0
     assert _csv(tmp_path / "runs.csv") == rows
+
+    # a changed --set is refused, naming the key, and nothing is reused or overwritten
+    table_before = (tmp_path / "table.md").read_text()
+    assert rep.main(_argv(tmp_path, "--set", "train.lr=0.01")) == 1
+    err = capsys.readouterr().err
+    assert "differs in: train.lr" in err and "--rerun" in err
+    assert (tmp_path / "table.md").read_text() == table_before
+    monkeypatch.undo()
+    # --rerun trains the changed jobs into fresh directories
+    assert rep.main(_argv(tmp_path, "--set", "train.lr=0.01", "--rerun")) == 0
+    fresh = _csv(tmp_path / "runs.csv")
+    for r in fresh:
+        stored = json.loads((__import__("pathlib").Path(r["out"]) / "config.json").read_text())
+        assert stored["config"]["train"]["lr"] == 0.01
+    assert {r["out"] for r in fresh}.isdisjoint({r["out"] for r in rows})
 
 
 def test_bad_options_are_one_line_errors(tmp_path, capsys):
@@ -56,21 +74,26 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys):
     assert "unknown language 'tomita33'" in capsys.readouterr().err
     assert rep.main([*_argv(tmp_path / "c"), "--set", "train.lrate=1"]) == 1
     assert "unknown config key" in capsys.readouterr().err
+    for bad in (["--languages", ""], ["--jobs", "0"], ["--threads", "0"], ["--seeds", "-1"]):
+        with pytest.raises(SystemExit) as e:
+            rep.main([*_argv(tmp_path / "d"), *bad])
+        assert e.value.code == 2
+    assert not (tmp_path / "d").exists()
 
 
 def test_presets():
-    quick = rep.get_preset("paper", True, None)
+    quick = exp.get_preset("paper", True, None)
     assert len(quick.languages) == 18 and all(PAPER_SUITE[n] != "counter" for n in quick.languages)
     assert set(quick.cells) == {"mamba-nonneg-L1", "mamba-signed-L1"}
-    assert len(rep.build_jobs(quick)) == 36
-    full = rep.get_preset("paper", False, None)
-    jobs = rep.build_jobs(full, languages=["anbn", "parity"], cells=["mamba-nonneg-L1"])
+    assert len(exp.build_jobs(quick)) == 36
+    full = exp.get_preset("paper", False, None)
+    jobs = exp.build_jobs(full, languages=["anbn", "parity"], cells=["mamba-nonneg-L1"])
     assert {(j.language, j.lr) for j in jobs} == {("anbn", 1e-5), ("anbn", 3e-5),
                                                   ("parity", 1e-3), ("parity", 1e-4)}
     assert len(jobs) == 2 * 2 * 3  # languages x lrs x widths
-    ff = rep.build_jobs(rep.get_preset("paper", True, "flip_flop"))
+    ff = exp.build_jobs(exp.get_preset("paper", True, "flip_flop"))
     assert ff[0].config().resolved_task == "flip_flop"
-    assert rep.build_jobs(rep.get_preset("paper", False, "dyck"))[0].config().resolved_task == "dyck"
+    assert exp.build_jobs(exp.get_preset("paper", False, "dyck"))[0].config().resolved_task == "dyck"
     assert set(PAPER_RESULTS) <= set(PAPER_SUITE)
 
 
@@ -83,12 +106,12 @@ def _row(lang, cell, accs, train=1.0, error=None):
 def test_selection_uses_bin1_then_train_never_longer_bins():
     rows = [_row("parity", "mamba-signed-L1", [0.5, 1.0]), _row("parity", "mamba-signed-L1", [0.9, 0.0]),
             _row("parity", "mamba-signed-L1", [1.0, 1.0], error="boom")]
-    best = rep.select_best(rows)
+    best = exp.select_best(rows)
     assert best[("parity", "mamba-signed-L1")]["bins"][0]["string_accuracy"] == 0.9
 
 
 def test_agreement_rule():
-    best = rep.select_best([_row("parity", "mamba-signed-L1", [1, 0.95]),
+    best = exp.select_best([_row("parity", "mamba-signed-L1", [1, 0.95]),
                             _row("parity", "mamba-nonneg-L1", [1, 0.95]),
                             _row("tomita6", "mamba-signed-L1", [1, 0.2]),
                             _row("dyck1", "mamba-signed-L1", [1, 0.2]),
@@ -97,12 +120,12 @@ def test_agreement_rule():
                 "tomita6": {"ssm_signed": {"label": "no"}},
                 "dyck1": {"ssm_signed": {"label": "unbounded-precision"}},
                 "aaaa_star": {"ssm_signed": {"label": "yes", "layers": 2}}}  # says nothing of 1 layer
-    a = rep.agreement(best, verdicts)
+    a = exp.agreement(best, verdicts)
     assert (a["agree"], a["disagree"], a["undecided"]) == (2, 1, 2)
     assert a["rate"] == pytest.approx(2 / 3)
-    assert rep.verdict_label({"expressible": True}) == "yes"
-    assert rep.verdict_label({"expressible": "no"}) == "no"
-    assert rep.verdict_label({"expressible": None}) == "unknown"
+    assert exp.verdict_label({"expressible": True}) == "yes"
+    assert exp.verdict_label({"expressible": "no"}) == "no"
+    assert exp.verdict_label({"expressible": None}) == "unknown"
 
 
 @pytest.mark.slow  # starting a local Ray instance takes minutes on a small machine

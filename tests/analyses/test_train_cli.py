@@ -75,3 +75,57 @@ def test_flip_flop_and_dyck_tasks_end_to_end(tmp_path, capsys):
     dy = json.loads(capsys.readouterr().out)
     assert dy["task"] == "dyck" and [b["max_length"] for b in dy["bins"]] == [10, 20]
     assert all(b["n_positions"] > 0 for b in dy["bins"])
+
+
+PLUGINS = __import__("pathlib").Path(__file__).resolve().parents[1] / "plugins"
+
+
+def test_failed_run_never_blocks_its_corrected_rerun(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(_argv(out, "--set", "train.device=tpu", "--quiet")) == 1
+    assert "unknown device 'tpu'" in capsys.readouterr().err and not out.exists()
+    assert main(_argv(out, "--set", "train.seed_data=-1", "--quiet")) == 1
+    assert not out.exists()
+    assert main(_argv(out, "--quiet")) == 0
+
+
+def test_changed_config_is_refused_or_rerun(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(_argv(out, "--quiet")) == 0
+    assert main(_argv(out, "--set", "train.lr=0.01", "--quiet")) == 1
+    err = capsys.readouterr().err
+    assert "differs in: train.lr" in err and err.count("\n") == 1
+    assert main(_argv(out, "--set", "train.lr=0.01", "--rerun", "--json", "--quiet")) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["out"] != str(out) and res["out"].startswith(str(out) + "-") and res["lr"] == 0.01
+
+
+def test_regex_language_and_dfa_file(tmp_path, capsys):
+    from automata.dfa import DFA
+
+    common = ["--layers", "1", "--width", "8", *[x for o in TINY for x in ("--set", o)],
+              "--json", "--quiet"]
+    assert main(["--regex", "(ab)*", "--alphabet", "ab", "--out", str(tmp_path / "re"), *common]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["language"] == "regex" and r["task"] == "char" and r["family"] == "ssm_nonnegative"
+    cfg = json.loads((tmp_path / "re" / "config.json").read_text())["config"]
+    assert cfg["language_def"] == {"regex": "(ab)*", "alphabet": ["a", "b"]}
+    DFA.from_regex("a*b", "ab").to_json(tmp_path / "astar_b.json")
+    assert main(["--dfa", str(tmp_path / "astar_b.json"), "--out", str(tmp_path / "d"), *common]) == 0
+    assert json.loads(capsys.readouterr().out)["language"] == "astar_b"
+    assert main(["--regex", "a", "--alphabet", "a,,b", "--out", str(tmp_path / "x")]) == 1
+    assert "empty symbol" in capsys.readouterr().err
+
+
+def test_plugin_file_language_architecture_and_task(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SSM_EXPRESSIVITY_PLUGINS", raising=False)  # restored afterwards
+    argv = ["no_bb", "--plugin", str(PLUGINS / "toy_language.py"),
+            "--plugin", str(PLUGINS / "toy_arch.py"), "--plugin", str(PLUGINS / "toy_task.py"),
+            "--model", "toy_rnn", "--task", "membership", "--layers", "1", "--width", "8",
+            "--out", str(tmp_path / "p"), *[x for o in TINY for x in ("--set", o)], "--json", "--quiet"]
+    assert main(argv) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert (r["language"], r["model"], r["task"], r["family"]) == ("no_bb", "toy_rnn", "membership",
+                                                                  "ssm_nonnegative")
+    assert main(["x", "--plugin", str(tmp_path / "missing.py")]) == 1
+    assert "plugin file" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import pytest
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError
 from ssm.experiment_config import (DataConfig, ExperimentConfig, TrainConfig, apply_overrides,
-                                   load_config, save_config, task_for_language)
+                                   load_config, parse_override, parse_value, save_config)
 
 
 def test_defaults_are_the_documented_ones():
@@ -75,9 +75,62 @@ def test_frozen_and_validated():
         ExperimentConfig(task="sorting")
 
 
-def test_task_from_language_name():
-    assert task_for_language("flip_flop") == "flip_flop"
-    assert task_for_language("dyck_8_10") == "dyck"
-    assert task_for_language("dyck1") == "char"
-    assert ExperimentConfig(language="dyck_2_3").resolved_task == "dyck"
+@pytest.mark.parametrize("name, task", [
+    ("flip_flop", "flip_flop"), ("ffl", "flip_flop"), ("flipflop", "flip_flop"), ("FFL", "flip_flop"),
+    ("dyck_8_10", "dyck"), ("Dyck_2_3", "dyck"), ("DYCK_3_5", "dyck"), ("dyck1", "char"),
+    ("parity", "char"), ("Tomita-3", "char")])
+def test_task_is_the_one_the_language_declares(name, task):
+    """The bug of issue 11: aliases and other spellings resolved to "char"."""
+    assert ExperimentConfig(language=name).resolved_task == task
+
+
+def test_explicit_task_and_regex_language():
     assert ExperimentConfig(language="dyck_2_3", task="char").resolved_task == "char"
+    cfg = ExperimentConfig(language="regex", language_def={"regex": "(ab)*", "alphabet": ["a", "b"]})
+    assert cfg.resolved_task == "char" and cfg.resolve_language().accepts("abab")
+    assert ExperimentConfig.from_dict(cfg.to_dict()) == cfg
+
+
+@pytest.mark.parametrize("item, words", [
+    ("model.vocab_size=9", "model.vocab_size is derived from the language's alphabet"),
+    ("model.n_outputs=9", "model.n_outputs is derived from the task"),
+    ("train.seed_data=-1", "train.seed_data must be >= 0"),
+    ('model.options={"a": 1, "a": 2}', "duplicate key 'a'"),
+    ("model.options.hidden=3", "has no option 'hidden'"),
+    ("task=sorting", "unknown task 'sorting'"),
+])
+def test_strict_overrides(item, words):
+    with pytest.raises(ConfigError) as e:
+        apply_overrides(ExperimentConfig(), [item])
+    assert words in str(e.value) and "\n" not in str(e.value)
+
+
+def test_values_are_json_with_bare_strings():
+    assert parse_value("[1, 2]") == [1, 2] and parse_value("abc") == "abc"
+    assert parse_value('"12"') == "12" and parse_value("null") is None
+    cfg = apply_overrides(ExperimentConfig(), ['language="tomita3"', "train.device=cpu"])
+    assert cfg.language == "tomita3" and cfg.train.device == "cpu"
+    with pytest.raises(ConfigError, match="nested too deeply"):
+        parse_value("[" * 100_000 + "]" * 100_000)
+
+
+def test_set_parser_fuzz():
+    """Any text either applies or raises a one-line ConfigError; nothing else escapes."""
+    from hypothesis import given, settings, strategies as st
+
+    keys = st.sampled_from(["train.lr", "data.n_train", "model.gate", "model.options.x",
+                            "data.eval_bins", "train.early_stop", "language", "model.dt_rank",
+                            "task", "model", "x.y", "", "model.vocab_size"])
+    values = st.one_of(st.text(max_size=30), st.sampled_from(
+        ["1", "-1", "0", "1e309", "NaN", "[]", "[[1, 2]]", "{}", "true", "null", '"s"',
+         "[[1, 2], [2]]", "{\"a\": 1}", "[" * 50]))
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(key=keys, value=values, sep=st.sampled_from(["=", "", "=="]))
+    def check(key, value, sep):
+        try:
+            apply_overrides(ExperimentConfig(), [f"{key}{sep}{value}"])
+        except ConfigError as e:
+            assert "\n" not in str(e).strip()
+
+    check()

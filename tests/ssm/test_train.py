@@ -175,3 +175,84 @@ def test_optimizer_skips_weight_decay_on_marked_parameters():
         assert g["weight_decay"] == (0.0 if ids <= marked else 0.1)
         assert ids <= marked or not ids & marked
     assert sum(len(g["params"]) for g in opt.param_groups) == len(list(model.parameters()))
+
+
+# ---------------------------------------------------------------------------------------------
+# validate-then-write, provenance, RNG restore, safe loading (issues 11 and 17)
+
+@pytest.mark.parametrize("bad", ["train.device=tpu", "model.scan=mamba_ssm"])
+def test_invalid_config_writes_nothing_and_never_blocks_the_rerun(tmp_path, bad):
+    out = tmp_path / "run"
+    with pytest.raises(ValueError):
+        train(tiny("parity", bad), out, progress=False, step_budget=1)
+    assert not out.exists()
+    assert train(tiny(), out, progress=False, step_budget=1).steps == 1
+
+
+def test_config_records_hash_and_code_version(reference):
+    from ssm.run_dir import config_hash
+
+    out, res = reference
+    payload = json.loads((out / "config.json").read_text())
+    assert payload["config_hash"] == config_hash(payload["config"]) == config_hash(res.config)
+    assert "git_commit" in payload["versions"]
+
+
+def test_other_config_is_refused_naming_the_key_and_rerun_dir(tmp_path, reference):
+    from ssm.run_dir import fresh_run_dir
+
+    ref_out, _ = reference
+    other = tiny("parity", "train.lr=0.01")
+    with pytest.raises(RunDirError, match=r"differs in: train\.lr"):
+        train(other, ref_out, progress=False)
+    cfg = train_mod.resolve_config(other, other.resolve_language()).to_dict()
+    fresh = fresh_run_dir(ref_out, cfg)
+    assert fresh != ref_out and fresh.name.startswith(ref_out.name + "-")
+    assert fresh_run_dir(ref_out, json.loads((ref_out / "config.json").read_text())["config"]) == ref_out
+
+
+def test_resume_restores_rng_states(tmp_path, capfd):
+    """A model that draws random numbers while training (dropout) resumes bit-identically."""
+    import tests.plugins.toy_arch  # noqa: F401 - registers toy_rnn
+
+    cfg = tiny("parity", "model.arch=toy_rnn", "model.gate=nonnegative", "model.options.dropout=0.3")
+    ref = train(cfg, tmp_path / "ref", progress=False)
+    train(cfg, tmp_path / "resumed", progress=False, step_budget=4)
+    capfd.readouterr()
+    res = train(cfg, tmp_path / "resumed", progress=False)
+    assert "resuming from step 4" in capfd.readouterr().err
+    a, b = _weights(tmp_path / "ref"), _weights(tmp_path / "resumed")
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert res.rows == ref.rows and _metrics(tmp_path / "ref") == _metrics(tmp_path / "resumed")
+
+
+def test_checkpoints_are_loaded_without_pickle(tmp_path):
+    """A checkpoint carrying a pickled object (code) is refused, naming the file."""
+    cfg = tiny()
+    train(cfg, tmp_path, progress=False, step_budget=1)
+    ck = torch.load(tmp_path / CHECKPOINT, weights_only=True)
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    ck["state"]["evil"] = Evil()
+    torch.save(ck, tmp_path / CHECKPOINT)
+    with pytest.raises(RunDirError, match="cannot read checkpoint .*checkpoint.pt"):
+        train(cfg, tmp_path, progress=False)
+
+
+def test_state_tracking_task_trains():
+    cfg = tiny("word_problem_s3", "task=state", "train.max_epochs=1")
+    res = train(cfg, progress=False)
+    assert res.config["task"] == "state" and res.config["model"]["n_outputs"] == 6
+    b = res.bins()[-1]
+    assert b["n_positions"] == sum(r["length"] * r["n_strings"] for r in res.rows
+                                   if r["kind"] == "length" and r["split"] == b["split"]) > 0
+
+
+def test_task_plugin_trains_and_scores():
+    import tests.plugins.toy_task  # noqa: F401 - registers "membership"
+
+    res = train(tiny("parity", "task=membership", "train.max_epochs=1"), progress=False)
+    assert res.config["model"]["n_outputs"] == 2 and res.bins()[0]["n_strings"] > 0

@@ -1,0 +1,16 @@
+"""The paper's experiments as a library: grid, run selection, agreement, executors.
+
+``python -m analyses.reproduce`` wires these together; use them directly to run a custom grid:
+
+>>> from ssm.experiments import CELLS, build_jobs, get_preset
+>>> len(build_jobs(get_preset("paper", True, None)))
+36
+"""
+from ssm.experiments.agreement import THRESHOLD, agreement, verdict_label, verdicts
+from ssm.experiments.executors import EXECUTORS, job_dir, run_job, run_jobs
+from ssm.experiments.grid import CELLS, PRESETS, Cell, Job, Preset, build_jobs, get_preset
+from ssm.experiments.selection import bin_accuracy, select_best
+
+__all__ = ["CELLS", "PRESETS", "Cell", "Job", "Preset", "build_jobs", "get_preset",
+           "run_job", "run_jobs", "job_dir", "EXECUTORS", "select_best", "bin_accuracy",
+           "agreement", "verdict_label", "verdicts", "THRESHOLD"]

@@ -1,0 +1,75 @@
+"""Verdicts per (language, family) and the agreement statistic between verdicts and runs.
+
+A cell *agrees* when the verdict is yes and bin-2 accuracy >= 90 %, or the verdict is no and
+bin-2 accuracy < 90 %. Undecided: any other verdict (unknown, unbounded-precision, n/a), no
+bin-2 accuracy, or a yes that the classifier states for at least k layers while the cell has
+fewer (the verdict says nothing about shallower models). The cell's family comes from
+:func:`ssm.architectures.family_of`.
+
+>>> verdict_label({"expressible": "yes"}), verdict_label({"expressible": None})
+('yes', 'unknown')
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from automata.classify import classify
+from automata.errors import AutomatonError
+from automata.languages import resolve_language
+from ssm.experiments.grid import CELLS
+from ssm.experiments.selection import bin_accuracy
+
+__all__ = ["verdict_label", "verdicts", "agreement", "THRESHOLD"]
+
+THRESHOLD = 0.9
+
+
+def verdict_label(prediction: Any) -> str:
+    """``"yes"``, ``"no"`` or the classifier's own word (e.g. ``"unknown"``) for one prediction."""
+    v = prediction.get("expressible") if isinstance(prediction, Mapping) else getattr(prediction, "expressible", None)
+    if v is True or (isinstance(v, str) and v.lower() in ("yes", "true")):
+        return "yes"
+    if v is False or (isinstance(v, str) and v.lower() in ("no", "false")):
+        return "no"
+    return "unknown" if v is None else str(v)
+
+
+def verdicts(language: Any) -> dict[str, dict[str, Any]]:
+    """``family -> {"label", "status", "layers", "reason"}`` from :func:`automata.classify.classify`;
+    empty when the classifier refuses this language (e.g. over its budget)."""
+    try:
+        cls = classify(resolve_language(language))
+    except AutomatonError:
+        return {}
+    out = {}
+    for p in cls.predictions:
+        out[str(p.model)] = {"label": verdict_label(p), "status": getattr(p, "status", None),
+                             # the fewest layers the yes is stated for
+                             "layers": getattr(p, "min_layers", getattr(p, "layers", None)),
+                             "reason": getattr(p, "reason", None)}
+    return out
+
+
+def agreement(best: Mapping[tuple[str, str], dict], verdict_map: Mapping[str, Mapping[str, dict]],
+              threshold: float = THRESHOLD) -> dict[str, Any]:
+    """Agreement between verdicts and observations over the selected runs (see the module)."""
+    agree = disagree = undecided = 0
+    rows = []
+    for (lang, cell), r in sorted(best.items()):
+        c = CELLS.get(cell)
+        vd = verdict_map.get(lang, {}).get(c.family, {}) if c else {}
+        v = vd.get("label", "n/a")
+        b2 = bin_accuracy(r, 1)
+        too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]
+        if v in ("yes", "no") and b2 is not None and not too_shallow:
+            ok = (v == "yes") == (b2 >= threshold)
+            agree += ok
+            disagree += not ok
+            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": ok})
+        else:
+            undecided += 1
+            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": None,
+                         "why": "needs more layers" if too_shallow else "no yes/no verdict or no bin 2"})
+    decided = agree + disagree
+    return {"agree": agree, "disagree": disagree, "undecided": undecided,
+            "rate": agree / decided if decided else None, "threshold": threshold, "cells": rows}

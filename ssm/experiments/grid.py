@@ -1,0 +1,162 @@
+"""The experiment grid: cells (table columns), jobs (one training run each) and presets.
+
+A *cell* is an architecture with a gate and a layer count; its verdict family comes from
+:func:`ssm.architectures.family_of`. A *job* is one (language, cell, width, lr, seed) training
+run with config overrides. Presets (docs/training.md has the numbers): ``paper`` (27 languages;
+Mamba non-negative / signed / complex 1-3 layers, LSTM, Transformer; widths 16/64/128; the
+paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``.
+
+>>> CELLS["mamba-signed-L2"].family, CELLS["transformer-L2"].family
+('ssm_signed', 'transformer_soft')
+>>> job = build_jobs(get_preset("paper", True, None), languages=["parity"],
+...                  cells=["mamba-nonneg-L1"])[0]
+>>> job.run_id, job.config().model.d_state
+('parity/mamba-nonneg-L1-W32-lr0.003-s0', 4)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from automata.languages import PAPER_SUITE, get_language
+from ssm.architectures import family_of, get_architecture
+from ssm.config import ModelConfig
+from ssm.errors import ConfigError
+from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
+
+__all__ = ["Cell", "Job", "Preset", "CELLS", "get_preset", "build_jobs", "PRESETS"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A column of the table: an architecture, a gate and a layer count."""
+
+    name: str
+    arch: str
+    gate: str
+    layers: int
+    paper_column: str | None = None  # the paper's column (analyses.paper_results)
+
+    def model(self, width: int) -> ModelConfig:
+        positional = "sinusoidal" if get_architecture(self.arch).positional else "none"
+        return ModelConfig(arch=self.arch, gate=self.gate, layers=self.layers, width=width,
+                           positional=positional)
+
+    @property
+    def family(self) -> str:
+        """The verdict family the classifier's prediction for this cell is about."""
+        return family_of(self.model(64))
+
+
+CELLS: dict[str, Cell] = {c.name: c for c in [
+    *(Cell(f"mamba-nonneg-L{k}", "mamba", "nonnegative", k, f"mamba_{k}") for k in (1, 2, 3)),
+    *(Cell(f"mamba-signed-L{k}", "mamba", "signed", k) for k in (1, 2, 3)),
+    *(Cell(f"mamba-complex-L{k}", "mamba", "complex", k) for k in (1, 2, 3)),
+    Cell("lstm-L1", "lstm", "nonnegative", 1),
+    Cell("transformer-L2", "transformer", "nonnegative", 2, "transformer"),
+]}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One training run of the grid."""
+
+    language: str
+    cell: Cell
+    width: int
+    lr: float
+    seed: int
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.language}/{self.cell.name}-W{self.width}-lr{self.lr:g}-s{self.seed}"
+
+    def config(self) -> ExperimentConfig:
+        cfg = ExperimentConfig(language=self.language, model=self.cell.model(self.width),
+                               train=TrainConfig(lr=self.lr, seed_data=self.seed, seed_init=self.seed))
+        return apply_overrides(cfg, self.overrides)
+
+
+def _paper_lrs(language: str, group: str | None) -> tuple[float, ...]:
+    if language in ("anbn", "anbncn", "anbncndn"):
+        return (1e-5, 3e-5)
+    if group == "counter":
+        return (1e-4, 3e-5)
+    return (1e-3, 1e-4)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A grid: languages, cells, widths, learning rates (per language) and config overrides."""
+
+    name: str
+    languages: tuple[str, ...]
+    cells: tuple[str, ...]
+    widths: tuple[int, ...]
+    lrs: Callable[[str, str | None], tuple[float, ...]]
+    overrides: tuple[str, ...] = ()
+    description: str = ""
+
+
+PRESETS = ("flip_flop", "dyck")
+
+
+def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
+    """The grid for ``--suite``/``--quick``/``--preset``."""
+    if suite != "paper":
+        raise ConfigError(f"unknown suite {suite!r}; the only suite is 'paper'")
+    if preset is None:
+        if quick:
+            regular = tuple(n for n, g in PAPER_SUITE.items() if g != "counter")
+            return Preset("quick", regular, ("mamba-nonneg-L1", "mamba-signed-L1"), (32,),
+                          lambda lang, g: (3e-3,),
+                          ("model.d_state=4", "data.n_train=2000", "data.n_eval=500",
+                           "train.max_epochs=15", "train.eval_every=0"),
+                          "18 regular languages, non-negative vs signed Mamba, CPU-sized")
+        return Preset("paper", tuple(PAPER_SUITE), tuple(CELLS), (16, 64, 128), _paper_lrs,
+                      ("train.max_epochs=100",), "the paper's grid (GPU/cluster-sized)")
+    if preset == "flip_flop":
+        over = ("data.n_train=2000", "train.max_epochs=10", "data.eval_reads=10000")
+        if quick:
+            over = ("model.d_state=4", "data.n_train=1000", "train.max_epochs=5",
+                    "data.eval_reads=10000")
+        return Preset("flip_flop", ("flip_flop",), ("mamba-nonneg-L1", "mamba-nonneg-L2", "lstm-L1"),
+                      (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
+                      "FFL(0.8) train; FFL(0.8) and FFL(0.98) test, >= 10^4 reads each")
+    if preset == "dyck":
+        over = ("data.train_max_length=700", "data.eval_bins=[[1,700],[701,1400]]",
+                "data.n_train=2000", "data.n_eval=200", "train.max_epochs=20")
+        if quick:
+            over = ("model.d_state=4", "data.train_max_length=100",
+                    "data.eval_bins=[[1,100],[101,200]]", "data.n_train=2000", "data.n_eval=200",
+                    "train.max_epochs=5")
+        return Preset("dyck", ("dyck_8_10",), ("mamba-nonneg-L1", "mamba-nonneg-L2"),
+                      (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
+                      "Dyck(8, 10) next-token modelling, close accuracy")
+    raise ConfigError(f"unknown preset {preset!r}; choose {' or '.join(PRESETS)}")
+
+
+def build_jobs(preset: Preset, *, languages: Sequence[str] | None = None,
+               cells: Sequence[str] | None = None, seeds: int = 1,
+               overrides: Sequence[str] = ()) -> list[Job]:
+    """Every job of ``preset`` (optionally restricted to some languages/cells); every job's
+    config is validated here, before anything runs."""
+    for what, given in (("languages", languages), ("cells", cells)):
+        if given is not None and not list(given):
+            raise ConfigError(f"--{what} is empty; leave it out for the preset's {what}")
+    langs = list(languages) if languages is not None else list(preset.languages)
+    for lang in langs:
+        get_language(lang)  # UnknownLanguageError names close matches
+    cell_names = list(cells) if cells is not None else list(preset.cells)
+    unknown = [c for c in cell_names if c not in CELLS]
+    if unknown:
+        raise ConfigError(f"unknown cell {unknown[0]!r}; choose from {', '.join(CELLS)}")
+    if seeds < 1:
+        raise ConfigError(f"--seeds must be >= 1, got {seeds}")
+    jobs = [Job(lang, CELLS[c], w, lr, s, (*preset.overrides, *overrides))
+            for lang in langs for c in cell_names for w in preset.widths
+            for lr in preset.lrs(lang, PAPER_SUITE.get(lang)) for s in range(seeds)]
+    for job in jobs:
+        job.config()  # a bad --set fails here, for every job
+    return jobs
