@@ -25,7 +25,8 @@ transition ``I − β k kᵀ`` is a generalized Householder matrix with eigenval
 ``beta_range=(0, 1)`` keeps them in [0, 1] (DeltaNet, Yang et al. NeurIPS 2024), ``(0, 2)`` allows
 [−1, 1] (Grazzi et al. ICLR 2025; fla's ``allow_neg_eigval``). The recurrence and its scans:
 :mod:`ssm.scan.delta_reference` (sequential), :mod:`ssm.scan.delta_chunked` (WY/UT chunks, the CPU
-choice), :mod:`ssm.scan.fla_backend` (fla's Triton kernels, chosen by ``scan="auto"`` on CUDA only).
+choice), :mod:`ssm.scan.fla_backend` (fla's Triton kernels, chosen by ``scan="auto"`` on CUDA only,
+for head dims that are multiples of 16 up to 256 and float32/float16/bfloat16).
 
 Capture site ``hook_state`` (``layers.{i}.state`` in a model) receives every state
 ``(B, T, H, Dk, Dv)`` — flattened by :func:`ssm.capture.capture` to ``H·Dk·Dv`` features in the
@@ -268,8 +269,17 @@ class DeltaNet(nn.Module):
             g = -self.A_log.exp() * F.softplus(self.a_proj(x) + self.dt_bias)
         return q, k, v, beta, g
 
+    def _fla_fits(self, dtype: torch.dtype) -> bool:
+        """Whether ``scan="auto"`` may hand this layer to fla: head dims that are multiples of 16
+        up to 256 and a dtype its kernels take (else the chunked scan runs)."""
+        dims_ok = all(d % 16 == 0 and d <= 256 for d in (self.head_k_dim, self.head_v_dim))
+        return dims_ok and dtype in (torch.float32, torch.float16, torch.bfloat16)
+
     def _scan(self, q, k, v, beta, g, h0=None, output_states=False, name=None):
-        name, fn = select_delta_scan(name or self.scan, q.device, self.n_householder)
+        name = name or self.scan
+        if name == "auto" and q.device.type == "cuda" and not self._fla_fits(q.dtype):
+            name = "chunked"
+        name, fn = select_delta_scan(name, q.device, self.n_householder)
         if output_states and name == "fla":
             name, fn = select_delta_scan("chunked", q.device, self.n_householder)
         kw = {"h0": h0, "output_states": output_states}
