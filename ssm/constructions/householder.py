@@ -25,8 +25,7 @@ The construction (state ``S`` of shape ``(K, V) = (n + 1, 1)``, fla's orientatio
   (built by breadth-first search over (permutation, DFA state) pairs; a conflict is refused).
   Ranking is invariant to scale and correct while every entry is within 1/2 of its exact value,
   so no renormalization is needed: :meth:`HouseholderConstruction.check` reports the largest
-  deviation it saw (``max_state_error``: in float32 with the chunked scan it grows about linearly
-with length and was 1e-3 to 5e-3 at length 10,000 for Z_2 … S_5 and Q_8, far below 1/2).
+  deviation it saw (``max_state_error``; figures in ``docs/constructions.md``).
 
 Inputs: a group name (``Z_m``, ``S_3``, ``D_4``, ``Q_8``, ``A_4``, ``S_4``, ``A_5``, ``S_5`` or
 ``word_problem_<g>``; the natural permutation representation of :mod:`automata.languages`'
@@ -72,6 +71,7 @@ __all__ = ["construct_householder", "HouseholderConstruction", "HouseholderLRNN"
 GROUP_NAMES = ("Z_m", "S_3", "D_4", "Q_8", "A_4", "S_4", "A_5", "S_5")
 MAX_GROUP_ORDER = 100_000
 MAX_POINTS = 512
+MAX_CHECK_STEPS = 200_000_000
 THEOREM = ("Grazzi et al. 2025 (ICLR), 'Unlocking State-Tracking in Linear RNNs Through Negative "
            "Eigenvalues'; Siems et al. 2025, DeltaProduct: a transposition is the "
            "Householder reflection I - 2eeᵀ, e = (e_i - e_j)/√2 (β = 2), so one layer with n_h "
@@ -118,16 +118,32 @@ class HouseholderLRNN(nn.Module):
     ``keys (n_tokens, n_h, K)``, ``values (n_tokens, n_h, 1)``, ``betas (n_tokens, n_h)``; the
     last token id is the BOS step, prepended by :meth:`forward`. ``forward(tokens (B, T))``
     returns the state column ``(B, T, K)`` after every input token.
+
+    ``scan``:
+
+    * ``"transition"`` (default): each token's affine map ``S ↦ A(x) S + b(x)``, with
+      ``A(x) = ∏_j (I − β_j k_j k_jᵀ)`` and ``b(x)`` the writes, is composed once per token id by
+      running the delta rule on the identity (in the model's dtype); then one ``K × K`` product
+      per position — the LRNN form ``h_t = A(x_t) h_{t−1} + b(x_t)`` of Grazzi et al. 2025;
+    * ``"delta"``: the delta rule ``S ← S + β k (v − kᵀ S)`` one Householder step at a time on the
+      ``(B, K)`` state columns (the arithmetic of
+      :func:`ssm.scan.delta_reference.delta_product_ref`);
+    * ``"reference"`` / ``"chunked"``: the package's scans (:mod:`ssm.scan.delta_reference`,
+      :mod:`ssm.scan.delta_chunked`).
+
+    All four agree to rounding (``tests/ssm/test_householder_construction.py``).
     """
 
+    SCANS = ("transition", "delta", "reference", "chunked")
+
     def __init__(self, keys: torch.Tensor, values: torch.Tensor, betas: torch.Tensor,
-                 dtype: torch.dtype = torch.float32, scan: str = "chunked"):
+                 dtype: torch.dtype = torch.float32, scan: str = "transition"):
         super().__init__()
         self.register_buffer("keys", keys.to(dtype))
         self.register_buffer("values", values.to(dtype))
         self.register_buffer("betas", betas.to(dtype))
-        if scan not in ("chunked", "reference"):
-            raise ConstructionError(f"scan must be 'chunked' or 'reference', got {scan!r}")
+        if scan not in self.SCANS:
+            raise ConstructionError(f"scan must be one of {list(self.SCANS)}, got {scan!r}")
         self.scan = scan
 
     @property
@@ -139,12 +155,16 @@ class HouseholderLRNN(nn.Module):
         return self.keys.shape[0] - 1
 
     def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-        from ssm.scan.delta_chunked import delta_product_chunked
-        from ssm.scan.delta_reference import delta_product_ref
-
         B, T = tokens.shape
         ids = torch.cat([torch.full((B, 1), self.bos, dtype=tokens.dtype, device=tokens.device),
                          tokens], dim=1)
+        if self.scan == "delta":
+            return self._direct(ids)[:, 1:]
+        if self.scan == "transition":
+            return self._transition(ids)[:, 1:]
+        from ssm.scan.delta_chunked import delta_product_chunked
+        from ssm.scan.delta_reference import delta_product_ref
+
         k = self.keys[ids].unsqueeze(3)                      # (B, T+1, n_h, 1, K)
         v = self.values[ids].unsqueeze(3)                    # (B, T+1, n_h, 1, 1)
         beta = self.betas[ids].unsqueeze(3)                  # (B, T+1, n_h, 1)
@@ -152,6 +172,43 @@ class HouseholderLRNN(nn.Module):
         fn = delta_product_chunked if self.scan == "chunked" else delta_product_ref
         states = fn(q, k, v, beta, output_states=True).states  # (B, T+1, 1, K, 1)
         return states[:, 1:, 0, :, 0]
+
+    def token_maps(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """``A (n_tokens, K, K)`` and ``b (n_tokens, K)``: each token's composed affine map."""
+        n_tok, nh, K = self.keys.shape
+        A = torch.eye(K, dtype=self.dtype).repeat(n_tok, 1, 1)
+        b = torch.zeros(n_tok, K, dtype=self.dtype)
+        for j in range(nh):
+            k, beta, v = self.keys[:, j], self.betas[:, j], self.values[:, j, 0]
+            H = torch.eye(K, dtype=self.dtype) - beta[:, None, None] * k[:, :, None] * k[:, None, :]
+            A = H @ A
+            b = (H @ b[..., None])[..., 0] + (beta * v)[:, None] * k
+        return A, b
+
+    def _transition(self, ids: torch.Tensor) -> torch.Tensor:
+        A, b = self.token_maps()
+        B, T = ids.shape
+        S = torch.zeros(B, A.shape[-1], 1, dtype=self.dtype, device=ids.device)
+        out = torch.empty(B, T, A.shape[-1], dtype=self.dtype, device=ids.device)
+        for t in range(T):
+            x = ids[:, t]
+            S = torch.baddbmm(b[x].unsqueeze(-1), A[x], S)
+            out[:, t] = S[..., 0]
+        return out
+
+    def _direct(self, ids: torch.Tensor) -> torch.Tensor:
+        B, T = ids.shape
+        K, nh = self.keys.shape[-1], self.keys.shape[1]
+        S = torch.zeros(B, K, dtype=self.dtype, device=ids.device)
+        out = torch.empty(B, T, K, dtype=self.dtype, device=ids.device)
+        keys, vals, betas = self.keys[ids], self.values[ids][..., 0], self.betas[ids]
+        for t in range(T):
+            for j in range(nh):
+                k = keys[:, t, j]
+                kS = (k * S).sum(-1)
+                S = S + (betas[:, t, j] * (vals[:, t, j] - kS)).unsqueeze(-1) * k
+            out[:, t] = S
+        return out
 
 
 @dataclass(frozen=True)
@@ -182,6 +239,7 @@ class HouseholderConstruction:
     theorem: str = THEOREM
     family: str = "lrnn_householder"
     output: str = "minimal-DFA state after every prefix (int)"
+    registry: str | None = None
 
     @property
     def layers(self) -> int:
@@ -191,6 +249,10 @@ class HouseholderConstruction:
     def width(self) -> int:
         """State size ``K · V`` of the one layer (``n + 1``: the points and the spare axis)."""
         return self.n_points + 1
+
+    @property
+    def layer_widths(self) -> tuple:
+        return (self.width,)
 
     @property
     def gates(self) -> dict:
@@ -252,27 +314,34 @@ class HouseholderConstruction:
 
     def definition_states(self, word) -> np.ndarray:
         """The oracle from the definition: compose the letters' permutations with integers."""
-        x = encode_words([word], self.alphabet)[0]
-        perm = np.arange(self.n_points)
-        images = np.stack([np.asarray(self.permutations[a]) for a in self.alphabet])
-        out = np.empty((len(x), self.n_points), dtype=np.int64)
-        for t, a in enumerate(x):
-            perm = images[a][perm]
-            out[t] = perm
-        ks, vs = self.info_table()
-        pos = np.searchsorted(ks, self._keys(out))
-        return vs[pos]
+        return self._trace(encode_words([word], self.alphabet)[0][None])[1][0]
 
     def exact_state(self, word) -> np.ndarray:
         """The exact state column after every prefix (value ``q + 1`` at point ``π(q)``)."""
-        x = encode_words([word], self.alphabet)[0]
-        perm = np.arange(self.n_points)
-        images = np.stack([np.asarray(self.permutations[a]) for a in self.alphabet])
-        out = np.zeros((len(x), self.width))
-        for t, a in enumerate(x):
-            perm = images[a][perm]
-            out[t, perm] = np.arange(1, self.n_points + 1)
+        perms = self._trace(encode_words([word], self.alphabet)[0][None])[2][0]
+        out = np.zeros((len(perms), self.width))
+        np.put_along_axis(out, perms, np.arange(1, self.n_points + 1)[None], axis=1)
         return out
+
+    def _trace(self, X: np.ndarray):
+        """For token arrays ``X (N, T)``: the DFA's states, the definition's states (integer
+        permutation composition, then the table) and the permutations ``(N, T, n)``."""
+        N, T = X.shape
+        images = np.stack([np.asarray(self.permutations[a]) for a in self.alphabet])
+        delta = np.asarray(self.dfa.delta)
+        col = np.array([list(self.dfa.alphabet).index(a) for a in self.alphabet])
+        perm = np.tile(np.arange(self.n_points), (N, 1))
+        q = np.full(N, int(self.dfa.initial))
+        perms = np.empty((N, T, self.n_points), dtype=np.int64)
+        dfa_states = np.empty((N, T), dtype=np.int64)
+        for t in range(T):
+            perm = images[X[:, t][:, None], perm]
+            q = delta[q, col[X[:, t]]]
+            perms[:, t] = perm
+            dfa_states[:, t] = q
+        ks, vs = self.info_table()
+        defn = vs[np.clip(np.searchsorted(ks, self._keys(perms)), 0, len(ks) - 1)]
+        return dfa_states, defn, perms
 
     def sample(self, length: int, n: int, seed: int) -> list:
         """``n`` uniformly random words of ``length`` over the alphabet."""
@@ -296,34 +365,48 @@ class HouseholderConstruction:
             if isinstance(length, bool) or not isinstance(length, int) or length < 1 or \
                     isinstance(n, bool) or not isinstance(n, int) or n < 1:
                 raise ConstructionError(f"need length >= 1 and n >= 1, got length={length}, n={n}")
-            if length * n * self.n_householder > 50_000_000:
+            if length * n * self.n_householder > MAX_CHECK_STEPS:
                 raise ConstructionError(f"check of {n} strings of length {length} exceeds the budget "
-                                        "of 5e7 Householder steps")
+                                        f"of {MAX_CHECK_STEPS:.0e} Householder steps")
             words = self.sample(length, n, seed)
-        states = self.states(words)
+        enc = encode_words(words, self.alphabet)
         full = pos_ok = pos_all = 0
         first = None
         agrees = True
         err = 0.0
-        for i, (w, st) in enumerate(zip(words, states)):
-            pred = self.readout(st)
-            defn = self.definition_states(w)
-            if oracle == "definition":
-                ref = defn
-            else:
-                ref = np.asarray(self.dfa.trace(w)[1:])
-                agrees = agrees and bool((ref == defn).all())
-            if len(w):
-                err = max(err, float(np.abs(st - self.exact_state(w)).max()))
-            ok = pred == ref
-            pos_ok += int(ok.sum())
-            pos_all += len(ok)
-            if ok.all():
-                full += 1
-            elif first is None:
-                t = int(np.argmin(ok))
-                first = {"string": i, "position": t, "predicted": int(pred[t]),
-                         "expected": int(ref[t])}
+        by_len: dict[int, list[int]] = {}
+        for i, e in enumerate(enc):
+            by_len.setdefault(len(e), []).append(i)
+        for length_, idx in sorted(by_len.items()):
+            if length_ == 0:
+                full += len(idx)
+                continue
+            bs = max(1, min(256, (1 << 21) // (length_ * self.n_householder)))
+            for s in range(0, len(idx), bs):
+                chunk = idx[s:s + bs]
+                X = np.stack([enc[i] for i in chunk])
+                with torch.no_grad():
+                    st = self.model(torch.from_numpy(X)).cpu().numpy().astype(np.float64)
+                pred = self.readout(st)
+                dfa_states, defn, perms = self._trace(X)
+                if oracle == "definition":
+                    ref = defn
+                else:
+                    ref = dfa_states
+                    agrees = agrees and bool((dfa_states == defn).all())
+                exact = np.take_along_axis(st[..., :self.n_points], perms, axis=-1)
+                err = max(err, float(np.abs(exact - np.arange(1, self.n_points + 1)).max()),
+                          float(np.abs(st[..., self.n_points:]).max()))
+                ok = pred == ref
+                pos_ok += int(ok.sum())
+                pos_all += ok.size
+                whole = ok.all(axis=1)
+                full += int(whole.sum())
+                if first is None and not whole.all():
+                    j = int(np.argmin(whole))
+                    t = int(np.argmin(ok[j]))
+                    first = {"string": chunk[j], "position": t, "predicted": int(pred[j, t]),
+                             "expected": int(ref[j, t])}
         return HouseholderCheckResult(
             language=self.language, check_length=max((len(w) for w in words), default=0),
             strings=len(words), accuracy=full / max(1, len(words)),
@@ -418,36 +501,53 @@ def _dfa_group(dfa, name: str) -> dict:
     return out
 
 
-def _resolve(obj) -> tuple[str, tuple, dict, Any]:
-    """``(language name, alphabet, letter -> image list, minimal DFA)``."""
+def _word_problem(key: str):
+    """The registered word problem of group ``key`` and its natural permutation representation."""
+    from automata.languages import get_language
+    from automata.languages.word_problems import LETTERS, group_generators
+
+    lang = get_language(f"word_problem_{key.lower()}")
+    gens = group_generators(key)
+    images = {a: list(map(int, g.array_form)) for a, g in zip(LETTERS, gens)}
+    return lang, images
+
+
+def _resolve(obj) -> tuple[str, tuple, dict, Any, str | None]:
+    """``(language name, alphabet, letter -> image list, minimal DFA, registry name)``.
+
+    A registered word problem (by group name, registry name or its ``Language``) uses the
+    natural permutation representation of :mod:`automata.languages.word_problems` (5 points
+    for S_5, not the 120 states of its DFA); other group languages act on their DFA's states.
+    """
     from automata import DFA
 
     if isinstance(obj, Mapping):
-        return _user_group(obj)
+        return (*_user_group(obj), None)
     if isinstance(obj, str):
         key = _group_key(obj)
-        from automata.languages import get_language
         if key is not None:
-            from automata.languages.word_problems import LETTERS, group_generators
-            lang = get_language(f"word_problem_{key.lower()}")
-            gens = group_generators(key)
-            images = {a: list(map(int, g.array_form)) for a, g in zip(LETTERS, gens)}
-            return lang.name, tuple(lang.alphabet), images, lang.dfa
+            lang, images = _word_problem(key)
+            return lang.name, tuple(lang.alphabet), images, lang.dfa, lang.name
+        from automata.languages import get_language
         try:
-            lang = get_language(obj)
+            obj = get_language(obj)
         except ValueError as e:
             raise ConstructionError(f"unknown language or group {obj!r} ({e}); groups: "
                                     f"{', '.join(GROUP_NAMES)}, or give {{letter: permutation}}") from None
-        obj = lang
     if isinstance(obj, DFA):
         dfa = obj.minimize()
-        return "user DFA", tuple(dfa.alphabet), _dfa_group(dfa, "the DFA"), dfa
+        return "user DFA", tuple(dfa.alphabet), _dfa_group(dfa, "the DFA"), dfa, None
     dfa = getattr(obj, "dfa", None)
-    if dfa is None:
-        raise ConstructionRefused(f"{getattr(obj, 'name', obj)!r} has no finite automaton (a "
-                                  "counter language is not a group language)")
     name = getattr(obj, "name", "language")
-    return name, tuple(dfa.alphabet), _dfa_group(dfa, name), dfa
+    if dfa is None:
+        raise ConstructionRefused(f"{name!r} has no finite automaton (a counter language is not "
+                                  "a group language)")
+    key = _group_key(name) if isinstance(name, str) else None
+    if key is not None:
+        lang, images = _word_problem(key)
+        if tuple(lang.alphabet) == tuple(dfa.alphabet) and lang.dfa == dfa:
+            return name, tuple(dfa.alphabet), images, dfa, name
+    return name, tuple(dfa.alphabet), _dfa_group(dfa, name), dfa, name
 
 
 def _table(alphabet, images, dfa) -> dict:
@@ -484,7 +584,7 @@ def _table(alphabet, images, dfa) -> dict:
 
 def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32,
                           family: str = "lrnn_householder",
-                          scan: str = "chunked") -> HouseholderConstruction:
+                          scan: str = "transition") -> HouseholderConstruction:
     """Build the exact one-layer DeltaProduct of a permutation-group word problem (module doc).
 
     Parameters
@@ -497,8 +597,8 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
     dtype : torch.float32 or torch.float64
     family : "lrnn_householder"
         ``"lrnn_householder_positive"`` is refused (the construction needs β = 2).
-    scan : "chunked" or "reference"
-        Which delta-product scan runs the model.
+    scan : "transition", "delta", "reference" or "chunked"
+        How the model runs the recurrence (see :class:`HouseholderLRNN`).
 
     Raises
     ------
@@ -515,7 +615,7 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
         raise ConstructionRefused(REFUSE_POSITIVE)
     if family != "lrnn_householder":
         raise ConstructionError(f"family must be 'lrnn_householder', got {family!r}")
-    name, alphabet, images, dfa = _resolve(language_or_dfa)
+    name, alphabet, images, dfa, registry = _resolve(language_or_dfa)
     n = len(next(iter(images.values())))
     if n > MAX_POINTS:
         raise ConstructionError(f"{n} points exceed the budget of {MAX_POINTS}")
@@ -543,8 +643,10 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
             "bos": "a beginning-of-sequence step (beta = 1, k = r/|r|, v = |r|, r = (1..n, 0)) "
                    "writes the first state; it is prepended inside the model",
             "readout": "rank the n point entries (argsort), map the permutation to the DFA state",
+            "components": [{"kind": "householder", "points": n, "n_householder": nh,
+                            "group_order": len(table), "beta": [1.0, 2.0]}],
             "renormalization": "none: the ranking is scale-invariant and exact while every entry "
                                "stays within 1/2 of its exact value (see max_state_error)"}
     return HouseholderConstruction(language=name, alphabet=alphabet, permutations=images,
                                    n_points=n, n_householder=nh, model=model, dfa=dfa,
-                                   table=table, info=info)
+                                   table=table, info=info, registry=registry)

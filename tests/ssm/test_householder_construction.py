@@ -45,13 +45,30 @@ def test_membership_matches_the_registered_language():
         assert m.tolist() == [lang.accepts(w[:t + 1]) for t in range(len(w))]
 
 
-def test_reference_and_chunked_scans_agree_and_float64():
-    c = construct_householder("A_5", dtype=torch.float64, scan="reference")
-    c2 = construct_householder("A_5", dtype=torch.float64, scan="chunked")
-    words = c.sample(300, 3, seed=0)
-    for a, b in zip(c.states(words), c2.states(words)):
-        assert np.allclose(a, b, atol=1e-9)
-    assert c.check(300, 3, seed=0).accuracy == 1.0
+def test_all_scans_agree_and_float64():
+    words = None
+    got = []
+    for scan in ("transition", "delta", "reference", "chunked"):
+        c = construct_householder("A_5", dtype=torch.float64, scan=scan)
+        words = words or c.sample(300, 3, seed=0)
+        got.append(c.states(words))
+        assert c.check(300, 3, seed=0).accuracy == 1.0
+    for other in got[1:]:
+        for a, b in zip(got[0], other):
+            assert np.allclose(a, b, atol=1e-9)
+
+
+def test_the_delta_rule_scan_itself_is_exact_at_length_10000_float32():
+    c = construct_householder("S_5", dtype=torch.float32, scan="chunked")
+    r = c.check(10_000, 1, seed=2)
+    assert (r.accuracy, r.definition_agrees) == (1.0, True) and r.max_state_error < 0.05
+
+
+def test_registered_language_objects_use_the_natural_representation():
+    c = construct_householder(get_language("word_problem_s5"))
+    assert (c.n_points, c.n_householder, c.registry) == (5, 4, "word_problem_s5")
+    r = c.check(10_000, 100, seed=0)             # the size analyses.construct checks (scaled)
+    assert r.accuracy == 1.0 and r.strings == 100
 
 
 def test_user_groups_given_as_permutations():
