@@ -85,15 +85,7 @@ class ShortConvolution(nn.Conv1d):
         self.activation = activation
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
-        # y_t = Σ_j w_j x_{t-W+1+j}: W shifted multiply-adds (faster on CPU than a grouped
-        # conv1d, forward and backward, for the short kernels used here)
-        W, T = self.kernel_size[0], x.shape[1]
-        xp = F.pad(x, (0, 0, W - 1, 0))
-        w = self.weight[:, 0]                                     # (D, W)
-        y = sum(xp[:, j:j + T] * w[:, j] for j in range(W))
-        if self.bias is not None:
-            y = y + self.bias
-        return F.silu(y) if self.activation == "silu" else y
+        return causal_conv(x, self.weight, self.bias, self.activation)
 
     def step(self, x: torch.Tensor, cache: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One position: ``x (B, D)``, ``cache (B, D, kernel_size)`` (the last inputs, oldest first)."""
@@ -102,6 +94,15 @@ class ShortConvolution(nn.Conv1d):
         if self.bias is not None:
             y = y + self.bias
         return (F.silu(y) if self.activation == "silu" else y), cache
+
+
+def causal_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
+                activation: str | None = "silu") -> torch.Tensor:
+    """Depthwise causal convolution of ``x (B, T, D)`` with ``weight (D, 1, W)``."""
+    W, T = weight.shape[-1], x.shape[1]
+    y = F.conv1d(x.transpose(1, 2), weight, bias, padding=W - 1,
+                 groups=x.shape[-1])[..., :T].transpose(1, 2)
+    return F.silu(y) if activation == "silu" else y
 
 
 class GatedRMSNorm(nn.Module):
@@ -196,14 +197,16 @@ class DeltaNet(nn.Module):
     scan : {"auto", "reference", "chunked", "fla"}
         See :func:`select_delta_scan`.
     chunk_size : int
-        Chunk length of the chunked scan (Householder steps).
+        Chunk length of the chunked scan (Householder steps). 16 was fastest on CPU for head
+        dims 8–32 (forward + backward, CPU time: 0.33 s vs 0.36 s at 32 and 0.43 s at 64 for a
+        2-layer width-64 model at length 512, batch 16).
     """
 
     def __init__(self, d_model: int, num_heads: int = 4, head_dim: int | None = None,
                  expand_v: float = 1.0, n_householder: int = 1, beta_range=(0.0, 1.0),
                  use_forget_gate: bool = False, use_output_gate: bool = True, conv_size: int = 4,
                  conv_bias: bool = False, norm_eps: float = 1e-5, scan: str = "auto",
-                 chunk_size: int = 64):
+                 chunk_size: int = 16):
         super().__init__()
         for name, val in (("d_model", d_model), ("num_heads", num_heads),
                           ("n_householder", n_householder), ("conv_size", conv_size),
@@ -334,7 +337,7 @@ class DeltaNet(nn.Module):
 # ------------------------------------------------------------------ the architecture registry
 #: Options of the ``deltanet`` / ``deltaproduct`` architectures (``ModelConfig.options``).
 DELTANET_OPTIONS = {"beta_range": [0.0, 1.0], "n_householder": 1, "use_gate": False,
-                    "use_output_gate": True, "head_dim": None, "expand_v": 1.0, "chunk_size": 64,
+                    "use_output_gate": True, "head_dim": None, "expand_v": 1.0, "chunk_size": 16,
                     "delta_scan": None}
 
 
