@@ -39,11 +39,19 @@ from dataclasses import dataclass, field
 from math import factorial
 
 import numpy as np
-from sympy.combinatorics import Permutation, PermutationGroup
 
 from .dfa import DFA
-from .errors import BudgetExceededError
-from .monoid import generators_of, has_nontrivial_cycle
+from .errors import BudgetExceededError, InvalidAutomatonError
+from .monoid import _remember, generators_of, has_nontrivial_cycle
+
+Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
+
+
+def _sympy() -> None:
+    global Permutation, PermutationGroup
+    if PermutationGroup is None:
+        from sympy.combinatorics import Permutation as _P, PermutationGroup as _G
+        Permutation, PermutationGroup = _P, _G
 
 __all__ = ["ImageOrbit", "KernelOrbit", "DClass", "GreenStructure", "image_orbit",
            "kernel_orbit", "green_structure", "DEFAULT_MAX_ORBIT"]
@@ -67,6 +75,7 @@ _TRIVIAL: dict[int, PermutationGroup] = {}
 
 
 def _trivial_group(r: int) -> PermutationGroup:
+    _sympy()
     g = _TRIVIAL.get(r)
     if g is None:
         g = _TRIVIAL[r] = PermutationGroup([Permutation(list(range(r)))])
@@ -230,6 +239,7 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     gens : int array, shape (k, n)
         The letters' transformations (``gens[a, q] = q . a``).
     """
+    _sympy()
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "image orbit")
@@ -356,6 +366,7 @@ class KernelOrbit:
 def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
                  max_seconds: float = 30.0) -> KernelOrbit:
     """Kernel orbit and its SCCs (with maps carrying each kernel to its SCC representative)."""
+    _sympy()
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "kernel orbit")
@@ -471,7 +482,13 @@ class DClass:
 
 @dataclass(frozen=True, eq=False)
 class GreenStructure:
-    """Image and kernel orbits plus the D-classes of the transition monoid (identity included)."""
+    """Image and kernel orbits plus the D-classes of the transition monoid (identity included).
+
+    ``method`` says how it was computed: ``"orbits"`` (the image and kernel orbits above) or
+    ``"enumeration"`` (:mod:`automata.froidure_pin`; then ``images`` is an
+    :class:`~automata.froidure_pin.EnumeratedImages` with one group and witness per D-class,
+    ``kernels`` is None, and ``enumerated`` holds the monoid with its Cayley graphs).
+    """
 
     n_states: int
     alphabet: tuple
@@ -479,6 +496,8 @@ class GreenStructure:
     kernels: KernelOrbit | None
     d_classes: tuple
     seconds: float
+    method: str = "orbits"
+    enumerated: object = field(default=None, repr=False)    # FroidurePin when enumerated
 
     @property
     def is_aperiodic(self) -> bool:
@@ -520,6 +539,7 @@ class _DGroups:
 
     def __init__(self, g_img: PermutationGroup, o_img: int, g_ker: PermutationGroup, o_ker: int,
                  beta: np.ndarray):
+        _sympy()
         r = beta.size
         self.r = r
         self.o_img, self.o_ker = o_img, o_ker
@@ -577,9 +597,64 @@ class _DGroups:
         return any(self.pi.contains(s * ~g) for g in _elements(self.gp))
 
 
+def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
+    """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
+
+    1. A bounded enumeration (``max(256, 2^14 / k)`` elements for ``k`` letters): a monoid
+       that closes within it is enumerated (most languages).
+    2. Otherwise the elements found so far are a sample: when they have about as many
+       distinct images and kernels as elements (D-classes small, as in most real languages'
+       monoids, where the orbits are as large as the monoid) the enumeration continues up to
+       :func:`~automata.froidure_pin.enumeration_work_limit`; when images and kernels repeat
+       (large D-classes, as in T_n) the orbit method wins and is used.
+    3. An enumeration that overruns its limit hands over to the orbit method.
+    """
+    from .froidure_pin import _froidure_pin, enumeration_work_limit
+
+    k, n = gens.shape
+    if n > 65536 or k == 0:
+        return "orbits", None
+    limit = min(enumeration_work_limit(n, k), int(max_orbit))
+    small = max(2, min(limit, max(256, (1 << 14) // k)))
+    fp, sample = _froidure_pin(gens, max_size=small, max_seconds=max_seconds, partial_ok=True,
+                               alphabet=alphabet)
+    if fp is not None:
+        return "enumeration", fp
+    if limit <= small:
+        return "orbits", None
+    codes, packing = sample
+    x = packing.unpack(codes).astype(np.int64)
+    m = x.shape[0]
+    im = np.zeros((m, n), dtype=bool)
+    im[np.repeat(np.arange(m), n), x.ravel()] = True
+    n_img = np.unique(np.packbits(im, axis=1), axis=0).shape[0]
+    n_ker = np.unique(_canonical_kernels(x), axis=0).shape[0]
+    if 8 * (n_img + n_ker) < m:
+        return "orbits", None
+    fp, _ = _froidure_pin(gens, max_size=limit, max_seconds=max_seconds, partial_ok=True,
+                          alphabet=alphabet)
+    return ("enumeration", fp) if fp is not None else ("orbits", None)
+
+
+def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
+                      t0: float) -> GreenStructure:
+    from .froidure_pin import EnumeratedImages
+
+    if fp.n_d_classes > max_d_classes:
+        raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
+    out = []
+    reps = fp._elements_of(np.array([dc.rep for dc in fp.d_classes], dtype=np.int64))
+    for dc, x in zip(fp.d_classes, reps):
+        out.append(DClass(tuple(int(v) for v in x), dc.index, dc.index, dc.rank, dc.n_l_classes,
+                          dc.n_r_classes, dc.h_size, dc.regular))
+    _remember(fp.monoid, gens)
+    return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None, tuple(out),
+                          time.perf_counter() - t0, "enumeration", fp)
+
+
 def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT_MAX_ORBIT,
                     max_d_classes: int = 100_000, max_seconds: float = 30.0,
-                    d_classes: bool = True) -> GreenStructure:
+                    d_classes: bool = True, method: str = "auto") -> GreenStructure:
     """Green's structure of the transition monoid of ``dfa`` (of its minimal DFA by default).
 
     Parameters
@@ -592,7 +667,13 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     d_classes : bool
         Compute the kernel orbit and the D-classes (needed for the monoid size, the maximal
         subgroups and R/L-triviality); ``False`` stops after the image orbit (aperiodicity and
-        Schützenberger groups).
+        Schützenberger groups; always the orbit method).
+    method : ``"auto"``, ``"orbits"`` or ``"enumeration"``
+        ``"auto"`` picks by a cheap size estimate (see :func:`_estimate_method`):
+        enumeration with Green's relations from the Cayley graphs
+        (:mod:`automata.froidure_pin`) for small monoids, the orbit method for large ones.
+        ``"enumeration"`` enumerates up to ``max_orbit`` elements (over it:
+        :class:`BudgetExceededError`). Both give the same sizes, D-classes and groups.
 
     Notes
     -----
@@ -604,9 +685,20 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     group is the intersection of the left and right Schützenberger groups).
     """
     t0 = time.perf_counter()
+    if method not in ("auto", "orbits", "enumeration"):
+        raise InvalidAutomatonError(f"unknown method {method!r} (auto, orbits or enumeration)")
     d = dfa.minimize() if minimize else dfa
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape
+    if d_classes and method == "enumeration":
+        from .froidure_pin import froidure_pin
+
+        fp = froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds, alphabet=d.alphabet)
+        return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
+    if d_classes and method == "auto":
+        how, fp = _estimate_method(gens, max_orbit, max_seconds, d.alphabet)
+        if how == "enumeration":
+            return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
     img = image_orbit(gens, max_orbit=max_orbit, max_seconds=max_seconds)
     if not d_classes:
         return GreenStructure(n, d.alphabet, img, None, (), time.perf_counter() - t0)
