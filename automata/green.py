@@ -42,7 +42,7 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
-from .monoid import _remember, generators_of, has_nontrivial_cycle
+from .monoid import generators_of, has_nontrivial_cycle
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
 
@@ -600,39 +600,39 @@ class _DGroups:
 def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
     """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
 
-    1. A bounded enumeration (``max(256, 2^14 / k)`` elements for ``k`` letters): a monoid
-       that closes within it is enumerated (most languages).
-    2. Otherwise the elements found so far are a sample: when they have about as many
+    1. Enumeration starts (or a recent one of the same generators is reused); a monoid that
+       closes within ``max(256, 2^14 / k)`` elements (``k`` letters) is enumerated (most
+       languages).
+    2. Otherwise the elements found by then are a sample: when they have about as many
        distinct images and kernels as elements (D-classes small, as in most real languages'
-       monoids, where the orbits are as large as the monoid) the enumeration continues up to
-       :func:`~automata.froidure_pin.enumeration_work_limit`; when images and kernels repeat
-       (large D-classes, as in T_n) the orbit method wins and is used.
+       monoids, where the orbits are as large as the monoid) the enumeration goes on, up to
+       :func:`~automata.froidure_pin.enumeration_work_limit` elements; when images and
+       kernels repeat (large D-classes, as in T_n) it stops and the orbit method is used.
     3. An enumeration that overruns its limit hands over to the orbit method.
     """
-    from .froidure_pin import _froidure_pin, enumeration_work_limit
+    from .froidure_pin import cached_froidure_pin, enumeration_work_limit
 
     k, n = gens.shape
     if n > 65536 or k == 0:
         return "orbits", None
     limit = min(enumeration_work_limit(n, k), int(max_orbit))
     small = max(2, min(limit, max(256, (1 << 14) // k)))
-    fp, sample = _froidure_pin(gens, max_size=small, max_seconds=max_seconds, partial_ok=True,
-                               alphabet=alphabet)
-    if fp is not None:
-        return "enumeration", fp
-    if limit <= small:
-        return "orbits", None
-    codes, packing = sample
-    x = packing.unpack(codes).astype(np.int64)
-    m = x.shape[0]
-    im = np.zeros((m, n), dtype=bool)
-    im[np.repeat(np.arange(m), n), x.ravel()] = True
-    n_img = np.unique(np.packbits(im, axis=1), axis=0).shape[0]
-    n_ker = np.unique(_canonical_kernels(x), axis=0).shape[0]
-    if 8 * (n_img + n_ker) < m:
-        return "orbits", None
-    fp, _ = _froidure_pin(gens, max_size=limit, max_seconds=max_seconds, partial_ok=True,
-                          alphabet=alphabet)
+
+    def small_d_classes(codes: np.ndarray) -> bool:
+        """On the first elements: about as many images and kernels as elements?"""
+        x = packing.unpack(codes).astype(np.int64)
+        m = x.shape[0]
+        im = np.zeros((m, n), dtype=bool)
+        im[np.repeat(np.arange(m), n), x.ravel()] = True
+        n_img = np.unique(np.packbits(im, axis=1), axis=0).shape[0]
+        n_ker = np.unique(_canonical_kernels(x), axis=0).shape[0]
+        return 8 * (n_img + n_ker) >= m
+
+    from .monoid import _Packing
+
+    packing = _Packing.for_states(n)
+    fp, _ = cached_froidure_pin(gens, max_size=limit, max_seconds=max_seconds, alphabet=alphabet,
+                                check=(small, small_d_classes) if limit > small else None)
     return ("enumeration", fp) if fp is not None else ("orbits", None)
 
 
@@ -645,9 +645,8 @@ def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
     out = []
     reps = fp._elements_of(np.array([dc.rep for dc in fp.d_classes], dtype=np.int64))
     for dc, x in zip(fp.d_classes, reps):
-        out.append(DClass(tuple(int(v) for v in x), dc.index, dc.index, dc.rank, dc.n_l_classes,
+        out.append(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank, dc.n_l_classes,
                           dc.n_r_classes, dc.h_size, dc.regular))
-    _remember(fp.monoid, gens)
     return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None, tuple(out),
                           time.perf_counter() - t0, "enumeration", fp)
 
@@ -691,9 +690,12 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape
     if d_classes and method == "enumeration":
-        from .froidure_pin import froidure_pin
+        from .froidure_pin import cached_froidure_pin, froidure_pin
 
-        fp = froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds, alphabet=d.alphabet)
+        fp, _ = cached_froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds,
+                                    alphabet=d.alphabet)
+        if fp is None:                      # over budget: raise as the enumeration does
+            froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds)
         return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
     if d_classes and method == "auto":
         how, fp = _estimate_method(gens, max_orbit, max_seconds, d.alphabet)

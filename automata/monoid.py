@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -314,6 +314,7 @@ class TransitionMonoid:
     identity_in_semigroup: bool
     seconds: float
     _packing: _Packing = field(repr=False)
+    _facts: dict = field(default_factory=dict, repr=False)   # facts known from elsewhere
 
     @property
     def semigroup_size(self) -> int:
@@ -349,6 +350,9 @@ class TransitionMonoid:
 
     def idempotent_count(self, *, monoid: bool = True) -> int:
         """Number of idempotents (of the monoid, or of the semigroup when ``monoid=False``)."""
+        known = self._facts.get("monoid_idempotents")
+        if known is not None:
+            return known if monoid or self.identity_in_semigroup else known - 1
         c = 0
         for _, x in self.iter_chunks():
             c += int((np.take_along_axis(x, x, axis=1) == x).all(axis=1).sum())
@@ -365,6 +369,9 @@ class TransitionMonoid:
 
     def is_aperiodic(self) -> bool:
         """True iff no element permutes its eventual image non-trivially."""
+        known = self._facts.get("aperiodic")
+        if known is not None:
+            return known
         return not any(has_nontrivial_cycle(x).any() for _, x in self.iter_chunks())
 
     def aperiodicity_index(self) -> int | None:
@@ -374,8 +381,11 @@ class TransitionMonoid:
         functional graph (at least 1), so the index is the maximum of that over the elements.
         """
         best = 1
+        known = self._facts.get("aperiodic")
+        if known is False:
+            return None
         for _, x in self.iter_chunks():
-            if has_nontrivial_cycle(x).any():
+            if known is None and has_nontrivial_cycle(x).any():
                 return None
             # x^k = x^(k+1) first holds at k = the tail length; iterate y <- y*x
             y = x.copy()
@@ -425,7 +435,7 @@ class _Stop(Exception):
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
                partial_ok: bool = False, probe: np.ndarray | None = None,
-               graph: dict | None = None):
+               graph: dict | None = None, check=None):
     """Breadth-first closure of the generators under right multiplication.
 
     Returns ``(codes, parent, letter, complete)`` (and, when ``probe`` codes are given, their
@@ -437,6 +447,9 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
     ``graph["right"]`` (size, k) int32 with ``right[i, a]`` = index of ``element_i * a``,
     ``graph["gen_index"]`` (k,) the index of each letter's element and ``graph["levels"]`` the
     start of each breadth-first level (word length 1, 2, ...) plus the end.
+
+    ``check = (count, fn)``: once ``count`` elements are found, ``fn(codes)`` sees them; when
+    it returns False the enumeration stops as over budget (with ``partial_ok``, incomplete).
     """
     t0 = time.perf_counter()
     k = gens.shape[0]
@@ -531,6 +544,10 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
                         idx = add(muls[a](block), ids, np.full(e - s, a))
                         if right is not None:
                             right[s:e, a] = idx
+                if check is not None and count >= check[0]:
+                    if not check[1](codes[:count]):
+                        raise _Stop
+                    check = None
                 if time.perf_counter() - t0 > max_seconds:
                     if partial_ok:
                         raise _Stop
@@ -598,7 +615,9 @@ def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAUL
     t0 = time.perf_counter()
     gens = generators_of(d)
     hit = _RECENT.get(_key(gens)) if _RECENT else None
-    if hit is not None and hit.alphabet == d.alphabet:
+    if hit is not None:
+        if hit.alphabet != d.alphabet:
+            hit = replace(hit, alphabet=d.alphabet)
         if hit.semigroup_size > max_size:
             raise BudgetExceededError(
                 f"transition monoid has more than {max_size:,} elements (max_size budget)")
@@ -619,10 +638,19 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
     elements), so it answers "not aperiodic" cheaply for most languages; ``None`` proves
     nothing unless the whole semigroup was covered.
     """
+    from .froidure_pin import cached_froidure_pin
+
     gens = np.asarray(gens)
     packing = _Packing.for_states(gens.shape[1])
-    codes, parent, letter, _ = _enumerate(gens, packing, max_elements, max_seconds,
-                                          partial_ok=True)
+    # the Froidure-Pin path: a complete enumeration is kept for automata.green (no re-work),
+    # and an aperiodic monoid (every H-class trivial) needs no scan
+    fp, sample = cached_froidure_pin(gens, max_size=max_elements, max_seconds=max_seconds)
+    if fp is not None:
+        if fp.is_aperiodic:
+            return None
+        codes, parent, letter = fp.monoid.codes, fp.monoid.parent, fp.monoid.letter
+    else:
+        codes, parent, letter = sample
     for s in range(0, codes.shape[0], _CHUNK):
         bad = np.flatnonzero(has_nontrivial_cycle(packing.unpack(codes[s:s + _CHUNK])))
         if bad.size:
