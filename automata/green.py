@@ -607,7 +607,8 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
        distinct images and kernels as elements (D-classes small, as in most real languages'
        monoids, where the orbits are as large as the monoid) the enumeration goes on, up to
        :func:`~automata.froidure_pin.enumeration_work_limit` elements; when images and
-       kernels repeat (large D-classes, as in T_n) it stops and the orbit method is used.
+       kernels repeat, or many elements share an image and a kernel (large D-classes or large
+       groups, as in T_n) it stops and the orbit method is used.
     3. An enumeration that overruns its limit hands over to the orbit method.
     """
     from .froidure_pin import cached_froidure_pin, enumeration_work_limit
@@ -624,9 +625,13 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
         m = x.shape[0]
         im = np.zeros((m, n), dtype=bool)
         im[np.repeat(np.arange(m), n), x.ravel()] = True
-        n_img = np.unique(np.packbits(im, axis=1), axis=0).shape[0]
-        n_ker = np.unique(_canonical_kernels(x), axis=0).shape[0]
-        return 8 * (n_img + n_ker) >= m
+        img = np.packbits(im, axis=1)
+        ker = _canonical_kernels(x).astype(np.int32)
+        n_img = np.unique(img, axis=0).shape[0]
+        n_ker = np.unique(ker, axis=0).shape[0]
+        both = np.concatenate([img.view(np.uint8), ker.view(np.uint8)], axis=1)
+        n_h = np.unique(both, axis=0).shape[0]            # distinct (image, kernel): H-classes
+        return 8 * (n_img + n_ker) >= m and 4 * n_h >= m
 
     from .monoid import _Packing
 
