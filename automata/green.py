@@ -39,11 +39,19 @@ from dataclasses import dataclass, field
 from math import factorial
 
 import numpy as np
-from sympy.combinatorics import Permutation, PermutationGroup
 
 from .dfa import DFA
-from .errors import BudgetExceededError
+from .errors import BudgetExceededError, InvalidAutomatonError
 from .monoid import generators_of, has_nontrivial_cycle
+
+Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
+
+
+def _sympy() -> None:
+    global Permutation, PermutationGroup
+    if PermutationGroup is None:
+        from sympy.combinatorics import Permutation as _P, PermutationGroup as _G
+        Permutation, PermutationGroup = _P, _G
 
 __all__ = ["ImageOrbit", "KernelOrbit", "DClass", "GreenStructure", "image_orbit",
            "kernel_orbit", "green_structure", "DEFAULT_MAX_ORBIT"]
@@ -67,6 +75,7 @@ _TRIVIAL: dict[int, PermutationGroup] = {}
 
 
 def _trivial_group(r: int) -> PermutationGroup:
+    _sympy()
     g = _TRIVIAL.get(r)
     if g is None:
         g = _TRIVIAL[r] = PermutationGroup([Permutation(list(range(r)))])
@@ -230,6 +239,7 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     gens : int array, shape (k, n)
         The letters' transformations (``gens[a, q] = q . a``).
     """
+    _sympy()
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "image orbit")
@@ -356,6 +366,7 @@ class KernelOrbit:
 def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
                  max_seconds: float = 30.0) -> KernelOrbit:
     """Kernel orbit and its SCCs (with maps carrying each kernel to its SCC representative)."""
+    _sympy()
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "kernel orbit")
@@ -471,7 +482,13 @@ class DClass:
 
 @dataclass(frozen=True, eq=False)
 class GreenStructure:
-    """Image and kernel orbits plus the D-classes of the transition monoid (identity included)."""
+    """Image and kernel orbits plus the D-classes of the transition monoid (identity included).
+
+    ``method`` says how it was computed: ``"orbits"`` (the image and kernel orbits above) or
+    ``"enumeration"`` (:mod:`automata.froidure_pin`; then ``images`` is an
+    :class:`~automata.froidure_pin.EnumeratedImages` with one group and witness per D-class,
+    ``kernels`` is None, and ``enumerated`` holds the monoid with its Cayley graphs).
+    """
 
     n_states: int
     alphabet: tuple
@@ -479,6 +496,8 @@ class GreenStructure:
     kernels: KernelOrbit | None
     d_classes: tuple
     seconds: float
+    method: str = "orbits"
+    enumerated: object = field(default=None, repr=False)    # FroidurePin when enumerated
 
     @property
     def is_aperiodic(self) -> bool:
@@ -520,6 +539,7 @@ class _DGroups:
 
     def __init__(self, g_img: PermutationGroup, o_img: int, g_ker: PermutationGroup, o_ker: int,
                  beta: np.ndarray):
+        _sympy()
         r = beta.size
         self.r = r
         self.o_img, self.o_ker = o_img, o_ker
@@ -577,9 +597,68 @@ class _DGroups:
         return any(self.pi.contains(s * ~g) for g in _elements(self.gp))
 
 
+def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
+    """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
+
+    1. Enumeration starts (or a recent one of the same generators is reused); a monoid that
+       closes within ``max(256, 2^14 / k)`` elements (``k`` letters) is enumerated (most
+       languages).
+    2. Otherwise the elements found by then are a sample: when they have about as many
+       distinct images and kernels as elements (D-classes small, as in most real languages'
+       monoids, where the orbits are as large as the monoid) the enumeration goes on, up to
+       :func:`~automata.froidure_pin.enumeration_work_limit` elements; when images and
+       kernels repeat, or many elements share an image and a kernel (large D-classes or large
+       groups, as in T_n) it stops and the orbit method is used.
+    3. An enumeration that overruns its limit hands over to the orbit method.
+    """
+    from .froidure_pin import cached_froidure_pin, enumeration_work_limit
+
+    k, n = gens.shape
+    if n > 65536 or k == 0:
+        return "orbits", None
+    limit = min(enumeration_work_limit(n, k), int(max_orbit))
+    small = max(2, min(limit, max(256, (1 << 14) // k)))
+
+    def small_d_classes(codes: np.ndarray) -> bool:
+        """On the first elements: about as many images and kernels as elements?"""
+        x = packing.unpack(codes).astype(np.int64)
+        m = x.shape[0]
+        im = np.zeros((m, n), dtype=bool)
+        im[np.repeat(np.arange(m), n), x.ravel()] = True
+        img = np.packbits(im, axis=1)
+        ker = _canonical_kernels(x).astype(np.int32)
+        n_img = np.unique(img, axis=0).shape[0]
+        n_ker = np.unique(ker, axis=0).shape[0]
+        both = np.concatenate([img.view(np.uint8), ker.view(np.uint8)], axis=1)
+        n_h = np.unique(both, axis=0).shape[0]            # distinct (image, kernel): H-classes
+        return 8 * (n_img + n_ker) >= m and 4 * n_h >= m
+
+    from .monoid import _Packing
+
+    packing = _Packing.for_states(n)
+    fp, _ = cached_froidure_pin(gens, max_size=limit, max_seconds=max_seconds, alphabet=alphabet,
+                                check=(small, small_d_classes) if limit > small else None)
+    return ("enumeration", fp) if fp is not None else ("orbits", None)
+
+
+def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
+                      t0: float) -> GreenStructure:
+    from .froidure_pin import EnumeratedImages
+
+    if fp.n_d_classes > max_d_classes:
+        raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
+    out = []
+    reps = fp._elements_of(np.array([dc.rep for dc in fp.d_classes], dtype=np.int64))
+    for dc, x in zip(fp.d_classes, reps):
+        out.append(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank, dc.n_l_classes,
+                          dc.n_r_classes, dc.h_size, dc.regular))
+    return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None, tuple(out),
+                          time.perf_counter() - t0, "enumeration", fp)
+
+
 def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT_MAX_ORBIT,
                     max_d_classes: int = 100_000, max_seconds: float = 30.0,
-                    d_classes: bool = True) -> GreenStructure:
+                    d_classes: bool = True, method: str = "auto") -> GreenStructure:
     """Green's structure of the transition monoid of ``dfa`` (of its minimal DFA by default).
 
     Parameters
@@ -592,7 +671,13 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     d_classes : bool
         Compute the kernel orbit and the D-classes (needed for the monoid size, the maximal
         subgroups and R/L-triviality); ``False`` stops after the image orbit (aperiodicity and
-        Schützenberger groups).
+        Schützenberger groups; always the orbit method).
+    method : ``"auto"``, ``"orbits"`` or ``"enumeration"``
+        ``"auto"`` picks by a cheap size estimate (see :func:`_estimate_method`):
+        enumeration with Green's relations from the Cayley graphs
+        (:mod:`automata.froidure_pin`) for small monoids, the orbit method for large ones.
+        ``"enumeration"`` enumerates up to ``max_orbit`` elements (over it:
+        :class:`BudgetExceededError`). Both give the same sizes, D-classes and groups.
 
     Notes
     -----
@@ -604,9 +689,23 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     group is the intersection of the left and right Schützenberger groups).
     """
     t0 = time.perf_counter()
+    if method not in ("auto", "orbits", "enumeration"):
+        raise InvalidAutomatonError(f"unknown method {method!r} (auto, orbits or enumeration)")
     d = dfa.minimize() if minimize else dfa
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape
+    if d_classes and method == "enumeration":
+        from .froidure_pin import cached_froidure_pin, froidure_pin
+
+        fp, _ = cached_froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds,
+                                    alphabet=d.alphabet)
+        if fp is None:                      # over budget: raise as the enumeration does
+            froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds)
+        return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
+    if d_classes and method == "auto":
+        how, fp = _estimate_method(gens, max_orbit, max_seconds, d.alphabet)
+        if how == "enumeration":
+            return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
     img = image_orbit(gens, max_orbit=max_orbit, max_seconds=max_seconds)
     if not d_classes:
         return GreenStructure(n, d.alphabet, img, None, (), time.perf_counter() - t0)

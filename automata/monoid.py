@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -153,8 +154,49 @@ class _Packing:
 
         return mul
 
+    def all_right_multiplier(self, gens: np.ndarray):
+        """A function ``codes -> (k * m, words)``: every code times every generator, letter
+        major (rows ``a * m .. a * m + m - 1`` are the codes times generator ``a``); one
+        gather for all letters instead of one call per letter."""
+        gens = np.asarray(gens)
+        k = gens.shape[0]
+        if self.bits == 4:
+            lo = np.arange(256) & 15
+            hi = np.arange(256) >> 4
+            gg = np.zeros((k, 16), dtype=np.int64)
+            gg[:, :self.n] = gens
+            lut = (gg[:, lo] | (gg[:, hi] << 4)).astype(np.uint8)
+        else:
+            lut = np.zeros((k, 1 << self.bits), dtype=self.dtype)
+            lut[:, :self.n] = gens
+        mask = self.valid_mask()
+        view = np.uint8 if self.bits <= 8 else np.uint16
+
+        def mul(codes: np.ndarray) -> np.ndarray:
+            m = codes.shape[0]
+            idx = np.ascontiguousarray(codes).view(view).reshape(-1).astype(np.intp)
+            out = np.empty((k, idx.size), dtype=lut.dtype)
+            for a in range(k):
+                np.take(lut[a], idx, out=out[a])
+            out = out.view(np.uint64).reshape(k * m, self.words)
+            out &= mask
+            return out
+
+        return mul
+
 
 # ---------------------------------------------------------------------------- hash set
+_CONSTS: dict[int, np.ndarray] = {}
+
+
+def _hash_consts(w: int) -> np.ndarray:
+    c = _CONSTS.get(w)
+    if c is None:
+        rng = np.random.default_rng(0x5EED)
+        c = _CONSTS[w] = rng.integers(0, 2**63, size=w, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    return c
+
+
 class _CodeSet:
     """Vectorized open-addressing (linear probing) set of packed codes; stores element ids."""
 
@@ -169,12 +211,20 @@ class _CodeSet:
         self.mask = np.uint64((1 << k) - 1)
         self.shift = np.uint64(64 - k)
 
+    @staticmethod
+    def hash64(keys: np.ndarray) -> np.ndarray:
+        """A 64-bit mixing hash of each row of codes."""
+        if keys.shape[1] == 1:
+            return keys[:, 0] * _MIX
+        # multilinear hash (sum of words times fixed odd constants, mod 2^64), then a mix
+        h = (keys * _hash_consts(keys.shape[1])).sum(axis=1, dtype=np.uint64)
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+        return h
+
     def _hash(self, keys: np.ndarray) -> np.ndarray:
-        h = keys[:, 0] * _MIX
-        for j in range(1, keys.shape[1]):
-            h = (h ^ (h >> np.uint64(29))) + keys[:, j] * _MIX2
-            h *= _MIX
-        return (h >> self.shift).astype(np.int64)
+        return (self.hash64(keys) >> self.shift).astype(np.int64)
 
     def lookup(self, keys: np.ndarray, store: np.ndarray, want_slots: bool = False):
         """Ids of ``keys`` in ``store`` (rows of codes), or -1 where absent.
@@ -264,6 +314,7 @@ class TransitionMonoid:
     identity_in_semigroup: bool
     seconds: float
     _packing: _Packing = field(repr=False)
+    _facts: dict = field(default_factory=dict, repr=False)   # facts known from elsewhere
 
     @property
     def semigroup_size(self) -> int:
@@ -299,6 +350,9 @@ class TransitionMonoid:
 
     def idempotent_count(self, *, monoid: bool = True) -> int:
         """Number of idempotents (of the monoid, or of the semigroup when ``monoid=False``)."""
+        known = self._facts.get("monoid_idempotents")
+        if known is not None:
+            return known if monoid or self.identity_in_semigroup else known - 1
         c = 0
         for _, x in self.iter_chunks():
             c += int((np.take_along_axis(x, x, axis=1) == x).all(axis=1).sum())
@@ -315,6 +369,9 @@ class TransitionMonoid:
 
     def is_aperiodic(self) -> bool:
         """True iff no element permutes its eventual image non-trivially."""
+        known = self._facts.get("aperiodic")
+        if known is not None:
+            return known
         return not any(has_nontrivial_cycle(x).any() for _, x in self.iter_chunks())
 
     def aperiodicity_index(self) -> int | None:
@@ -324,8 +381,11 @@ class TransitionMonoid:
         functional graph (at least 1), so the index is the maximum of that over the elements.
         """
         best = 1
+        known = self._facts.get("aperiodic")
+        if known is False:
+            return None
         for _, x in self.iter_chunks():
-            if has_nontrivial_cycle(x).any():
+            if known is None and has_nontrivial_cycle(x).any():
                 return None
             # x^k = x^(k+1) first holds at k = the tail length; iterate y <- y*x
             y = x.copy()
@@ -353,29 +413,62 @@ def element_index(m: TransitionMonoid, xs: np.ndarray) -> np.ndarray:
     return s.lookup(codes, m.codes)
 
 
+def _first_occurrences(cand: np.ndarray):
+    """``(first, inverse)`` of the distinct rows of ``cand`` (as ``np.unique`` with
+    ``return_index`` and ``return_inverse``, rows in an arbitrary but fixed order). Multi-word
+    rows are told apart by a 64-bit hash, verified exactly (a collision falls back to a row
+    sort)."""
+    if cand.shape[1] == 1:
+        _, first, inv = np.unique(cand[:, 0], return_index=True, return_inverse=True)
+        return first, inv.reshape(-1)
+    _, first, inv = np.unique(_CodeSet.hash64(cand), return_index=True, return_inverse=True)
+    inv = inv.reshape(-1)
+    if not (cand[first[inv]] == cand).all():          # a 64-bit collision: exact and slow
+        _, first, inv = np.unique(cand, axis=0, return_index=True, return_inverse=True)
+        inv = inv.reshape(-1)
+    return first, inv
+
+
 class _Stop(Exception):
     pass
 
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
-               partial_ok: bool = False, probe: np.ndarray | None = None):
+               partial_ok: bool = False, probe: np.ndarray | None = None,
+               graph: dict | None = None, check=None):
     """Breadth-first closure of the generators under right multiplication.
 
     Returns ``(codes, parent, letter, complete)`` (and, when ``probe`` codes are given, their
     indices, -1 where absent, as a fifth item). Budgets raise
     :class:`BudgetExceededError`, unless ``partial_ok``: then the elements found so far are
     returned (complete levels plus part of the next) with ``complete=False``.
+
+    With a ``graph`` dict, the right Cayley graph is recorded at no extra multiplication:
+    ``graph["right"]`` (size, k) int32 with ``right[i, a]`` = index of ``element_i * a``,
+    ``graph["gen_index"]`` (k,) the index of each letter's element and ``graph["levels"]`` the
+    start of each breadth-first level (word length 1, 2, ...) plus the end.
+
+    ``check = (count, fn)``: once ``count`` elements are found, ``fn(codes)`` sees them; when
+    it returns False the enumeration stops as over budget (with ``partial_ok``, incomplete).
     """
     t0 = time.perf_counter()
     k = gens.shape[0]
     W = packing.words
-    muls = [packing.right_multiplier(g) for g in gens]
+    # batch every letter at once while a batch stays small (<= 2^18 products, ~32 MB)
+    chunk = max(16, min(_CHUNK, (1 << 18) // max(k, 1), (1 << 22) // max(k * W, 1)))
+    batch = chunk >= 256 or k > 8
+    mul_all = packing.all_right_multiplier(gens) if batch else None
+    muls = [packing.right_multiplier(g) for g in gens] if not batch else None
+    if not batch:
+        chunk = _CHUNK
+    letters = np.arange(k)
     cap = 1 << 12
     codes = np.zeros((cap, W), dtype=np.uint64)
     parent = np.zeros(cap, dtype=np.int32)
     letter = np.zeros(cap, dtype=np.uint8 if k < 256 else np.uint16)
     cset = _CodeSet(W, cap)
     count = 0
+    right = np.zeros((cap, k), dtype=np.int32) if graph is not None else None
 
     def grow(need: int):
         nonlocal codes, parent, letter, cap
@@ -388,20 +481,29 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
         codes.resize((new, W), refcheck=False)
         parent.resize(new, refcheck=False)
         letter.resize(new, refcheck=False)
+        if right is not None:
+            right.resize((new, k), refcheck=False)
         cap = new
 
-    def add(cand: np.ndarray, par: np.ndarray, let: np.ndarray) -> int:
+    def add(cand: np.ndarray, par: np.ndarray, let: np.ndarray):
+        """Insert the new candidates; returns the index of every candidate when recording
+        the graph (else None)."""
         nonlocal count
         found, ends = cset.lookup(cand, codes, want_slots=True)
         new = found < 0
         if not new.any():
-            return 0
+            return found
         cand, par, let, ends = cand[new], par[new], let[new], ends[new]
-        if W == 1:
-            _, first = np.unique(cand[:, 0], return_index=True)
+        if right is None:
+            first, _ = _first_occurrences(cand)
+            first.sort()
         else:
-            _, first = np.unique(cand, axis=0, return_index=True)
-        first.sort()
+            first, inv = _first_occurrences(cand)
+            order = np.argsort(first, kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(order.size)
+            first = first[order]
+            found[new] = count + rank[inv.reshape(-1)]
         m = first.size
         if count + m > max_size:
             if partial_ok:
@@ -417,20 +519,35 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
         else:
             cset.insert(np.arange(count, count + m), codes, ends[first])
         count += m
-        return m
+        return found
 
     gcodes = packing.pack(gens)
     lo = 0
+    levels = [0]
     try:
-        add(gcodes, np.full(k, -1, dtype=np.int64), np.arange(k))
+        gen_index = add(gcodes, np.full(k, -1, dtype=np.int64), np.arange(k))
+        if graph is not None:
+            graph["gen_index"] = gen_index.astype(np.int64)
         while lo < count:
             hi = count
-            for s in range(lo, hi, _CHUNK):
-                e = min(hi, s + _CHUNK)
+            levels.append(hi)
+            for s in range(lo, hi, chunk):
+                e = min(hi, s + chunk)
                 block = codes[s:e].copy()      # codes may be reallocated by add()
                 ids = np.arange(s, e)
-                for a in range(k):
-                    add(muls[a](block), ids, np.full(e - s, a))
+                if mul_all is not None:        # all letters in one batch (letter major)
+                    idx = add(mul_all(block), np.tile(ids, k), np.repeat(letters, e - s))
+                    if right is not None:
+                        right[s:e] = idx.reshape(k, e - s).T
+                else:
+                    for a in range(k):
+                        idx = add(muls[a](block), ids, np.full(e - s, a))
+                        if right is not None:
+                            right[s:e, a] = idx
+                if check is not None and count >= check[0]:
+                    if not check[1](codes[:count]):
+                        raise _Stop
+                    check = None
                 if time.perf_counter() - t0 > max_seconds:
                     if partial_ok:
                         raise _Stop
@@ -446,9 +563,38 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
     codes.resize((count, W), refcheck=False)
     parent.resize(count, refcheck=False)
     letter.resize(count, refcheck=False)
+    if graph is not None:
+        right.resize((count, k), refcheck=False)
+        graph["right"] = right
+        graph["levels"] = np.array(levels + ([count] if levels[-1] != count else []),
+                                   dtype=np.int64)
     if probe is not None:
         return codes, parent, letter, complete, found
     return codes, parent, letter, complete
+
+
+# The last few monoids enumerated by automata.green's enumeration path, so that a caller that
+# asks for the transition monoid of the same DFA right after (automata.classify does) gets it
+# without enumerating again. Keyed by the letters' transformations; small (<= 64 MB in all).
+_RECENT: "OrderedDict[bytes, TransitionMonoid]" = OrderedDict()
+_RECENT_BYTES = 64 << 20
+
+
+def _key(gens: np.ndarray) -> bytes:
+    g = np.ascontiguousarray(gens, dtype=np.int64)
+    return g.shape[0].to_bytes(4, "little") + g.shape[1].to_bytes(4, "little") + g.tobytes()
+
+
+def _remember(m: TransitionMonoid, gens: np.ndarray) -> None:
+    """Keep ``m``, the monoid generated by ``gens`` (in letter order), for
+    :func:`transition_monoid`."""
+    if m.nbytes > _RECENT_BYTES:
+        return
+    key = _key(gens)
+    _RECENT[key] = m
+    _RECENT.move_to_end(key)
+    while sum(x.nbytes for x in _RECENT.values()) > _RECENT_BYTES or len(_RECENT) > 8:
+        _RECENT.popitem(last=False)
 
 
 def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAULT_MAX_SIZE,
@@ -468,6 +614,14 @@ def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAUL
     d = dfa.minimize() if minimize else dfa
     t0 = time.perf_counter()
     gens = generators_of(d)
+    hit = _RECENT.get(_key(gens)) if _RECENT else None
+    if hit is not None:
+        if hit.alphabet != d.alphabet:
+            hit = replace(hit, alphabet=d.alphabet)
+        if hit.semigroup_size > max_size:
+            raise BudgetExceededError(
+                f"transition monoid has more than {max_size:,} elements (max_size budget)")
+        return hit
     packing = _Packing.for_states(d.n_states)
     ident = packing.pack(np.arange(d.n_states)[None, :])
     codes, parent, letter, _, found = _enumerate(gens, packing, int(max_size), float(max_seconds),
@@ -484,10 +638,19 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
     elements), so it answers "not aperiodic" cheaply for most languages; ``None`` proves
     nothing unless the whole semigroup was covered.
     """
+    from .froidure_pin import cached_froidure_pin
+
     gens = np.asarray(gens)
     packing = _Packing.for_states(gens.shape[1])
-    codes, parent, letter, _ = _enumerate(gens, packing, max_elements, max_seconds,
-                                          partial_ok=True)
+    # the Froidure-Pin path: a complete enumeration is kept for automata.green (no re-work),
+    # and an aperiodic monoid (every H-class trivial) needs no scan
+    fp, sample = cached_froidure_pin(gens, max_size=max_elements, max_seconds=max_seconds)
+    if fp is not None:
+        if fp.is_aperiodic:
+            return None
+        codes, parent, letter = fp.monoid.codes, fp.monoid.parent, fp.monoid.letter
+    else:
+        codes, parent, letter = sample
     for s in range(0, codes.shape[0], _CHUNK):
         bad = np.flatnonzero(has_nontrivial_cycle(packing.unpack(codes[s:s + _CHUNK])))
         if bad.size:

@@ -1,18 +1,34 @@
 """Speed and memory of the scans inside a Mamba language model: ``python -m benchmarks.scan --json``.
 
 For each length, forward + backward of a 2-layer, width-64 Mamba model (d_state 16, expand 2,
-non-negative gate by default) at batch 32, once with the sequential reference scan and once with
-the chunked scan (``torch.set_num_threads(2)`` unless ``--threads``). Each measurement runs in a
-fresh subprocess so that its peak resident memory can be read; times are the median of
-``--repeats`` runs after one warm-up. With ``mamba_ssm`` importable, its own
-``selective_scan_ref`` is timed as well (``mamba_ssm_ref_s``); otherwise that field is ``null``.
+non-negative gate by default) at batch 32, with the chunked scan at every ``--threads`` count
+(default 1 and 2), with a work-efficient log-depth parallel scan of our own as the peer
+(:func:`blelloch_scan`, the up-sweep / down-sweep of Blelloch, "Prefix sums and their
+applications", 1990, on the pairs ``(a, b)`` of ``h_t = a_t h_{t-1} + b_t``, differentiated by
+autograd: what a pure-PyTorch parallel scan such as mamba.py's ``pscan`` does), with the
+sequential reference scan (unless ``--skip-reference``) and the fair sequential loop (unless
+``--no-sequential``). Each measurement runs in a fresh subprocess so that its peak resident
+memory can be read; times are the median of ``--repeats`` runs after one warm-up. With
+``mamba_ssm`` importable, its own ``selective_scan_ref`` is timed as well (``mamba_ssm_ref_s``);
+otherwise that field is ``null``.
 
-Output (``--json``): a JSON list, one object per length with ``length``, ``reference_s``,
-``chunked_s``, ``speedup`` (reference / chunked), ``peak_mb`` (chunked: how far the peak RSS,
-or CUDA allocation, rises above its level before the first forward pass), ``reference_peak_mb``, ``sequential_s`` and
-``sequential_peak_mb`` (a fair sequential baseline: the unfused ``(a, b)`` path through
-:func:`ssm.scan.chunked.chunked_scan` run as one chunk, i.e. a step-by-step in-place loop with a
-hand-written backward), ``mamba_ssm_ref_s`` and the settings.
+Output (``--json``): a JSON list, one object per length with ``length``, ``chunked_s`` (at the
+first ``--threads`` count), ``chunked_s_by_threads`` and ``blelloch_s_by_threads`` (thread
+count -> seconds), ``threads_ratio`` (chunked at the last count / at the first: below 1 means
+more threads helped), ``blelloch_over_chunked`` (peer / ours at the first count: above 1 means
+we are faster), ``reference_s``, ``speedup`` (reference / chunked), ``peak_mb`` (chunked: how
+far the peak RSS, or CUDA allocation, rises above its level before the first forward pass),
+``reference_peak_mb``, ``sequential_s`` and ``sequential_peak_mb`` (a fair sequential
+baseline: the unfused ``(a, b)`` path through :func:`ssm.scan.chunked.chunked_scan` run as one
+chunk, i.e. a step-by-step in-place loop with a hand-written backward), ``mamba_ssm_ref_s`` and
+the settings.
+
+The measuring subprocesses run with ``OMP_WAIT_POLICY=PASSIVE`` unless it is set already
+(``--omp-wait-policy``): with OpenMP's default spinning, idle threads of every process on a busy
+machine burn the cores that the working threads need, and 2 threads were 10-70x slower than 1.
+
+``--arch deltanet`` hands the whole run to ``benchmarks.scan_delta.bench(args)`` (the DeltaNet
+scan benchmark, a separate module); without that module it stops with a one-line error.
 
 Note on the reference: :func:`ssm.scan.reference.linear_scan_ref` is a plain loop under autograd;
 its backward through ``a[:, t]`` allocates a full-size gradient per step, so its cost grows like
@@ -23,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -45,6 +62,48 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def blelloch_scan(a, b, h0=None):
+    """``h_t = a_t h_{t-1} + b_t`` along dim 1 by a log-depth up-sweep / down-sweep.
+
+    The up-sweep combines neighbouring pairs, ``(a1, b1) . (a2, b2) = (a1 a2, a2 b1 + b2)``,
+    halving the length ``log2 T`` times; the down-sweep rebuilds every prefix from the level
+    above: odd positions take the parent's prefix, even ones ``a h_(parent before) + b``.
+    ``2 log2 T`` whole-tensor steps, ``O(T)`` work, plain autograd for the backward.
+
+    >>> import torch
+    >>> a = torch.tensor([[[0.5], [-1.0], [0.0], [2.0], [1.0]]]); b = torch.ones(1, 5, 1)
+    >>> blelloch_scan(a, b).squeeze().tolist()
+    [1.0, 0.0, 1.0, 3.0, 4.0]
+    """
+    import torch
+
+    a, b = torch.broadcast_tensors(a, b)
+    batch, length = b.shape[:2]
+    rest = b.shape[2:]
+    a = a.reshape(batch, length, -1)
+    b = b.reshape(batch, length, -1)
+    if h0 is not None:                      # fold the initial state into the first input
+        b = torch.cat([a[:, :1] * h0.reshape(batch, 1, -1) + b[:, :1], b[:, 1:]], dim=1)
+    size = 1
+    while size < length:
+        size *= 2
+    if size > length:
+        a = torch.cat([a, a.new_ones(batch, size - length, a.shape[2])], dim=1)
+        b = torch.cat([b, b.new_zeros(batch, size - length, b.shape[2])], dim=1)
+    levels = []
+    while a.shape[1] > 1:                   # up-sweep
+        levels.append((a, b))
+        a0, a1 = a[:, 0::2], a[:, 1::2]
+        b0, b1 = b[:, 0::2], b[:, 1::2]
+        a, b = a0 * a1, a1 * b0 + b1
+    h = b                                   # prefix of the whole (padded) sequence
+    for a_l, b_l in reversed(levels):       # down-sweep
+        before = torch.cat([h.new_zeros(batch, 1, h.shape[2]), h[:, :-1]], dim=1)
+        even = a_l[:, 0::2] * before + b_l[:, 0::2]
+        h = torch.stack([even, h], dim=2).reshape(batch, -1, h.shape[2])
+    return h[:, :length].reshape(batch, length, *rest)
+
+
 def measure(scan: str, length: int, *, batch: int, width: int, layers: int, gate: str,
             repeats: int, threads: int, device: str, seed: int = 0) -> dict:
     """Time forward + backward of one model configuration in this process."""
@@ -55,7 +114,7 @@ def measure(scan: str, length: int, *, batch: int, width: int, layers: int, gate
 
     torch.set_num_threads(threads)
     cfg = ModelConfig(arch="mamba", gate=gate, layers=layers, width=width, vocab_size=4,
-                      n_outputs=3, scan="chunked" if scan == "sequential" else scan,
+                      n_outputs=3, scan="chunked" if scan in ("sequential", "blelloch") else scan,
                       max_len=max(length, 1))
     model = build_model(cfg, seed=seed, device=device)
     if scan == "sequential":
@@ -69,6 +128,11 @@ def measure(scan: str, length: int, *, batch: int, width: int, layers: int, gate
         fn = ScanFn("sequential", functools.partial(chunked_scan, chunk_size=max(length, 1)))
         for block in model.layers:
             block.mixer._scan_fn = lambda device, need_states: fn
+    if scan == "blelloch":                                 # the parallel-scan peer
+        from ssm.scan import ScanFn
+        peer = ScanFn("blelloch", blelloch_scan)
+        for block in model.layers:
+            block.mixer._scan_fn = lambda device, need_states: peer
     gen = torch.Generator().manual_seed(seed)
     tokens = torch.randint(1, 4, (batch, length), generator=gen).to(model.device)
     cuda = model.device.type == "cuda"
@@ -125,12 +189,16 @@ def _child(args: argparse.Namespace) -> int:
     return 0
 
 
-def _in_subprocess(args: argparse.Namespace, scan: str, length: int) -> dict:
+def _in_subprocess(args: argparse.Namespace, scan: str, length: int, threads: int | None = None) -> dict:
+    threads = args.threads[0] if threads is None else threads
     cmd = [sys.executable, "-m", "benchmarks.scan", "--child", scan, "--child-length", str(length),
            "--batch", str(args.batch), "--width", str(args.width), "--layers", str(args.layers),
-           "--gate", args.gate, "--repeats", str(args.repeats), "--threads", str(args.threads),
+           "--gate", args.gate, "--repeats", str(args.repeats), "--threads", str(threads),
            "--device", args.device]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    env = dict(os.environ)
+    if args.omp_wait_policy != "inherit":
+        env.setdefault("OMP_WAIT_POLICY", args.omp_wait_policy)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"benchmark child failed: {out.stderr.strip().splitlines()[-1:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -138,33 +206,56 @@ def _in_subprocess(args: argparse.Namespace, scan: str, length: int) -> dict:
 
 def main_body(args: argparse.Namespace) -> int:
     if args.child:
+        args.threads = args.threads[0]
         return _child(args)
+    if args.arch == "deltanet":
+        try:
+            from benchmarks import scan_delta
+        except ImportError:
+            raise ValueError("--arch deltanet needs benchmarks/scan_delta.py, which is not "
+                             "installed") from None
+        return scan_delta.bench(args)
+    if any(t < 1 for t in args.threads):
+        raise ValueError(f"--threads must be positive, got {args.threads}")
     rows = []
+    first, last = args.threads[0], args.threads[-1]
     for length in args.lengths:
         if length < 1:
             raise ValueError(f"lengths must be positive, got {length}")
-        chunked = _in_subprocess(args, "chunked", length)
-        reference = _in_subprocess(args, "reference", length)
+        chunked = {t: _in_subprocess(args, "chunked", length, t) for t in args.threads}
+        peer = {t: _in_subprocess(args, "blelloch", length, t) for t in args.threads} \
+            if args.peer else {}
+        reference = _in_subprocess(args, "reference", length) if args.reference else None
         sequential = _in_subprocess(args, "sequential", length) if args.sequential else None
+        c0 = chunked[first]["seconds"]
         row = {
             "length": length,
-            "reference_s": round(reference["seconds"], 4),
-            "chunked_s": round(chunked["seconds"], 4),
-            "speedup": round(reference["seconds"] / chunked["seconds"], 2),
-            "peak_mb": chunked["peak_mb"],
-            "reference_peak_mb": reference["peak_mb"],
+            "chunked_s": round(c0, 4),
+            "chunked_s_by_threads": {str(t): round(r["seconds"], 4) for t, r in chunked.items()},
+            "threads_ratio": round(chunked[last]["seconds"] / c0, 3),
+            "blelloch_s_by_threads": {str(t): round(r["seconds"], 4) for t, r in peer.items()},
+            "blelloch_over_chunked": round(peer[first]["seconds"] / c0, 2) if peer else None,
+            "reference_s": round(reference["seconds"], 4) if reference else None,
+            "speedup": round(reference["seconds"] / c0, 2) if reference else None,
+            "peak_mb": chunked[first]["peak_mb"],
+            "reference_peak_mb": reference["peak_mb"] if reference else None,
+            "blelloch_peak_mb": peer[first]["peak_mb"] if peer else None,
             "sequential_s": round(sequential["seconds"], 4) if sequential else None,
             "sequential_peak_mb": sequential["peak_mb"] if sequential else None,
             "mamba_ssm_ref_s": measure_mamba_ssm_ref(length, batch=args.batch, width=args.width,
-                                                     repeats=args.repeats, threads=args.threads),
+                                                     repeats=args.repeats, threads=first),
             "batch": args.batch, "width": args.width, "layers": args.layers, "gate": args.gate,
-            "threads": args.threads, "device": args.device, "repeats": args.repeats,
+            "threads": list(args.threads), "device": args.device, "repeats": args.repeats,
+            "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", args.omp_wait_policy),
+            "loadavg_1min": round(os.getloadavg()[0], 2),
         }
         rows.append(row)
         # Progress: stdout normally, stderr under --json (stdout stays pure JSON).
-        print(f"T={length:5d}  reference {row['reference_s']:.3f}s  chunked "
-              f"{row['chunked_s']:.3f}s  speedup {row['speedup']:.1f}x  peak "
-              f"{row['peak_mb']} MB (reference {row['reference_peak_mb']} MB)"
+        by = "  ".join(f"{t} thr {r['seconds']:.3f}s" for t, r in chunked.items())
+        print(f"T={length:5d}  chunked {by}"
+              + (f"  blelloch {peer[first]['seconds']:.3f}s (x{row['blelloch_over_chunked']})"
+                 if peer else "")
+              + (f"  reference {row['reference_s']:.3f}s" if reference else "")
               + (f"  sequential {row['sequential_s']:.3f}s" if sequential else ""),
               file=sys.stderr if args.json else sys.stdout, flush=True)
     if args.json:
@@ -182,11 +273,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gate", default="nonnegative",
                    choices=["nonnegative", "signed", "complex", "time_invariant"])
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                   help="torch thread counts to time the chunked scan and the peer at "
+                        "(default 1 2); the first is the one reported as chunked_s")
+    p.add_argument("--skip-reference", dest="reference", action="store_false",
+                   help="skip the sequential reference scan (minutes at long lengths)")
+    p.add_argument("--no-peer", dest="peer", action="store_false",
+                   help="skip the Blelloch parallel-scan peer")
+    p.add_argument("--omp-wait-policy", default="PASSIVE", choices=["PASSIVE", "ACTIVE", "inherit"],
+                   help="OMP_WAIT_POLICY for the measuring subprocesses unless already set "
+                        "(default PASSIVE: idle OpenMP threads sleep instead of spinning; on a "
+                        "busy machine spinning made 2 threads 10-70x slower than 1)")
+    p.add_argument("--arch", default="mamba", choices=["mamba", "deltanet"],
+                   help="mamba (this module) or deltanet (benchmarks.scan_delta)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     p.add_argument("--no-sequential", dest="sequential", action="store_false",
                    help="skip the fair sequential baseline (sequential_s)")
-    p.add_argument("--child", default=None, choices=["chunked", "reference", "sequential"],
+    p.add_argument("--child", default=None, choices=["chunked", "reference", "sequential", "blelloch"],
                    help=argparse.SUPPRESS)
     p.add_argument("--child-length", type=int, default=0, help=argparse.SUPPRESS)
     return add_common_args(p)

@@ -250,3 +250,46 @@ def test_selective_scan_rejects_bad_input():
         selective_scan_chunked(x, delta, A, Bm, Cm, gate="complex")
     with pytest.raises(ShapeError, match="shapes do not fit"):
         selective_scan_chunked(x, delta, A, Bm[:, :4], Cm, gate="signed")
+
+
+# ---------------------------------------------------------------- thread split of the loops
+@pytest.fixture
+def two_threads():
+    old = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(old)
+
+
+def test_width_parts_split_only_big_steps_with_threads(two_threads):
+    from ssm.scan.chunked import _GRAIN, _width_parts
+
+    cpu = torch.device("cpu")
+    assert _width_parts(2, 8, cpu) == [[(0, 8)]]                   # small step: plain loop
+    groups = _width_parts(32, 2048, cpu)
+    assert len(groups) == 2
+    ranges = sorted(r for g in groups for r in g)
+    assert ranges[0][0] == 0 and ranges[-1][1] == 2048
+    assert all(lo2 == hi1 for (_, hi1), (lo2, _) in zip(ranges, ranges[1:]))
+    assert all(32 * (hi - lo) <= _GRAIN for lo, hi in ranges)
+    torch.set_num_threads(1)
+    assert _width_parts(32, 2048, cpu) == [[(0, 2048)]]
+
+
+@pytest.mark.parametrize("kind,dtype", [("signed", torch.float64), ("complex", torch.complex128)])
+@pytest.mark.parametrize("with_h0", [False, True])
+def test_split_loops_match_reference(two_threads, kind, dtype, with_h0):
+    # batch x state = 4 x 8500 > _GRAIN: the one-chunk loops run on two worker threads
+    a, b, h0 = _inputs(kind, dtype, batch=4, length=9, state=(8500,), seed=3, h0=with_h0)
+    a.requires_grad_(), b.requires_grad_()
+    if h0 is not None:
+        h0.requires_grad_()
+    got = chunked_scan(a, b, h0)
+    want = linear_scan_ref(a, b, h0)
+    assert_close(got, want, dtype=dtype)
+    g = torch.randn(got.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    g = g.to(dtype)
+    grads = torch.autograd.grad(got, [a, b] + ([h0] if h0 is not None else []), g)
+    ref = torch.autograd.grad(want, [a, b] + ([h0] if h0 is not None else []), g)
+    for x, y in zip(grads, ref):
+        assert_close(x, y, dtype=dtype, scale=10)

@@ -1,0 +1,433 @@
+"""Green's relations of a small transition monoid from its enumerated Cayley graphs.
+
+Froidure and Pin (1997, "Algorithms for computing finite semigroups", in *Foundations of
+Computational Mathematics*, Springer) enumerate a semigroup given by generators breadth-first,
+keeping for every element a shortest word (its parent and last letter) and building the right
+and left Cayley graphs as they go; Green's relations then follow from graph connectivity:
+
+* ``x R y`` iff ``xM = yM`` iff ``x`` and ``y`` lie in one strongly connected component (SCC)
+  of the **right** Cayley graph (edges ``x -> x a``);
+* ``x L y`` iff they lie in one SCC of the **left** Cayley graph (edges ``x -> a x``);
+* ``D = J`` (finite monoid): one SCC of the union of both graphs; ``H = R ∩ L``.
+
+Here the enumeration is :func:`automata.monoid._enumerate` (vectorized, packed codes) recording
+the right graph; the left graph comes without a single new product from the words: ``a * x`` for
+``x = p b`` (parent ``p``, last letter ``b``) is ``(a * p) * b``, one look-up in the right graph,
+level by level (``p`` is one letter shorter). SCCs are computed by scipy's compiled strong
+components. A D-class is regular iff it holds an idempotent ``e``; its maximal subgroup is the
+H-class of ``e``, acting faithfully by permutations on the image of ``e`` (Clifford and
+Preston 1961, Section 2.2). All H-classes of a D-class have the same size, so the monoid is
+aperiodic iff every H-class is a singleton.
+
+>>> import numpy as np
+>>> t3 = np.array([[1, 2, 0], [1, 0, 2], [1, 1, 2]])      # generators of T_3
+>>> fp = froidure_pin(t3)
+>>> fp.size, fp.n_d_classes, fp.is_aperiodic, fp.idempotent_count
+(27, 3, False, 10)
+>>> [d.h_size for d in fp.d_classes]                      # |S_3|, |S_2|, trivial
+[6, 2, 1]
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .errors import BudgetExceededError
+from .monoid import TransitionMonoid, _enumerate, _Packing
+
+__all__ = ["FPDClass", "FroidurePin", "froidure_pin", "cached_froidure_pin", "clear_caches",
+           "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
+
+#: default bound on ``elements x letters x (states + 64)`` for :func:`froidure_pin` when it is
+#: used as the fast path (about 0.1-0.3 s of numpy on a 2-core machine)
+DEFAULT_MAX_WORK = 200_000_000
+
+
+def enumeration_work_limit(n_states: int, n_letters: int, max_work: int = DEFAULT_MAX_WORK) -> int:
+    """Largest monoid size the fast path attempts for ``n_states`` and ``n_letters``.
+
+    The cost of enumeration is about ``size * letters`` products, each a fixed overhead (hash,
+    probe) of roughly 64 state look-ups plus ``n_states`` look-ups; the limit keeps that under
+    ``max_work``.
+
+    >>> enumeration_work_limit(8, 3) > enumeration_work_limit(400, 64)
+    True
+    """
+    return max(1, int(max_work // (max(1, n_letters) * (int(n_states) + 64))))
+
+
+def _strong_components(edges: np.ndarray) -> np.ndarray:
+    """SCC labels of the graph ``i -> edges[i, a]`` (all rows), via scipy when available."""
+    m, k = edges.shape
+    try:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+    except ImportError:                                   # pragma: no cover - scipy is a dep of sklearn
+        from .green import _sccs
+        return _sccs(edges)
+    rows = np.repeat(np.arange(m, dtype=np.int64), k)
+    g = csr_matrix((np.ones(m * k, dtype=np.int8), (rows, edges.reshape(-1).astype(np.int64))),
+                   shape=(m, m))
+    return connected_components(g, directed=True, connection="strong")[1].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class FPDClass:
+    """One D-class of an enumerated monoid (element indices are monoid indices)."""
+
+    index: int
+    size: int
+    n_r_classes: int
+    n_l_classes: int
+    h_size: int
+    regular: bool
+    rep: int                      # an idempotent when regular, else the first element
+    rank: int                     # image size of the representative
+
+
+@dataclass(frozen=True, eq=False)
+class FroidurePin:
+    """The enumerated monoid (identity included) with Green's relations.
+
+    Attributes
+    ----------
+    monoid : TransitionMonoid
+        The semigroup elements with their words; monoid index ``i < semigroup_size`` is
+        semigroup element ``i``; when the identity is not the image of a non-empty word it is
+        monoid element ``semigroup_size``.
+    identity : int
+        Monoid index of the identity.
+    right, left : int32 arrays, shape (size, k)
+        Cayley graphs: ``right[i, a]`` = ``x_i * a``, ``left[i, a]`` = ``a * x_i``.
+    r_label, l_label, d_label : int arrays, shape (size,)
+        Green's classes; D-classes are numbered so that the identity's is 0 and the others in
+        order of their first element (breadth-first, shortest words first).
+    idempotent : bool array, shape (size,)
+    d_classes : tuple of FPDClass
+    """
+
+    monoid: TransitionMonoid
+    identity: int
+    right: np.ndarray
+    left: np.ndarray
+    r_label: np.ndarray
+    l_label: np.ndarray
+    d_label: np.ndarray
+    idempotent: np.ndarray
+    d_classes: tuple
+    seconds: float
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def size(self) -> int:
+        return int(self.d_label.shape[0])
+
+    @property
+    def n_d_classes(self) -> int:
+        return len(self.d_classes)
+
+    @property
+    def idempotent_count(self) -> int:
+        return int(self.idempotent.sum())
+
+    @property
+    def is_aperiodic(self) -> bool:
+        return all(d.h_size == 1 for d in self.d_classes)
+
+    def element(self, i: int) -> np.ndarray:
+        """The transformation of monoid element ``i``."""
+        if i >= self.monoid.semigroup_size:
+            return np.arange(self.monoid.n_states)
+        return self.monoid.elements(i, i + 1)[0].astype(np.int64)
+
+    def word(self, i: int) -> list[int]:
+        """A shortest word (letter indices) for monoid element ``i`` (``[]`` for the identity
+        when no non-empty word gives it)."""
+        return [] if i >= self.monoid.semigroup_size else self.monoid.word(i)
+
+    def h_class(self, i: int) -> np.ndarray:
+        """Monoid indices of the H-class of element ``i``."""
+        return np.flatnonzero((self.r_label == self.r_label[i]) & (self.l_label == self.l_label[i]))
+
+    def group_permutations(self, d: int) -> np.ndarray | None:
+        """The maximal subgroup of regular D-class ``d``: its elements as permutations of the
+        sorted image of the idempotent representative, shape (h_size, rank); None when the
+        D-class is not regular."""
+        dc = self.d_classes[d]
+        if not dc.regular:
+            return None
+        e = self.element(dc.rep)
+        pts = np.flatnonzero(np.bincount(e, minlength=e.size) > 0)
+        pos = np.full(e.size, -1, dtype=np.int64)
+        pos[pts] = np.arange(pts.size)
+        H = self.h_class(dc.rep)
+        X = np.stack([self.element(int(i)) for i in H]) if H.size <= 64 else \
+            self._elements_of(H)
+        return pos[X[:, pts]]
+
+    def _elements_of(self, idx: np.ndarray) -> np.ndarray:
+        s = self.monoid.semigroup_size
+        out = np.empty((idx.size, self.monoid.n_states), dtype=np.int64)
+        inside = idx < s
+        if inside.any():
+            out[inside] = self.monoid._packing.unpack(self.monoid.codes[idx[inside]])
+        out[~inside] = np.arange(self.monoid.n_states)
+        return out
+
+    def witness_word(self, d: int) -> list[int] | None:
+        """A word whose transformation lies in the maximal subgroup of D-class ``d`` and is not
+        its identity (so it permutes that image with a cycle of length > 1); None if trivial."""
+        dc = self.d_classes[d]
+        if not dc.regular or dc.h_size == 1:
+            return None
+        H = self.h_class(dc.rep)
+        i = int(H[H != dc.rep][0])
+        return self.word(i)
+
+
+def _levels_left(right: np.ndarray, parent: np.ndarray, letter: np.ndarray,
+                 gen_index: np.ndarray, levels: np.ndarray, size: int, identity: int) -> np.ndarray:
+    """Left Cayley graph from the right one: ``a * (p b) = (a * p) * b``."""
+    k = right.shape[1]
+    left = np.empty((size, k), dtype=np.int32)
+    # word length 1: x = g_b, a * g_b = g_a * b
+    lv = np.arange(levels[0], levels[1])
+    left[lv] = right[gen_index[None, :], letter[lv][:, None]]
+    for j in range(1, levels.size - 1):
+        lv = np.arange(levels[j], levels[j + 1])
+        left[lv] = right[left[parent[lv]], letter[lv][:, None]]
+    if identity >= levels[-1]:
+        left[identity] = gen_index
+    return left
+
+
+def froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: float = 30.0,
+                 partial_ok: bool = False, alphabet: tuple | None = None) -> FroidurePin | None:
+    """Enumerate the monoid generated by ``gens`` and compute its Green's relations.
+
+    Parameters
+    ----------
+    gens : int array, shape (k, n)
+        The letters' transformations (``gens[a, q] = q . a``).
+    max_size, max_seconds : budgets
+        Over budget: :class:`BudgetExceededError`, or ``None`` when ``partial_ok`` (the caller
+        then uses another method).
+    alphabet : tuple, optional
+        Letter names for the returned :class:`TransitionMonoid` (default ``0 .. k-1``).
+    """
+    return _froidure_pin(gens, max_size=max_size, max_seconds=max_seconds,
+                         partial_ok=partial_ok, alphabet=alphabet)[0]
+
+
+def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: float = 30.0,
+                  partial_ok: bool = False, alphabet: tuple | None = None, check=None):
+    """:func:`froidure_pin`, and on an incomplete enumeration ``(None, (codes, parent,
+    letter))``: the elements found (``check`` as in :func:`automata.monoid._enumerate`)."""
+    t0 = time.perf_counter()
+    gens = np.asarray(gens)
+    k, n = gens.shape
+    packing = _Packing.for_states(n)
+    ident_code = packing.pack(np.arange(n)[None, :])
+    graph: dict = {}
+    codes, parent, letter, complete, found = _enumerate(
+        gens, packing, max(1, int(max_size) - 1), float(max_seconds), partial_ok=partial_ok,
+        probe=ident_code, graph=graph, check=check)
+    if not complete:
+        return None, (codes, parent, letter)
+    s = codes.shape[0]
+    in_sg = bool(found[0] >= 0)
+    names = tuple(alphabet) if alphabet is not None else tuple(range(k))
+    mon = TransitionMonoid(n, names, codes, parent, letter, in_sg, time.perf_counter() - t0,
+                           packing)
+    identity = int(found[0]) if in_sg else s
+    size = s if in_sg else s + 1
+    right = graph["right"]
+    gen_index = graph["gen_index"]
+    if not in_sg:
+        right = np.concatenate([right, gen_index[None, :].astype(np.int32)])
+    left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
+                        graph["levels"], size, identity)
+    r_lab = _strong_components(right)
+    l_lab = _strong_components(left)
+    d_raw = _strong_components(np.concatenate([right, left], axis=1))
+    # number D-classes: identity first, then by first element
+    order_key = np.arange(size, dtype=np.int64)
+    order_key[identity] = -1
+    first = np.full(int(d_raw.max()) + 1, size, dtype=np.int64)
+    np.minimum.at(first, d_raw, order_key)
+    remap = np.empty_like(first)
+    remap[np.argsort(first, kind="stable")] = np.arange(first.size)
+    d_lab = remap[d_raw]
+    nd = int(first.size)
+    # idempotents, chunked over the unpacked elements
+    idem = np.zeros(size, dtype=bool)
+    for st, x in mon.iter_chunks():
+        idem[st:st + x.shape[0]] = (np.take_along_axis(x, x, axis=1) == x).all(axis=1)
+    idem[identity] = True
+    mon._facts["monoid_idempotents"] = int(idem.sum())
+    d_size = np.bincount(d_lab, minlength=nd)
+    n_r = np.bincount(np.unique(d_lab * (r_lab.max() + 1) + r_lab) // (r_lab.max() + 1), minlength=nd)
+    n_l = np.bincount(np.unique(d_lab * (l_lab.max() + 1) + l_lab) // (l_lab.max() + 1), minlength=nd)
+    # representative: least idempotent of the D-class, else its first element
+    big = np.iinfo(np.int64).max
+    rep_idem = np.full(nd, big, dtype=np.int64)
+    ii = np.flatnonzero(idem)
+    np.minimum.at(rep_idem, d_lab[ii], np.where(ii == identity, -1, ii))
+    rep_idem[rep_idem == -1] = identity
+    rep_any = np.full(nd, big, dtype=np.int64)
+    np.minimum.at(rep_any, d_lab, order_key)
+    rep_any[rep_any == -1] = identity
+    regular = rep_idem != big
+    reps = np.where(regular, rep_idem, rep_any)
+    rep_x = np.empty((nd, n), dtype=np.int64)
+    inside = reps < s
+    rep_x[inside] = packing.unpack(codes[reps[inside]])
+    rep_x[~inside] = np.arange(n)
+    mark = np.zeros((nd, n), dtype=bool)
+    mark[np.repeat(np.arange(nd), n), rep_x.reshape(-1).astype(np.int64)] = True
+    ranks = mark.sum(axis=1)
+    dcs = []
+    for d in range(nd):
+        h, rem = divmod(int(d_size[d]), int(n_r[d]) * int(n_l[d]))
+        if rem:                                            # pragma: no cover - a theorem
+            raise AssertionError("D-class size is not #R x #L x |H|")
+        dcs.append(FPDClass(d, int(d_size[d]), int(n_r[d]), int(n_l[d]), h, bool(regular[d]),
+                            int(reps[d]), int(ranks[d])))
+    if time.perf_counter() - t0 > max_seconds and not partial_ok:
+        raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")
+    mon._facts["aperiodic"] = all(dc.h_size == 1 for dc in dcs)
+    return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, tuple(dcs),
+                       time.perf_counter() - t0), None
+
+
+def _generating_set(perms: np.ndarray) -> list[np.ndarray]:
+    """A few of the permutations (rows) that generate the same group as all of them: greedy,
+    keeping a row only when it is outside the closure of those kept (at most log2 |G| rows)."""
+    r = perms.shape[1]
+    ident = np.arange(r)
+    kept: list[np.ndarray] = []
+    reached = {ident.tobytes()}
+    elems = [ident]
+    for p in perms:
+        if p.tobytes() in reached:
+            continue
+        kept.append(p)
+        gens = np.stack(kept)
+        # closure of the kept rows: breadth-first from the identity (a finite group)
+        reached = {ident.tobytes()}
+        elems = [ident]
+        frontier = ident[None, :]
+        while frontier.size:
+            nxt = gens[:, frontier].reshape(-1, r)          # apply frontier element, then g
+            new = []
+            for y in nxt:
+                key = y.tobytes()
+                if key not in reached:
+                    reached.add(key)
+                    new.append(y)
+            frontier = np.array(new).reshape(-1, r)
+            elems.extend(new)
+        if len(elems) == perms.shape[0]:
+            break
+    return kept
+
+
+class EnumeratedImages:
+    """What :class:`automata.green.ImageOrbit` offers its callers (``groups``,
+    ``witness_words``, ``is_aperiodic``, ``n_sccs``) for a structure computed by enumeration:
+    one entry per D-class (the maximal subgroup of a regular D-class, the trivial group
+    otherwise). Groups are sympy permutation groups built on first use."""
+
+    def __init__(self, fp: FroidurePin):
+        self._fp = fp
+        self._groups = None
+        self.witness_words = [fp.witness_word(d) for d in range(fp.n_d_classes)]
+
+    @property
+    def n_sccs(self) -> int:
+        return self._fp.n_d_classes
+
+    @property
+    def is_aperiodic(self) -> bool:
+        return self._fp.is_aperiodic
+
+    @property
+    def groups(self) -> list:
+        if self._groups is None:
+            from sympy.combinatorics import Permutation, PermutationGroup
+
+            from .green import _trivial_group
+
+            out = []
+            for d, dc in enumerate(self._fp.d_classes):
+                r = max(1, dc.rank)
+                if dc.h_size == 1 or not dc.regular:
+                    out.append(_trivial_group(r))
+                    continue
+                gens = _generating_set(self._fp.group_permutations(d))
+                out.append(PermutationGroup([Permutation(p.tolist()) for p in gens]))
+            self._groups = out
+        return self._groups
+
+
+# The last few complete enumerations, keyed by the generators, so that the calls of one
+# classification (a cheap non-aperiodicity probe, Green's structure, the enumerated monoid)
+# share one enumeration.
+_RECENT: "OrderedDict[bytes, FroidurePin]" = OrderedDict()
+_RECENT_BYTES = 128 << 20
+
+
+def _nbytes(fp: FroidurePin) -> int:
+    return int(fp.monoid.nbytes + fp.right.nbytes + fp.left.nbytes + 3 * fp.d_label.nbytes)
+
+
+def remember(fp: FroidurePin, gens: np.ndarray) -> None:
+    """Keep ``fp`` (generated by ``gens``) for :func:`cached_froidure_pin`."""
+    from .monoid import _key, _remember
+
+    if _nbytes(fp) > _RECENT_BYTES:
+        return
+    key = _key(gens)
+    _RECENT[key] = fp
+    _RECENT.move_to_end(key)
+    while len(_RECENT) > 4 or sum(_nbytes(x) for x in _RECENT.values()) > _RECENT_BYTES:
+        _RECENT.popitem(last=False)
+    _remember(fp.monoid, gens)
+
+
+def clear_caches() -> None:
+    """Forget the recent enumerations (here and in :mod:`automata.monoid`), e.g. to time a
+    first classification."""
+    from . import monoid
+
+    _RECENT.clear()
+    monoid._RECENT.clear()
+
+
+def cached_froidure_pin(gens: np.ndarray, *, max_size: int, max_seconds: float = 30.0,
+                        alphabet: tuple | None = None, check=None):
+    """``(FroidurePin, None)`` from the recent ones or a new enumeration of at most
+    ``max_size`` elements (then remembered), or ``(None, (codes, parent, letter))`` with the
+    elements found when the monoid is larger (or ``check`` stopped it).
+
+    >>> import numpy as np
+    >>> fp, _ = cached_froidure_pin(np.array([[1, 0]]), max_size=10)
+    >>> cached_froidure_pin(np.array([[1, 0]]), max_size=10)[0] is fp
+    True
+    """
+    from .monoid import _key
+
+    gens = np.asarray(gens)
+    hit = _RECENT.get(_key(gens)) if _RECENT else None
+    if hit is not None and hit.size <= max_size:
+        if alphabet is not None and hit.monoid.alphabet != tuple(alphabet):
+            hit = replace(hit, monoid=replace(hit.monoid, alphabet=tuple(alphabet)))
+        return hit, None
+    fp, sample = _froidure_pin(gens, max_size=max_size, max_seconds=max_seconds, partial_ok=True,
+                               alphabet=alphabet, check=check)
+    if fp is not None:
+        remember(fp, gens)
+    return fp, sample
