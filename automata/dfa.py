@@ -142,14 +142,21 @@ def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
     return np.concatenate(levels)
 
 
-def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
-    """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order."""
+def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int, cap: int | None = None) -> np.ndarray:
+    """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order.
+
+    More than ``cap`` reachable pairs raise :class:`~automata.errors.BudgetExceededError`.
+    """
     n2 = d2.shape[0]
     seen = np.zeros(d1.shape[0] * n2, dtype=bool)     # calloc: untouched pages cost nothing
     seen[start] = True
     frontier = np.array([start], dtype=np.int64)
     levels = [frontier]
+    total = 0
     while frontier.size:
+        total += frontier.size
+        if cap is not None and total > cap:
+            _product_budget(total, cap)
         p, q = np.divmod(frontier, n2)
         succ = (d1[p] * n2 + d2[q]).ravel()
         if succ.size <= 64:
@@ -166,6 +173,12 @@ def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
             seen[frontier] = True
         levels.append(frontier)
     return np.concatenate(levels)
+
+
+def _product_budget(needed: int, cap: int) -> None:
+    from .budgets import check
+
+    check(needed, "max_dfa_states", "the product automaton", cap, "max_states=N")
 
 
 class SymbolEncoding:
@@ -415,13 +428,18 @@ class DFA:
                 f"alphabets differ: {list(self.alphabet)} vs {list(other.alphabet)}"
             )
 
-    def product(self, other: "DFA", mode: str) -> "DFA":
+    def product(self, other: "DFA", mode: str, *, max_states: int | None = None) -> "DFA":
         """Reachable part of the product automaton, numbered in BFS order.
 
         ``mode`` is ``'and'``, ``'or'``, ``'xor'`` or ``'diff'`` (self and not other). The other
         DFA's columns are matched by symbol name, so alphabet orders may differ; the result uses
-        ``self.alphabet``.
+        ``self.alphabet``. More than ``max_states`` reachable pairs (default: the
+        ``max_dfa_states`` budget of :mod:`automata.budgets`) raise
+        :class:`~automata.errors.BudgetExceededError`.
         """
+        from .budgets import limit
+
+        cap = int(limit("max_dfa_states", max_states))
         ops = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor,
                "diff": lambda x, y: x & ~y}
         if mode not in ops:
@@ -433,7 +451,7 @@ class DFA:
         n1, n2, k = self.n_states, other.n_states, self.n_symbols
         start = self.initial * n2 + other.initial
         if n1 * n2 <= 1 << 28:          # level-synchronous BFS with a (lazily zeroed) bitmap
-            codes = _pair_bfs(d1, d2, start)
+            codes = _pair_bfs(d1, d2, start, cap)
             p, q = np.divmod(codes, n2)
             succ = d1[p] * n2 + d2[q]
             lookup = np.empty(n1 * n2, dtype=np.int32)    # only the reached entries are touched
@@ -454,6 +472,8 @@ class DFA:
                         order.append(c)
                     row.append(j)
                 rows.append(row)
+                if len(order) > cap:
+                    _product_budget(len(order), cap)
             codes = np.array(order, dtype=np.int64)
             table = np.array(rows, dtype=np.int64).reshape(len(order), k)
         acc = ops[mode](self.accepting_mask[codes // n2], other.accepting_mask[codes % n2])

@@ -1,0 +1,99 @@
+"""Size and time budgets, declared up front and checked before the work they bound.
+
+Every size a user controls (regex repetition, subset construction, DFA states, ``m`` in
+``mod_m``, lengths x counts in sampling, dataset sizes) is estimated *before* the work starts
+and refused with one line that names the limit and how to raise it: a keyword argument of the
+function, and an environment variable ``AUTOMATA_<NAME>`` that every command line honours.
+Long loops check a :class:`Deadline` cooperatively.
+
+>>> limit("max_dfa_states")
+200000
+>>> check(10, "max_dfa_states", "a DFA")
+>>> check(10**6, "max_dfa_states", "the subset construction")   # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+automata.errors.BudgetExceededError: the subset construction needs 1,000,000 DFA states, above the limit 200,000 (limit max_dfa_states: raise it with max_dfa_states=N or $AUTOMATA_MAX_DFA_STATES)
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from .errors import BudgetExceededError
+
+__all__ = ["DEFAULTS", "limit", "check", "Deadline"]
+
+#: name -> (default, what it bounds)
+DEFAULTS: dict[str, tuple[float, str]] = {
+    "max_regex_nfa_states": (500_000, "NFA states"),        # what a regex expands to
+    "max_dfa_states": (200_000, "DFA states"),              # subset construction, JSON, products
+    "max_seconds": (60.0, "seconds"),                       # one construction
+    "max_modulus": (1_000, "as parameter"),                 # mod_m, word_problem_z<m>, d<m>, dyck_K_h
+    "max_sample_symbols": (20_000_000, "symbols"),          # one sampling call: strings x length
+    "max_length": (20_000, "symbols per string"),           # exact path counts grow with it
+    "max_dataset_positions": (10_000_000, "labelled positions"),  # a dataset: strings x length
+    "max_json_bytes": (256 * 2**20, "bytes"),               # a JSON file read as a DFA
+}
+
+
+def limit(name: str, override: float | None = None) -> float:
+    """The limit ``name``: ``override`` when given, else ``$AUTOMATA_<NAME>``, else the default.
+
+    Raises :class:`BudgetExceededError` for an unknown name or a malformed value.
+    """
+    if name not in DEFAULTS:
+        raise BudgetExceededError(f"unknown budget {name!r}; known: {sorted(DEFAULTS)}")
+    default = DEFAULTS[name][0]
+    kind = type(default)
+    if override is not None:
+        value, source = override, f"{name}="
+    else:
+        env = "AUTOMATA_" + name.upper()
+        text = os.environ.get(env)
+        if text is None:
+            return default
+        try:
+            value = kind(text)
+        except ValueError:
+            raise BudgetExceededError(f"${env}={text!r} is not a number") from None
+        source = f"${env}="
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise BudgetExceededError(f"{source}{value!r}: a budget must be a positive number")
+    return kind(value)
+
+
+def knob(name: str, param: str | None = None) -> str:
+    """How to raise the limit ``name``, for error messages (``param``: the keyword argument or
+    command-line option that sets it, when it is not called ``name``)."""
+    return f"limit {name}: raise it with {param or name + '=N'} or ${'AUTOMATA_' + name.upper()}"
+
+
+def check(needed: float, name: str, what: str, override: float | None = None,
+          param: str | None = None) -> None:
+    """Raise :class:`BudgetExceededError` when ``needed`` exceeds the limit ``name``."""
+    cap = limit(name, override)
+    if needed > cap:
+        unit = DEFAULTS[name][1]
+        raise BudgetExceededError(
+            f"{what} needs {needed:,} {unit}, above the limit {cap:,} ({knob(name, param)})")
+
+
+class Deadline:
+    """A cooperative time budget: call :meth:`check` now and then inside a long loop.
+
+    >>> d = Deadline("a test", seconds=10)
+    >>> d.check()
+    """
+
+    def __init__(self, what: str, seconds: float | None = None, name: str = "max_seconds",
+                 param: str | None = None):
+        self.what = what
+        self.name = name
+        self.param = param
+        self.seconds = limit(name, seconds)
+        self.end = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise BudgetExceededError(
+                f"{self.what} took more than {self.seconds:g} s ({knob(self.name, self.param)})")
