@@ -21,14 +21,14 @@ import time
 
 from .errors import BudgetExceededError
 
-__all__ = ["DEFAULTS", "limit", "check", "Deadline"]
+__all__ = ["DEFAULTS", "limit", "check", "knob", "family_parameter", "Deadline"]
 
 #: name -> (default, what it bounds)
 DEFAULTS: dict[str, tuple[float, str]] = {
     "max_regex_nfa_states": (500_000, "NFA states"),        # what a regex expands to
     "max_dfa_states": (200_000, "DFA states"),              # subset construction, JSON, products
     "max_seconds": (60.0, "seconds"),                       # one construction
-    "max_modulus": (1_000, "as parameter"),                 # mod_m, word_problem_z<m>, d<m>, dyck_K_h
+    "max_modulus": (1_000, ""),                             # mod_m, word_problem_z<m>, d<m>, dyck_K_h
     "max_sample_symbols": (20_000_000, "symbols"),          # one sampling call: strings x length
     "max_length": (20_000, "symbols per string"),           # exact path counts grow with it
     "max_dataset_positions": (10_000_000, "labelled positions"),  # a dataset: strings x length
@@ -76,6 +76,37 @@ def check(needed: float, name: str, what: str, override: float | None = None,
         unit = DEFAULTS[name][1]
         raise BudgetExceededError(
             f"{what} needs {needed:,} {unit}, above the limit {cap:,} ({knob(name, param)})")
+
+
+def family_parameter(value: int | str, family: str, low: int, override: int | None = None,
+                     param: str | None = None) -> int:
+    """The size parameter of a parametric language family (``mod_m``, ``d<n>``, ...), checked
+    against ``low`` and the ``max_modulus`` budget before anything is built.
+
+    Classifying such a language costs about the square of the parameter in memory (a group of
+    order ``m`` acting on ``m`` states), so ``mod_100000`` is refused at once.
+
+    >>> family_parameter("7", "mod_m", 2)
+    7
+    >>> family_parameter("100000", "mod_m", 2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    automata.errors.BudgetExceededError: mod_m with parameter 100000 is above the limit 1000 ...
+    """
+    from .errors import UnknownLanguageError
+
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit():
+            raise UnknownLanguageError(f"{family}: parameter {value[:20]!r} is not a number")
+        value = int(value) if len(value) <= 12 else 10 ** 12   # no 5000-digit int() calls
+    cap = int(limit("max_modulus", override))
+    if value < low:
+        raise UnknownLanguageError(f"{family} needs a parameter >= {low}, got {value}")
+    if value > cap:
+        raise BudgetExceededError(
+            f"{family} with parameter {value} is above the limit {cap} for parametric families "
+            f"({knob('max_modulus', param)})")
+    return value
 
 
 class Deadline:
