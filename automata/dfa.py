@@ -181,6 +181,59 @@ def _product_budget(needed: int, cap: int) -> None:
     check(needed, "max_dfa_states", "the product automaton", cap, "max_states=N")
 
 
+def _read_json_file(path: Path, where: str) -> str:
+    """The text of a JSON file, size-checked before reading; every failure names the file."""
+    from .budgets import check
+
+    try:
+        size = path.stat().st_size
+        check(size, "max_json_bytes", where)
+        data = path.read_bytes()
+    except OSError as e:
+        raise AutomatonFormatError(f"cannot read {where}: {e.strerror or e}") from None
+    except ValueError as e:                      # a NUL byte in the path, ...
+        if isinstance(e, AutomatonError):
+            raise
+        raise AutomatonFormatError(f"cannot read {where}: {e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AutomatonFormatError(f"{where} is not UTF-8 text (byte {e.start})") from None
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise AutomatonFormatError(f"duplicate key {k!r} in a JSON object")
+        out[k] = v
+    return out
+
+
+def _no_constant(name: str):
+    raise AutomatonFormatError(f"{name} is not valid JSON")
+
+
+def _loads_strict(text: str, where: str) -> Any:
+    """``json.loads`` that refuses duplicate keys, NaN/Infinity, over-long integers and deep
+    nesting, each as an :class:`AutomatonFormatError` naming ``where``."""
+    from .budgets import check
+
+    check(len(text), "max_json_bytes", where)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise AutomatonFormatError(
+            f"{where}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except AutomatonFormatError as e:
+        raise AutomatonFormatError(f"{where}: {e}") from None
+    except RecursionError:
+        raise AutomatonFormatError(f"{where}: JSON nested too deeply") from None
+    except ValueError as e:                      # e.g. an integer beyond Python's digit limit
+        msg = "an integer literal is too long" if "digits" in str(e) else str(e)
+        raise AutomatonFormatError(f"{where}: invalid JSON: {msg}") from None
+
+
 class SymbolEncoding:
     """Mixin for machines with ``alphabet`` (tuple of str) and ``_sym`` (symbol -> index).
 
@@ -607,27 +660,28 @@ class DFA:
             {"alphabet": ["a","b"], "states": ["q0","q1"], "initial": "q0", "accepting": ["q0"],
              "transitions": {"q0": {"a": "q1", "b": "q0"}, "q1": {"a": "q0"}}}
         """
+        where = None
         if isinstance(source, Mapping):
             data = source
         elif not isinstance(source, (str, Path)):
             raise AutomatonFormatError(
                 f"expected a path, a JSON string or a dict, got {type(source).__name__}")
         else:
-            text = None
             if isinstance(source, Path) or not source.lstrip().startswith(("{", "[", '"')):
-                path = Path(source)
-                try:
-                    text = path.read_text()
-                except OSError as e:
-                    raise AutomatonFormatError(f"cannot read DFA file {str(path)!r}: {e.strerror}") from None
+                where = f"DFA file {str(source)!r}"
+                text = _read_json_file(Path(source), where)
             else:
                 text = source
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as e:
-                raise AutomatonFormatError(
-                    f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-                ) from None
+            data = _loads_strict(text, where or "DFA JSON")
+        try:
+            return cls._from_document(data)
+        except AutomatonError as e:
+            if where is None:
+                raise
+            raise type(e)(f"{where}: {e}") from None
+
+    @classmethod
+    def _from_document(cls, data: Any) -> "DFA":
         if not isinstance(data, Mapping):
             raise AutomatonFormatError("a DFA JSON document must be an object")
         missing = [k for k in ("alphabet", "states", "initial", "accepting", "transitions") if k not in data]
@@ -643,6 +697,9 @@ class DFA:
             raise AutomatonFormatError("'states' must be a list of strings")
         if not states:
             raise InvalidAutomatonError("'states' is empty")
+        from .budgets import check
+
+        check(len(states), "max_dfa_states", "the DFA document")
         if not isinstance(data["accepting"], list):
             raise AutomatonFormatError("'accepting' must be a list of state names")
         if not isinstance(data["transitions"], Mapping):
@@ -666,7 +723,9 @@ class DFA:
             },
         }
         if path is not None:
-            Path(path).write_text(json.dumps(doc, indent=1) + "\n")
+            from .atomic_io import atomic_write_text
+
+            atomic_write_text(path, json.dumps(doc, indent=1) + "\n")
         return doc
 
     @classmethod
