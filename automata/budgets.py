@@ -16,12 +16,38 @@ automata.errors.BudgetExceededError: the subset construction needs 1,000,000 DFA
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import time
 
 from .errors import BudgetExceededError
 
-__all__ = ["DEFAULTS", "limit", "check", "knob", "family_parameter", "Deadline"]
+__all__ = ["DEFAULTS", "limit", "check", "knob", "family_parameter", "Deadline", "raised"]
+
+_SCOPED: contextvars.ContextVar[dict] = contextvars.ContextVar("automata_budgets", default={})
+
+
+@contextlib.contextmanager
+def raised(**limits: float | None):
+    """Within the block, the given limits replace the defaults and the environment (``None``
+    values are ignored), for every function called inside; a command line's ``--max-...``
+    option sets its budget this way.
+
+    >>> with raised(max_length=50_000):
+    ...     limit("max_length")
+    50000
+    >>> limit("max_length")
+    20000
+    """
+    for name, value in limits.items():
+        if value is not None:
+            limit(name, value)                   # validate the name and the value
+    token = _SCOPED.set({**_SCOPED.get(), **{k: v for k, v in limits.items() if v is not None}})
+    try:
+        yield
+    finally:
+        _SCOPED.reset(token)
 
 #: name -> (default, what it bounds)
 DEFAULTS: dict[str, tuple[float, str]] = {
@@ -32,6 +58,8 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "max_sample_symbols": (20_000_000, "symbols"),          # one sampling call: strings x length
     "max_length": (20_000, "symbols per string"),           # exact path counts grow with it
     "max_dataset_positions": (10_000_000, "labelled positions"),  # a dataset: strings x length
+    "max_count_bytes": (512 * 2**20, "bytes of exact path counts"),  # states x length^2 x log2 k
+    "max_count_entries": (20_000_000, "count-table entries"),  # counter configurations x length
     "max_json_bytes": (256 * 2**20, "bytes"),               # a JSON file read as a DFA
 }
 
@@ -45,6 +73,8 @@ def limit(name: str, override: float | None = None) -> float:
         raise BudgetExceededError(f"unknown budget {name!r}; known: {sorted(DEFAULTS)}")
     default = DEFAULTS[name][0]
     kind = type(default)
+    if override is None:
+        override = _SCOPED.get().get(name)
     if override is not None:
         value, source = override, f"{name}="
     else:
