@@ -86,7 +86,10 @@ def main(argv=None) -> int:
         from automata.languages import get_language
 
         train = parse_range(args.train_lengths)
-        bins = [parse_range(b) for b in args.bins.split(",") if b.strip()]
+        items = args.bins.split(",") if args.bins.strip() else []
+        if any(not b.strip() for b in items):
+            raise UsageError(f"bad --bins {args.bins!r}: an empty bin (use '' for no bins)")
+        bins = [parse_range(b) for b in items]
         for name, value in (("--max-length", args.max_length),
                             ("--max-positions", args.max_positions)):
             if value is not None and value <= 0:

@@ -62,7 +62,7 @@ from .dfa import DFA
 from .errors import InvalidAutomatonError, RegexSyntaxError, UnknownSymbolError
 
 __all__ = ["regex_to_dfa", "parse_regex", "Sym", "Eps", "Cat", "Alt", "And", "Not", "Repeat",
-           "METACHARACTERS", "MAX_COUNT", "nfa_size", "compile_node"]
+           "METACHARACTERS", "MAX_COUNT", "nfa_size", "compile_node", "parse_alphabet"]
 
 METACHARACTERS = frozenset("|&~*+?()[]{}.\\")
 MAX_COUNT = 1000          # largest m or n in {m,n}
@@ -127,6 +127,30 @@ def _alphabet(alphabet: Sequence[str] | str) -> tuple[str, ...]:
     if len(set(symbols)) != len(symbols):
         raise InvalidAutomatonError(f"the alphabet repeats symbols: {list(symbols)}")
     return symbols
+
+
+def parse_alphabet(text: str, option: str = "--alphabet") -> tuple[str, ...]:
+    """A command-line alphabet: comma-separated symbols, or (without a comma) one symbol per
+    character. Empty symbols (``'a,,b'``, a trailing comma), repeats and an empty text are
+    errors, never silently dropped.
+
+    >>> parse_alphabet("ab"), parse_alphabet("x,y")
+    (('a', 'b'), ('x', 'y'))
+    >>> parse_alphabet("a,,b")
+    Traceback (most recent call last):
+    ...
+    automata.errors.InvalidAutomatonError: --alphabet 'a,,b': symbol 2 is empty
+    """
+    if not isinstance(text, str) or not text:
+        raise InvalidAutomatonError(f"{option} is empty")
+    symbols = text.split(",") if "," in text else list(text)
+    for i, sym in enumerate(symbols, 1):
+        if not sym.strip():
+            raise InvalidAutomatonError(f"{option} {text!r}: symbol {i} is empty")
+    if len(set(symbols)) != len(symbols):
+        dup = sorted({x for x in symbols if symbols.count(x) > 1})
+        raise InvalidAutomatonError(f"{option} {text!r} repeats symbol(s) {dup}")
+    return tuple(symbols)
 
 
 class _Parser:
