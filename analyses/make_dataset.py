@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-length", type=int, default=None, metavar="N",
                    help="longest string allowed (default 20000, or $AUTOMATA_MAX_LENGTH)")
     p.add_argument("--max-positions", type=int, default=None, metavar="N",
-                   help="labelled positions allowed, strings x length (default 10000000, or "
+                   help="labelled positions allowed, strings x length (default 5000000, or "
                         "$AUTOMATA_MAX_DATASET_POSITIONS)")
     p.add_argument("--train-lengths", default="1-50", help="LO-HI (default 1-50)")
     p.add_argument("--bins", default="51-100,101-150",
@@ -94,8 +94,11 @@ def main(argv=None) -> int:
                             ("--max-positions", args.max_positions)):
             if value is not None and value <= 0:
                 raise UsageError(f"{name} must be positive, got {value}")
-        if args.n_train < 0 or args.n_test < 0:
-            raise UsageError("--n-train and --n-test must be non-negative")
+        if args.n_train < 1:
+            raise UsageError(f"--n-train must be at least 1, got {args.n_train}")
+        if args.n_test < 1 and bins:
+            raise UsageError(f"--n-test must be at least 1, got {args.n_test} "
+                             "(use --bins '' for no test bins)")
         check_dataset_budget(train, bins, args.n_train, args.n_test, max_length=args.max_length,
                              max_positions=args.max_positions,
                              options=("--max-length N", "--max-positions N"))

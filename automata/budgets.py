@@ -57,7 +57,7 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "max_modulus": (1_000, ""),                             # mod_m, word_problem_z<m>, d<m>, dyck_K_h
     "max_sample_symbols": (20_000_000, "symbols"),          # one sampling call: strings x length
     "max_length": (20_000, "symbols per string"),           # exact path counts grow with it
-    "max_dataset_positions": (10_000_000, "labelled positions"),  # a dataset: strings x length
+    "max_dataset_positions": (5_000_000, "labelled positions"),  # a dataset (~150 B each)
     "max_count_bytes": (512 * 2**20, "bytes of exact path counts"),  # states x length^2 x log2 k
     "max_count_entries": (20_000_000, "count-table entries"),  # counter configurations x length
     "max_json_bytes": (256 * 2**20, "bytes"),               # a JSON file read as a DFA

@@ -48,6 +48,8 @@ def test_bad_values_write_nothing(tmp_path, capsys):
         (["--n-train", "100000000"], "--max-positions"),
         (["--bins", "7-8,,9-10"], "an empty bin"),
         (["--max-length", "0"], "--max-length must be positive"),
+        (["--n-train", "0"], "--n-train must be at least 1"),
+        (["--n-test", "-1"], "--n-test must be at least 1"),
         (["--param", "p_ignore=nan"], "not a finite number"),
     ]:
         assert main(["flip_flop", "--out", str(out), "--quiet", *argv]) == 1
