@@ -83,12 +83,13 @@ def limit(name: str, override: float | None = None) -> float:
         if text is None:
             return default
         try:
-            value = kind(text)
+            value = float(text.replace("_", ""))
         except ValueError:
             raise BudgetExceededError(f"${env}={text!r} is not a number") from None
         source = f"${env}="
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise BudgetExceededError(f"{source}{value!r}: a budget must be a positive number")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
+            or value == float("inf"):
+        raise BudgetExceededError(f"{source}{value!r}: a budget must be a positive, finite number")
     return kind(value)
 
 
