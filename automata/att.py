@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .dfa import DFA
-from .errors import AutomatonFormatError, InvalidAutomatonError
+from .errors import AutomatonError, AutomatonFormatError, InvalidAutomatonError
 
 __all__ = ["read_att", "parse_att", "mlregtest_alphabets"]
 
@@ -57,9 +57,19 @@ def read_att(source: str | Path, alphabet: Sequence[str] | None = None) -> DFA:
     if isinstance(source, Path) or "\n" not in str(source):
         path = Path(source)
         try:
+            from .budgets import check
+
+            check(path.stat().st_size, "max_json_bytes", f"AT&T file {str(path)!r}")
             text = path.read_text(encoding="utf-8")
         except OSError as e:
             raise AutomatonFormatError(f"cannot read AT&T file {str(path)!r}: {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise AutomatonFormatError(f"AT&T file {str(path)!r} is not UTF-8 text "
+                                       f"(byte {e.start})") from None
+        except AutomatonError:
+            raise
+        except ValueError as e:                  # a NUL byte in the path
+            raise AutomatonFormatError(f"cannot read AT&T file {str(path)!r}: {e}") from None
         name = str(path)
     else:
         text, name = str(source), "<text>"

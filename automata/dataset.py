@@ -29,11 +29,12 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from . import budgets
 from .errors import AutomatonError, AutomatonFormatError, EmptyLengthError
 from .labels import MachineLabeler, prefix_labels_batch
 from .sampling import _lang, _paths, count_members, count_nonmembers, sample_distinct
 
-__all__ = ["Dataset", "make_dataset", "split_name"]
+__all__ = ["Dataset", "make_dataset", "split_name", "check_dataset_budget", "check_output_dir"]
 
 
 def split_name(lo: int, hi: int) -> str:
@@ -71,21 +72,32 @@ class Dataset:
         return {"language": self.language, "alphabet": list(self.alphabet),
                 "params": dict(self.params), "sizes": self.sizes()}
 
-    def write_jsonl(self, directory: str | Path) -> list[Path]:
-        """Write ``<split>.jsonl`` per split and ``meta.json``; returns the paths written."""
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name in self.splits():
-            p = d / f"{name}.jsonl"
-            with p.open("w") as f:
-                for r in self.records:
-                    if r["split"] == name:
-                        f.write(json.dumps(r, separators=(",", ":")) + "\n")
-            paths.append(p)
-        meta = d / "meta.json"
-        meta.write_text(json.dumps(self.to_dict(), indent=1) + "\n")
-        return paths + [meta]
+    def write_jsonl(self, directory: str | Path, *, overwrite: bool = False) -> list[Path]:
+        """Write ``<split>.jsonl`` per split and ``meta.json``; returns the paths written.
+
+        All files are written into a temporary sibling directory that then replaces
+        ``directory`` as a whole, so a reader never sees a half-written dataset and no file of
+        an older dataset survives beside the new ``meta.json``. See :func:`check_output_dir`
+        for what ``directory`` may already hold.
+        """
+        from .atomic_io import atomic_directory
+
+        d = check_output_dir(directory, overwrite=overwrite)
+        names = []
+        try:
+            with atomic_directory(d) as tmp:
+                for name in self.splits():
+                    with (tmp / f"{name}.jsonl").open("w", encoding="utf-8") as f:
+                        for r in self.records:
+                            if r["split"] == name:
+                                f.write(json.dumps(r, separators=(",", ":")) + "\n")
+                    names.append(f"{name}.jsonl")
+                (tmp / "meta.json").write_text(json.dumps(self.to_dict(), indent=1) + "\n",
+                                               encoding="utf-8")
+        except OSError as e:
+            raise AutomatonFormatError(f"cannot write the dataset to {str(d)!r}: "
+                                       f"{e.strerror or e}") from None
+        return [d / n for n in names] + [d / "meta.json"]
 
     @classmethod
     def read_jsonl(cls, directory: str | Path) -> "Dataset":
@@ -96,16 +108,60 @@ class Dataset:
         except FileNotFoundError:
             raise AutomatonFormatError(f"{str(d)!r} has no meta.json (not a dataset directory)") from None
         except json.JSONDecodeError as e:
-            raise AutomatonFormatError(f"meta.json: invalid JSON at line {e.lineno}: {e.msg}") from None
+            raise AutomatonFormatError(f"{str(d / 'meta.json')!r}: invalid JSON at line {e.lineno}: "
+                                       f"{e.msg}") from None
+        except (OSError, ValueError, RecursionError) as e:
+            raise AutomatonFormatError(f"cannot read {str(d / 'meta.json')!r}: {e}") from None
+        if not isinstance(meta, dict) or not {"language", "alphabet"} <= set(meta):
+            raise AutomatonFormatError(f"{str(d / 'meta.json')!r} lacks 'language' or 'alphabet'")
         records = []
         for name in meta.get("sizes", {}):
-            with (d / f"{name}.jsonl").open() as f:
-                for i, line in enumerate(f, 1):
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError as e:
-                        raise AutomatonFormatError(f"{name}.jsonl line {i}: {e.msg}") from None
+            path = d / f"{name}.jsonl"
+            try:
+                with path.open(encoding="utf-8") as f:
+                    for i, line in enumerate(f, 1):
+                        try:
+                            records.append(json.loads(line))
+                        except (ValueError, RecursionError) as e:
+                            raise AutomatonFormatError(
+                                f"{str(path)!r} line {i}: {getattr(e, 'msg', e)}") from None
+            except (OSError, UnicodeDecodeError) as e:
+                raise AutomatonFormatError(f"cannot read {str(path)!r}: "
+                                           f"{getattr(e, 'strerror', None) or e}") from None
         return cls(meta["language"], tuple(meta["alphabet"]), tuple(records), meta.get("params", {}))
+
+
+def check_output_dir(directory: str | Path, *, overwrite: bool = False) -> Path:
+    """Refuse, before any work, an output directory that a dataset may not be written to.
+
+    ``directory`` may be missing or empty; one holding a dataset (a ``meta.json`` and
+    ``*.jsonl`` files only) is replaced only with ``overwrite``; one holding anything else is
+    always refused (``overwrite`` never deletes files that are not a dataset's).
+
+    >>> import tempfile
+    >>> check_output_dir(tempfile.mkdtemp()).is_dir()
+    True
+    """
+    d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise AutomatonFormatError(f"{str(d)!r} exists and is not a directory")
+    if not d.exists():
+        return d
+    try:
+        entries = sorted(p.name for p in d.iterdir())
+    except OSError as e:
+        raise AutomatonFormatError(f"cannot list {str(d)!r}: {e.strerror or e}") from None
+    if not entries:
+        return d
+    foreign = [n for n in entries if n != "meta.json" and not n.endswith(".jsonl")]
+    if foreign or "meta.json" not in entries:
+        shown = ", ".join(foreign[:3] or entries[:3])
+        raise AutomatonFormatError(f"{str(d)!r} holds files that are not a dataset ({shown}); "
+                                   "choose an empty or new directory")
+    if not overwrite:
+        raise AutomatonFormatError(f"{str(d)!r} already holds a dataset; pass --overwrite "
+                                   "(overwrite=True) to replace it")
+    return d
 
 
 def _sample_split(lang, lo: int, hi: int, n: int, members: bool, rng: np.random.Generator,
@@ -168,11 +224,43 @@ def _records(lang, arrays: Iterable[np.ndarray], split: str, member: bool,
     return out
 
 
+def check_dataset_budget(train_lengths: Sequence[int], test_bins: Sequence[Sequence[int]],
+                         n_train: int, n_test: int, *, max_length: int | None = None,
+                         max_positions: int | None = None,
+                         options: tuple[str, str] = ("max_length=N", "max_positions=N")) -> int:
+    """Refuse, before any sampling, a dataset whose longest string or whose number of labelled
+    positions (an upper bound: strings x longest length, per split) exceeds its budget
+    (:mod:`automata.budgets`); ``options`` name the knobs in the message. Returns the bound.
+
+    >>> check_dataset_budget((1, 50), [(51, 100)], 10_000, 2_000)
+    700000
+    >>> check_dataset_budget((1, 10_000_000), [], 5, 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    automata.errors.BudgetExceededError: split train needs 10,000,000 symbols per string, above ...
+    """
+    ranges = [("train", tuple(train_lengths), n_train)] + [
+        (split_name(*b), tuple(b), n_test) for b in test_bins]
+    total = 0
+    for name, r, n in ranges:
+        if len(r) != 2 or not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+                                  for x in r) or not 0 <= r[0] <= r[1]:
+            raise AutomatonError(f"length range for {name} must be (lo, hi) with 0 <= lo <= hi, got {r}")
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise AutomatonError(f"dataset sizes must be non-negative ints, got {n!r} for {name}")
+        budgets.check(int(r[1]), "max_length", f"split {name}",
+                      max_length, options[0])
+        total += int(n) * max(int(r[1]), 1)
+    budgets.check(total, "max_dataset_positions", "the dataset", max_positions, options[1])
+    return total
+
+
 def make_dataset(language, train_lengths: Sequence[int] = (1, 50),
                  test_bins: Sequence[Sequence[int]] = ((51, 100), (101, 150)),
                  n_train: int = 10_000, n_test: int = 2_000, seed: int = 0,
                  members_only: bool = True, member_fraction: float = 0.5, uniform: bool = False,
-                 progress: Callable[[str], None] | None = None, **sampler_params) -> Dataset:
+                 progress: Callable[[str], None] | None = None, max_length: int | None = None,
+                 max_positions: int | None = None, **sampler_params) -> Dataset:
     """Sample a length-binned dataset with per-position labels.
 
     Parameters
@@ -192,6 +280,8 @@ def make_dataset(language, train_lengths: Sequence[int] = (1, 50),
         Force exact uniform sampling even where the language has its own sampler (flip-flop).
     progress : callable(str), optional
         Receives one line per split.
+    max_length, max_positions : int, optional
+        Budgets checked before any work (:func:`check_dataset_budget`).
     **sampler_params
         Passed to the language's own sampler (e.g. ``p_ignore=0.98`` for flip-flop).
 
@@ -199,14 +289,21 @@ def make_dataset(language, train_lengths: Sequence[int] = (1, 50),
     ------
     EmptyLengthError
         When a split's length range holds no string of the requested kind.
+    BudgetExceededError
+        When the longest string or the number of labelled positions exceeds its budget.
     """
     lang = _lang(language)
     ranges = [("train", tuple(train_lengths))] + [(split_name(*b), tuple(b)) for b in test_bins]
-    for name, r in ranges:
-        if len(r) != 2 or not all(isinstance(x, (int, np.integer)) for x in r) or not 0 <= r[0] <= r[1]:
-            raise AutomatonError(f"length range for {name} must be (lo, hi) with 0 <= lo <= hi, got {r}")
-    if n_train < 0 or n_test < 0:
-        raise AutomatonError("dataset sizes must be non-negative")
+    check_dataset_budget(train_lengths, test_bins, n_train, n_test, max_length=max_length,
+                         max_positions=max_positions)
+    with budgets.raised(max_length=max_length, max_dataset_positions=max_positions,
+                        max_sample_symbols=2 * max_positions if max_positions else None):
+        return _make(lang, ranges, train_lengths, test_bins, n_train, n_test, seed, members_only,
+                     member_fraction, uniform, progress, sampler_params)
+
+
+def _make(lang, ranges, train_lengths, test_bins, n_train, n_test, seed, members_only,
+          member_fraction, uniform, progress, sampler_params) -> Dataset:
     if not 0.0 <= member_fraction <= 1.0:
         raise AutomatonError(f"member_fraction must lie in [0, 1], got {member_fraction}")
     unknown = sorted(set(sampler_params) - set(lang.sampler_defaults))

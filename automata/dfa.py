@@ -142,14 +142,21 @@ def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
     return np.concatenate(levels)
 
 
-def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
-    """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order."""
+def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int, cap: int | None = None) -> np.ndarray:
+    """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order.
+
+    More than ``cap`` reachable pairs raise :class:`~automata.errors.BudgetExceededError`.
+    """
     n2 = d2.shape[0]
     seen = np.zeros(d1.shape[0] * n2, dtype=bool)     # calloc: untouched pages cost nothing
     seen[start] = True
     frontier = np.array([start], dtype=np.int64)
     levels = [frontier]
+    total = 0
     while frontier.size:
+        total += frontier.size
+        if cap is not None and total > cap:
+            _product_budget(total, cap)
         p, q = np.divmod(frontier, n2)
         succ = (d1[p] * n2 + d2[q]).ravel()
         if succ.size <= 64:
@@ -166,6 +173,65 @@ def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int) -> np.ndarray:
             seen[frontier] = True
         levels.append(frontier)
     return np.concatenate(levels)
+
+
+def _product_budget(needed: int, cap: int) -> None:
+    from .budgets import check
+
+    check(needed, "max_dfa_states", "the product automaton", cap, "max_states=N")
+
+
+def _read_json_file(path: Path, where: str) -> str:
+    """The text of a JSON file, size-checked before reading; every failure names the file."""
+    from .budgets import check
+
+    try:
+        size = path.stat().st_size
+        check(size, "max_json_bytes", where)
+        data = path.read_bytes()
+    except OSError as e:
+        raise AutomatonFormatError(f"cannot read {where}: {e.strerror or e}") from None
+    except ValueError as e:                      # a NUL byte in the path, ...
+        if isinstance(e, AutomatonError):
+            raise
+        raise AutomatonFormatError(f"cannot read {where}: {e}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AutomatonFormatError(f"{where} is not UTF-8 text (byte {e.start})") from None
+
+
+def _no_duplicate_keys(pairs: list) -> dict:
+    out = {}
+    for k, v in pairs:
+        if k in out:
+            raise AutomatonFormatError(f"duplicate key {k!r} in a JSON object")
+        out[k] = v
+    return out
+
+
+def _no_constant(name: str):
+    raise AutomatonFormatError(f"{name} is not valid JSON")
+
+
+def _loads_strict(text: str, where: str) -> Any:
+    """``json.loads`` that refuses duplicate keys, NaN/Infinity, over-long integers and deep
+    nesting, each as an :class:`AutomatonFormatError` naming ``where``."""
+    from .budgets import check
+
+    check(len(text), "max_json_bytes", where)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+    except json.JSONDecodeError as e:
+        raise AutomatonFormatError(
+            f"{where}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    except AutomatonFormatError as e:
+        raise AutomatonFormatError(f"{where}: {e}") from None
+    except RecursionError:
+        raise AutomatonFormatError(f"{where}: JSON nested too deeply") from None
+    except ValueError as e:                      # e.g. an integer beyond Python's digit limit
+        msg = "an integer literal is too long" if "digits" in str(e) else str(e)
+        raise AutomatonFormatError(f"{where}: invalid JSON: {msg}") from None
 
 
 class SymbolEncoding:
@@ -415,13 +481,18 @@ class DFA:
                 f"alphabets differ: {list(self.alphabet)} vs {list(other.alphabet)}"
             )
 
-    def product(self, other: "DFA", mode: str) -> "DFA":
+    def product(self, other: "DFA", mode: str, *, max_states: int | None = None) -> "DFA":
         """Reachable part of the product automaton, numbered in BFS order.
 
         ``mode`` is ``'and'``, ``'or'``, ``'xor'`` or ``'diff'`` (self and not other). The other
         DFA's columns are matched by symbol name, so alphabet orders may differ; the result uses
-        ``self.alphabet``.
+        ``self.alphabet``. More than ``max_states`` reachable pairs (default: the
+        ``max_dfa_states`` budget of :mod:`automata.budgets`) raise
+        :class:`~automata.errors.BudgetExceededError`.
         """
+        from .budgets import limit
+
+        cap = int(limit("max_dfa_states", max_states))
         ops = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor,
                "diff": lambda x, y: x & ~y}
         if mode not in ops:
@@ -433,7 +504,7 @@ class DFA:
         n1, n2, k = self.n_states, other.n_states, self.n_symbols
         start = self.initial * n2 + other.initial
         if n1 * n2 <= 1 << 28:          # level-synchronous BFS with a (lazily zeroed) bitmap
-            codes = _pair_bfs(d1, d2, start)
+            codes = _pair_bfs(d1, d2, start, cap)
             p, q = np.divmod(codes, n2)
             succ = d1[p] * n2 + d2[q]
             lookup = np.empty(n1 * n2, dtype=np.int32)    # only the reached entries are touched
@@ -454,6 +525,8 @@ class DFA:
                         order.append(c)
                     row.append(j)
                 rows.append(row)
+                if len(order) > cap:
+                    _product_budget(len(order), cap)
             codes = np.array(order, dtype=np.int64)
             table = np.array(rows, dtype=np.int64).reshape(len(order), k)
         acc = ops[mode](self.accepting_mask[codes // n2], other.accepting_mask[codes % n2])
@@ -587,27 +660,28 @@ class DFA:
             {"alphabet": ["a","b"], "states": ["q0","q1"], "initial": "q0", "accepting": ["q0"],
              "transitions": {"q0": {"a": "q1", "b": "q0"}, "q1": {"a": "q0"}}}
         """
+        where = None
         if isinstance(source, Mapping):
             data = source
         elif not isinstance(source, (str, Path)):
             raise AutomatonFormatError(
                 f"expected a path, a JSON string or a dict, got {type(source).__name__}")
         else:
-            text = None
             if isinstance(source, Path) or not source.lstrip().startswith(("{", "[", '"')):
-                path = Path(source)
-                try:
-                    text = path.read_text()
-                except OSError as e:
-                    raise AutomatonFormatError(f"cannot read DFA file {str(path)!r}: {e.strerror}") from None
+                where = f"DFA file {str(source)!r}"
+                text = _read_json_file(Path(source), where)
             else:
                 text = source
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as e:
-                raise AutomatonFormatError(
-                    f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-                ) from None
+            data = _loads_strict(text, where or "DFA JSON")
+        try:
+            return cls._from_document(data)
+        except AutomatonError as e:
+            if where is None:
+                raise
+            raise type(e)(f"{where}: {e}") from None
+
+    @classmethod
+    def _from_document(cls, data: Any) -> "DFA":
         if not isinstance(data, Mapping):
             raise AutomatonFormatError("a DFA JSON document must be an object")
         missing = [k for k in ("alphabet", "states", "initial", "accepting", "transitions") if k not in data]
@@ -623,6 +697,9 @@ class DFA:
             raise AutomatonFormatError("'states' must be a list of strings")
         if not states:
             raise InvalidAutomatonError("'states' is empty")
+        from .budgets import check
+
+        check(len(states), "max_dfa_states", "the DFA document")
         if not isinstance(data["accepting"], list):
             raise AutomatonFormatError("'accepting' must be a list of state names")
         if not isinstance(data["transitions"], Mapping):
@@ -646,7 +723,9 @@ class DFA:
             },
         }
         if path is not None:
-            Path(path).write_text(json.dumps(doc, indent=1) + "\n")
+            from .atomic_io import atomic_write_text
+
+            atomic_write_text(path, json.dumps(doc, indent=1) + "\n")
         return doc
 
     @classmethod

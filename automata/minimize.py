@@ -31,7 +31,7 @@ import numpy as np
 
 from .dfa import DFA, bfs_order, concat_ranges
 
-__all__ = ["minimize", "hopcroft_partition"]
+__all__ = ["minimize", "hopcroft_partition", "acyclic_partition"]
 
 # Rounds whose splitters have at most this many predecessor pairs use the Python path.
 SMALL_ROUND = 48
@@ -245,6 +245,75 @@ def hopcroft_partition(delta: np.ndarray, accepting_mask: np.ndarray,
     return part.block, part.n_blocks
 
 
+#: From this many states on, :func:`minimize` first tries the linear-time acyclic algorithm.
+ACYCLIC_MIN_STATES = 2048
+
+
+def acyclic_partition(delta: np.ndarray, accepting_mask: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """The coarsest partition in linear time when the live states form no cycle, else ``None``.
+
+    Revuz, "Minimisation of acyclic deterministic automata in linear time" (TCS 92(1), 1992):
+    the dead states (no accepting state reachable) form one block; the live ones, taken leaves
+    first (Kahn's topological order on the live subgraph), are equivalent exactly when they
+    agree on acceptance and on the blocks of their successors (dead successors as ``-1``), so
+    one dictionary of those signatures numbers the blocks. Finite languages (long literals
+    such as a regex of 100,000 ``a`` s) are minimized this way in ``O(n k)`` instead of the
+    ``n`` rounds Hopcroft's refinement needs on a chain.
+
+    >>> block, nb = acyclic_partition(np.array([[1], [2], [3], [3]]), np.array([0, 1, 1, 0], bool))
+    >>> nb, block.tolist()      # 'a' and 'aa' accepted; state 3 is dead
+    (4, [2, 1, 0, 3])
+    >>> acyclic_partition(np.array([[1], [0]]), np.array([1, 0], bool)) is None
+    True
+    """
+    n, k = delta.shape
+    rows = delta.tolist()
+    acc = accepting_mask.tolist()
+    preds: list[list[int]] = [[] for _ in range(n)]
+    for q, row in enumerate(rows):
+        for t in row:
+            preds[t].append(q)
+    live = [False] * n                                   # co-reachability, backwards from acceptance
+    stack = [q for q in range(n) if acc[q]]
+    for q in stack:
+        live[q] = True
+    while stack:
+        q = stack.pop()
+        for p in preds[q]:
+            if not live[p]:
+                live[p] = True
+                stack.append(p)
+    pending = [0] * n                                    # live successors not yet numbered
+    for q in range(n):
+        if live[q]:
+            pending[q] = sum(1 for t in rows[q] if live[t])
+    ready = [q for q in range(n) if live[q] and pending[q] == 0]
+    block = [-1] * n
+    ids: dict[tuple, int] = {}
+    done = 0
+    while ready:
+        q = ready.pop()
+        done += 1
+        sig = (acc[q], *[block[t] if live[t] else -1 for t in rows[q]])
+        b = ids.get(sig)
+        if b is None:
+            b = ids[sig] = len(ids)
+        block[q] = b
+        for p in preds[q]:
+            if live[p]:
+                pending[p] -= 1          # one decrement per edge: p's row lists q once per symbol
+                if pending[p] == 0:
+                    ready.append(p)
+    if done < sum(live):
+        return None                                      # a cycle through live states
+    nb = len(ids)
+    if done < n:                                         # the dead states: one more block
+        dead = nb
+        nb += 1
+        block = [dead if b < 0 else b for b in block]
+    return np.array(block, dtype=np.int64), nb
+
+
 def minimize(dfa: DFA, small_round: int = SMALL_ROUND) -> DFA:
     """Minimal complete DFA of the same language, canonically numbered.
 
@@ -269,7 +338,8 @@ def minimize(dfa: DFA, small_round: int = SMALL_ROUND) -> DFA:
     remap[order] = np.arange(len(order))
     delta = remap[dfa.delta[order]]
     acc = dfa.accepting_mask[order]
-    block, nb = hopcroft_partition(delta, acc, small_round)
+    found = acyclic_partition(delta, acc) if len(order) >= ACYCLIC_MIN_STATES else None
+    block, nb = found if found is not None else hopcroft_partition(delta, acc, small_round)
     table = np.empty((nb, dfa.n_symbols), dtype=np.int64)
     table[block] = block[delta]
     q_acc = np.zeros(nb, dtype=bool)

@@ -12,7 +12,8 @@ Syntax (every symbol is one character of the alphabet)
 ``(r)``                grouping
 ``r*`` ``r+`` ``r?``   zero or more, one or more, zero or one
 ``r{m}`` ``r{m,}``     exactly ``m``, at least ``m``, between ``m`` and ``n`` (``{,n}`` is
-``r{m,n}``             ``{0,n}``); counts are at most 1000
+``r{m,n}``             ``{0,n}``); counts are at most 1000, and the whole pattern may expand
+                       to at most ``max_nfa_states`` NFA states (see *Budgets*)
 ``~r``                 complement relative to all words over the alphabet; it binds like the
                        postfix operators and takes the repeated atom after it, so ``~a*`` is
                        ``~(a*)``; write ``(~a)*`` for the other reading
@@ -34,6 +35,15 @@ Hopcroft's algorithm (:mod:`automata.minimize`). A complement or intersection su
 compiled to a minimal DFA of its own, complemented or intersected (product construction) there,
 trimmed to its useful states and spliced back into the surrounding NFA as a fragment.
 
+Budgets
+-------
+Sizes are estimated before the work they bound and refused with a
+:class:`~automata.errors.BudgetExceededError` naming the limit (:mod:`automata.budgets`): the
+NFA a pattern expands to is sized from the parse tree before it is built (``(a{1000}){1000}``
+is refused at once), the subset construction stops at ``max_states`` DFA states
+(``~(.*a(a|b){20})`` needs 2^21) and checks a time budget (``max_seconds``) as it goes. DFA
+states are sets of NFA states, so the cost is linear in the pattern for long literals.
+
 >>> d = regex_to_dfa("~(.*aa.*)", "ab")          # no two a's in a row
 >>> d.accepts("abab"), d.accepts("baab"), d.n_states
 (True, False, 3)
@@ -47,11 +57,12 @@ from typing import Sequence, Union
 
 import numpy as np
 
+from . import budgets
 from .dfa import DFA
 from .errors import InvalidAutomatonError, RegexSyntaxError, UnknownSymbolError
 
 __all__ = ["regex_to_dfa", "parse_regex", "Sym", "Eps", "Cat", "Alt", "And", "Not", "Repeat",
-           "METACHARACTERS", "MAX_COUNT"]
+           "METACHARACTERS", "MAX_COUNT", "nfa_size", "compile_node", "parse_alphabet"]
 
 METACHARACTERS = frozenset("|&~*+?()[]{}.\\")
 MAX_COUNT = 1000          # largest m or n in {m,n}
@@ -116,6 +127,30 @@ def _alphabet(alphabet: Sequence[str] | str) -> tuple[str, ...]:
     if len(set(symbols)) != len(symbols):
         raise InvalidAutomatonError(f"the alphabet repeats symbols: {list(symbols)}")
     return symbols
+
+
+def parse_alphabet(text: str, option: str = "--alphabet") -> tuple[str, ...]:
+    """A command-line alphabet: comma-separated symbols, or (without a comma) one symbol per
+    character. Empty symbols (``'a,,b'``, a trailing comma), repeats and an empty text are
+    errors, never silently dropped.
+
+    >>> parse_alphabet("ab"), parse_alphabet("x,y")
+    (('a', 'b'), ('x', 'y'))
+    >>> parse_alphabet("a,,b")
+    Traceback (most recent call last):
+    ...
+    automata.errors.InvalidAutomatonError: --alphabet 'a,,b': symbol 2 is empty
+    """
+    if not isinstance(text, str) or not text:
+        raise InvalidAutomatonError(f"{option} is empty")
+    symbols = text.split(",") if "," in text else list(text)
+    for i, sym in enumerate(symbols, 1):
+        if not sym.strip():
+            raise InvalidAutomatonError(f"{option} {text!r}: symbol {i} is empty")
+    if len(set(symbols)) != len(symbols):
+        dup = sorted({x for x in symbols if symbols.count(x) > 1})
+        raise InvalidAutomatonError(f"{option} {text!r} repeats symbol(s) {dup}")
+    return tuple(symbols)
 
 
 class _Parser:
@@ -225,6 +260,8 @@ class _Parser:
         ok = body.isascii() and (
             low_s.isdigit() or (not low_s and comma and high_s.isdigit())) and (
             not high_s or high_s.isdigit())
+        if ok and max(len(low_s), len(high_s)) > 8:
+            raise self.error(f"repetition count above {MAX_COUNT}", at)
         if not ok:
             raise self.error(f"bad repetition {{{body}}}; use {{m}}, {{m,}} or {{m,n}}", at)
         low = int(low_s) if low_s else 0
@@ -325,17 +362,54 @@ def parse_regex(pattern: str, alphabet: Sequence[str] | str) -> Node:
     return _Parser(pattern, _alphabet(alphabet)).parse()
 
 
+class _Limits:
+    """The budgets of one compilation, shared by the subterms compiled on their own."""
+
+    def __init__(self, max_nfa_states: int | None, max_states: int | None,
+                 max_seconds: float | None):
+        self.nfa = int(budgets.limit("max_regex_nfa_states", max_nfa_states))
+        self.dfa = int(budgets.limit("max_dfa_states", max_states))
+        self.deadline = budgets.Deadline("compiling the regular expression", max_seconds,
+                                         param="max_seconds=S")
+
+
+def nfa_size(node: Node) -> int:
+    """Number of NFA states Thompson's construction makes for ``node`` (``~`` and ``&``
+    subterms counted as 2: their size is known only once they are compiled).
+
+    >>> nfa_size(parse_regex("(a{1000}){1000}", "a"))
+    2002002
+    """
+    if isinstance(node, Sym):
+        return 2
+    if isinstance(node, Eps):
+        return 1
+    if isinstance(node, Cat):
+        return sum(nfa_size(p) for p in node.parts)
+    if isinstance(node, Alt):
+        return 2 + sum(nfa_size(p) for p in node.parts)
+    if isinstance(node, Repeat):
+        inner = nfa_size(node.inner)
+        rest = inner + 1 if node.high is None else 1 + (node.high - node.low) * inner
+        return 1 + node.low * inner + rest
+    return 2
+
+
 # ----------------------------------------------------------------- Thompson NFA
 class _NFA:
     """Epsilon-NFA under construction: ``moves[s]`` lists ``(symbol, target)``."""
 
-    def __init__(self, k: int):
+    def __init__(self, k: int, limits: _Limits):
         self.k = k
+        self.limits = limits
         self.moves: list[list[tuple[int, int]]] = []
         self.eps: list[list[int]] = []
         self.dfa_cache: dict[int, DFA] = {}
 
     def state(self) -> int:
+        if len(self.moves) >= self.limits.nfa:              # ~ and & subterms, spliced in
+            budgets.check(len(self.moves) + 1, "max_regex_nfa_states",
+                          "the regular expression", self.limits.nfa, "max_nfa_states=N")
         self.moves.append([])
         self.eps.append([])
         return len(self.moves) - 1
@@ -368,12 +442,14 @@ class _NFA:
         # Not / And: through a DFA of their own
         key = id(node)
         if key not in self.dfa_cache:
+            lim = self.limits
             if isinstance(node, Not):
-                d = ~compile_node(node.inner, alphabet)
+                d = ~_compile(node.inner, alphabet, lim)
             else:
-                d = compile_node(node.parts[0], alphabet)
+                d = _compile(node.parts[0], alphabet, lim)
                 for part in node.parts[1:]:
-                    d = (d & compile_node(part, alphabet)).minimize()
+                    other = _compile(part, alphabet, lim)
+                    d = d.product(other, "and", max_states=lim.dfa).minimize()
             self.dfa_cache[key] = d.minimize()
         return self.splice(self.dfa_cache[key])
 
@@ -414,74 +490,120 @@ class _NFA:
         return base + d.initial, end
 
 
-def _determinize(nfa: _NFA, start: int, end: int, alphabet: tuple[str, ...]) -> DFA:
+#: Up to this many reading states, sets of NFA states are int bitmasks (compact and fast);
+#: beyond it frozensets, whose cost follows the sets' sizes rather than the NFA's (linear time
+#: for long literals, where bitmasks of 200,000 bits made every union cost the whole NFA).
+BITMASK_MAX = 2048
+
+
+def _determinize(nfa: _NFA, start: int, end: int, alphabet: tuple[str, ...],
+                 limits: _Limits) -> DFA:
     """Subset construction over the NFA states that read a symbol (plus acceptance)."""
     n, k = len(nfa.moves), nfa.k
-    # epsilon closures as bitmasks, only over "reading" states and the final state
-    reading = [bool(m) or s == end for s, m in enumerate(nfa.moves)]
-    closure: list[int | None] = [None] * n
+    reading = [s for s, m in enumerate(nfa.moves) if m or s == end]
+    use_masks = len(reading) <= BITMASK_MAX
+    rank = {s: i for i, s in enumerate(reading)}        # compact numbering of the masks' bits
+    closure: list = [None] * n
 
-    def close(s0: int) -> int:
+    def close(s0: int):
         c = closure[s0]
         if c is not None:
             return c
-        mask, seen, stack = 0, {s0}, [s0]
+        found, seen, stack = [], {s0}, [s0]
         while stack:
             s = stack.pop()
-            if reading[s]:
-                mask |= 1 << s
+            if s in rank:
+                found.append(rank[s])
             for t in nfa.eps[s]:
                 if t not in seen:
                     seen.add(t)
                     stack.append(t)
-        closure[s0] = mask
-        return mask
+        if use_masks:
+            c = 0
+            for r in found:
+                c |= 1 << r
+        else:
+            c = frozenset(found)
+        closure[s0] = c
+        return c
 
-    step: dict[int, list[int]] = {}                     # per reading state: mask per symbol
+    empty = 0 if use_masks else frozenset()
+    step: dict[int, list] = {}                          # per reading state: set per symbol
 
-    def steps(s: int) -> list[int]:
-        row = step.get(s)
+    def steps(r: int) -> list:
+        row = step.get(r)
         if row is None:
-            row = [0] * k
-            for a, t in nfa.moves[s]:
-                row[a] |= close(t)
-            step[s] = row
+            row = [empty] * k
+            for a, t in nfa.moves[reading[r]]:
+                row[a] = row[a] | close(t)
+            step[r] = row
         return row
+
+    def members(subset):
+        if not use_masks:
+            return subset
+        out, m = [], subset
+        while m:
+            low = m & -m
+            out.append(low.bit_length() - 1)
+            m ^= low
+        return out
 
     first = close(start)
     ids = {first: 0}
     order = [first]
     table: list[list[int]] = []
-    for mask in order:                                  # ``order`` grows while we walk it
-        succ = [0] * k
-        m = mask
-        while m:
-            low = m & -m
-            row = steps(low.bit_length() - 1)
-            for a in range(k):
-                succ[a] |= row[a]
-            m ^= low
+    for subset in order:                                # ``order`` grows while we walk it
+        if not len(table) & 255:
+            limits.deadline.check()
+        rows = [steps(r) for r in members(subset)]
+        if len(rows) == 1:
+            succ = rows[0]
+        elif use_masks:
+            succ = [empty] * k
+            for row in rows:
+                for a in range(k):
+                    succ[a] |= row[a]
+        else:
+            succ = [frozenset().union(*[row[a] for row in rows]) for a in range(k)]
         out = []
         for t in succ:
             j = ids.get(t)
             if j is None:
+                if len(order) >= limits.dfa:
+                    budgets.check(len(order) + 1, "max_dfa_states",
+                                  "the subset construction of the regular expression",
+                                  limits.dfa, "max_states=N")
                 j = ids[t] = len(order)
                 order.append(t)
             out.append(j)
         table.append(out)
-    fin = 1 << end
-    accepting = [i for i, mask in enumerate(order) if mask & fin]
+    fin = rank[end]
+    if use_masks:
+        accepting = [i for i, mask in enumerate(order) if mask >> fin & 1]
+    else:
+        accepting = [i for i, sub in enumerate(order) if fin in sub]
     return DFA(alphabet, np.array(table, dtype=np.int64).reshape(len(order), k), 0, accepting)
 
 
-def compile_node(node: Node, alphabet: tuple[str, ...]) -> DFA:
-    """Minimal DFA of a parse tree over ``alphabet`` (a tuple of one-character symbols)."""
-    nfa = _NFA(len(alphabet))
+def _compile(node: Node, alphabet: tuple[str, ...], limits: _Limits) -> DFA:
+    budgets.check(nfa_size(node), "max_regex_nfa_states", "the regular expression", limits.nfa,
+                  "max_nfa_states=N")
+    nfa = _NFA(len(alphabet), limits)
     s, e = nfa.build(node, alphabet)
-    return _determinize(nfa, s, e, alphabet).minimize()
+    return _determinize(nfa, s, e, alphabet, limits).minimize()
 
 
-def regex_to_dfa(pattern: str, alphabet: Sequence[str] | str) -> DFA:
+def compile_node(node: Node, alphabet: tuple[str, ...], *, max_nfa_states: int | None = None,
+                 max_states: int | None = None, max_seconds: float | None = None) -> DFA:
+    """Minimal DFA of a parse tree over ``alphabet`` (a tuple of one-character symbols); the
+    budgets as in :func:`regex_to_dfa`."""
+    return _compile(node, alphabet, _Limits(max_nfa_states, max_states, max_seconds))
+
+
+def regex_to_dfa(pattern: str, alphabet: Sequence[str] | str, *,
+                 max_nfa_states: int | None = None, max_states: int | None = None,
+                 max_seconds: float | None = None) -> DFA:
     """Compile ``pattern`` (syntax in the module docstring) to its minimal, canonical DFA.
 
     Parameters
@@ -489,6 +611,11 @@ def regex_to_dfa(pattern: str, alphabet: Sequence[str] | str) -> DFA:
     pattern : str
     alphabet : str or sequence of one-character str
         The symbols, in the column order of the resulting ``delta``.
+    max_nfa_states, max_states, max_seconds : optional
+        Budgets (default: :mod:`automata.budgets`, ``$AUTOMATA_MAX_REGEX_NFA_STATES``,
+        ``$AUTOMATA_MAX_DFA_STATES``, ``$AUTOMATA_MAX_SECONDS``): the size of the NFA the
+        pattern expands to (estimated before it is built), the states of every subset
+        construction, and the seconds of the whole compilation.
 
     Returns
     -------
@@ -503,9 +630,16 @@ def regex_to_dfa(pattern: str, alphabet: Sequence[str] | str) -> DFA:
         A symbol of the pattern is not in the alphabet.
     InvalidAutomatonError
         The alphabet is empty, repeats a symbol or has a symbol longer than one character.
+    BudgetExceededError
+        A budget is exceeded; the message names it.
 
     >>> regex_to_dfa("a{2,3}", "a").n_states   # states for 0, 1, 2, 3 a's, and the sink
     5
+    >>> regex_to_dfa("~(.*a(a|b){20})", "ab")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    automata.errors.BudgetExceededError: the subset construction of the regular expression needs 200,001 DFA states, above the limit 200,000 (limit max_dfa_states: raise it with max_states=N or $AUTOMATA_MAX_DFA_STATES)
     """
     symbols = _alphabet(alphabet)
-    return compile_node(parse_regex(pattern, symbols), symbols)
+    return compile_node(parse_regex(pattern, symbols), symbols, max_nfa_states=max_nfa_states,
+                        max_states=max_states, max_seconds=max_seconds)

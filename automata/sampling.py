@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from . import budgets
 from .dfa import DFA
 from .errors import AutomatonError, EmptyLengthError
 from .languages.resolve import resolve_language
@@ -55,7 +56,17 @@ def _lang(language):
 def _check_length(length: int) -> int:
     if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
         raise AutomatonError(f"length must be a non-negative int, got {length!r}")
+    budgets.check(int(length), "max_length", "sampling")
     return int(length)
+
+
+def _check_count(n: int, length: int) -> int:
+    """``n`` strings of ``length`` symbols: a non-negative int within the sampling budget."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise AutomatonError(f"the number of strings must be a non-negative int, got {n!r}")
+    budgets.check(int(n) * max(length, 1), "max_sample_symbols",
+                  f"sampling {int(n):,} strings of length {length:,}")
+    return int(n)
 
 
 # ---------------------------------------------------------------- path tables
@@ -69,6 +80,11 @@ class _DFAPaths:
         self._cum: dict[int, np.ndarray] = {}
 
     def counts(self, m: int) -> np.ndarray:
+        have = len(self.C)
+        if have <= m:                 # counts of length j have up to j*log2(k) bits per state
+            bits = self.delta.shape[0] * (m * m - have * have) / 2 * max(np.log2(self.delta.shape[1]), 1)
+            budgets.check(int(bits / 8) + 1, "max_count_bytes",
+                          f"exact path counts up to length {m:,} ({self.delta.shape[0]:,} states)")
         while len(self.C) <= m:
             prev = self.C[-1]
             self.C.append(prev[self.delta].sum(axis=1))
@@ -146,6 +162,8 @@ class _MachinePaths:
                 )
         for c in frontier:
             succ.setdefault(c, [None] * self.k)
+        budgets.check(len(depth) * (max_len + 1), "max_count_entries",
+                      f"path counts over {len(depth):,} configurations up to length {max_len:,}")
         self.depth, self.succ, self.lb = depth, succ, lb
         # N[m]: dict config -> completions of exactly m symbols (only configs that may need it)
         self.N: list[dict] = []
@@ -278,6 +296,7 @@ def sample_members_encoded(language, length: int, n: int, seed: int | np.random.
     """
     lang = _lang(language)
     length = _check_length(length)
+    n = _check_count(n, length)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if count_members(lang, length) == 0:
         raise EmptyLengthError(f"{lang.name} has no member of length {length}")
@@ -296,6 +315,7 @@ def sample_nonmembers_encoded(language, length: int, n: int,
     """``n`` uniformly random non-members of ``length`` symbols, int array (n, length)."""
     lang = _lang(language)
     length = _check_length(length)
+    n = _check_count(n, length)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if count_nonmembers(lang, length) == 0:
         raise EmptyLengthError(f"{lang.name} has no non-member of length {length}")
@@ -384,6 +404,8 @@ def sample_distinct(language, length: int, n: int, rng: np.random.Generator, *,
     Small languages are enumerated and a uniform subset is drawn.
     """
     lang = _lang(language)
+    length = _check_length(length)
+    n = _check_count(n, length)
     exclude = exclude if exclude is not None else set()
     total = count_members(lang, length) if members else count_nonmembers(lang, length)
     if total == 0 or n <= 0:

@@ -162,4 +162,11 @@ def dyck_language(K: int, h: int) -> Language:
 BUILTINS = [(f"dyck_{K}_{h}", (lambda K=K, h=h: dyck_language(K, h)), ())
             for K, h in ((2, 3), (2, 4), (8, 10))]
 
-PATTERNS = [(r"dyck_(\d+)_(\d+)", lambda m: dyck_language(int(m.group(1)), int(m.group(2))))]
+def _dyck_pattern(m):
+    from ..budgets import family_parameter
+
+    K = family_parameter(m.group(1), "dyck_K_h (K)", 1)
+    return dyck_language(K, family_parameter(m.group(2), "dyck_K_h (h)", 1))
+
+
+PATTERNS = [(r"dyck_(\d+)_(\d+)", _dyck_pattern)]

@@ -12,7 +12,6 @@ most ``n``; ``d2``, ``d3``, ``d4``, ``d12`` are registered and ``d<n>`` resolves
 """
 from __future__ import annotations
 
-from ..errors import UnknownLanguageError
 from .base import Language, dfa_from_function
 
 
@@ -76,10 +75,9 @@ def _dn_language(n: int) -> Language:
 
 
 def _dn_pattern(m):
-    n = int(m.group(1))
-    if n < 1 or n > 10_000:
-        raise UnknownLanguageError(f"d<n> needs 1 <= n <= 10000, got {n}")
-    return _dn_language(n)
+    from ..budgets import family_parameter
+
+    return _dn_language(family_parameter(m.group(1), "d<n>", 1))
 
 
 BUILTINS = [

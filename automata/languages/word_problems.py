@@ -61,7 +61,9 @@ def group_generators(group: str):
 
     g = group.upper()
     if g.startswith("Z") and g[1:].isdigit():
-        n = int(g[1:])
+        from ..budgets import family_parameter
+
+        n = family_parameter(g[1:], "word_problem_z<n>", 2)
         return [Permutation([(i + 1) % n for i in range(n)])]
     cycles = {
         "S3": ([[0, 1]], [[0, 1, 2]]),
@@ -102,10 +104,9 @@ BUILTINS = [(f"word_problem_{g.lower()}", (lambda g=g: word_problem_language(g))
 
 
 def _z_pattern(m):
-    n = int(m.group(1))
-    if not 2 <= n <= 10_000:
-        raise UnknownLanguageError(f"word_problem_z<n> needs 2 <= n <= 10000, got {n}")
-    return word_problem_language(f"Z{n}")
+    from ..budgets import family_parameter
+
+    return word_problem_language(f"Z{family_parameter(m.group(1), 'word_problem_z<n>', 2)}")
 
 
 PATTERNS = [(r"word_problem_z(\d+)", _z_pattern)]

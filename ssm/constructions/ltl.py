@@ -16,6 +16,10 @@ position ``t`` (0-based) of a word:
 
 Precedence, loosest first: ``->`` (right-associative), ``|``, ``&``, ``S`` (left-associative),
 then the prefix operators ``! Y O H``. Operators are separate words: ``a S b``, ``Y(a)``.
+Parentheses and prefix operators nest at most :data:`MAX_NESTING` deep, and the formula's tree
+at most :data:`MAX_DEPTH` deep (long chains of ``&``, ``|``, ``S``, ``->`` included): deeper
+text is a :class:`FormulaSyntaxError`, never a ``RecursionError``. The alphabet is required
+(no default) and every symbol must be writable as an atom.
 
 Compilation
 -----------
@@ -67,12 +71,14 @@ from .base import Construction, gate_list
 from .errors import ConstructionError
 from .modular import sample_uniform_words
 
-__all__ = ["Formula", "Atom", "Const", "Not", "And", "Or", "Yesterday", "Since", "Once",
+__all__ = ["MAX_NESTING", "MAX_DEPTH", "Formula", "Atom", "Const", "Not", "And", "Or", "Yesterday", "Since", "Once",
            "Historically", "parse_formula", "FormulaSyntaxError", "evaluate", "evaluate_linear",
            "temporal_depth", "since_depth", "build_ltl", "Y_GATE", "formula_size", "formula_text"]
 
 Y_GATE = 0.25
 _Y_THRESHOLD = 1.0 / 6.0
+MAX_NESTING = 100        # parentheses and prefix operators inside one another
+MAX_DEPTH = 200          # depth of the formula's tree (the evaluators recurse on it)
 
 
 class FormulaSyntaxError(ConstructionError):
@@ -217,12 +223,22 @@ _TEMPORAL = (Yesterday, Since, Once, Historically)
 _KEYWORDS = {"S", "Y", "O", "H", "true", "false"}
 
 
-def _depth(f: Formula, kinds: tuple, memo: dict) -> int:
+def _depth(f: Formula, kinds: tuple | None, memo: dict) -> int:
+    """Nesting depth of the node types ``kinds`` (every node when ``None``); iterative."""
     if f in memo:
         return memo[f]
-    d = max((_depth(c, kinds, memo) for c in f.children()), default=0)
-    memo[f] = d + 1 if isinstance(f, kinds) else d
+    for g in _subformulas(f):
+        if g not in memo:
+            d = max((memo[c] for c in g.children()), default=0)
+            memo[g] = d + 1 if kinds is None or isinstance(g, kinds) else d
     return memo[f]
+
+
+def _check_depth(f: Formula) -> Formula:
+    depth = _depth(f, None, {})
+    if depth > MAX_DEPTH:
+        raise FormulaSyntaxError(f"the formula is {depth} operators deep, more than {MAX_DEPTH}")
+    return f
 
 
 def temporal_depth(f: Formula) -> int:
@@ -303,6 +319,19 @@ def parse_formula(text: str, alphabet: Sequence[str] | None = None) -> Formula:
         raise FormulaSyntaxError("the formula is empty")
     toks = _tokenize(text)
     i = 0
+    nesting = 0
+
+    def mk(cls, *args):
+        node = cls(*args)
+        hash(node)                  # bottom-up, so that hashing a long chain never recurses
+        return node
+
+    def enter(col):
+        nonlocal nesting
+        nesting += 1
+        if nesting > MAX_NESTING:
+            raise FormulaSyntaxError(f"parentheses and prefix operators nest deeper than "
+                                     f"{MAX_NESTING} at column {col}")
 
     def peek():
         return toks[i] if i < len(toks) else ("end", "", len(text) + 1)
@@ -317,47 +346,56 @@ def parse_formula(text: str, alphabet: Sequence[str] | None = None) -> Formula:
         return tok
 
     def implication():
-        left = disjunction()
-        if peek()[:2] == ("op", "->"):
+        parts = [disjunction()]
+        while peek()[:2] == ("op", "->"):
             take()
-            return Or(Not(left), implication())
-        return left
+            parts.append(disjunction())
+        f = parts[-1]
+        for left in reversed(parts[:-1]):          # right-associative, without recursion
+            f = mk(Or, mk(Not, left), f)
+        return f
 
     def disjunction():
         f = conjunction()
         while peek()[:2] == ("op", "|"):
             take()
-            f = Or(f, conjunction())
+            f = mk(Or, f, conjunction())
         return f
 
     def conjunction():
         f = since()
         while peek()[:2] == ("op", "&"):
             take()
-            f = And(f, since())
+            f = mk(And, f, since())
         return f
 
     def since():
         f = unary()
         while peek()[:2] == ("op", "S"):
             take()
-            f = Since(f, unary())
+            f = mk(Since, f, unary())
         return f
 
     def unary():
         kind, val, col = peek()
         if kind == "op" and val in ("!", "Y", "O", "H"):
+            nonlocal nesting
             take()
+            enter(col)
             inner = unary()
-            return {"!": Not, "Y": Yesterday, "O": Once, "H": Historically}[val](inner)
+            nesting -= 1
+            return mk({"!": Not, "Y": Yesterday, "O": Once, "H": Historically}[val], inner)
         return primary()
 
     def primary():
         kind, val, col = peek()
         if kind == "op" and val == "(":
+            nonlocal nesting
             take()
+            enter(col)
             f = implication()
             take(")")
+            nesting -= 1
             return f
         if kind == "op" and val in ("true", "false"):
             take()
@@ -374,11 +412,35 @@ def parse_formula(text: str, alphabet: Sequence[str] | None = None) -> Formula:
     f = implication()
     if i != len(toks):
         raise FormulaSyntaxError(f"unexpected {toks[i][1]!r} at column {toks[i][2]} in {text!r}")
-    return f
+    return _check_depth(f)
 
 
 def _as_formula(f, alphabet) -> Formula:
-    return parse_formula(f, alphabet) if isinstance(f, str) else f
+    if isinstance(f, str):
+        return parse_formula(f, alphabet)
+    if not isinstance(f, Formula):
+        raise FormulaSyntaxError(f"a formula must be a str or a Formula, got {type(f).__name__}")
+    return f
+
+
+def _check_alphabet(alphabet) -> tuple[str, ...]:
+    """The alphabet as a tuple of distinct symbols, each writable as an atom of a formula."""
+    if alphabet is None:
+        raise ConstructionError("an LTL formula needs its alphabet (e.g. alphabet='ab'): the "
+                                "model reads one-hot symbols, so it cannot be built without it")
+    if isinstance(alphabet, (bytes, int, float)) or not hasattr(alphabet, "__iter__"):
+        raise ConstructionError(f"the alphabet must be a str or a sequence of str, got {alphabet!r}")
+    alphabet = tuple(alphabet)
+    if not alphabet:
+        raise ConstructionError("the alphabet is empty")
+    for a in alphabet:
+        if not isinstance(a, str) or not a or a != a.strip() or "'" in a:
+            raise ConstructionError(f"alphabet symbol {a!r} cannot be written as an atom "
+                                    "(non-empty, no surrounding spaces, no quote)")
+    if len(set(alphabet)) != len(alphabet):
+        dup = sorted({a for a in alphabet if alphabet.count(a) > 1})
+        raise ConstructionError(f"the alphabet repeats symbol(s) {dup}")
+    return alphabet
 
 
 # ----------------------------------------------------------------------------- evaluators
@@ -493,13 +555,23 @@ def _bool(g: Formula, feats: torch.Tensor, col: dict[Formula, int],
     return out
 
 
-def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
+def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str | None = None, *,
               dtype: torch.dtype = torch.float32) -> Construction:
     """Compile ``formula`` into a :class:`Construction` whose output at every position is the
-    formula's truth value (bool, shape ``(T,)``)."""
-    alphabet = tuple(alphabet)
-    if not alphabet or len(set(alphabet)) != len(alphabet):
-        raise ConstructionError(f"bad alphabet {list(alphabet)}")
+    formula's truth value (bool, shape ``(T,)``).
+
+    ``alphabet`` is required. A formula without temporal operators depends only on the current
+    symbol: its model has no SSM layer (embedding and read-out only), which ``info["note"]``
+    says.
+
+    >>> build_ltl("a")
+    Traceback (most recent call last):
+    ...
+    ssm.constructions.errors.ConstructionError: an LTL formula needs its alphabet (e.g. alphabet='ab'): the model reads one-hot symbols, so it cannot be built without it
+    """
+    if alphabet is None:
+        _as_formula(formula, None)              # report a syntax error first
+    alphabet = _check_alphabet(alphabet)
     f = _as_formula(formula, alphabet)
     for a in _atoms(f):
         if a not in alphabet:
@@ -581,7 +653,10 @@ def build_ltl(formula: Formula | str, alphabet: Sequence[str] | str = "ab", *,
         reference=lambda word: evaluate_linear(f, word),
         sampler=lambda length, n, seed: sample_uniform_words(alphabet, length, n, seed),
         info={"formula": formula_text(f), "temporal_depth": depth, "since_depth": since_depth(f),
-              "subformulas": len(_subformulas(f))})
+              "subformulas": len(_subformulas(f)),
+              **({"note": "no temporal operator: the formula depends only on the current "
+                          "symbol, so the model has no SSM layer (embedding and read-out only)"}
+                 if depth == 0 else {})})
 
 
 def _atoms(f: Formula) -> set[str]:

@@ -350,3 +350,74 @@ def test_bfs_order_small(d):
     from automata.dfa import bfs_order
 
     assert bfs_order(d.delta, d.initial).tolist() == reference_bfs(d.delta, d.initial)
+
+
+# ------------------------------------------------------------ strict JSON (issue 17)
+_GOOD_JSON = ('{"alphabet": ["a", "b"], "states": ["q0", "q1"], "initial": "q0", '
+              '"accepting": ["q0"], "transitions": {"q0": {"a": "q1", "b": "q0"}, '
+              '"q1": {"a": "q0", "b": "q1"}}}')
+
+
+@pytest.mark.parametrize("text,match", [
+    (_GOOD_JSON.replace('"b": "q1"}', '"b": "q1", "a": "q1"}'), "duplicate key 'a'"),
+    (_GOOD_JSON.replace('"initial": "q0"', '"initial": "q0", "initial": "q1"'),
+     "duplicate key 'initial'"),
+    (_GOOD_JSON[:-1] + ', "name": ' + "1" * 5000 + "}", "integer literal is too long"),
+    (_GOOD_JSON[:-1] + ', "name": NaN}', "NaN is not valid JSON"),
+    ('{"name": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+])
+def test_from_json_is_strict(tmp_path, text, match):
+    from automata.errors import AutomatonFormatError
+
+    with pytest.raises(AutomatonFormatError, match=match):
+        DFA.from_json(text)
+    path = tmp_path / "doc.json"
+    path.write_text(text)
+    with pytest.raises(AutomatonFormatError, match=match) as info:
+        DFA.from_json(path)
+    assert str(path) in str(info.value)
+
+
+def test_from_json_file_errors_name_the_file(tmp_path):
+    from automata.errors import AutomatonError, AutomatonFormatError
+
+    bad = tmp_path / "latin1.json"
+    bad.write_bytes(_GOOD_JSON.replace("q0", "q\xe9").encode("latin-1"))
+    with pytest.raises(AutomatonFormatError, match=r"latin1.json' is not UTF-8"):
+        DFA.from_json(bad)
+    with pytest.raises(AutomatonFormatError, match="embedded null byte"):
+        DFA.from_json("dfa\x00.json")
+    missing = tmp_path / "keys.json"
+    missing.write_text('{"alphabet": ["a"]}')
+    with pytest.raises(AutomatonFormatError, match=r"keys.json': DFA JSON lacks"):
+        DFA.from_json(missing)
+    empty_symbol = tmp_path / "empty.json"
+    empty_symbol.write_text(_GOOD_JSON.replace('["a", "b"]', '["a", ""]'))
+    with pytest.raises(AutomatonError, match="empty.json"):
+        DFA.from_json(empty_symbol)
+    assert DFA.from_json(_GOOD_JSON).n_states == 2
+
+
+def test_from_json_states_budget(monkeypatch):
+    from automata.errors import BudgetExceededError
+
+    monkeypatch.setenv("AUTOMATA_MAX_DFA_STATES", "1")
+    with pytest.raises(BudgetExceededError, match="max_dfa_states"):
+        DFA.from_json(_GOOD_JSON)
+
+
+def test_product_budget():
+    from automata.errors import BudgetExceededError
+
+    a = DFA.from_regex("(a|b)*a(a|b){3}", "ab")
+    b = DFA.from_regex("(a|b)*b(a|b){4}", "ab")
+    assert a.product(b, "and").n_states == 47
+    with pytest.raises(BudgetExceededError, match="max_states=N"):
+        a.product(b, "and", max_states=46)
+
+
+def test_to_json_writes_atomically(tmp_path):
+    d = DFA.from_json(_GOOD_JSON)
+    d.to_json(tmp_path / "d.json")
+    assert DFA.from_json(tmp_path / "d.json").same_structure(d)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.json"]

@@ -360,3 +360,23 @@ def test_docs_table_lists_every_language():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "languages.md").read_text()
     missing = [n for n in list_languages() if f"| `{n}` |" not in doc]
     assert not missing, f"docs/languages.md lacks {missing}"
+
+
+# ------------------------------------------------------------ family budgets (issue 17)
+@pytest.mark.parametrize("name", ["mod_100000", "mod_" + "9" * 5000, "word_problem_z5000",
+                                  "d20000", "dyck_1_100000000", "dyck_5000_2"])
+def test_parametric_families_are_refused_before_they_are_built(name):
+    import time
+
+    from automata.errors import BudgetExceededError
+
+    t = time.monotonic()
+    with pytest.raises(BudgetExceededError, match="max_modulus"):
+        get_language(name)
+    assert time.monotonic() - t < 2
+
+
+def test_family_bounds_still_hold():
+    assert get_language("mod_1000").dfa.n_states == 1000
+    with pytest.raises(UnknownLanguageError, match=">= 2"):
+        get_language("mod_1")

@@ -229,3 +229,56 @@ def test_bad_alphabets(alphabet, needle):
 def test_non_string_pattern():
     with pytest.raises(RegexSyntaxError, match="must be a str"):
         regex_to_dfa(["a"], "a")
+
+
+# ------------------------------------------------------------ budgets (issue 17)
+def test_budgets_refuse_before_the_work():
+    import time
+
+    from automata.errors import BudgetExceededError
+
+    for pattern in ["(a{1000}){1000}", "((a|b){1000}){1000}", "(a{500}b{500}){600}"]:
+        t = time.monotonic()
+        with pytest.raises(BudgetExceededError, match="max_regex_nfa_states"):
+            regex_to_dfa(pattern, "ab")
+        assert time.monotonic() - t < 1.0          # estimated from the parse tree, not built
+    with pytest.raises(BudgetExceededError, match="max_states=N"):
+        regex_to_dfa("~(.*a(a|b){12})", "ab", max_states=1000)
+    with pytest.raises(BudgetExceededError, match="max_nfa_states=N"):
+        regex_to_dfa("(~(a{300}))*", "ab", max_nfa_states=400)    # a spliced subterm
+    with pytest.raises(BudgetExceededError, match="max_seconds"):
+        regex_to_dfa("~(.*a(a|b){16})", "ab", max_seconds=1e-9)
+    assert regex_to_dfa("~(.*a(a|b){12})", "ab").n_states == 2 ** 13
+
+
+def test_long_repetition_counts_are_syntax_errors():
+    with pytest.raises(RegexSyntaxError, match="above 1000"):
+        regex_to_dfa("a{" + "9" * 5000 + "}", "a")
+    with pytest.raises(RegexSyntaxError, match="above 1000"):
+        regex_to_dfa("a{1," + "9" * 20 + "}", "a")
+
+
+def test_large_nfas_use_sets_and_agree_with_small_ones():
+    from automata import regex as rx
+
+    p = "(a|b)*a(a|b){3}" + "b" * (rx.BITMASK_MAX + 10)
+    big = regex_to_dfa(p, "ab")
+    words = ["aaaa" + "b" * (rx.BITMASK_MAX + 10), "babb" + "b" * (rx.BITMASK_MAX + 10),
+             "b" * (rx.BITMASK_MAX + 14)]
+    assert [big.accepts(w) for w in words] == [True, False, False]
+    old, rx.BITMASK_MAX = rx.BITMASK_MAX, 10 ** 9
+    try:
+        assert regex_to_dfa(p, "ab") == big
+    finally:
+        rx.BITMASK_MAX = old
+
+
+def test_parse_alphabet_is_strict():
+    from automata.regex import parse_alphabet
+
+    assert parse_alphabet("abc") == ("a", "b", "c")
+    assert parse_alphabet("x,yy,z") == ("x", "yy", "z")
+    for text, match in [("a,,b", "symbol 2 is empty"), ("a,b,", "symbol 3 is empty"),
+                        ("", "is empty"), ("a,a", "repeats"), ("aa", "repeats")]:
+        with pytest.raises(InvalidAutomatonError, match=match):
+            parse_alphabet(text)

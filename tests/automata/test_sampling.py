@@ -257,3 +257,18 @@ def test_random_dfas_count_sample_and_label(n_states, seed, length):
                            for u in itertools.product("ab", repeat=m))
                 assert lab.next_allowed[t, i] == want
             assert lab.next_allowed[t, 2] == dfa.accepts(p)
+
+
+# ------------------------------------------------------------ budgets (issue 17)
+def test_sampling_sizes_are_checked_before_work():
+    from automata.errors import BudgetExceededError
+    from automata.sampling import sample_distinct
+
+    with pytest.raises(BudgetExceededError, match="max_length"):
+        sample_members("parity", 10_000_000, 1)
+    with pytest.raises(BudgetExceededError, match="max_sample_symbols"):
+        sample_nonmembers("parity", 1000, 10**8)
+    with pytest.raises(BudgetExceededError, match="max_sample_symbols"):
+        sample_distinct("parity", 1000, 10**8, np.random.default_rng(0))
+    with pytest.raises(AutomatonError, match="non-negative int"):
+        sample_members("parity", 5, -1)
