@@ -57,7 +57,7 @@ from typing import Sequence, Union
 
 import numpy as np
 
-from . import budgets
+import automata.budgets as budgets
 from .dfa import DFA
 from .errors import InvalidAutomatonError, RegexSyntaxError, UnknownSymbolError
 
