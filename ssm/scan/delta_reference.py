@@ -110,19 +110,9 @@ def delta_rule_ref(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, beta: torc
     DeltaOutput
     """
     check_delta_inputs(q, k, v, beta, g, h0)
-    B, T, H, K = q.shape
-    scale = K ** -0.5 if scale is None else scale
-    S = q.new_zeros(B, H, K, v.shape[-1]) if h0 is None else h0.to(q.dtype)
-    outs, states = [], []
-    for t in range(T):
-        S, o = _step(S, q[:, t] * scale, k[:, t], v[:, t], beta[:, t],
-                     None if g is None else g[:, t].exp())
-        outs.append(o)
-        if output_states:
-            states.append(S)
-    return DeltaOutput(torch.stack(outs, 1) if T else q.new_zeros(B, 0, H, v.shape[-1]), S,
-                       torch.stack(states, 1) if output_states and T else
-                       (q.new_zeros(B, 0, H, K, v.shape[-1]) if output_states else None))
+    # one Householder step per token: DeltaProduct with n_h = 1
+    return delta_product_ref(q, k.unsqueeze(2), v.unsqueeze(2), beta.unsqueeze(2), g, h0=h0,
+                             scale=scale, output_states=output_states)
 
 
 def delta_product_ref(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, beta: torch.Tensor,
