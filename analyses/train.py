@@ -101,7 +101,7 @@ def _print_table(summary: dict[str, Any]) -> None:
           f"({summary['stopped']})")
     print(f"  train                string accuracy {_fmt(summary['train_string_accuracy'])}")
     for b in summary["bins"]:
-        extra = f"  errors {b['n_errors']}/{b['n_positions']}" if "p_ignore" in b else ""
+        extra = f"  errors {b['n_errors']}/{b['n_positions']}"
         print(f"  {b['split']:<20} string accuracy {_fmt(b['string_accuracy'])}{extra}")
     print(f"  run directory: {summary['out']}")
 

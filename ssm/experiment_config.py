@@ -31,11 +31,12 @@ from typing import Any, Mapping, Sequence
 from automata.languages import resolve_language
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError, SSMError
-from ssm.tasks import get_task, task_name_for
+from ssm.tasks import task_name_for, task_options
 
 __all__ = [
     "ConfigError", "DataConfig", "TrainConfig", "ExperimentConfig",
     "apply_overrides", "parse_override", "parse_value", "save_config", "load_config", "DERIVED",
+    "MOVED",
 ]
 
 
@@ -54,15 +55,11 @@ class DataConfig:
     eval_bins : tuple of (int, int)
         Inclusive length bins for evaluation; the first is the held-out in-distribution bin
         (the paper: 1-50, 51-100, 101-150; Dyck: 1-700, 701-1400).
-    flip_flop_length : int
-        Characters per flip-flop string (Liu et al.: 512).
-    p_ignore : float
-        Flip-flop training sparsity FFL(p) (0.8).
-    eval_p_ignore : tuple of float
-        Flip-flop evaluation distributions (0.8 in distribution, 0.98 sparse).
-    eval_reads : int
-        Minimum number of read positions per flip-flop evaluation set: 10,000, enough to see an
-        error rate of 1e-4 (one expected error).
+    task_options : dict
+        The task's own parameters (declared with their defaults by
+        :func:`ssm.tasks.register_task`, e.g. flip-flop's ``length``, ``p_ignore``,
+        ``eval_p_ignore``, ``eval_reads``); set as ``data.task_options.NAME=VALUE``. Unknown
+        names are an error once the task is known; the trainer stores the merged options.
     """
 
     n_train: int = 10_000
@@ -70,10 +67,7 @@ class DataConfig:
     train_min_length: int = 1
     train_max_length: int = 50
     eval_bins: tuple[tuple[int, int], ...] = ((1, 50), (51, 100), (101, 150))
-    flip_flop_length: int = 512
-    p_ignore: float = 0.8
-    eval_p_ignore: tuple[float, ...] = (0.8, 0.98)
-    eval_reads: int = 10_000
+    task_options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.n_train < 1 or self.n_eval < 1:
@@ -85,13 +79,16 @@ class DataConfig:
         for lo, hi in self.eval_bins:
             if not 1 <= lo <= hi:
                 raise ConfigError(f"evaluation bin ({lo}, {hi}) is empty or starts below 1")
-        for p in (self.p_ignore, *self.eval_p_ignore):
-            if not 0.0 <= p < 1.0:
-                raise ConfigError(f"flip-flop p_ignore must lie in [0, 1), got {p}")
-        if self.flip_flop_length < 2 or self.flip_flop_length % 2:
-            raise ConfigError(f"data.flip_flop_length must be even and >= 2, got {self.flip_flop_length}")
-        if self.eval_reads < 1:
-            raise ConfigError(f"data.eval_reads must be >= 1, got {self.eval_reads}")
+        if not isinstance(self.task_options, Mapping):
+            raise ConfigError(f"data.task_options must be an object, got {self.task_options!r}")
+        try:  # JSON values only, normalized (tuples become lists) so a saved config compares equal
+            object.__setattr__(self, "task_options",
+                               json.loads(json.dumps(dict(self.task_options), allow_nan=False)))
+        except (TypeError, ValueError):
+            raise ConfigError("data.task_options must hold JSON values") from None
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(dataclasses.asdict(self), sort_keys=True))
 
 
 @dataclass(frozen=True)
@@ -183,8 +180,8 @@ class ExperimentConfig:
             raise ConfigError("language must be a non-empty name")
         if self.language_def is not None and not isinstance(self.language_def, Mapping):
             raise ConfigError("language_def must be a {\"regex\"|\"dfa\": ...} object or null")
-        if self.task != "auto":
-            get_task(self.task)  # ConfigError naming the registered tasks
+        if self.task != "auto":  # ConfigError naming the registered tasks or their options
+            task_options(self.task, self.data.task_options)
 
     @property
     def resolved_task(self) -> str:
@@ -293,6 +290,8 @@ def _from_mapping(cls: type, d: Mapping[str, Any], prefix: str) -> Any:
     hints = _hints(cls)
     names = [f.name for f in fields(cls) if f.init]
     unknown = [k for k in d if k not in names]
+    for k in unknown:
+        _moved(prefix + k)
     if unknown:
         raise ConfigError(f"unknown config key {prefix + unknown[0]!r} "
                           f"({prefix.rstrip('.') or 'config'} has: {', '.join(names)})")
@@ -339,6 +338,18 @@ def _parse_text(text: str, tp: Any) -> Any:
     if tp is str and not isinstance(value, str):
         return text.strip()
     return value
+
+
+#: Keys that moved: the flip-flop parameters are the flip_flop task's options now.
+MOVED = {f"data.{old}": f"data.task_options.{new}" for old, new in (
+    ("flip_flop_length", "length"), ("p_ignore", "p_ignore"), ("eval_p_ignore", "eval_p_ignore"),
+    ("eval_reads", "eval_reads"))}
+
+
+def _moved(key: str) -> None:
+    if key in MOVED:
+        raise ConfigError(f"config key {key!r} moved to {MOVED[key]!r} (an option of the "
+                          f"flip_flop task)")
 
 
 #: Fields the trainer derives from the language and task; setting them is an error.
@@ -395,6 +406,7 @@ def _set_path(cls: type, d: dict, path: list[str], text: str, prefix: str) -> No
     names = [f.name for f in fields(cls) if f.init]
     key = prefix + head
     if head not in names:
+        _moved(key)
         where = prefix.rstrip(".") or "config"
         raise ConfigError(f"unknown config key {prefix + '.'.join(path)!r} ({where} has: {', '.join(names)})")
     tp = _hints(cls)[head]

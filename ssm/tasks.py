@@ -6,14 +6,19 @@ per-position correctness, the longest string it needs (:meth:`Task.max_length`),
 probing samples (:meth:`Task.probe_lengths`) and the extra probe targets it offers. A language
 declares its task (``Language.task``, ``None`` meaning ``"char"``); nothing downstream branches
 on a language's name. Tasks are registered by name with :func:`register_task` (a factory
-``language -> Task``); the built-ins:
+``language -> Task``), with the task's own parameters declared as ``options`` with their
+defaults; a configuration sets them under ``data.task_options`` (``--set
+data.task_options.length=64``) and a task reads them with :meth:`Task.options`. The built-ins:
 
 * :class:`CharPrediction` — the paper's character prediction (Bhattamishra et al. 2020): at every
   position, the set of symbols that may come next, end-of-string included, as a multi-label
   target over ``len(alphabet) + 1`` outputs (binary cross-entropy, padding masked). A position
   is right iff every thresholded output (``sigmoid > 0.5``, i.e. ``logit > 0``) equals its target.
 * :class:`FlipFlop` — Liu et al. 2023: predict the bit after each read instruction ``r``; loss
-  and accuracy on read positions only (2 outputs: bit 0, bit 1).
+  and accuracy on read positions only (2 outputs: bit 0, bit 1). Options (:data:`FLIP_FLOP_OPTIONS`):
+  ``length`` (characters per string, 512), ``p_ignore`` (training sparsity FFL(p), 0.8),
+  ``eval_p_ignore`` (evaluation sparsities, [0.8, 0.98]) and ``eval_reads`` (read positions per
+  evaluation set at least, 10,000: enough to see an error rate of 1e-4).
 * :class:`DyckNextToken` — Dyck(K, h) next-token modelling (cross-entropy over
   ``len(alphabet) + 1`` outputs, end-of-string last) scored by Hewitt et al. 2020's close
   accuracy: at each position inside an open bracket, success iff the correct closing bracket gets
@@ -29,6 +34,12 @@ none). Every task returns ``(correct, scored)``, two BoolTensors of shape (B, T)
 ('flip_flop', 'dyck')
 >>> list_tasks()[:4]
 ['char', 'flip_flop', 'dyck', 'state']
+>>> task_options("flip_flop", {"length": 64})["length"], task_options("flip_flop", {})["p_ignore"]
+(64, 0.8)
+>>> task_options("flip_flop", {"lenght": 64})
+Traceback (most recent call last):
+...
+ssm.errors.ConfigError: task 'flip_flop' has no option 'lenght' (it has length, p_ignore, eval_p_ignore, eval_reads)
 
 >>> import torch
 >>> task = CharPrediction(("a",))
@@ -40,8 +51,10 @@ none). Every task returns ``(correct, scored)``, two BoolTensors of shape (B, T)
 """
 from __future__ import annotations
 
+import json
 import math
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -54,7 +67,7 @@ from ssm.errors import ConfigError, SSMError
 
 __all__ = ["Task", "CharPrediction", "FlipFlop", "DyckNextToken", "StateTracking", "make_task",
            "register_task", "unregister_task", "get_task", "list_tasks", "task_name_for",
-           "SplitSpec", "CLOSE_THRESHOLD", "bin_name"]
+           "task_options", "SplitSpec", "CLOSE_THRESHOLD", "FLIP_FLOP_OPTIONS", "bin_name"]
 
 SplitSpec = tuple  # (records, min_length, max_length, metadata)
 """One split: ``(records, min_length, max_length, metadata)``."""
@@ -87,10 +100,17 @@ class Task:
     member_fraction: float = 0.5
     #: Extra probe targets this task offers beyond the language's own (see :mod:`probing.targets`).
     probe_targets: tuple[str, ...] = ()
+    #: The name this task is registered under (set by :func:`make_task`; ``None``: ``name``).
+    registered_as: str | None = None
 
     def __init__(self, alphabet: Sequence[str], language: Any = None):
         self.alphabet = tuple(alphabet)
         self.language = language
+
+    def options(self, data: Any) -> dict[str, Any]:
+        """This task's options for ``data`` (a ``DataConfig``): the declared defaults updated
+        with ``data.task_options`` (:func:`task_options`; unknown names are an error)."""
+        return task_options(self.registered_as or self.name, getattr(data, "task_options", {}) or {})
 
     # ------------------------------------------------------------------ sampling
     def max_length(self, data: Any) -> int:
@@ -230,7 +250,7 @@ class FlipFlop(Task):
         return 2
 
     def max_length(self, data: Any) -> int:
-        return data.flip_flop_length
+        return int(self.options(data)["length"])
 
     def reads(self, records: Sequence[Any]) -> int:
         """Read instructions followed by a bit, summed over ``records``."""
@@ -243,18 +263,19 @@ class FlipFlop(Task):
     def make_splits(self, data: Any, seed: int) -> dict[str, SplitSpec]:
         """``n_train`` FFL(p_ignore) strings and, per evaluation sparsity ``p``, FFL(p) strings
         until at least ``eval_reads`` read positions are covered (``ffl_0.8``, ``ffl_0.98``)."""
-        L = data.flip_flop_length
-        children = np.random.SeedSequence([seed, 1]).generate_state(1 + len(data.eval_p_ignore))
+        opt = self.options(data)
+        L, eval_p, eval_reads = int(opt["length"]), opt["eval_p_ignore"], int(opt["eval_reads"])
+        children = np.random.SeedSequence([seed, 1]).generate_state(1 + len(eval_p))
         ds = make_dataset(self.language, (L, L), (), n_train=data.n_train, n_test=0,
-                          seed=int(children[0]), p_ignore=data.p_ignore)
-        out: dict[str, SplitSpec] = {"train": (list(ds.records), L, L, {"p_ignore": data.p_ignore})}
-        for j, p in enumerate(data.eval_p_ignore):
+                          seed=int(children[0]), p_ignore=opt["p_ignore"])
+        out: dict[str, SplitSpec] = {"train": (list(ds.records), L, L, {"p_ignore": opt["p_ignore"]})}
+        for j, p in enumerate(eval_p):
             # expected reads per string: (L/2 - 1) * (1 - p) / 2; top up in rounds until covered
             per = max(1e-9, (L / 2 - 1) * (1 - p) / 2)
-            n = max(1, math.ceil(1.1 * data.eval_reads / per))
+            n = max(1, math.ceil(1.1 * eval_reads / per))
             recs: list[Any] = []
             rnd = 0
-            while self.reads(recs) < data.eval_reads:
+            while self.reads(recs) < eval_reads:
                 s = np.random.SeedSequence([int(children[1 + j]), rnd]).generate_state(1)[0]
                 recs += list(make_dataset(self.language, (L, L), (),
                                           n_train=n if not recs else max(1, n // 4), n_test=0,
@@ -264,12 +285,13 @@ class FlipFlop(Task):
         return out
 
     def probe_lengths(self, data: Any, long_factor: int) -> tuple[list[tuple[int, int]], dict]:
-        L = int(data.flip_flop_length)
+        opt = self.options(data)
+        L = int(opt["length"])
         ranges, a = [(L, L)], L
         while a < long_factor * L:
             ranges.append((2 * a, 2 * a))
             a *= 2
-        return ranges, {"p_ignore": data.p_ignore}
+        return ranges, {"p_ignore": opt["p_ignore"]}
 
     def encode(self, records: Sequence[Any]) -> TensorData:
         words = [record_symbols(r) for r in records]
@@ -454,33 +476,79 @@ class StateTracking(Task):
 
 
 TaskFactory = Callable[[Any], Task]
-_TASKS: dict[str, TaskFactory] = {}
 
 
-def register_task(name: str, factory: TaskFactory, *, overwrite: bool = False) -> None:
+@dataclass(frozen=True)
+class _Entry:
+    factory: TaskFactory
+    options: Mapping[str, Any] = field(default_factory=dict)
+    validate: Callable[[dict], None] | None = None
+
+
+_TASKS: dict[str, _Entry] = {}
+
+
+def register_task(name: str, factory: TaskFactory, *, options: Mapping[str, Any] | None = None,
+                  validate: Callable[[dict], None] | None = None, overwrite: bool = False) -> None:
     """Register ``factory(language) -> Task`` under ``name`` (the config's ``task`` value).
 
     A :class:`Task` subclass whose ``__init__`` takes the language is itself a factory.
+    ``options`` declares the task's own parameters with their JSON defaults (set per run as
+    ``data.task_options.NAME``, read with :meth:`Task.options`); ``validate(options)`` checks
+    the merged options and raises :class:`~ssm.errors.ConfigError`.
 
-    >>> register_task("doc_state", StateTracking)
+    >>> register_task("doc_state", StateTracking, options={"depth": 2})
     >>> from automata.languages import get_language
-    >>> make_task("doc_state", get_language("parity")).n_outputs
-    2
+    >>> make_task("doc_state", get_language("parity")).n_outputs, task_options("doc_state", {})
+    (2, {'depth': 2})
     >>> unregister_task("doc_state")
     """
     if not isinstance(name, str) or not name.strip() or name == "auto":
         raise ConfigError(f"a task name must be a non-empty string other than 'auto', got {name!r}")
     if not callable(factory):
         raise ConfigError(f"task {name!r}: factory must be callable")
+    if validate is not None and not callable(validate):
+        raise ConfigError(f"task {name!r}: validate must be callable")
     if name in _TASKS and not overwrite:
         raise ConfigError(f"task {name!r} is already registered (pass overwrite=True)")
-    _TASKS[name] = factory
+    _TASKS[name] = _Entry(factory, _json_values(name, dict(options or {})), validate)
+
+
+def _json_values(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` as plain JSON values (tuples become lists), so saved configs compare equal."""
+    try:
+        return json.loads(json.dumps(options, allow_nan=False))
+    except (TypeError, ValueError):
+        raise ConfigError(f"the options of task {name!r} must be JSON values") from None
+
+
+def task_options(name: str, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of task ``name``: its declared defaults updated with ``given``; unknown names
+    and values the task's ``validate`` refuses raise :class:`~ssm.errors.ConfigError`."""
+    entry = _entry(name)
+    if not isinstance(given, Mapping):
+        raise ConfigError(f"data.task_options must be an object, got {given!r}")
+    unknown = sorted(set(given) - set(entry.options))
+    if unknown:
+        have = ", ".join(entry.options) or "none"
+        raise ConfigError(f"task {name!r} has no option {unknown[0]!r} (it has {have})")
+    options = _json_values(name, {**entry.options, **dict(given)})
+    if entry.validate is not None:
+        entry.validate(options)
+    return options
 
 
 def unregister_task(name: str) -> None:
     """Remove a registered task (tests and interactive sessions)."""
     if _TASKS.pop(name, None) is None:
         raise ConfigError(f"unknown task {name!r}")
+
+
+def _entry(name: str) -> _Entry:
+    try:
+        return _TASKS[name]
+    except (KeyError, TypeError):
+        raise ConfigError(f"unknown task {name!r}; choose from {', '.join(_TASKS)}") from None
 
 
 def get_task(name: str) -> TaskFactory:
@@ -493,10 +561,7 @@ def get_task(name: str) -> TaskFactory:
     ...
     ssm.errors.ConfigError: unknown task 'sorting'; choose from char, flip_flop, dyck, state...
     """
-    try:
-        return _TASKS[name]
-    except (KeyError, TypeError):
-        raise ConfigError(f"unknown task {name!r}; choose from {', '.join(_TASKS)}") from None
+    return _entry(name).factory
 
 
 def list_tasks() -> list[str]:
@@ -526,10 +591,30 @@ def make_task(name: str, language: Any) -> Task:
     task = get_task(name)(language)
     if not isinstance(task, Task):
         raise ConfigError(f"the factory of task {name!r} did not return a Task")
+    task.registered_as = name
     return task
 
 
+#: The flip-flop task's options and defaults (Liu et al. 2023's protocol).
+FLIP_FLOP_OPTIONS = {"length": 512, "p_ignore": 0.8, "eval_p_ignore": [0.8, 0.98],
+                     "eval_reads": 10_000}
+
+
+def _check_flip_flop(opt: dict) -> None:
+    L, reads, ps = opt["length"], opt["eval_reads"], opt["eval_p_ignore"]
+    if isinstance(L, bool) or not isinstance(L, int) or L < 2 or L % 2:
+        raise ConfigError(f"data.task_options.length must be an even integer >= 2, got {L!r}")
+    if isinstance(reads, bool) or not isinstance(reads, int) or reads < 1:
+        raise ConfigError(f"data.task_options.eval_reads must be an integer >= 1, got {reads!r}")
+    if not isinstance(ps, list) or not ps:
+        raise ConfigError(f"data.task_options.eval_p_ignore must be a non-empty list, got {ps!r}")
+    for p in (opt["p_ignore"], *ps):
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
+            raise ConfigError(f"flip-flop p_ignore must lie in [0, 1), got {p!r}")
+
+
 register_task("char", lambda lang: CharPrediction(lang.alphabet, lang))
-register_task("flip_flop", lambda lang: FlipFlop(lang.alphabet, language=lang))
+register_task("flip_flop", lambda lang: FlipFlop(lang.alphabet, language=lang),
+              options=FLIP_FLOP_OPTIONS, validate=_check_flip_flop)
 register_task("dyck", lambda lang: DyckNextToken(lang.alphabet, dyck_closers(lang), lang))
 register_task("state", StateTracking)

@@ -112,16 +112,14 @@ def summarize(result: TrainResult, out: str | Path | None = None) -> dict[str, A
     Keys: ``language, model, gate, family, layers, width, task, lr, seed,
     train_string_accuracy, bins, steps, epochs, seconds, stopped, out``; each bin has
     ``split, min_length, max_length, string_accuracy, n_strings, n_positions, n_errors,
-    position_accuracy`` (plus ``p_ignore`` and ``error_rate`` for flip-flop).
+    position_accuracy, error_rate`` (``n_errors / n_positions``) plus the split's metadata from
+    its task (e.g. ``p_ignore`` and ``n_reads`` for flip-flop).
     """
     c = result.config
     bins = []
     for r in result.bins():
-        b = {k: r[k] for k in ("split", "min_length", "max_length", "string_accuracy", "n_strings",
-                               "n_positions", "n_errors", "position_accuracy")}
-        if "p_ignore" in r:
-            b["p_ignore"] = r["p_ignore"]
-            b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
+        b = {k: v for k, v in r.items() if k not in ("kind", "loss")}
+        b["error_rate"] = r["n_errors"] / r["n_positions"] if r["n_positions"] else 0.0
         bins.append(b)
     return {"language": c["language"], "model": c["model"]["arch"], "gate": c["model"]["gate"],
             "family": family_of(c["model"]),
@@ -143,12 +141,14 @@ def load_result(out_dir: str | Path) -> TrainResult | None:
 # configuration and data
 
 def resolve_config(cfg: ExperimentConfig, language: Any) -> ExperimentConfig:
-    """Fill in what follows from the language and task: ``task``, ``model.vocab_size``,
-    ``model.n_outputs`` and (if smaller than the longest string) ``model.max_len``."""
+    """Fill in what follows from the language and task: ``task``, the task's options
+    (``data.task_options``, defaults included), ``model.vocab_size``, ``model.n_outputs`` and
+    (if smaller than the longest string) ``model.max_len``."""
     task = make_task(cfg.task, language)
+    data = replace(cfg.data, task_options=task.options(cfg.data))
     model = cfg.model.replace(vocab_size=len(language.alphabet) + 1, n_outputs=task.n_outputs,
-                              max_len=max(cfg.model.max_len, task.max_length(cfg.data)))
-    return replace(cfg, task=task.name if cfg.task == "auto" else cfg.task, model=model)
+                              max_len=max(cfg.model.max_len, task.max_length(data)))
+    return replace(cfg, task=task.registered_as, data=data, model=model)
 
 
 def make_splits(cfg: ExperimentConfig, language: Any) -> dict[str, SplitSpec]:

@@ -140,10 +140,10 @@ def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
         return Preset("paper", tuple(PAPER_SUITE), tuple(CELLS), (16, 64, 128), _paper_lrs,
                       ("train.max_epochs=100",), "the paper's grid (GPU/cluster-sized)")
     if preset == "flip_flop":
-        over = ("data.n_train=2000", "train.max_epochs=10", "data.eval_reads=10000")
+        over = ("data.n_train=2000", "train.max_epochs=10", "data.task_options.eval_reads=10000")
         if quick:
             over = ("model.d_state=4", "data.n_train=1000", "train.max_epochs=5",
-                    "data.eval_reads=10000")
+                    "data.task_options.eval_reads=10000")
         return Preset("flip_flop", ("flip_flop",), ("mamba-nonneg-L1", "mamba-nonneg-L2", "lstm-L1"),
                       (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
                       "FFL(0.8) train; FFL(0.8) and FFL(0.98) test, >= 10^4 reads each")

@@ -64,7 +64,7 @@ def test_flip_flop_and_dyck_tasks_end_to_end(tmp_path, capsys):
     common = ["--layers", "1", "--width", "8", "--set", "model.d_state=4", "--set", "train.max_epochs=1",
               "--json", "--quiet"]
     assert main(["flip_flop", "--out", str(tmp_path / "ff"), *common, "--set", "data.n_train=16",
-                 "--set", "data.flip_flop_length=32", "--set", "data.eval_reads=200"]) == 0
+                 "--set", "data.task_options.length=32", "--set", "data.task_options.eval_reads=200"]) == 0
     ff = json.loads(capsys.readouterr().out)
     assert ff["task"] == "flip_flop" and [b["split"] for b in ff["bins"]] == ["ffl_0.8", "ffl_0.98"]
     for b in ff["bins"]:

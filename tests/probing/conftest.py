@@ -17,13 +17,14 @@ def make_run_dir(path: Path, language: str = "parity", arch: str = "mamba", gate
     from ssm.model import build_model
 
     lang = get_language(language)
-    n_out = 2 if language.startswith("flip_flop") else len(lang.alphabet) + 1
+    n_out = 2 if lang.task == "flip_flop" else len(lang.alphabet) + 1
     cfg = ExperimentConfig(
         language=language,
         model=ModelConfig(arch=arch, gate=gate, layers=2, width=12, d_state=4,
                           vocab_size=len(lang.alphabet) + 1, n_outputs=n_out,
                           scan="reference" if arch != "lstm" else "auto"),
-        data=DataConfig(train_max_length=12, eval_bins=((1, 12), (13, 24)), flip_flop_length=16))
+        data=DataConfig(train_max_length=12, eval_bins=((1, 12), (13, 24)),
+                        task_options={"length": 16} if lang.task == "flip_flop" else {}))
     path.mkdir(parents=True, exist_ok=True)
     save_config(cfg, path / "config.json")
     torch.save({"model": build_model(cfg.model, seed=seed, device="cpu").state_dict()},

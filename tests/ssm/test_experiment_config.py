@@ -7,6 +7,8 @@ import pytest
 
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError
+from automata.languages import get_language
+from ssm.train import resolve_config
 from ssm.experiment_config import (DataConfig, ExperimentConfig, TrainConfig, apply_overrides,
                                    load_config, parse_override, parse_value, save_config)
 
@@ -17,7 +19,11 @@ def test_defaults_are_the_documented_ones():
     assert cfg.train.early_stop is True and cfg.train.max_epochs == 50
     assert (cfg.data.n_train, cfg.data.n_eval) == (10_000, 2_000)
     assert cfg.data.eval_bins == ((1, 50), (51, 100), (101, 150))
-    assert (cfg.data.p_ignore, cfg.data.eval_p_ignore, cfg.data.eval_reads) == (0.8, (0.8, 0.98), 10_000)
+    assert cfg.data.task_options == {}
+    ff = resolve_config(ExperimentConfig(language="flip_flop"), get_language("flip_flop"))
+    assert ff.data.task_options == {"length": 512, "p_ignore": 0.8, "eval_p_ignore": [0.8, 0.98],
+                                    "eval_reads": 10_000}
+    assert ff.model.max_len >= 512 and ff.task == "flip_flop"
     assert cfg.model == ModelConfig()
 
 
@@ -69,8 +75,8 @@ def test_frozen_and_validated():
         cfg.language = "x"  # type: ignore[misc]
     with pytest.raises(ConfigError):
         TrainConfig(lr=0)
-    with pytest.raises(ConfigError):
-        DataConfig(p_ignore=1.0)
+    with pytest.raises(ConfigError, match="p_ignore must lie in"):
+        ExperimentConfig(task="flip_flop", data=DataConfig(task_options={"p_ignore": 1.0}))
     with pytest.raises(ConfigError):
         ExperimentConfig(task="sorting")
 
@@ -137,3 +143,33 @@ def test_set_parser_fuzz(request):
             assert "\n" not in str(e).strip()
 
     check()
+
+
+@pytest.mark.parametrize("old, new", [("flip_flop_length", "length"), ("p_ignore", "p_ignore"),
+                                      ("eval_p_ignore", "eval_p_ignore"),
+                                      ("eval_reads", "eval_reads")])
+def test_flip_flop_fields_moved_to_task_options(old, new):
+    """The flip-flop parameters are the flip_flop task's options; the old keys say where they went."""
+    want = f"config key 'data.{old}' moved to 'data.task_options.{new}'"
+    with pytest.raises(ConfigError, match=want):
+        apply_overrides(ExperimentConfig(language="flip_flop"), [f"data.{old}=64"])
+    d = ExperimentConfig(language="flip_flop").to_dict()
+    d["data"][old] = 64
+    with pytest.raises(ConfigError, match=want):
+        ExperimentConfig.from_dict(d)
+
+
+def test_task_options_are_checked_against_the_task():
+    cfg = apply_overrides(ExperimentConfig(language="flip_flop"), ["data.task_options.length=32"])
+    assert resolve_config(cfg, get_language("flip_flop")).data.task_options["length"] == 32
+    for item, words in (("data.task_options.lenght=32", "task 'flip_flop' has no option 'lenght'"),
+                        ("data.task_options.length=31", "must be an even integer >= 2"),
+                        ("data.task_options.eval_p_ignore=[]", "must be a non-empty list")):
+        bad = apply_overrides(ExperimentConfig(language="flip_flop"), [item])  # task "auto"
+        with pytest.raises(ConfigError, match=words):
+            resolve_config(bad, get_language("flip_flop"))
+        with pytest.raises(ConfigError, match=words):        # an explicit task checks at once
+            apply_overrides(ExperimentConfig(language="flip_flop", task="flip_flop"), [item])
+    with pytest.raises(ConfigError, match="task 'char' has no option 'length'"):
+        resolve_config(apply_overrides(ExperimentConfig(), ["data.task_options.length=32"]),
+                       get_language("parity"))

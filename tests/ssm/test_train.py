@@ -150,8 +150,8 @@ def test_splits_are_seeded_and_held_out():
 
 def test_flip_flop_eval_covers_enough_reads():
     cfg = apply_overrides(ExperimentConfig(language="flip_flop"),
-                          ["data.n_train=4", "data.flip_flop_length=64", "data.eval_reads=300",
-                           "data.eval_p_ignore=[0.8, 0.98]"])
+                          ["data.n_train=4", "data.task_options.length=64", "data.task_options.eval_reads=300",
+                           "data.task_options.eval_p_ignore=[0.8, 0.98]"])
     from automata.languages import get_language
 
     splits = make_splits(cfg, get_language("flip_flop"))
