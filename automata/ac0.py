@@ -12,11 +12,11 @@ stay in ``S_s``, a semigroup).
 Certificate: ``s`` and ``|S_s|``; when L is not in AC0, a word of length s whose element
 generates a non-trivial cyclic group, and that group's order.
 
->>> from automata.dfa import DFA
->>> c = ac0_certificate(DFA.from_regex("(aa)*", "a").minimize())
+>>> from automata.regex import regex_to_dfa
+>>> c = ac0_certificate(regex_to_dfa("(aa)*", "a"))
 >>> c.ac0, c.stable_index, c.stable_size
 (True, 2, 1)
->>> c = ac0_certificate(DFA.from_regex("(b*ab*a)*b*", "ab").minimize())   # parity of a's
+>>> c = ac0_certificate(regex_to_dfa("(b*ab*a)*b*", "ab"))   # parity of a's
 >>> c.ac0, c.stable_index, c.word, c.group_order
 (False, 1, ['a'], 2)
 """

@@ -17,6 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .budgets import check
 from .dfa import DFA
 from .errors import AutomatonError, AutomatonFormatError, InvalidAutomatonError
 
@@ -57,8 +58,6 @@ def read_att(source: str | Path, alphabet: Sequence[str] | None = None) -> DFA:
     if isinstance(source, Path) or "\n" not in str(source):
         path = Path(source)
         try:
-            from .budgets import check
-
             check(path.stat().st_size, "max_json_bytes", f"AT&T file {str(path)!r}")
             text = path.read_text(encoding="utf-8")
         except OSError as e:

@@ -21,7 +21,7 @@ import contextvars
 import os
 import time
 
-from .errors import BudgetExceededError
+from .errors import BudgetExceededError, UnknownLanguageError
 
 __all__ = ["DEFAULTS", "limit", "check", "knob", "family_parameter", "Deadline", "raised"]
 
@@ -124,8 +124,6 @@ def family_parameter(value: int | str, family: str, low: int, override: int | No
     ...
     automata.errors.BudgetExceededError: mod_m with parameter 100000 is above the limit 1000 ...
     """
-    from .errors import UnknownLanguageError
-
     if isinstance(value, str):
         if not value.isascii() or not value.isdigit():
             raise UnknownLanguageError(f"{family}: parameter {value[:20]!r} is not a number")

@@ -25,6 +25,7 @@ import numpy as np
 
 from .ac0 import Levels, ac0_certificate, cycle_order, length_levels
 from .dfa import DFA
+from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
@@ -376,7 +377,7 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     The returned words are checked by running the DFA on all x of length ≤ 6.
 
     >>> from automata.ac0 import length_levels
-    >>> d = DFA.from_regex("((0|1)(0|1))*", "01").minimize()      # even length
+    >>> d = regex_to_dfa("((0|1)(0|1))*", "01")      # even length
     >>> parity_reduction(d, length_levels(d)) is None
     True
     """
@@ -484,7 +485,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             raise TypeError("classify takes a language or a regex, not both")
         if alphabet is None:
             raise AutomatonError("classify(regex=...) needs an alphabet")
-        language_or_dfa, name = DFA.from_regex(regex, alphabet), name or regex
+        language_or_dfa, name = regex_to_dfa(regex, alphabet), name or regex
     elif language_or_dfa is None:
         raise TypeError("classify needs a language, a DFA or regex=...")
     lname, lang, dfa = _resolve(language_or_dfa)

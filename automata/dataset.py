@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from . import budgets
+from .atomic_io import atomic_directory
 from .errors import AutomatonError, AutomatonFormatError, EmptyLengthError
 from .labels import MachineLabeler, prefix_labels_batch
 from .sampling import _lang, _paths, count_members, count_nonmembers, sample_distinct
@@ -80,8 +81,6 @@ class Dataset:
         an older dataset survives beside the new ``meta.json``. See :func:`check_output_dir`
         for what ``directory`` may already hold.
         """
-        from .atomic_io import atomic_directory
-
         d = check_output_dir(directory, overwrite=overwrite)
         names = []
         try:

@@ -22,6 +22,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .atomic_io import atomic_write_text
+from .budgets import check, limit
+from .minimize import minimal_table
+from .reachability import bfs_order, concat_ranges
 from .errors import (
     AutomatonError,
     AutomatonFormatError,
@@ -32,7 +36,7 @@ from .errors import (
 
 Word = str | Sequence[str]
 
-__all__ = ["DFA", "SymbolEncoding", "Word", "split_word", "bfs_order", "concat_ranges"]
+__all__ = ["DFA", "SymbolEncoding", "Word", "split_word"]
 
 
 def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
@@ -82,66 +86,6 @@ def _hashable(x: Any, what: str) -> Any:
     return x
 
 
-def concat_ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Concatenation of ``arange(s, e)`` over the pairs, shape ``(sum(ends - starts),)``."""
-    lengths = np.asarray(ends, dtype=np.int64) - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
-
-
-def bfs_order(delta: np.ndarray, initial: int) -> np.ndarray:
-    """States reachable from ``initial`` in breadth-first order, successors in symbol order.
-
-    Level-synchronous: a large frontier is expanded with numpy, a small one in Python (so deep,
-    chain-like automata do not pay numpy's per-call overhead on every level).
-
-    Parameters
-    ----------
-    delta : int array, shape (n_states, n_symbols)
-    initial : int
-
-    Returns
-    -------
-    order : int array, shape (n_reachable,)
-        ``order[i]`` is the state numbered ``i``; ``order[0] == initial``.
-    """
-    delta = np.asarray(delta)
-    n = delta.shape[0]
-    seen = np.zeros(n, dtype=bool)
-    seen[initial] = True
-    levels = [np.array([initial], dtype=np.int64)]
-    frontier = levels[0]
-    rows = None
-    small_levels = 0
-    while frontier.size:
-        if frontier.size <= 16:
-            small_levels += 1
-            if rows is None and small_levels > 64:      # a deep automaton: go all-Python
-                rows = delta.tolist()
-            nxt = []
-            if rows is None:
-                frontier_rows = delta[frontier].tolist()
-            else:
-                frontier_rows = [rows[q] for q in frontier.tolist()]
-            for row in frontier_rows:
-                for t in row:
-                    if not seen[t]:
-                        seen[t] = True
-                        nxt.append(t)
-            frontier = np.array(nxt, dtype=np.int64)
-        else:
-            succ = delta[frontier].ravel()
-            succ = succ[~seen[succ]]
-            _, first = np.unique(succ, return_index=True)
-            frontier = succ[np.sort(first)].astype(np.int64)
-            seen[frontier] = True
-        levels.append(frontier)
-    return np.concatenate(levels)
-
-
 def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int, cap: int | None = None) -> np.ndarray:
     """Pair codes ``p * n2 + q`` reachable from ``start`` in the product of two tables, BFS order.
 
@@ -176,15 +120,11 @@ def _pair_bfs(d1: np.ndarray, d2: np.ndarray, start: int, cap: int | None = None
 
 
 def _product_budget(needed: int, cap: int) -> None:
-    from .budgets import check
-
     check(needed, "max_dfa_states", "the product automaton", cap, "max_states=N")
 
 
 def _read_json_file(path: Path, where: str) -> str:
     """The text of a JSON file, size-checked before reading; every failure names the file."""
-    from .budgets import check
-
     try:
         size = path.stat().st_size
         check(size, "max_json_bytes", where)
@@ -217,8 +157,6 @@ def _no_constant(name: str):
 def _loads_strict(text: str, where: str) -> Any:
     """``json.loads`` that refuses duplicate keys, NaN/Infinity, over-long integers and deep
     nesting, each as an :class:`AutomatonFormatError` naming ``where``."""
-    from .budgets import check
-
     check(len(text), "max_json_bytes", where)
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
@@ -490,8 +428,6 @@ class DFA:
         ``max_dfa_states`` budget of :mod:`automata.budgets`) raise
         :class:`~automata.errors.BudgetExceededError`.
         """
-        from .budgets import limit
-
         cap = int(limit("max_dfa_states", max_states))
         ops = {"and": np.logical_and, "or": np.logical_or, "xor": np.logical_xor,
                "diff": lambda x, y: x & ~y}
@@ -551,9 +487,8 @@ class DFA:
 
     def minimize(self) -> "DFA":
         """Minimal complete DFA with canonical (BFS-order) numbering; see :mod:`automata.minimize`."""
-        from .minimize import minimize
-
-        return minimize(self)
+        table, accepting = minimal_table(self.delta, self.initial, self.accepting_mask)
+        return DFA(self.alphabet, table, 0, accepting)
 
     def equivalent(self, other: "DFA") -> bool:
         """Same language (alphabets compared as sets)."""
@@ -697,8 +632,6 @@ class DFA:
             raise AutomatonFormatError("'states' must be a list of strings")
         if not states:
             raise InvalidAutomatonError("'states' is empty")
-        from .budgets import check
-
         check(len(states), "max_dfa_states", "the DFA document")
         if not isinstance(data["accepting"], list):
             raise AutomatonFormatError("'accepting' must be a list of state names")
@@ -723,17 +656,8 @@ class DFA:
             },
         }
         if path is not None:
-            from .atomic_io import atomic_write_text
-
             atomic_write_text(path, json.dumps(doc, indent=1) + "\n")
         return doc
-
-    @classmethod
-    def from_regex(cls, pattern: str, alphabet: Sequence[str] | str) -> "DFA":
-        """Compile a regular expression; see :mod:`automata.regex` for the syntax."""
-        from .regex import regex_to_dfa
-
-        return regex_to_dfa(pattern, alphabet)
 
     # --------------------------------------------------------------- networkx
     def to_networkx(self):

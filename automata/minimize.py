@@ -29,9 +29,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dfa import DFA, bfs_order, concat_ranges
+from typing import TYPE_CHECKING
 
-__all__ = ["minimize", "hopcroft_partition", "acyclic_partition"]
+from .reachability import bfs_order, concat_ranges
+
+if TYPE_CHECKING:  # annotations only: automata.dfa imports this module
+    from .dfa import DFA
+
+__all__ = ["minimize", "minimal_table", "hopcroft_partition", "acyclic_partition"]
 
 # Rounds whose splitters have at most this many predecessor pairs use the Python path.
 SMALL_ROUND = 48
@@ -314,13 +319,14 @@ def acyclic_partition(delta: np.ndarray, accepting_mask: np.ndarray) -> tuple[np
     return np.array(block, dtype=np.int64), nb
 
 
-def minimize(dfa: DFA, small_round: int = SMALL_ROUND) -> DFA:
+def minimize(dfa: "DFA", small_round: int = SMALL_ROUND) -> "DFA":
     """Minimal complete DFA of the same language, canonically numbered.
 
     Unreachable states are dropped first; the quotient by the Hopcroft partition is then
     renumbered in breadth-first order from the initial state, visiting successors in alphabet
     order. Two DFAs with the same language and the same alphabet order therefore minimize to
-    identical tables (``same_structure``).
+    identical tables (``same_structure``). ``DFA.minimize()`` is the same with the default
+    ``small_round``.
 
     Parameters
     ----------
@@ -331,16 +337,33 @@ def minimize(dfa: DFA, small_round: int = SMALL_ROUND) -> DFA:
     Returns
     -------
     DFA
-        With ``n_states`` equal to the number of Myhill-Nerode classes of the language.
+        Of ``dfa``'s class, with ``n_states`` equal to the number of Myhill-Nerode classes of
+        the language.
     """
-    order = bfs_order(dfa.delta, dfa.initial)
-    remap = np.full(dfa.n_states, -1, dtype=np.int64)
+    table, accepting = minimal_table(dfa.delta, dfa.initial, dfa.accepting_mask, small_round)
+    return type(dfa)(dfa.alphabet, table, 0, accepting)
+
+
+def minimal_table(delta: np.ndarray, initial: int, accepting_mask: np.ndarray,
+                  small_round: int = SMALL_ROUND) -> tuple[np.ndarray, list[int]]:
+    """The minimal automaton of a transition table as ``(table, accepting states)``: initial
+    state 0, states in canonical BFS order (the arrays :func:`minimize` wraps in a DFA).
+
+    >>> table, acc = minimal_table(np.array([[1, 0], [2, 1], [3, 2], [0, 3]]), 0,
+    ...                            np.array([True, False, True, False]))
+    >>> table.tolist(), acc
+    ([[1, 0], [0, 1]], [0])
+    """
+    delta = np.asarray(delta)
+    accepting_mask = np.asarray(accepting_mask, dtype=bool)
+    order = bfs_order(delta, initial)
+    remap = np.full(delta.shape[0], -1, dtype=np.int64)
     remap[order] = np.arange(len(order))
-    delta = remap[dfa.delta[order]]
-    acc = dfa.accepting_mask[order]
+    delta = remap[delta[order]]
+    acc = accepting_mask[order]
     found = acyclic_partition(delta, acc) if len(order) >= ACYCLIC_MIN_STATES else None
     block, nb = found if found is not None else hopcroft_partition(delta, acc, small_round)
-    table = np.empty((nb, dfa.n_symbols), dtype=np.int64)
+    table = np.empty((nb, delta.shape[1]), dtype=np.int64)
     table[block] = block[delta]
     q_acc = np.zeros(nb, dtype=bool)
     q_acc[block[acc]] = True
@@ -348,4 +371,4 @@ def minimize(dfa: DFA, small_round: int = SMALL_ROUND) -> DFA:
     canon = bfs_order(table, start)
     renum = np.empty(nb, dtype=np.int64)
     renum[canon] = np.arange(nb)
-    return DFA(dfa.alphabet, renum[table[canon]], 0, np.flatnonzero(q_acc[canon]).tolist())
+    return renum[table[canon]], np.flatnonzero(q_acc[canon]).tolist()

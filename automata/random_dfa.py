@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .budgets import check
 from .dfa import DFA
 from .errors import InvalidAutomatonError
 
@@ -48,8 +49,6 @@ def random_dfa(
     """
     if isinstance(n_states, bool) or not isinstance(n_states, (int, np.integer)) or n_states < 1:
         raise InvalidAutomatonError(f"n_states must be an int >= 1, got {n_states!r}")
-    from .budgets import check
-
     check(int(n_states), "max_dfa_states", "random_dfa")
     if not 0.0 <= float(accept_prob) <= 1.0:
         raise InvalidAutomatonError(f"accept_prob must lie in [0, 1], got {accept_prob}")

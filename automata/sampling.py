@@ -38,7 +38,7 @@ import numpy as np
 
 from . import budgets
 from .dfa import DFA
-from .errors import AutomatonError, EmptyLengthError
+from .errors import AutomatonError, BudgetExceededError, EmptyLengthError
 from .languages.resolve import resolve_language
 
 __all__ = ["count_members", "count_nonmembers", "sample_members", "sample_nonmembers",
@@ -154,8 +154,6 @@ class _MachinePaths:
                 succ[c] = row
             frontier = nxt
             if len(depth) * self.k > budget:
-                from .errors import BudgetExceededError
-
                 raise BudgetExceededError(
                     f"more than {budget // self.k} configurations within length {max_len}; "
                     "this language needs its own member_count/member_sampler"
@@ -362,8 +360,6 @@ def enumerate_members(language, length: int, members: bool = True,
 
     Raises :class:`~automata.errors.BudgetExceededError` when there are more than ``limit``.
     """
-    from .errors import BudgetExceededError
-
     lang = _lang(language)
     length = _check_length(length)
     total = count_members(lang, length) if members else count_nonmembers(lang, length)

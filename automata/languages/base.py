@@ -24,6 +24,7 @@ from typing import Any, Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from ..dfa import DFA, Word
+from ..regex import regex_to_dfa
 from ..errors import BudgetExceededError, InvalidAutomatonError
 
 __all__ = ["Language", "dfa_from_function", "PAPER_GROUPS", "KINDS"]
@@ -108,7 +109,7 @@ class Language:
         >>> Language.from_regex("~(.*aa.*)", "ab").accepts("abab")
         True
         """
-        return cls(name, DFA.from_regex(pattern, alphabet),
+        return cls(name, regex_to_dfa(pattern, alphabet),
                    description=kwargs.pop("description", f"regex {pattern!r}"), **kwargs)
 
     # ----------------------------------------------------------------- views

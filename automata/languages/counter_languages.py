@@ -30,6 +30,7 @@ from math import comb
 import numpy as np
 
 from ..counter import CounterAutomaton
+from ..errors import EmptyLengthError
 from .base import Language
 
 BRACKET_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("<", ">"), ("+", "-"), ("a", "b"))
@@ -182,8 +183,6 @@ def shuffle_sampler(k: int):
 
     def sample(length: int, n: int, rng: np.random.Generator) -> np.ndarray:
         if shuffle_count(k, length) == 0:
-            from ..errors import EmptyLengthError
-
             raise EmptyLengthError(f"shuffle{k} has no member of length {length}")
         T = _size_tables(k, length)
         Pl = _up_prob(length).tolist()

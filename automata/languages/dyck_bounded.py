@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..budgets import family_parameter
 from ..dfa import SymbolEncoding
 from ..errors import EmptyLengthError, UnknownLanguageError
 from .base import Language, dfa_from_function
@@ -163,8 +164,6 @@ BUILTINS = [(f"dyck_{K}_{h}", (lambda K=K, h=h: dyck_language(K, h)), ())
             for K, h in ((2, 3), (2, 4), (8, 10))]
 
 def _dyck_pattern(m):
-    from ..budgets import family_parameter
-
     K = family_parameter(m.group(1), "dyck_K_h (K)", 1)
     return dyck_language(K, family_parameter(m.group(2), "dyck_K_h (h)", 1))
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import AutomatonError
+from ..errors import AutomatonError, EmptyLengthError
 from .base import Language, dfa_from_function
 
 ALPHABET = ("w", "r", "i", "0", "1")
@@ -59,8 +59,6 @@ def ffl_sampler(length: int, n: int, rng: np.random.Generator, p_ignore: float =
     if not 0.0 <= p_ignore <= 1.0:
         raise AutomatonError(f"p_ignore must lie in [0, 1], got {p_ignore}")
     if length % 2:
-        from ..errors import EmptyLengthError
-
         raise EmptyLengthError(f"flip_flop has no member of odd length {length}")
     pairs = length // 2
     out = np.zeros((n, length), dtype=np.int64)

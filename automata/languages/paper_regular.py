@@ -12,6 +12,7 @@ most ``n``; ``d2``, ``d3``, ``d4``, ``d12`` are registered and ``d<n>`` resolves
 """
 from __future__ import annotations
 
+from ..budgets import family_parameter
 from .base import Language, dfa_from_function
 
 
@@ -75,8 +76,6 @@ def _dn_language(n: int) -> Language:
 
 
 def _dn_pattern(m):
-    from ..budgets import family_parameter
-
     return _dn_language(family_parameter(m.group(1), "d<n>", 1))
 
 

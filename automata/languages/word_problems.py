@@ -27,6 +27,7 @@ S5     a = (0 1), b = (0 1 2 3 4)                           120
 """
 from __future__ import annotations
 
+from ..budgets import family_parameter
 from ..errors import UnknownLanguageError
 from .base import Language, dfa_from_function
 
@@ -61,8 +62,6 @@ def group_generators(group: str):
 
     g = group.upper()
     if g.startswith("Z") and g[1:].isdigit():
-        from ..budgets import family_parameter
-
         n = family_parameter(g[1:], "word_problem_z<n>", 2)
         return [Permutation([(i + 1) % n for i in range(n)])]
     cycles = {
@@ -104,8 +103,6 @@ BUILTINS = [(f"word_problem_{g.lower()}", (lambda g=g: word_problem_language(g))
 
 
 def _z_pattern(m):
-    from ..budgets import family_parameter
-
     return word_problem_language(f"Z{family_parameter(m.group(1), 'word_problem_z<n>', 2)}")
 
 

@@ -53,7 +53,7 @@ import networkx as nx
 import numpy as np
 import torch
 
-from automata import DFA
+from automata import DFA, regex_to_dfa
 
 from .base import Construction, registry_language, registry_member_sampler
 from .errors import ConstructionError, ConstructionRefused
@@ -283,7 +283,7 @@ def build_star_free(dfa: DFA | None = None, *, regex: str | None = None, languag
     if regex is not None:
         if alphabet is None:
             raise ConstructionError("regex= needs alphabet=")
-        dfa = DFA.from_regex(regex, alphabet)
+        dfa = regex_to_dfa(regex, alphabet)
         name = f"regex: {regex}"
     elif language is not None:
         from automata.languages import get_language

@@ -101,7 +101,7 @@ def test_changed_config_is_refused_or_rerun(tmp_path, capsys):
 
 
 def test_regex_language_and_dfa_file(tmp_path, capsys):
-    from automata.dfa import DFA
+    from automata.regex import regex_to_dfa
 
     common = ["--layers", "1", "--width", "8", *[x for o in TINY for x in ("--set", o)],
               "--json", "--quiet"]
@@ -110,7 +110,7 @@ def test_regex_language_and_dfa_file(tmp_path, capsys):
     assert r["language"] == "regex" and r["task"] == "char" and r["family"] == "ssm_nonnegative"
     cfg = json.loads((tmp_path / "re" / "config.json").read_text())["config"]
     assert cfg["language_def"] == {"regex": "(ab)*", "alphabet": ["a", "b"]}
-    DFA.from_regex("a*b", "ab").to_json(tmp_path / "astar_b.json")
+    regex_to_dfa("a*b", "ab").to_json(tmp_path / "astar_b.json")
     assert main(["--dfa", str(tmp_path / "astar_b.json"), "--out", str(tmp_path / "d"), *common]) == 0
     assert json.loads(capsys.readouterr().out)["language"] == "astar_b"
     assert main(["--regex", "a", "--alphabet", "a,,b", "--out", str(tmp_path / "x")]) == 1

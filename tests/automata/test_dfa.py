@@ -17,6 +17,7 @@ from automata import (
     UnknownSymbolError,
 )
 from automata.random_dfa import random_dfa
+from automata.regex import regex_to_dfa
 
 from .strategies import accepted_words, all_words, dfas, words
 
@@ -339,7 +340,7 @@ def reference_bfs(delta, initial):
         7, [0]),                                           # deep: more than 64 small levels
 ], ids=["wide3", "wide2", "chain", "deep"])
 def test_bfs_order_matches_queue_bfs(d):
-    from automata.dfa import bfs_order
+    from automata.reachability import bfs_order
 
     assert bfs_order(d.delta, d.initial).tolist() == reference_bfs(d.delta, d.initial)
 
@@ -347,7 +348,7 @@ def test_bfs_order_matches_queue_bfs(d):
 @SETTINGS
 @given(d=dfas(max_states=8, alphabet="abc"))
 def test_bfs_order_small(d):
-    from automata.dfa import bfs_order
+    from automata.reachability import bfs_order
 
     assert bfs_order(d.delta, d.initial).tolist() == reference_bfs(d.delta, d.initial)
 
@@ -409,8 +410,8 @@ def test_from_json_states_budget(monkeypatch):
 def test_product_budget():
     from automata.errors import BudgetExceededError
 
-    a = DFA.from_regex("(a|b)*a(a|b){3}", "ab")
-    b = DFA.from_regex("(a|b)*b(a|b){4}", "ab")
+    a = regex_to_dfa("(a|b)*a(a|b){3}", "ab")
+    b = regex_to_dfa("(a|b)*b(a|b){4}", "ab")
     assert a.product(b, "and").n_states == 47
     with pytest.raises(BudgetExceededError, match="max_states=N"):
         a.product(b, "and", max_states=46)

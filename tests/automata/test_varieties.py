@@ -6,6 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 
 from automata.dfa import DFA
+from automata.regex import regex_to_dfa
 from automata.monoid import generators_of
 from automata.varieties import varieties
 from tests.automata._algebra_oracle import brute_monoid
@@ -69,14 +70,14 @@ def test_random_dfas_against_definitions(d):
 
 
 def test_textbook_examples():
-    ends_ab = DFA.from_regex(".*ab", "ab")
-    starts_ab = DFA.from_regex("ab.*", "ab")
-    contains_a = DFA.from_regex(".*a.*", "ab")
-    no_aa = DFA.from_regex("~(.*aa.*)", "ab")
+    ends_ab = regex_to_dfa(".*ab", "ab")
+    starts_ab = regex_to_dfa("ab.*", "ab")
+    contains_a = regex_to_dfa(".*a.*", "ab")
+    no_aa = regex_to_dfa("~(.*aa.*)", "ab")
     assert varieties(ends_ab).definite and not varieties(ends_ab).reverse_definite
     assert varieties(starts_ab).reverse_definite and not varieties(starts_ab).definite
     v = varieties(contains_a)
     assert v.j_trivial and v.piecewise_testable and v.commutative
     v = varieties(no_aa)
     assert v.locally_testable and not v.j_trivial and v.aperiodic
-    assert not varieties(DFA.from_regex("(aa)*", "a")).aperiodic
+    assert not varieties(regex_to_dfa("(aa)*", "a")).aperiodic
