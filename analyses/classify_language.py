@@ -19,7 +19,14 @@ import argparse
 import json
 import sys
 
-from analyses.cli import add_common_args, run_main
+from rich.console import Console
+from rich.table import Table
+
+from analyses.cli import add_common_args, parse_alphabet, require_numbers, run_main
+from automata.classify import Budget, classify
+from automata.dfa import DFA
+from automata.errors import AutomatonFormatError
+from automata.languages import PAPER_SUITE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,21 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--dfa", metavar="FILE", help="a DFA in the project's JSON format")
     src.add_argument("--suite", choices=["paper"], help="classify the paper's 27 languages")
     p.add_argument("--alphabet", metavar="SYMBOLS",
-                   help="alphabet for --regex: a string of one-character symbols, or comma-separated")
+                   help="alphabet for --regex (required with it, refused without it): one-character "
+                        "symbols ('ab') or comma-separated ('x1,x2'); empty or repeated symbols "
+                        "and regex letters outside it are errors")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     p.add_argument("--max-size", type=int, default=1_000_000,
-                   help="largest monoid to enumerate (idempotents, aperiodicity index, varieties)")
-    p.add_argument("--max-orbit", type=int, default=200_000, help="largest image/kernel orbit")
-    p.add_argument("--max-seconds", type=float, default=20.0, help="time budget per stage")
+                   help="largest monoid to enumerate (idempotents, aperiodicity index, varieties); "
+                        ">= 1 (default 1000000)")
+    p.add_argument("--max-orbit", type=int, default=200_000,
+                   help="largest image/kernel orbit; >= 1 (default 200000)")
+    p.add_argument("--max-seconds", type=float, default=20.0,
+                   help="time budget per stage, seconds > 0 (default 20)")
     return add_common_args(p)
-
-
-def _alphabet(text: str | None):
-    from automata.errors import InvalidAutomatonError
-
-    if not text:
-        raise InvalidAutomatonError("--regex needs --alphabet")
-    return [s for s in text.split(",") if s] if "," in text else list(text)
 
 
 def _fmt_word(w) -> str:
@@ -77,8 +81,6 @@ def _witness_text(w: dict | None) -> str:
 
 
 def _print_one(c, console) -> None:
-    from rich.table import Table
-
     d = c.to_dict()
     t = Table(title=f"{c.language}: algebra", show_header=False)
     t.add_column("field")
@@ -140,8 +142,6 @@ _LABEL = {"star-free": "SF", "non-star-free": "non-SF", "counter": "ctr", "unkno
 
 
 def _print_suite(results, console) -> None:
-    from rich.table import Table
-
     t = Table(title="The paper's 27 languages (SF = star-free; yes k = k layers, ≥ k = at least "
                     "k; python -m analyses.classify_language NAME shows each model class)")
     t.add_column("language", no_wrap=True)
@@ -164,17 +164,13 @@ def _print_suite(results, console) -> None:
 
 def main(argv=None) -> int:
     def body(args):
-        from rich.console import Console
-
-        from automata.classify import Budget, classify
-        from automata.dfa import DFA
-
+        require_numbers(args, at_least_1=["max_size", "max_orbit"], seconds=["max_seconds"])
+        if args.alphabet is not None and args.regex is None:
+            raise AutomatonFormatError("--alphabet applies to --regex only")
         budget = Budget(enumerate_max_size=args.max_size, orbit_max=args.max_orbit,
                         max_seconds=args.max_seconds)
         console = Console(width=160)
         if args.suite:
-            from automata.languages import PAPER_SUITE
-
             results = [classify(n, budget=budget, strict=True) for n in PAPER_SUITE]
             if args.json:
                 json.dump([r.to_dict() for r in results], sys.stdout)
@@ -183,7 +179,7 @@ def main(argv=None) -> int:
                 _print_suite(results, console)
             return 0
         if args.regex is not None:
-            c = classify(regex=args.regex, alphabet=_alphabet(args.alphabet), budget=budget,
+            c = classify(regex=args.regex, alphabet=parse_alphabet(args.alphabet), budget=budget,
                          strict=True)
         else:
             if args.dfa is not None:

@@ -16,12 +16,17 @@ Every ``analyses`` command builds an ``argparse`` parser, adds ``--debug`` and `
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
 from typing import Callable, Sequence
 
 from analyses.plugins import load_plugins, plugin_args
+from automata.dfa import DFA
+from automata.errors import AutomatonFormatError, InvalidAutomatonError
+from automata.languages import language_definition
+from automata.regex import parse_alphabet as regex_parse_alphabet
 
 EXIT_DOMAIN_ERROR = 1
 EXIT_BROKEN_PIPE = 128 + 13
@@ -100,31 +105,55 @@ def add_language_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
+class UsageError(ValueError):
+    """A command-line value out of range (one line, exit 1)."""
+
+
 def parse_alphabet(text: str | None) -> list[str]:
-    """``"ab"`` or ``"a,b"`` -> ``["a", "b"]``; empty or repeated symbols are errors.
+    """``"ab"`` or ``"a,b"`` -> ``["a", "b"]`` (:func:`automata.regex.parse_alphabet`): an empty
+    text, empty symbols (``"a,,b"``, a trailing comma) and repeats are errors.
 
     >>> parse_alphabet("ab"), parse_alphabet("x1,x2")
     (['a', 'b'], ['x1', 'x2'])
+    >>> parse_alphabet("a,,b")
+    Traceback (most recent call last):
+    ...
+    automata.errors.InvalidAutomatonError: --alphabet 'a,,b': symbol 2 is empty
     """
-    from automata.errors import InvalidAutomatonError
-
-    if not text:
+    if text is None:
         raise InvalidAutomatonError("--regex needs --alphabet")
-    symbols = text.split(",") if "," in text else list(text)
-    if any(not s.strip() for s in symbols):
-        raise InvalidAutomatonError(f"--alphabet {text!r} has an empty symbol")
-    if len(set(symbols)) != len(symbols):
-        raise InvalidAutomatonError(f"--alphabet {text!r} repeats a symbol")
-    return symbols
+    return list(regex_parse_alphabet(text))
+
+
+def require_numbers(args: argparse.Namespace, *, at_least_1: Sequence[str] = (),
+                    at_least_0: Sequence[str] = (), seconds: Sequence[str] = ()) -> None:
+    """Refuse out-of-range numeric options in one line before any work: ``at_least_1`` counts
+    and budgets (``--max-size``, ``--jobs``), ``at_least_0`` seeds, ``seconds`` finite positive
+    time budgets. ``None`` (an option left unset) passes. Names are ``args`` attributes.
+
+    >>> require_numbers(argparse.Namespace(max_size=-1), at_least_1=["max_size"])
+    Traceback (most recent call last):
+    ...
+    analyses.cli.UsageError: --max-size must be at least 1, got -1
+    """
+    def flag(name: str) -> str:
+        return "--" + name.replace("_", "-")
+
+    for names, ok, want in ((at_least_1, lambda v: v >= 1, "at least 1"),
+                            (at_least_0, lambda v: v >= 0, "at least 0"),
+                            (seconds, lambda v: 0 < v < math.inf, "a positive number of seconds")):
+        for name in names:
+            v = getattr(args, name)
+            if v is not None and not ok(v):     # also refuses nan
+                raise UsageError(f"{flag(name)} must be {want}, got {v}")
 
 
 def language_from_args(args: argparse.Namespace, name: str | None) -> tuple[str, dict | None]:
     """``(name, definition)`` for a command's language: a registry name, or a ``--regex`` /
     ``--dfa`` definition (:func:`automata.languages.language_definition`) with its display name."""
-    from automata.errors import AutomatonFormatError
-    from automata.languages import language_definition
-
     regex, dfa = getattr(args, "regex", None), getattr(args, "dfa", None)
+    if regex is None and getattr(args, "alphabet", None) is not None:
+        raise AutomatonFormatError("--alphabet applies to --regex only")
     if regex is None and dfa is None:
         if not name:
             raise AutomatonFormatError("give a language name, --regex PATTERN --alphabet SYMBOLS "
@@ -134,7 +163,5 @@ def language_from_args(args: argparse.Namespace, name: str | None) -> tuple[str,
         raise AutomatonFormatError("give either a language name or --regex/--dfa, not both")
     if regex is not None:
         return "regex", language_definition(regex=regex, alphabet=parse_alphabet(args.alphabet))
-    from automata.dfa import DFA
-
     return os.path.splitext(os.path.basename(dfa))[0] or "dfa", \
         language_definition(dfa_json=DFA.from_json(dfa).to_json())

@@ -25,7 +25,7 @@ import re
 import sys
 import time
 
-from analyses.cli import add_common_args, run_main
+from analyses.cli import add_common_args, parse_alphabet, require_numbers, run_main
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +63,7 @@ def _value(text: str):
 
 
 def _alphabet(text: str):
-    return tuple(text.split(",")) if "," in text else tuple(text)
+    return tuple(parse_alphabet(text))
 
 
 def _fmt_gate(g) -> str:
@@ -83,8 +83,7 @@ def main(argv=None) -> int:
         torch.set_num_threads(1)
         if (args.name is not None) + (args.ltl is not None) + (args.regex is not None) != 1:
             raise ConstructionError("give exactly one of NAME, --ltl FORMULA or --regex REGEX")
-        if args.check_length < 1 or args.strings < 1:
-            raise ConstructionError("--check-length and --strings must be >= 1")
+        require_numbers(args, at_least_1=["check_length", "strings"], at_least_0=["seed"])
         params = {}
         for item in args.param:
             if "=" not in item:
@@ -93,7 +92,7 @@ def main(argv=None) -> int:
             params[key.strip()] = _value(val.strip())
         if args.gate:
             params["gate"] = args.gate
-        if args.alphabet:
+        if args.alphabet is not None:
             params["alphabet"] = _alphabet(args.alphabet)
         dtype = torch.float32 if args.dtype == "float32" else torch.float64
         name = args.name

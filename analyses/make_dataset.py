@@ -15,11 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
-
-
-class UsageError(ValueError):
-    """A malformed command-line value (reported in one line, exit 1)."""
+from analyses.cli import (UsageError, add_common_args, add_language_args, language_from_args,
+                          require_numbers, run_main)
 
 
 def parse_range(text: str) -> tuple[int, int]:
@@ -92,12 +89,8 @@ def main(argv=None) -> int:
         if any(not b.strip() for b in items):
             raise UsageError(f"bad --bins {args.bins!r}: an empty bin (use '' for no bins)")
         bins = [parse_range(b) for b in items]
-        for name, value in (("--max-length", args.max_length),
-                            ("--max-positions", args.max_positions)):
-            if value is not None and value <= 0:
-                raise UsageError(f"{name} must be positive, got {value}")
-        if args.n_train < 1:
-            raise UsageError(f"--n-train must be at least 1, got {args.n_train}")
+        require_numbers(args, at_least_1=["max_length", "max_positions", "n_train"],
+                        at_least_0=["seed"])
         if args.n_test < 1 and bins:
             raise UsageError(f"--n-test must be at least 1, got {args.n_test} "
                              "(use --bins '' for no test bins)")

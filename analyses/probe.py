@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from analyses.cli import add_common_args, run_main
+from analyses.cli import add_common_args, require_numbers, run_main
 
 __all__ = ["build_parser", "main"]
 
@@ -90,7 +90,9 @@ def _calibrate(args: argparse.Namespace) -> int:
 def body(args: argparse.Namespace) -> int:
     import torch
 
-    torch.set_num_threads(max(1, args.threads))
+    require_numbers(args, at_least_1=["n_strings", "max_positions", "long_factor", "max_features",
+                                      "control_k", "threads"], at_least_0=["seed"])
+    torch.set_num_threads(args.threads)
     if args.compare:
         if args.run_dir or args.calibrate:
             raise ValueError("--compare takes report directories only, no RUN_DIR or --calibrate")
@@ -109,9 +111,6 @@ def body(args: argparse.Namespace) -> int:
         return _calibrate(args)
     if not args.run_dir:
         raise ValueError("RUN_DIR is required (or --calibrate LANGUAGE)")
-    for name in ("n_strings", "max_positions", "long_factor", "max_features", "control_k"):
-        if getattr(args, name) < 1:
-            raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
     from probing.pipeline import ProbeOptions, load_run, run_probing
     from probing.report import write_report
 

@@ -98,3 +98,32 @@ def test_budget_exceeded_exit_1(tmp_path):
     r = subprocess.run([sys.executable, "-m", "analyses.classify_language", "--dfa", str(path),
                         "--max-orbit", "5"], capture_output=True, text=True)
     assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--regex", "a*", "--alphabet", "a,,b"], "--alphabet 'a,,b': symbol 2 is empty"),
+    (["--regex", "a*", "--alphabet", "a,b,"], "--alphabet 'a,b,': symbol 3 is empty"),
+    (["--regex", "a*", "--alphabet", ","], "symbol 1 is empty"),
+    (["--regex", "a*", "--alphabet", ""], "--alphabet is empty"),
+    (["--regex", "a*", "--alphabet", "aab"], "repeats symbol(s) ['a']"),
+    (["--regex", "a*", "--alphabet", "x,y,x"], "repeats symbol(s) ['x']"),
+    (["--regex", "a*c", "--alphabet", "ab"], "symbol 'c' at column 3 of 'a*c' is not in the alphabet"),
+    (["parity", "--alphabet", "ab"], "--alphabet applies to --regex only"),
+    (["parity", "--max-size", "-1"], "--max-size must be at least 1, got -1"),
+    (["parity", "--max-size", "0"], "--max-size must be at least 1, got 0"),
+    (["parity", "--max-orbit", "0"], "--max-orbit must be at least 1, got 0"),
+    (["parity", "--max-seconds", "0"], "--max-seconds must be a positive number of seconds"),
+    (["parity", "--max-seconds", "nan"], "--max-seconds must be a positive number of seconds"),
+    (["parity", "--max-seconds", "inf"], "--max-seconds must be a positive number of seconds"),
+])
+def test_strict_alphabet_and_budgets_refused_before_work(argv, words, capsys):
+    """Empty or repeated symbols, letters outside the alphabet, an alphabet without a regex and
+    budgets out of range: one line, exit 1, before any classification starts."""
+    import time
+
+    t = time.monotonic()
+    assert main([*argv, "--json"]) == 1
+    seconds = time.monotonic() - t
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and words in err, err
+    assert seconds < 5, f"took {seconds:.1f} s"
