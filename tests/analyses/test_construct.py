@@ -57,7 +57,7 @@ def test_text_report(capsys):
     (["parity", "--ltl", "a"], "exactly one of"),
     (["--ltl", "a S"], "expected a formula"),
     (["dyck", "--param", "K"], "KEY=VALUE"),
-    (["parity", "--strings", "0"], ">= 1"),
+    (["parity", "--strings", "0"], "--strings must be at least 1"),
     (["parity", "--check-length", "10", "--strings", "1", "--precision"], "counter"),
 ])
 def test_errors_print_one_line_and_exit_1(capsys, argv, msg):
