@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
+import math
 import types
 import typing
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from automata.atomic_io import atomic_write_text
 from automata.languages import resolve_language
 from ssm.config import ModelConfig
 from ssm.errors import ConfigError, SSMError
@@ -271,6 +272,8 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         raise ConfigError(f"{key} must be an integer, got {value!r}")
     if tp is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise ConfigError(f"{key} must be a finite number, got {value!r}")
             return float(value)
         raise ConfigError(f"{key} must be a number, got {value!r}")
     if tp is str:
@@ -314,7 +317,8 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def parse_value(text: str) -> Any:
     """An override value: JSON when it parses (numbers, true/false, null, lists, objects),
-    else the bare string. ``none`` is ``null``; duplicate object keys are an error.
+    else the bare string. ``none`` is ``null``; duplicate object keys, ``NaN``/``Infinity`` and
+    integers too long to convert are errors.
 
     >>> parse_value("3e-4"), parse_value("[[1, 50]]"), parse_value("tomita3"), parse_value('"x y"')
     (0.0003, [[1, 50]], 'tomita3', 'x y')
@@ -325,11 +329,19 @@ def parse_value(text: str) -> Any:
     if t.lower() in ("true", "false"):
         return t.lower() == "true"
     try:
-        return json.loads(t, object_pairs_hook=_reject_duplicates)
+        return json.loads(t, object_pairs_hook=_reject_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError:
         return t
     except RecursionError:
         raise ConfigError("override value is nested too deeply") from None
+    except ConfigError:
+        raise
+    except ValueError as e:         # e.g. an integer of more than 4,300 digits
+        raise ConfigError(f"override value {t[:20]!r}...: {str(e).splitlines()[0][:80]}") from None
+
+
+def _no_constant(name: str) -> None:
+    raise ConfigError(f"override value {name} is not a finite number")
 
 
 def _parse_text(text: str, tp: Any) -> Any:
@@ -426,11 +438,8 @@ def _set_path(cls: type, d: dict, path: list[str], text: str, prefix: str) -> No
 
 def save_config(cfg: ExperimentConfig, path: str | Path, extra: Mapping[str, Any] | None = None) -> None:
     """Write ``cfg`` (plus ``extra`` such as package versions) as JSON, atomically."""
-    path = Path(path)
     payload = {"config": cfg.to_dict(), **(dict(extra) if extra else {})}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
 
 
 def load_config(path: str | Path) -> ExperimentConfig:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
 from dataclasses import asdict, dataclass, field
@@ -36,6 +35,7 @@ from typing import Any, Mapping
 
 import torch
 
+from automata.atomic_io import atomic_open, atomic_write_text
 from ssm.errors import SSMError
 
 __all__ = ["RunDirError", "RunState", "RunDir", "config_hash", "diff_keys", "code_version",
@@ -87,13 +87,6 @@ def code_version() -> dict[str, str]:
     except (OSError, subprocess.SubprocessError):
         out["git_commit"] = "unknown"
     return out
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary sibling, then rename it to ``path``."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 def fresh_run_dir(out: str | Path, config: Mapping[str, Any]) -> Path:
@@ -203,16 +196,11 @@ class RunDir:
     def save_checkpoint(self, model: torch.nn.Module, opt: torch.optim.Optimizer, state: RunState,
                         config: Mapping[str, Any]) -> None:
         """Model, optimizer, state, config and RNG states, atomically (fsync, then rename)."""
-        p = self.file(CHECKPOINT)
-        tmp = p.with_name(p.name + ".tmp")
         payload = {"model": model.state_dict(), "optimizer": opt.state_dict(),
                    "state": state.to_dict(), "config": dict(config),
                    "rng": _rng_states(next(model.parameters()).device)}
-        with open(tmp, "wb") as f:
+        with atomic_open(self.file(CHECKPOINT), "wb") as f:
             torch.save(payload, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
 
     def load_checkpoint(self, model: torch.nn.Module, opt: torch.optim.Optimizer | None,
                         config: Mapping[str, Any]) -> tuple[RunState, dict[str, Any]]:
