@@ -26,12 +26,13 @@ from .errors import (
     UnknownSymbolError,
 )
 from .languages import (Language, get_language, language_definition, list_languages,
-                        register_language, resolve_language)
+                        register_language, resolve_language, unregister_language)
 from .classify import classify
 
 __all__ = [
     "DFA", "split_word", "random_dfa", "regex_to_dfa", "AutomatonError", "AutomatonFormatError", "BudgetExceededError",
     "EmptyLengthError", "InvalidAutomatonError", "RegexSyntaxError", "UnknownLanguageError",
     "UnknownStateError", "UnknownSymbolError", "Language", "get_language", "register_language",
+    "unregister_language",
     "list_languages", "resolve_language", "language_definition", "classify",
 ]

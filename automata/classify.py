@@ -479,6 +479,13 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         Raise :class:`~automata.errors.BudgetExceededError` when Green's structure exceeds the
         budget, instead of degrading to what the image orbit or enumeration can tell. (Skipping
         the optional full enumeration of a big monoid is never an error.)
+
+
+    >>> c = classify("parity")
+    >>> c.monoid_size, c.aperiodic, {p.model: p.expressible for p in c.predictions}["ssm_signed"]
+    (2, False, 'yes')
+    >>> classify(regex="~(.*aa.*)", alphabet="ab").aperiodic
+    True
     """
     if regex is not None:
         if language_or_dfa is not None:

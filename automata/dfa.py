@@ -44,6 +44,9 @@ def split_word(word: Word, alphabet: Sequence[str]) -> list[str]:
 
     A ``str`` is split into characters when every symbol of ``alphabet`` is one character;
     otherwise a word must be given as a sequence of symbols.
+
+    >>> split_word("aba", "ab"), split_word(["x1", "x2"], ["x1", "x2"])
+    (['a', 'b', 'a'], ['x1', 'x2'])
     """
     if isinstance(word, str):
         if all(len(s) == 1 for s in alphabet):
@@ -224,6 +227,12 @@ class DFA:
     accepting : iterable of int
     state_names : sequence of str, optional
         Display names (e.g. from JSON); default ``"0".."n-1"``.
+
+    >>> even_a = DFA("ab", [[1, 0], [0, 1]], 0, [0])        # an even number of a's
+    >>> even_a.accepts("abab"), even_a.accepts("ab"), even_a.trace("ab")
+    (True, False, [0, 1, 1])
+    >>> (~even_a).accepts("ab"), even_a.minimize().n_states
+    (True, 2)
     """
 
     __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash",

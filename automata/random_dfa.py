@@ -46,6 +46,11 @@ def random_dfa(
     -------
     DFA
         ``delta`` has shape ``(n_states, len(alphabet))``.
+
+
+    >>> d = random_dfa(5, "ab", seed=0)
+    >>> d.delta.shape, d == random_dfa(5, "ab", seed=0)
+    ((5, 2), True)
     """
     if isinstance(n_states, bool) or not isinstance(n_states, (int, np.integer)) or n_states < 1:
         raise InvalidAutomatonError(f"n_states must be an int >= 1, got {n_states!r}")

@@ -64,6 +64,14 @@ class Language:
     task : str, optional
         The training task the language declares (a name registered in ``ssm.tasks``, e.g.
         ``"flip_flop"`` or ``"dyck"``); ``None`` means character prediction.
+
+
+    >>> from automata import DFA
+    >>> lang = Language("even_a", DFA("ab", [[1, 0], [0, 1]], 0, [0]), description="even a's")
+    >>> lang.kind, lang.alphabet, lang.accepts("aab"), lang.task
+    ('regular', ('a', 'b'), True, None)
+    >>> Language.from_regex("(ab)*", "ab", name="ab_star").accepts("abab")
+    True
     """
 
     name: str

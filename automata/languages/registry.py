@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from typing import Callable, Iterable
 
 from ..errors import InvalidAutomatonError, UnknownLanguageError
 from .base import Language
 
-__all__ = ["get_language", "list_languages", "register_language", "register_pattern",
-           "PAPER_SUITE", "resolve_name"]
+__all__ = ["get_language", "list_languages", "register_language", "unregister_language",
+           "register_pattern", "PAPER_SUITE", "resolve_name"]
 
 Factory = Callable[[], Language]
 
@@ -56,9 +57,28 @@ def register_language(name: str, factory_or_language: Factory | Language, *,
 
     ``name`` and ``aliases`` are matched case-insensitively. Re-registering a taken name or
     alias raises :class:`~automata.errors.InvalidAutomatonError` unless ``overwrite``.
+
+
+    >>> register_language("doc_ab", lambda: Language.from_regex("(ab)*", "ab"), aliases=("doc-AB",))
+    >>> get_language("DOC-ab").name, get_language("doc_ab").accepts("ab")
+    ('doc_ab', True)
+    >>> unregister_language("doc_ab")
     """
     _load_builtins()
     _register(name, factory_or_language, aliases, overwrite)
+
+
+def unregister_language(name: str) -> None:
+    """Remove a registered language and its aliases (tests and interactive sessions); unknown
+    names raise :class:`~automata.errors.UnknownLanguageError`."""
+    _load_builtins()
+    key = resolve_name(name)
+    if key is None:
+        raise UnknownLanguageError(f"unknown language {str(name)!r}")
+    del _FACTORIES[key]
+    _CACHE.pop(key, None)
+    for alias in [a for a, v in _ALIASES.items() if v == key]:
+        del _ALIASES[alias]
 
 
 def _register(name, obj, aliases, overwrite):
@@ -126,6 +146,10 @@ def get_language(name: str) -> Language:
     ------
     UnknownLanguageError
         With up to five close matches in the message.
+
+
+    >>> get_language("parity").accepts("0110"), get_language("Tomita-3").name, get_language("mod_5").name
+    (True, 'tomita3', 'mod_5')
     """
     if isinstance(name, Language):
         return name
@@ -140,8 +164,6 @@ def get_language(name: str) -> Language:
                 raise InvalidAutomatonError(f"the factory of {key!r} did not return a Language")
             aliases = tuple(a for a, v in _ALIASES.items() if v == key)
             if lang.name != key or set(lang.aliases) != set(aliases):
-                from dataclasses import replace
-
                 lang = replace(lang, name=key, aliases=aliases)
             _CACHE[key] = lang
         return lang
@@ -161,7 +183,11 @@ def get_language(name: str) -> Language:
 
 
 def list_languages(group: str | None = None) -> list[str]:
-    """Registered names in registration order (optionally only one ``paper_group``)."""
+    """Registered names in registration order (optionally only one ``paper_group``).
+
+    >>> list_languages()[:3], len(list_languages("counter"))
+    (['tomita1', 'tomita2', 'tomita3'], 9)
+    """
     _load_builtins()
     names = list(_FACTORIES)
     if group is not None:

@@ -40,6 +40,10 @@ def resolve_language(obj: Any) -> Language:
         For an unknown name (with close matches) or an unsupported type.
     AutomatonFormatError, RegexSyntaxError
         For a malformed definition.
+
+
+    >>> resolve_language("parity").name, resolve_language({"regex": "(ab)*", "alphabet": "ab"}).accepts("ab")
+    ('parity', True)
     """
     if isinstance(obj, Language):
         return obj
