@@ -480,7 +480,6 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         budget, instead of degrading to what the image orbit or enumeration can tell. (Skipping
         the optional full enumeration of a big monoid is never an error.)
 
-
     >>> c = classify("parity")
     >>> c.monoid_size, c.aperiodic, {p.model: p.expressible for p in c.predictions}["ssm_signed"]
     (2, False, 'yes')

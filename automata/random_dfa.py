@@ -47,7 +47,6 @@ def random_dfa(
     DFA
         ``delta`` has shape ``(n_states, len(alphabet))``.
 
-
     >>> d = random_dfa(5, "ab", seed=0)
     >>> d.delta.shape, d == random_dfa(5, "ab", seed=0)
     ((5, 2), True)

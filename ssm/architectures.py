@@ -202,7 +202,11 @@ def get_architecture(name: str) -> Architecture:
 
 
 def list_architectures() -> list[str]:
-    """Registered architecture names in registration order (built-ins first)."""
+    """Registered architecture names in registration order (built-ins first).
+
+    >>> {"mamba", "lstm", "transformer"} <= set(list_architectures())
+    True
+    """
     _load_builtins()
     return list(_REGISTRY)
 

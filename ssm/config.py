@@ -89,6 +89,10 @@ class ModelConfig:
         The architecture's extra options (declared with their defaults by
         :func:`ssm.architectures.register_architecture`); missing ones are filled with the
         defaults, unknown ones are an error. Read them with :meth:`option`.
+
+    >>> cfg = ModelConfig(arch="mamba", gate="signed", layers=1, width=16)
+    >>> cfg.d_inner, cfg.replace(width=32).width
+    (32, 32)
     """
 
     arch: str = "mamba"

@@ -167,6 +167,10 @@ class ExperimentConfig:
     :func:`ssm.tasks.task_name_for`); other values name a task registered in :mod:`ssm.tasks`;
     ``model.vocab_size``, ``model.n_outputs`` and ``model.max_len`` are filled in by the
     trainer from the language and task (see :func:`ssm.train.resolve_config`).
+
+    >>> cfg = ExperimentConfig(language="tomita3")
+    >>> cfg.resolved_task, cfg.resolve_language().name, cfg.data.n_train
+    ('char', 'tomita3', 10000)
     """
 
     language: str = "parity"
@@ -400,6 +404,14 @@ def apply_overrides(cfg: Any, overrides: Sequence[str]) -> Any:
     ------
     ConfigError
         One line: unknown key, wrong type, derived field (:data:`DERIVED`), invalid result.
+
+
+    Examples
+    --------
+    >>> cfg = apply_overrides(ExperimentConfig(language="flip_flop"),
+    ...                       ["data.task_options.length=64", "model.gate=signed"])
+    >>> cfg.data.task_options, cfg.model.gate
+    ({'length': 64}, 'signed')
     """
     d = _to_jsonable(dataclasses.asdict(cfg))
     for item in overrides:
@@ -443,7 +455,14 @@ def save_config(cfg: ExperimentConfig, path: str | Path, extra: Mapping[str, Any
 
 
 def load_config(path: str | Path) -> ExperimentConfig:
-    """Read a config written by :func:`save_config` (or a run's ``config.json``)."""
+    """Read a config written by :func:`save_config` (or a run's ``config.json``).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "config.json"
+    >>> save_config(ExperimentConfig(language="parity"), path)
+    >>> load_config(path).language
+    'parity'
+    """
     path = Path(path)
     try:
         payload = json.loads(path.read_text(), object_pairs_hook=_reject_duplicates)

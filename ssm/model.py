@@ -97,6 +97,14 @@ class LanguageModel(nn.Module):
     LSTM). The mixer of each block comes from the architecture registry
     (:func:`ssm.architectures.get_architecture`), which also says whether blocks carry an MLP
     and how the whole model is initialized.
+
+    >>> model = LanguageModel(ModelConfig(arch="lstm", layers=1, width=8, vocab_size=3, n_outputs=3))
+    >>> tokens = torch.tensor([[1, 2, 1]])
+    >>> cache = model.init_cache(1)
+    >>> for t in range(3):
+    ...     last, cache = model.step(tokens[:, t], cache)
+    >>> torch.allclose(last, model(tokens)[:, -1], atol=1e-5)
+    True
     """
 
     def __init__(self, cfg: ModelConfig):
@@ -195,6 +203,11 @@ def build_model(cfg: ModelConfig, *, seed: int = 0, device: str | torch.device =
         If ``cfg`` is not a :class:`ModelConfig` or the device is unknown.
     BackendUnavailableError
         If ``cfg.scan`` names a backend that cannot run on the device (with the install command).
+
+    >>> cfg = ModelConfig(arch="mamba", layers=1, width=8, d_state=2, vocab_size=3, n_outputs=3)
+    >>> model = build_model(cfg, seed=1, device="cpu")
+    >>> model(torch.tensor([[1, 2, 2]])).shape
+    torch.Size([1, 3, 3])
     """
     if not isinstance(cfg, ModelConfig):
         raise ConfigError(f"build_model needs a ModelConfig, got {type(cfg).__name__}")

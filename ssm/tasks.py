@@ -91,6 +91,12 @@ class Task:
     Subclasses set ``name`` and implement ``n_outputs``, ``encode``, ``loss`` and ``score``; the
     sampling methods default to the paper's protocol (length bins of ``DataConfig``) and may be
     overridden (see :class:`FlipFlop`).
+
+    >>> from automata.languages import get_language
+    >>> task = make_task("auto", get_language("parity"))          # the language's own: "char"
+    >>> data = task.encode([{"string": "01"}])
+    >>> task.name, task.n_outputs, tuple(data.tokens.shape)
+    ('char', 3, (1, 2))
     """
 
     name = "task"
@@ -565,7 +571,11 @@ def get_task(name: str) -> TaskFactory:
 
 
 def list_tasks() -> list[str]:
-    """Registered task names, built-ins first."""
+    """Registered task names, built-ins first.
+
+    >>> list_tasks()[:4]
+    ['char', 'flip_flop', 'dyck', 'state']
+    """
     return list(_TASKS)
 
 

@@ -74,6 +74,12 @@ class TrainResult:
         Last evaluation on the whole training set (``string_accuracy``, ``position_accuracy``, ...).
     rows : list of dict
         Evaluation rows (bins and lengths); empty for a paused run.
+
+    >>> res = TrainResult.from_dict({"config": {}, "steps": 3, "epochs": 1, "seconds": 0.5,
+    ...                             "stopped": "max_epochs", "train": {}, "rows": [
+    ...                             {"kind": "bin", "split": "bin_1_8"}, {"kind": "length"}]})
+    >>> res.steps, [r["split"] for r in res.bins()]
+    (3, ['bin_1_8'])
     """
 
     config: dict[str, Any]
@@ -132,7 +138,12 @@ def summarize(result: TrainResult, out: str | Path | None = None) -> dict[str, A
 
 
 def load_result(out_dir: str | Path) -> TrainResult | None:
-    """The finished result stored in ``out_dir``, or ``None``."""
+    """The finished result stored in ``out_dir``, or ``None``.
+
+    >>> import tempfile
+    >>> load_result(tempfile.mkdtemp()) is None               # nothing finished there
+    True
+    """
     d = RunDir(out_dir).load_result()
     return None if d is None else TrainResult.from_dict(d)
 

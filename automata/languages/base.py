@@ -65,7 +65,6 @@ class Language:
         The training task the language declares (a name registered in ``ssm.tasks``, e.g.
         ``"flip_flop"`` or ``"dyck"``); ``None`` means character prediction.
 
-
     >>> from automata import DFA
     >>> lang = Language("even_a", DFA("ab", [[1, 0], [0, 1]], 0, [0]), description="even a's")
     >>> lang.kind, lang.alphabet, lang.accepts("aab"), lang.task

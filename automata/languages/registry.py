@@ -58,7 +58,6 @@ def register_language(name: str, factory_or_language: Factory | Language, *,
     ``name`` and ``aliases`` are matched case-insensitively. Re-registering a taken name or
     alias raises :class:`~automata.errors.InvalidAutomatonError` unless ``overwrite``.
 
-
     >>> register_language("doc_ab", lambda: Language.from_regex("(ab)*", "ab"), aliases=("doc-AB",))
     >>> get_language("DOC-ab").name, get_language("doc_ab").accepts("ab")
     ('doc_ab', True)
@@ -70,7 +69,13 @@ def register_language(name: str, factory_or_language: Factory | Language, *,
 
 def unregister_language(name: str) -> None:
     """Remove a registered language and its aliases (tests and interactive sessions); unknown
-    names raise :class:`~automata.errors.UnknownLanguageError`."""
+    names raise :class:`~automata.errors.UnknownLanguageError`.
+
+    >>> register_language("doc_tmp", Language.from_regex("a*", "a"))
+    >>> unregister_language("doc_tmp")
+    >>> "doc_tmp" in list_languages()
+    False
+    """
     _load_builtins()
     key = resolve_name(name)
     if key is None:
@@ -146,7 +151,6 @@ def get_language(name: str) -> Language:
     ------
     UnknownLanguageError
         With up to five close matches in the message.
-
 
     >>> get_language("parity").accepts("0110"), get_language("Tomita-3").name, get_language("mod_5").name
     (True, 'tomita3', 'mod_5')

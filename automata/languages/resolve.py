@@ -41,7 +41,6 @@ def resolve_language(obj: Any) -> Language:
     AutomatonFormatError, RegexSyntaxError
         For a malformed definition.
 
-
     >>> resolve_language("parity").name, resolve_language({"regex": "(ab)*", "alphabet": "ab"}).accepts("ab")
     ('parity', True)
     """
