@@ -22,7 +22,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
-from analyses.cli import add_common_args, parse_alphabet, require_numbers, run_main
+from analyses.checks import require_numbers
+from analyses.cli import add_common_args, parse_alphabet, run_main
 from automata.classify import Budget, classify
 from automata.dfa import DFA
 from automata.errors import AutomatonFormatError

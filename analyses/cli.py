@@ -16,7 +16,6 @@ Every ``analyses`` command builds an ``argparse`` parser, adds ``--debug`` and `
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import signal
 import sys
@@ -105,10 +104,6 @@ def add_language_args(parser: argparse.ArgumentParser) -> argparse.ArgumentParse
     return parser
 
 
-class UsageError(ValueError):
-    """A command-line value out of range (one line, exit 1)."""
-
-
 def parse_alphabet(text: str | None) -> list[str]:
     """``"ab"`` or ``"a,b"`` -> ``["a", "b"]`` (:func:`automata.regex.parse_alphabet`): an empty
     text, empty symbols (``"a,,b"``, a trailing comma) and repeats are errors.
@@ -123,29 +118,6 @@ def parse_alphabet(text: str | None) -> list[str]:
     if text is None:
         raise InvalidAutomatonError("--regex needs --alphabet")
     return list(regex_parse_alphabet(text))
-
-
-def require_numbers(args: argparse.Namespace, *, at_least_1: Sequence[str] = (),
-                    at_least_0: Sequence[str] = (), seconds: Sequence[str] = ()) -> None:
-    """Refuse out-of-range numeric options in one line before any work: ``at_least_1`` counts
-    and budgets (``--max-size``, ``--jobs``), ``at_least_0`` seeds, ``seconds`` finite positive
-    time budgets. ``None`` (an option left unset) passes. Names are ``args`` attributes.
-
-    >>> require_numbers(argparse.Namespace(max_size=-1), at_least_1=["max_size"])
-    Traceback (most recent call last):
-    ...
-    analyses.cli.UsageError: --max-size must be at least 1, got -1
-    """
-    def flag(name: str) -> str:
-        return "--" + name.replace("_", "-")
-
-    for names, ok, want in ((at_least_1, lambda v: v >= 1, "at least 1"),
-                            (at_least_0, lambda v: v >= 0, "at least 0"),
-                            (seconds, lambda v: 0 < v < math.inf, "a positive number of seconds")):
-        for name in names:
-            v = getattr(args, name)
-            if v is not None and not ok(v):     # also refuses nan
-                raise UsageError(f"{flag(name)} must be {want}, got {v}")
 
 
 def language_from_args(args: argparse.Namespace, name: str | None) -> tuple[str, dict | None]:

@@ -25,7 +25,8 @@ import re
 import sys
 import time
 
-from analyses.cli import add_common_args, parse_alphabet, require_numbers, run_main
+from analyses.checks import require_numbers
+from analyses.cli import add_common_args, parse_alphabet, run_main
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from analyses.cli import (UsageError, add_common_args, add_language_args, language_from_args,
-                          require_numbers, run_main)
+from analyses.checks import UsageError, require_numbers
+from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
 
 
 def parse_range(text: str) -> tuple[int, int]:

@@ -32,7 +32,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from analyses.cli import add_common_args, require_numbers, run_main
+from analyses.checks import require_numbers
+from analyses.cli import add_common_args, run_main
 
 __all__ = ["build_parser", "main"]
 
