@@ -9,6 +9,7 @@ import json
 import sys
 
 from analyses.cli import add_common_args, run_main
+from automata.languages import get_language, list_languages
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +24,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     def body(args):
-        from automata.languages import get_language, list_languages
-
         names = list_languages(group=args.group)
         if args.json:
             json.dump([get_language(n).to_dict() for n in names], sys.stdout, indent=1)

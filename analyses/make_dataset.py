@@ -17,6 +17,8 @@ import sys
 
 from analyses.checks import UsageError, require_numbers
 from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
+from automata.dataset import check_dataset_budget, check_output_dir, make_dataset
+from automata.languages import resolve_language
 
 
 def parse_range(text: str) -> tuple[int, int]:
@@ -81,9 +83,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     def body(args):
-        from automata.dataset import check_dataset_budget, check_output_dir, make_dataset
-        from automata.languages import resolve_language
-
         train = parse_range(args.train_lengths)
         items = args.bins.split(",") if args.bins.strip() else []
         if any(not b.strip() for b in items):

@@ -30,7 +30,15 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+import torch
+
 from analyses.cli import add_common_args, add_language_args, language_from_args, run_main
+from ssm.architectures import gates_of, get_architecture, list_architectures
+from ssm.config import ModelConfig
+from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
+from ssm.run_dir import fresh_run_dir
+from ssm.tasks import list_tasks
+from ssm.train import resolve_config, summarize, train
 
 __all__ = ["build_parser", "config_from_args", "main"]
 
@@ -38,9 +46,6 @@ __all__ = ["build_parser", "config_from_args", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser; ``--model``, ``--gate`` and ``--task`` choices come from the registries."""
-    from ssm.architectures import gates_of, list_architectures
-    from ssm.tasks import list_tasks
-
     models = list_architectures()
     gates = list(dict.fromkeys(g for m in models for g in gates_of(m)))
     p = argparse.ArgumentParser(prog="python -m analyses.train", description=__doc__.split("\n")[0])
@@ -70,19 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def default_out(args: argparse.Namespace) -> Path:
-    from ssm.architectures import gates_of
-
     gate = args.gate if gates_of(args.model) else "na"
     return Path("runs") / f"{language_from_args(args, args.language)[0]}-{args.model}-{gate}-L{args.layers}-W{args.width}-s{args.seed}"
 
 
 def config_from_args(args: argparse.Namespace):
     """The :class:`ExperimentConfig` an argument namespace describes (overrides applied last)."""
-    from ssm.config import ModelConfig
-    from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
-
-    from ssm.architectures import get_architecture
-
     name, definition = language_from_args(args, args.language)
     model = ModelConfig(arch=args.model, gate=args.gate, layers=args.layers, width=args.width,
                         positional="sinusoidal" if get_architecture(args.model).positional else "none")
@@ -107,11 +105,6 @@ def _print_table(summary: dict[str, Any]) -> None:
 
 
 def body(args: argparse.Namespace) -> int:
-    import torch
-
-    from ssm.run_dir import fresh_run_dir
-    from ssm.train import resolve_config, summarize, train
-
     cfg = config_from_args(args)
     out = Path(args.out) if args.out else default_out(args)
     if args.rerun:

@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata as md
 import json
 import platform
 import subprocess
@@ -72,8 +73,6 @@ def diff_keys(a: Mapping[str, Any], b: Mapping[str, Any], prefix: str = "") -> l
 
 def code_version() -> dict[str, str]:
     """Package versions and the checkout's git commit (recorded in every run directory)."""
-    import importlib.metadata as md
-
     out = {"python": platform.python_version(), "platform": platform.platform()}
     for pkg in ("torch", "numpy", "ssm-expressivity", "networkx", "sympy"):
         try:

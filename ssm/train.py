@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import torch
+from tqdm import tqdm
 
 from ssm.architectures import family_of
 from ssm.data import TensorData, epoch_batches
@@ -217,8 +218,6 @@ class _StopFlag:
 
 
 def _progress(enabled: bool | None, total: int, initial: int):
-    from tqdm import tqdm  # the progress bar only loads when a run trains
-
     if enabled is None:
         enabled = sys.stderr.isatty()
     return tqdm(total=total, initial=initial, disable=not enabled, unit="step", leave=False,

@@ -114,7 +114,7 @@ def test_regex_language_and_dfa_file(tmp_path, capsys):
     assert main(["--dfa", str(tmp_path / "astar_b.json"), "--out", str(tmp_path / "d"), *common]) == 0
     assert json.loads(capsys.readouterr().out)["language"] == "astar_b"
     assert main(["--regex", "a", "--alphabet", "a,,b", "--out", str(tmp_path / "x")]) == 1
-    assert "empty symbol" in capsys.readouterr().err
+    assert "symbol 2 is empty" in capsys.readouterr().err
 
 
 def test_plugin_file_language_architecture_and_task(tmp_path, capsys, monkeypatch):
