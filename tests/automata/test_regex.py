@@ -258,6 +258,7 @@ def test_long_repetition_counts_are_syntax_errors():
         regex_to_dfa("a{1," + "9" * 20 + "}", "a")
 
 
+@pytest.mark.slow   # 12.6 s on the loaded 2-core machine (the bitmask path is quadratic)
 def test_large_nfas_use_sets_and_agree_with_small_ones():
     from automata import regex as rx
 
