@@ -4,6 +4,7 @@
     python -m analyses.classify_language --regex PATTERN --alphabet SYMBOLS [--json]
     python -m analyses.classify_language --dfa FILE.json [--json]
     python -m analyses.classify_language --suite paper [--json]
+    ... [--draw dfa.svg] [--eggbox eggbox.svg]
 
 ``--json`` prints exactly one JSON object (a list of objects with ``--suite``) with, besides the
 algebra, ``ac0`` (the quasi-aperiodicity certificate), ``families`` (each family's model-class
@@ -11,7 +12,8 @@ statement) and ``predictions`` (per family: ``model``, ``expressible``, ``min_la
 ``max_layers``, ``status``, ``reason``, ``reference``, ``witness``). Unknown names,
 bad files and exceeded budgets (Green's structure: ``--max-orbit``, ``--max-seconds``) print one
 line and exit 1; a monoid too big to enumerate (``--max-size``) is not an error: the fields that
-need enumeration are reported as unknown.
+need enumeration are reported as unknown. ``--draw`` and ``--eggbox`` also write SVG drawings
+of the minimal DFA and of the egg-box of the syntactic monoid (:mod:`automata.drawing`).
 """
 from __future__ import annotations
 
@@ -38,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="largest monoid to enumerate (idempotents, aperiodicity index, varieties)")
     p.add_argument("--max-orbit", type=int, default=200_000, help="largest image/kernel orbit")
     p.add_argument("--max-seconds", type=float, default=20.0, help="time budget per stage")
+    p.add_argument("--draw", metavar="FILE.svg",
+                   help="also draw the minimal DFA (graphviz dot when installed, else matplotlib)")
+    p.add_argument("--eggbox", metavar="FILE.svg",
+                   help="also draw the egg-box of the syntactic monoid's D-classes (the D-class "
+                        "poset only, for large monoids)")
     return add_common_args(p)
 
 
@@ -162,6 +169,24 @@ def _print_suite(results, console) -> None:
     console.print("  ".join(f"{short} = {fam}" for fam, short in _SHORT.items()))
 
 
+def _draw(args, target) -> None:
+    """``--draw`` / ``--eggbox``: the pictures of the minimal DFA (regular languages only)."""
+    from automata.drawing import draw_dfa, draw_eggbox
+    from automata.errors import InvalidAutomatonError
+    from automata.languages import resolve_language
+
+    if target is None:
+        target = {"regex": args.regex, "alphabet": _alphabet(args.alphabet)}
+    dfa = resolve_language(target).dfa
+    if dfa is None:
+        raise InvalidAutomatonError("--draw and --eggbox need a regular language (no DFA here)")
+    dfa = dfa.minimize()
+    if args.draw:
+        draw_dfa(dfa, args.draw)
+    if args.eggbox:
+        draw_eggbox(dfa, args.eggbox, max_seconds=args.max_seconds)
+
+
 def main(argv=None) -> int:
     def body(args):
         from rich.console import Console
@@ -172,6 +197,8 @@ def main(argv=None) -> int:
         budget = Budget(enumerate_max_size=args.max_size, orbit_max=args.max_orbit,
                         max_seconds=args.max_seconds)
         console = Console(width=160)
+        if args.suite and (args.draw or args.eggbox):
+            raise ValueError("--draw and --eggbox draw one language, not --suite")
         if args.suite:
             from automata.languages import PAPER_SUITE
 
@@ -191,6 +218,8 @@ def main(argv=None) -> int:
             else:
                 target, name = args.name, None
             c = classify(target, budget=budget, name=name, strict=True)
+        if args.draw or args.eggbox:
+            _draw(args, target if args.regex is None else None)
         if args.json:
             json.dump(c.to_dict(), sys.stdout)
             sys.stdout.write("\n")
