@@ -52,7 +52,8 @@ MODES = ("eggbox", "poset", "ranks")
 
 @dataclass(frozen=True)
 class Cell:
-    """One H-class: shortest words of its elements (``1`` is the identity), whether it is a
+    """One H-class: shortest words of its elements (``ε``: the identity, when no non-empty word
+    gives it), whether it is a
     group (holds an idempotent) and which of its words is that idempotent."""
 
     words: tuple
@@ -100,7 +101,7 @@ class EggBoxDiagram:
 
 def _word_text(word: list[int], alphabet: tuple) -> str:
     if not word:
-        return "1"
+        return "ε"
     syms = [alphabet[a] for a in word]
     return "".join(syms) if all(len(s) == 1 for s in syms) else "·".join(syms)
 
