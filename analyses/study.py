@@ -3,7 +3,7 @@
     python -m analyses.study NAME --out DIR [--quick]
     python -m analyses.study --regex PATTERN --alphabet SYMBOLS --out DIR [--quick]
     python -m analyses.study --dfa FILE.json --out DIR [--quick]
-        [--ssm-arch diagonal|mamba] [--layers 1,2] [--seed 0] [--set key=value ...]
+        [--ssm-arch diagonal|mamba] [--gates G,...] [--no-baselines] [--layers 1,2] [--seed 0] [--set key=value ...]
         [--check-length 10000] [--check-strings N] [--no-training] [--quiet]
 
 Writes ``DIR/index.html`` (one self-contained file: every picture an embedded ``data:`` image,
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="small data, few epochs, width 32, 20 check strings (minutes on a CPU)")
     p.add_argument("--ssm-arch", choices=gated, default="diagonal",
                    help="the SSM architecture whose gates the grid spans (default: diagonal)")
+    p.add_argument("--gates", type=lambda t: [g for g in t.split(",") if g], default=None,
+                   help="comma-separated gates of --ssm-arch to train (default: all it declares)")
+    p.add_argument("--no-baselines", action="store_true",
+                   help="train only the SSM, not LSTM and the transformer")
     p.add_argument("--layers", type=_layers, default=[1, 2], help="numbers of layers (default 1,2)")
     p.add_argument("--seed", type=int, default=0, help="data and initialization seed (default 0)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
@@ -113,7 +117,8 @@ def build_study(args: argparse.Namespace) -> dict:
     preset = "quick" if args.quick else "full"
     cfgs = [] if args.no_training else grid_configs(
         name, definition, ssm_arch=args.ssm_arch, layers=args.layers, preset=preset,
-        overrides=args.overrides, seed=args.seed)
+        overrides=args.overrides, seed=args.seed, gates=args.gates,
+        others=() if args.no_baselines else ("lstm", "transformer"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from automata.atomic_io import atomic_write_bytes, atomic_write_text
 
-__all__ = ["Text", "Table", "Figure", "Bullets", "Section", "render_html", "render_markdown",
+__all__ = ["Text", "Table", "Figure", "Row", "Bullets", "Section", "render_html", "render_markdown",
            "write_page"]
 
 
@@ -54,6 +54,13 @@ class Figure:
 
 
 @dataclass
+class Row:
+    """Figures side by side (wrapping on narrow screens)."""
+
+    figures: Sequence[Figure]
+
+
+@dataclass
 class Bullets:
     items: Sequence[str]
 
@@ -74,7 +81,8 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.88em} th,td{border:1px s
 padding:3px 7px;vertical-align:top;text-align:left} th{background:#f3f3f7}
 td.yes{background:#e3f4e1} td.no{background:#fbe3e1} td.unknown{background:#f1f1f1}
 td.unbounded-precision{background:#fff4d6}
-figure{margin:1em 0} figure img{max-width:100%;height:auto;border:1px solid #eee}
+.row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
+.row figure{flex:1 1 320px;max-width:32%} figure{margin:1em 0} figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555} .note{background:#f6f6fa;border-left:4px solid #9aa;
 padding:6px 10px} code,pre{background:#f4f4f6;padding:1px 4px;font-size:.9em}
 sup a{text-decoration:none}
@@ -117,6 +125,8 @@ def _block_html(b) -> str:
                     cells.append(f"<td{cls}>{_esc(v)}</td>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    if isinstance(b, Row):
+        return '<div class="row">' + "".join(_block_html(f) for f in b.figures) + "</div>"
     if isinstance(b, Figure):
         return (f'<figure><img alt="{_esc(b.caption)}" src="{b.data_uri()}">'
                 f"<figcaption>{_esc(b.caption)}</figcaption></figure>")
@@ -163,8 +173,9 @@ def render_markdown(title: str, sections: Sequence[Section], subtitle: str = "")
                 for row in b.rows:
                     lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
                 lines.append("")
-            elif isinstance(b, Figure):
-                lines += [f"![{b.caption}](figures/{b.name})", "", f"*{b.caption}*", ""]
+            elif isinstance(b, (Figure, Row)):
+                for f in (b.figures if isinstance(b, Row) else [b]):
+                    lines += [f"![{f.caption}](figures/{f.name})", "", f"*{f.caption}*", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -174,7 +185,8 @@ def write_page(out: str | Path, title: str, sections: Sequence[Section],
     out = Path(out)
     (out / "figures").mkdir(parents=True, exist_ok=True)
     for s in sections:
-        for b in s.blocks:
+        figs = [f for b in s.blocks for f in (b.figures if isinstance(b, Row) else [b])]
+        for b in figs:
             if isinstance(b, Figure):
                 p = out / "figures" / b.name
                 if b.svg is not None:

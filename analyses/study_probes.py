@@ -15,7 +15,7 @@ from typing import Any, Callable
 from probing.pipeline import ProbeOptions, load_run, run_probing
 from probing.report import write_report
 
-from analyses.study_page import Figure, Section, Table, Text
+from analyses.study_page import Figure, Row, Section, Table, Text
 
 __all__ = ["probe_options", "probe_family", "probe_section"]
 
@@ -72,14 +72,16 @@ def probe_section(best: dict[str, dict], out: Path, *, quick: bool, regular: boo
                      _pct(top.get("untrained_nonlocal_accuracy")),
                      _pct(rep["baselines"][top["target"]]["kgram3"]["nonlocal_accuracy"])])
         pdir = out / "probes" / fam
+        figs = []
         for name, cap in ((f"plots/accuracy_vs_layer_{top['target']}.png", "accuracy vs layer"),
                           (f"plots/accuracy_vs_length_{top['target']}.png", "accuracy vs length"),
                           (f"plots/confusion_state_{top['site'].replace('.', '_')}.png",
                            f"state confusion at {top['site']}")):
             if (pdir / name).is_file():
-                s.blocks.append(Figure(f"probe_{fam}_{Path(name).stem}.png",
-                                       f"{fam} ({r['label']}): {cap}",
-                                       png=(pdir / name).read_bytes()))
+                figs.append(Figure(f"probe_{fam}_{Path(name).stem}.png",
+                                   f"{fam} ({r['label']}): {cap}", png=(pdir / name).read_bytes()))
+        if figs:
+            s.blocks.append(Row(figs))
     if rows:
         s.blocks.insert(1, Table(["family", "run", "best site", "accuracy", "nonlocal",
                                   "nonlocal per bin", "untrained nonlocal", "3-gram nonlocal"],

@@ -48,10 +48,16 @@ def cell_label(m: dict) -> str:
 
 
 def grid_configs(name: str, definition: dict | None, *, ssm_arch: str, layers: Sequence[int],
-                 preset: str, overrides: Sequence[str], seed: int = 0) -> list[ExperimentConfig]:
-    """Every run's configuration, validated (bad overrides fail here, before any training)."""
-    archs = [(ssm_arch, g) for g in gates_of(ssm_arch)] + [(a, "nonnegative") for a in
-                                                           ("lstm", "transformer")]
+                 preset: str, overrides: Sequence[str], seed: int = 0,
+                 gates: Sequence[str] | None = None,
+                 others: Sequence[str] = ("lstm", "transformer")) -> list[ExperimentConfig]:
+    """Every run's configuration, validated (bad overrides fail here, before any training):
+    ``ssm_arch`` with each of ``gates`` (default: all it declares), then ``others``."""
+    known = gates_of(ssm_arch)
+    bad = [g for g in (gates or ()) if g not in known]
+    if bad:
+        raise SSMError(f"--gates: {ssm_arch} has no gate {bad[0]!r}; choose from {list(known)}")
+    archs = [(ssm_arch, g) for g in (gates or known)] + [(a, "nonnegative") for a in others]
     out = []
     for L in layers:
         for arch, gate in archs:
@@ -85,7 +91,7 @@ def run_grid(cfgs: Sequence[ExperimentConfig], out: Path,
             progress(f"{'reusing' if reused else 'training'} {label} in {d}")
         try:
             s = summarize(train(cfg, d, progress=False), d)
-        except (SSMError, ValueError) as e:
+        except SSMError as e:
             rows.append({"label": label, "family": family_of(resolved["model"]),
                          "layers": resolved["model"]["layers"], "arch": resolved["model"]["arch"],
                          "error": str(e).splitlines()[0], "bins": [], "metrics": [],

@@ -22,8 +22,8 @@ More than ``max_draw_d_classes`` (200) boxes are refused.
 >>> e = eggbox_data(DFA.from_regex("(ab)*", "ab"))
 >>> e.mode, e.size, [(c.rows, c.cols, c.h_size) for c in e.d_classes]
 ('eggbox', 6, [(1, 1, 1), (2, 2, 1), (1, 1, 1)])
->>> e.d_classes[1].cells[0][0].words, e.d_classes[1].cells[0][0].idempotent
-(('ab',), True)
+>>> [[c.words[0] + "*" * c.idempotent for c in row] for row in e.d_classes[1].cells]
+[['a', 'ab*'], ['ba*', 'b']]
 """
 from __future__ import annotations
 
