@@ -47,7 +47,9 @@ def certify(language: Any, family: str, *, check_length: int = 10_000, n_strings
             reasons.append(f"refused: {str(e).splitlines()[0]}")
             continue
         except ConstructionError as e:
-            reasons.append(str(e).splitlines()[0])
+            msg = str(e).splitlines()[0]
+            reasons.append(f"no construction is registered under the name {language.name!r}"
+                           if msg.startswith("unknown construction") else msg)
             continue
         if tuple(c.alphabet) != tuple(language.alphabet):
             reasons.append(f"construction {c.name!r} is over another alphabet")
