@@ -35,7 +35,7 @@ __all__ = ["PRESETS", "grid_configs", "run_grid", "loss_figure", "accuracy_figur
 PRESETS: dict[str, tuple[str, ...]] = {
     "quick": ("data.n_train=400", "data.n_eval=100", "data.train_max_length=20",
               "data.eval_bins=[[1,20],[21,40],[41,80]]", "data.flip_flop_length=64",
-              "data.eval_reads=500", "train.max_epochs=6", "train.eval_every=10",
+              "data.eval_reads=500", "train.lr=0.003", "train.max_epochs=12", "train.eval_every=10",
               "train.device=cpu"),
     "full": ("data.n_train=2000", "data.n_eval=300", "train.max_epochs=20", "train.eval_every=25"),
 }
