@@ -82,7 +82,7 @@ padding:3px 7px;vertical-align:top;text-align:left} th{background:#f3f3f7}
 td.yes{background:#e3f4e1} td.no{background:#fbe3e1} td.unknown{background:#f1f1f1}
 td.unbounded-precision{background:#fff4d6}
 .row{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
-.row figure{flex:1 1 320px;max-width:32%} figure{margin:1em 0} figure img{max-width:100%;height:auto;border:1px solid #eee}
+.row figure{flex:1 1 320px;max-width:49%} figure{margin:1em 0} figure img{max-width:100%;height:auto;border:1px solid #eee}
 figcaption{font-size:.85em;color:#555} .note{background:#f6f6fa;border-left:4px solid #9aa;
 padding:6px 10px} code,pre{background:#f4f4f6;padding:1px 4px;font-size:.9em}
 sup a{text-decoration:none}

@@ -80,8 +80,9 @@ def probe_section(best: dict[str, dict], out: Path, *, quick: bool, regular: boo
             if (pdir / name).is_file():
                 figs.append(Figure(f"probe_{fam}_{Path(name).stem}.png",
                                    f"{fam} ({r['label']}): {cap}", png=(pdir / name).read_bytes()))
-        if figs:
-            s.blocks.append(Row(figs))
+        if figs:                                   # the two curves side by side, confusion below
+            s.blocks.append(Row(figs[:2]))
+            s.blocks += figs[2:]
     if rows:
         s.blocks.insert(1, Table(["family", "run", "best site", "accuracy", "nonlocal",
                                   "nonlocal per bin", "untrained nonlocal", "3-gram nonlocal"],

@@ -231,7 +231,7 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
                                "accuracy, non-local in-range positions",
                                f"{report['language']}: {t} "
                                f"({n_strings.get('in_range', '?')} test strings)",
-                               legend_size=7, integer_x=True))
+                               legend_size=7))
         # accuracy vs position, with the number of strings reaching each position
         fig, ax = plt.subplots(figsize=(6, 4))
         n = None
