@@ -178,7 +178,8 @@ def build_study(args: argparse.Namespace) -> dict:
         s6, _ = probe_section(best_per_family(rows), out, quick=args.quick,
                               regular=language.dfa is not None, progress=say)
         lap("probes")
-    title = f"What can architectures do with {language.name}?"
+    shown = f"the regex {args.regex!r}" if args.regex is not None else language.name
+    title = f"What can architectures do with {shown}?"
     sub = (f"python -m analyses.study — {c.label} language, monoid of "
            f"{c.monoid_size if c.monoid_size is not None else '?'} elements. Section times (s): "
            + ", ".join(f"{k} {v}" for k, v in seconds.items()) + ".")
