@@ -148,7 +148,8 @@ def verdict_section(c) -> tuple[Section, dict[str, dict]]:
         cited += [k for k in keys if k not in cited]
         out[p["model"]] = p
         rows.append([p["model"], FAMILY_STATEMENTS[p["model"]], p["expressible"], layers_text(p),
-                     p["status"], p["reason"] + ("" if keys else f" ({p['reference']})"),
+                     p["status"], p["reason"] + ("" if keys or p["reference"].strip() in ("", "—", "-", "–")
+                                   else f" ({p['reference']})"),
                      ",".join(keys)])
     s.blocks.append(Table(["family", "model class", "verdict", "layers", "status", "reason",
                            "cited"], rows, refs_column=6, verdict_column=2))
