@@ -129,7 +129,8 @@ def test_page_with_training_and_reuse(tmp_path, monkeypatch):
     if CHROMIUM is not None:
         ink = render_sections(out, tmp_path)
         assert ink[None] == 0.0
-        assert all(ink[s] > 0.03 for s in SECTIONS), ink
+        assert all(ink[s] > 0.01 for s in SECTIONS), ink
+        assert ink["training"] > 0.03 and ink["probes"] > 0.03, ink      # the figures
 
 
 # ------------------------------------------------------------------------- headless Chromium
