@@ -321,8 +321,9 @@ def draw_eggbox(dfa_or_data, path: str | Path | None = None, *, title: str | Non
         note = {"eggbox": "rows R-classes, columns L-classes; shaded: groups, * idempotent",
                 "poset": "D-class poset (too many elements for an egg-box)",
                 "ranks": "D-classes by rank (monoid too large to enumerate; order not drawn)"}
-        title = f"syntactic monoid: {e.size:,} elements, {len(e.d_classes)} D-classes — " \
-                f"{note[e.mode]}"
+        n = len(e.d_classes)
+        title = f"syntactic monoid: {e.size:,} element{'s' * (e.size != 1)}, {n} " \
+                f"D-class{'es' * (n != 1)} — {note[e.mode]}"
     svg = svg_of_figure(_draw(e, title))
     if path is not None:
         atomic_write_text(path, svg)
