@@ -4,6 +4,7 @@
     python -m analyses.classify_language --regex PATTERN --alphabet SYMBOLS [--json]
     python -m analyses.classify_language --dfa FILE.json [--json]
     python -m analyses.classify_language --suite paper [--json]
+    ... [--draw dfa.svg] [--eggbox eggbox.svg]
 
 ``--json`` prints exactly one JSON object (a list of objects with ``--suite``) with, besides the
 algebra, ``ac0`` (the quasi-aperiodicity certificate), ``families`` (each family's model-class
@@ -11,7 +12,8 @@ statement) and ``predictions`` (per family: ``model``, ``expressible``, ``min_la
 ``max_layers``, ``status``, ``reason``, ``reference``, ``witness``). Unknown names,
 bad files and exceeded budgets (Green's structure: ``--max-orbit``, ``--max-seconds``) print one
 line and exit 1; a monoid too big to enumerate (``--max-size``) is not an error: the fields that
-need enumeration are reported as unknown.
+need enumeration are reported as unknown. ``--draw`` and ``--eggbox`` also write SVG drawings
+of the minimal DFA and of the egg-box of the syntactic monoid (:mod:`automata.drawing`).
 """
 from __future__ import annotations
 
@@ -26,8 +28,8 @@ from analyses.checks import require_numbers
 from analyses.cli import add_common_args, parse_alphabet, run_main
 from automata.classify import Budget, classify
 from automata.dfa import DFA
-from automata.errors import AutomatonFormatError
-from automata.languages import PAPER_SUITE
+from automata.errors import AutomatonFormatError, InvalidAutomatonError
+from automata.languages import PAPER_SUITE, resolve_language
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="largest image/kernel orbit; >= 1 (default 200000)")
     p.add_argument("--max-seconds", type=float, default=20.0,
                    help="time budget per stage, seconds > 0 (default 20)")
+    p.add_argument("--draw", metavar="FILE.svg",
+                   help="also draw the minimal DFA (graphviz dot when installed, else matplotlib)")
+    p.add_argument("--eggbox", metavar="FILE.svg",
+                   help="also draw the egg-box of the syntactic monoid's D-classes (the D-class "
+                        "poset only, for large monoids)")
     return add_common_args(p)
 
 
@@ -163,6 +170,22 @@ def _print_suite(results, console) -> None:
     console.print("  ".join(f"{short} = {fam}" for fam, short in _SHORT.items()))
 
 
+def _draw(args, target) -> None:
+    """``--draw`` / ``--eggbox``: the pictures of the minimal DFA (regular languages only)."""
+    from automata.drawing import draw_dfa, draw_eggbox  # matplotlib/graphviz: only when drawing
+
+    if target is None:
+        target = {"regex": args.regex, "alphabet": _alphabet(args.alphabet)}
+    dfa = resolve_language(target).dfa
+    if dfa is None:
+        raise InvalidAutomatonError("--draw and --eggbox need a regular language (no DFA here)")
+    dfa = dfa.minimize()
+    if args.draw:
+        draw_dfa(dfa, args.draw)
+    if args.eggbox:
+        draw_eggbox(dfa, args.eggbox, max_seconds=args.max_seconds)
+
+
 def main(argv=None) -> int:
     def body(args):
         require_numbers(args, at_least_1=["max_size", "max_orbit"], seconds=["max_seconds"])
@@ -171,6 +194,8 @@ def main(argv=None) -> int:
         budget = Budget(enumerate_max_size=args.max_size, orbit_max=args.max_orbit,
                         max_seconds=args.max_seconds)
         console = Console(width=160)
+        if args.suite and (args.draw or args.eggbox):
+            raise ValueError("--draw and --eggbox draw one language, not --suite")
         if args.suite:
             results = [classify(n, budget=budget, strict=True) for n in PAPER_SUITE]
             if args.json:
@@ -188,6 +213,8 @@ def main(argv=None) -> int:
             else:
                 target, name = args.name, None
             c = classify(target, budget=budget, name=name, strict=True)
+        if args.draw or args.eggbox:
+            _draw(args, target if args.regex is None else None)
         if args.json:
             json.dump(c.to_dict(), sys.stdout)
             sys.stdout.write("\n")

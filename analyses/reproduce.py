@@ -44,7 +44,7 @@ def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
     write_table(best, verdict_map, agree, out / "table.md", preset, command, cells)
     if best:
-        write_figure(best, out / "figure.png")
+        write_figure(best, out / "figure.png", verdict_map, cells)
     summary = {"preset": preset.name, "n_runs": len(rows),
                "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}

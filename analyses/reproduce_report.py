@@ -83,39 +83,68 @@ def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
     path.write_text("\n".join(lines))
 
 
-def write_figure(best, path: Path) -> None:
+_VERDICT_STYLE = {"yes": ("", "Y"), "no": ("////", "N"), "unbounded-precision": ("..", "U"),
+                  "unknown": ("", "?"), "n/a": ("", "?")}
+
+
+def write_figure(best, path: Path, verdict_map: Mapping[str, Mapping[str, dict]] | None = None,
+                 cells: Mapping[str, Any] | None = None) -> None:
     """One panel per evaluation bin: accuracy per language (grouped star-free | non-star-free |
-    counter) with one bar per cell; "–" marks an empty split; dashed line at 90 %."""
+    counter) with one bar per cell; dashed line at 90 %. Each bar carries its cell's verdict
+    (``Y`` yes, ``N`` no and a hatched bar, ``U`` unbounded precision only, ``?`` unknown or no
+    verdict) when ``verdict_map`` (language -> family -> ``{"label", ...}``) and ``cells``
+    (cell name -> an object with ``family``) are given. A measured 0 % is drawn as a thick
+    stub with ``0``; a missing value (no run, or an empty split) as a grey ``n/a``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     order = {"star-free": 0, "non-star-free": 1, "counter": 2}
     group_of = {lang: r.get("group") for (lang, _), r in best.items()}
     langs = sorted(dict.fromkeys(lang for lang, _ in best), key=lambda l: order.get(group_of[l], 3))
-    cells = list(dict.fromkeys(c for _, c in best))
+    cells_used = list(dict.fromkeys(c for _, c in best))
     n_bins = max(len(r["bins"]) for r in best.values())
-    fig, axes = plt.subplots(n_bins, 1, figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))),
-                                                 1.1 + 2.2 * n_bins), sharex=True, squeeze=False)
-    width = 0.8 / max(1, len(cells))
+    fig, axes = plt.subplots(n_bins, 1, figsize=(max(7.5, 0.3 * len(langs) * max(2, len(cells_used))),
+                                                 1.5 + 2.4 * n_bins), sharex=True, squeeze=False)
+    width = 0.8 / max(1, len(cells_used))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+    def verdict(lang: str, cell: str) -> str:
+        if verdict_map is None or cells is None or cells.get(cell) is None:
+            return "n/a"
+        return verdict_map.get(lang, {}).get(cells[cell].family, {}).get("label", "n/a")
+
+    show_verdicts = verdict_map is not None and cells is not None
     for b in range(n_bins):
         ax = axes[b][0]
         bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), None)
-        for j, cell in enumerate(cells):
+        for j, cell in enumerate(cells_used):
             for i, lang in enumerate(langs):
                 r = best.get((lang, cell))
-                if r is None or len(r["bins"]) <= b:
-                    continue
-                x = i + (j - (len(cells) - 1) / 2) * width
-                acc = bin_accuracy(r, b)
+                x = i + (j - (len(cells_used) - 1) / 2) * width
+                acc = bin_accuracy(r, b) if r is not None else None
+                v = verdict(lang, cell)
+                hatch, mark = _VERDICT_STYLE.get(v, ("", "?"))
                 if acc is None:
-                    ax.text(x, 2, "–", ha="center", va="bottom", fontsize=7)
+                    ax.text(x, 3, "n/a", ha="center", va="bottom", fontsize=6, color="0.5",
+                            rotation=90)
+                    continue
+                col = colors[j % len(colors)]
+                if acc == 0:
+                    ax.plot([x - width * 0.4, x + width * 0.4], [0.8, 0.8], color=col, lw=3,
+                            solid_capstyle="butt")
+                    ax.text(x, 2, "0", ha="center", va="bottom", fontsize=6, color=col)
                 else:
-                    ax.bar(x, 100 * acc, width=width, color=colors[j % len(colors)],
-                           label=cell if (b == 0 and i == langs.index(lang)) else None)
-        ax.set_ylim(0, 105)
+                    ax.bar(x, 100 * acc, width=width, color=col, hatch=hatch or None,
+                           edgecolor="white" if hatch else col, lw=0)
+                if show_verdicts:
+                    ax.text(x, min(100 * acc, 100) + (7 if acc == 0 else 1), mark, ha="center",
+                            va="bottom", fontsize=6, weight="bold",
+                            color="#b00000" if v == "no" else "black")
+        ax.set_ylim(0, 112)
+        ax.set_yticks([0, 25, 50, 75, 100])
         ax.set_ylabel("% strings right", fontsize=8)
         title = f"bin {b + 1}" + (f": lengths {bounds['min_length']}–{bounds['max_length']}"
                                   if bounds and "min_length" in bounds else "")
@@ -127,12 +156,19 @@ def write_figure(best, path: Path) -> None:
     top = axes[0][0]
     for g in dict.fromkeys(group_of[l] for l in langs):
         idx = [i for i, l in enumerate(langs) if group_of[l] == g]
-        top.text((idx[0] + idx[-1]) / 2, 106, g or "other", ha="center", va="bottom", fontsize=8,
+        top.text((idx[0] + idx[-1]) / 2, 113, g or "other", ha="center", va="bottom", fontsize=8,
                  style="italic", clip_on=False)
     axes[-1][0].set_xticks(range(len(langs)))
     axes[-1][0].set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)]) for j in range(len(cells))]
-    fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    handles = [Patch(color=colors[j % len(colors)], label=c) for j, c in enumerate(cells_used)]
+    if show_verdicts:
+        handles += [Patch(fc="white", ec="black", label="Y: predicted yes"),
+                    Patch(fc="0.6", hatch="////", ec="white", label="N (hatched): predicted no"),
+                    Patch(fc="white", ec="white", label="U: unbounded precision; ?: unknown")]
+    handles += [Patch(fc="white", ec="white", label="0: measured 0 %;  n/a: not measured")]
+    ncol = max(1, min(len(handles), int(fig.get_figwidth() // 2.4)))
+    fig.legend(handles=handles, loc="upper center", ncol=ncol, fontsize=7, frameon=False)
+    top_frac = 1 - (0.3 + 0.2 * (-(-len(handles) // ncol))) / fig.get_figheight()
+    fig.tight_layout(rect=(0, 0, 1, top_frac))
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -61,6 +61,10 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "max_count_bytes": (512 * 2**20, "bytes of exact path counts"),  # states x length^2 x log2 k
     "max_count_entries": (20_000_000, "count-table entries"),  # counter configurations x length
     "max_json_bytes": (256 * 2**20, "bytes"),               # a JSON file read as a DFA
+    "max_draw_states": (60, "states"),                      # automata.drawing.draw_dfa
+    "max_eggbox_elements": (256, "monoid elements"),        # egg-box with every element
+    "max_poset_elements": (50_000, "monoid elements"),      # D-class poset (enumerated)
+    "max_draw_d_classes": (200, "D-classes"),               # boxes in one drawing
 }
 
 

@@ -43,14 +43,20 @@ def _fmt_ci(x: Any, ci: Any) -> str:
 
 
 def _finish(fig, ax, pdir, name: str, xlabel: str, ylabel: str, title: str,
-            legend_size: int = 6) -> str:
-    """Label an accuracy plot (y in [0, 1]), save it as ``pdir/name``, close it; its report path."""
+            legend_size: int = 6, integer_x: bool = False) -> str:
+    """Label an accuracy plot (y in [0, 1], shown in %), save it as ``pdir/name``, close it;
+    its report path. ``integer_x``: only whole numbers on the x axis (layers, positions)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    if integer_x:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(title)
+    ax.grid(alpha=0.25)
     ax.legend(fontsize=legend_size)
     fig.tight_layout()
     fig.savefig(pdir / name, dpi=90)
@@ -179,17 +185,23 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 
 def _plots(report: dict[str, Any], out: Path) -> list[str]:
+    """The PNGs: integer ticks where the axis counts (layers, positions), sample sizes where
+    a point rests on few strings (fewer than ``few``: marked hollow and labelled ``n=``), the
+    number of strings behind every length bin, and confusion matrices with their counts in
+    every cell and a colour bar."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    few = 30                                           # strings: below, a point is flagged
     pdir = out / "plots"
     pdir.mkdir(exist_ok=True)
     written = []
     data = report["data"]
     lo, hi = data["split"]["train_range"]
     bin_ranges = data["split"]["bin_ranges"]
+    n_strings = {b: len(ix) for b, ix in data["split"].get("bins", {}).items()}
     for t in report["baselines"]:
         rows = [r for r in report["sites"] if r["target"] == t]
         if not rows:
@@ -199,21 +211,30 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
         kinds: dict[str, list] = {}
         for r in rows:
             kinds.setdefault(r["site"].rsplit(".", 1)[-1], []).append(r)
+        layers = sorted({r["layer"] for r in rows})
         for kind, rs in sorted(kinds.items()):
             xs = [r["layer"] for r in rs]
-            ax.plot(xs, [r["nonlocal_accuracy"] or np.nan for r in rs], "o-", label=f"{kind} (trained)")
+            ax.plot(xs, [np.nan if r["nonlocal_accuracy"] is None else r["nonlocal_accuracy"]
+                         for r in rs], "o-", label=f"{kind} (trained)")
             if rs[0]["untrained_accuracy"] is not None:
-                ax.plot(xs, [r["untrained_nonlocal_accuracy"] or np.nan for r in rs], "x--",
+                ax.plot(xs, [np.nan if r["untrained_nonlocal_accuracy"] is None
+                             else r["untrained_nonlocal_accuracy"] for r in rs], "x--",
                         label=f"{kind} (untrained)")
         for name, style in (("majority", ":"), ("kgram3", "-.")):
             v = report["baselines"][t][name]["nonlocal_accuracy"]
             if v is not None:
                 ax.axhline(v, ls=style, color="gray", label=name)
-        written.append(_finish(fig, ax, pdir, f"accuracy_vs_layer_{t}.png", "layer (-1 = embedding)",
+        ax.set_xticks(layers)
+        ax.set_xticklabels(["embed" if x < 0 else str(x) for x in layers])
+        written.append(_finish(fig, ax, pdir, f"accuracy_vs_layer_{t}.png",
+                               "layer (embed = embedding output)",
                                "accuracy, non-local in-range positions",
-                               f"{report['language']}: {t}", legend_size=7))
-        # accuracy vs position
+                               f"{report['language']}: {t} "
+                               f"({n_strings.get('in_range', '?')} test strings)",
+                               legend_size=7))
+        # accuracy vs position, with the number of strings reaching each position
         fig, ax = plt.subplots(figsize=(6, 4))
+        n = None
         for r in rows:
             det = report["details"][f"{r['site']}/{t}"]["by_position"]
             acc = np.array([np.nan if a is None else a for a in det["accuracy"]])
@@ -225,39 +246,77 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
             with np.errstate(invalid="ignore"):
                 ax.plot(np.arange(0, k, w) + w / 2, num / den, label=r["site"], lw=1)
         ax.axvspan(0, hi, color="green", alpha=0.08, label="training lengths")
+        if n is not None and len(n):
+            ax2 = ax.twinx()
+            ax2.step(np.arange(len(n)), n, where="mid", color="0.5", lw=0.8, ls=":")
+            ax2.set_ylabel("strings reaching position t (dotted)", fontsize=7, color="0.4")
+            ax2.set_ylim(0, max(1, int(n.max())) * 1.05)
+            ax2.tick_params(labelsize=7, colors="0.4")
+            thin = np.flatnonzero((n > 0) & (n < few))
+            if thin.size:
+                ax.axvspan(thin[0], len(n), color="0.85", alpha=0.4,
+                           label=f"< {few} strings per position")
         written.append(_finish(fig, ax, pdir, f"accuracy_vs_position_{t}.png", "position t",
-                               "accuracy (held-out strings)", f"{report['language']}: {t} by position"))
-        # accuracy vs length bin
+                               "accuracy (held-out strings)", f"{report['language']}: {t} by position",
+                               integer_x=True))
+        # accuracy vs length bin, with the strings behind each bin
         fig, ax = plt.subplots(figsize=(6, 4))
         mids = [np.mean(bin_ranges[b]) for b in bin_ranges]
         for r in rows:
-            ax.plot(mids, [r["by_bin"][b]["nonlocal_accuracy"] or np.nan for b in bin_ranges],
-                    "o-", label=r["site"])
+            ys = [np.nan if r["by_bin"][b]["nonlocal_accuracy"] is None
+                  else r["by_bin"][b]["nonlocal_accuracy"] for b in bin_ranges]
+            line, = ax.plot(mids, ys, "o-", label=r["site"])
+            for x, y, b in zip(mids, ys, bin_ranges):
+                if n_strings.get(b, few) < few and y == y:
+                    ax.plot([x], [y], "o", color=line.get_color(), mfc="white")
         base = report["baselines"][t]["kgram3"]["by_bin"]
-        ax.plot(mids, [base[b]["nonlocal_accuracy"] or np.nan for b in bin_ranges], "k:",
+        ax.plot(mids, [np.nan if base[b]["nonlocal_accuracy"] is None
+                       else base[b]["nonlocal_accuracy"] for b in bin_ranges], "k:",
                 label="3-gram baseline")
         ax.axvspan(lo, hi, color="green", alpha=0.08, label="training lengths")
         ax.set_xscale("log")
+        ax.set_xticks(mids)
+        ax.set_xticklabels([f"{bin_ranges[b][0]}–{bin_ranges[b][1]}\nn={n_strings.get(b, '?')}"
+                            for b in bin_ranges], fontsize=7)
+        ax.minorticks_off()
         written.append(_finish(fig, ax, pdir, f"accuracy_vs_length_{t}.png",
-                               "string length (bin middle)", "accuracy, non-local positions",
+                               f"string length bin (n = test strings; hollow: < {few})",
+                               "accuracy, non-local positions",
                                f"{report['language']}: {t} by length"))
     for key, det in report["details"].items():
         site, t = key.rsplit("/", 1)
         if t != "state":
             continue
         names = list(det["metrics"])
-        fig, axes = plt.subplots(1, len(names), figsize=(3 * len(names), 3))
-        for ax, b in zip(np.atleast_1d(axes), names):
-            c = np.array(det["metrics"][b]["confusion"], dtype=float)
-            c = c / np.maximum(c.sum(1, keepdims=True), 1)
-            ax.imshow(c, vmin=0, vmax=1, cmap="Blues")
-            ax.set_title(b, fontsize=8)
-            ax.set_xlabel("predicted", fontsize=7)
-            ax.set_ylabel("true", fontsize=7)
-        fig.suptitle(f"{site}: state confusion (row-normalized)", fontsize=8)
-        fig.tight_layout()
+        fig, axes = plt.subplots(1, len(names), figsize=(3.4 * len(names) + 0.8, 3.2),
+                                 squeeze=False)
+        im = None
+        for ax, b in zip(axes[0], names):
+            counts = np.array(det["metrics"][b]["confusion"], dtype=float)
+            K = counts.shape[0]
+            c = counts / np.maximum(counts.sum(1, keepdims=True), 1)
+            im = ax.imshow(c, vmin=0, vmax=1, cmap="Blues")
+            if K <= 12:
+                for i in range(K):
+                    for j in range(K):
+                        ax.text(j, i, f"{int(counts[i, j])}", ha="center", va="center",
+                                fontsize=7 if K <= 6 else 5,
+                                color="white" if c[i, j] > 0.6 else "black")
+            ticks = np.arange(K) if K <= 12 else np.arange(0, K, max(1, K // 8))
+            ax.set_xticks(ticks)
+            ax.set_yticks(ticks)
+            ax.tick_params(labelsize=7)
+            ax.set_title(f"{b} (n={n_strings.get(b, '?')} strings)", fontsize=8)
+            ax.set_xlabel("predicted state", fontsize=7)
+            ax.set_ylabel("true state", fontsize=7)
+        if im is not None:
+            cb = fig.colorbar(im, ax=list(axes[0]), fraction=0.03, pad=0.02)
+            cb.set_label("fraction of the true state's positions", fontsize=7)
+            cb.ax.tick_params(labelsize=7)
+        fig.suptitle(f"{site}: state confusion (cells: positions; colour: row-normalized)",
+                     fontsize=8)
         name = f"plots/confusion_state_{site.replace('.', '_')}.png"
-        fig.savefig(out / name, dpi=80)
+        fig.savefig(out / name, dpi=80, bbox_inches="tight")
         plt.close(fig)
         written.append(name)
     return written
