@@ -26,6 +26,14 @@ from typing import Iterator
 __all__ = ["atomic_write_text", "atomic_write_bytes", "atomic_open", "atomic_directory"]
 
 
+def _default_mode(base: int) -> int:
+    """``base`` (0o666 for files, 0o777 for directories) less the process umask, as ``open`` and
+    ``mkdir`` would give; ``tempfile`` creates its files 0600 and directories 0700."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return base & ~mask
+
+
 @contextlib.contextmanager
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator:
     """Open a temporary sibling of ``path`` for writing; on success it replaces ``path``.
@@ -41,6 +49,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _default_mode(0o666))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -76,6 +85,7 @@ def atomic_directory(path: str | Path, *, overwrite: bool = True) -> Iterator[Pa
         raise NotADirectoryError(f"{str(path)!r} exists and is not a directory")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    os.chmod(tmp, _default_mode(0o777))
     try:
         yield tmp
         old = None

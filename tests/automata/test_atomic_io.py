@@ -1,6 +1,9 @@
 """automata.atomic_io: an output appears whole or not at all."""
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 from automata.atomic_io import atomic_directory, atomic_open, atomic_write_bytes, atomic_write_text
@@ -39,3 +42,15 @@ def test_directory_replaced_as_a_whole(tmp_path):
     with pytest.raises(FileExistsError):
         with atomic_directory(out, overwrite=False):
             pass
+
+
+def test_outputs_get_the_usual_permissions_not_tempfiles_private_ones(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "page.html", "<html></html>")
+        with atomic_directory(tmp_path / "out") as d:
+            (d / "x").write_text("1")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "page.html").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
