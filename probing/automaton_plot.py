@@ -61,7 +61,7 @@ def _draw(ax: Any, dfa: Any, title: str) -> None:
                         ha="center", fontsize=7, color="#444444")
         else:
             (x0, y0), (x1, y1) = pos[u], pos[v]
-            off = 0.1 if (v, u) in labels else 0.0
+            off = 0.04 if (v, u) in labels else 0.0
             mx, my = (x0 + x1) / 2 - off * (y1 - y0), (y0 + y1) / 2 + off * (x1 - x0)
             ax.text(mx, my, text, fontsize=7, color="#444444", ha="center",
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})

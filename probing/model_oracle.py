@@ -120,6 +120,11 @@ class ModelOracle:
         self._member_cache: dict[tuple, bool] = {}
 
     # --------------------------------------------------------------- per-position outputs
+    def read(self, logits: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The model's next-allowed sets and the scored mask from raw outputs ``(N, n_out)``
+        at positions whose symbol indices are ``codes (N,)``."""
+        return _READERS[self.task_name](self.task, np.asarray(logits), np.asarray(codes))
+
     def run(self, words: Sequence[Any], sites: Sequence[str] = ()) -> dict[str, Any]:
         """One pass over ``words``: per position (flat layout) the model's ``allowed`` set
         (scored columns from the model, the rest from the language), ``scored`` mask, the
@@ -129,7 +134,7 @@ class ModelOracle:
                        batch_size=self.batch_size, max_features=self.max_features,
                        seed=self.seed, logits=True)
         flat = np.concatenate(codes)
-        model_allowed, scored = _READERS[self.task_name](self.task, acts.logits, flat)
+        model_allowed, scored = self.read(acts.logits, flat)
         states = dfa_states(self.dfa, codes)
         truth = self.table[states]
         allowed = np.where(scored, model_allowed, truth)
