@@ -40,6 +40,12 @@ __all__ = ["build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analyses.probe", description=__doc__.split("\n")[0])
     p.add_argument("run_dir", nargs="?", help="training run directory (config.json, checkpoint.pt)")
+    p.add_argument("--runs", nargs="+", metavar="RUN_DIR",
+                   help="probe several runs of one setup (seeds; or a reproduce directory "
+                        "holding them) into OUT/<run name>/ and aggregate mean and interval "
+                        "over seeds into OUT/seeds.md and seeds.json")
+    p.add_argument("--overwrite", action="store_true",
+                   help="with --runs: probe a run again even if OUT/<run name>/report.json exists")
     p.add_argument("--calibrate", metavar="LANGUAGE",
                    help="run the model-free pipeline calibration on LANGUAGE instead")
     p.add_argument("--compare", nargs="+", metavar="REPORT_DIR",
@@ -59,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-controls", action="store_true", help="skip the three controls")
     p.add_argument("--no-untrained", action="store_true", help="skip the untrained-model baseline")
     p.add_argument("--no-causal", action="store_true", help="skip the causal ablation check")
+    p.add_argument("--no-interchange", action="store_true",
+                   help="skip the interchange interventions (the headline causal check)")
+    p.add_argument("--interchange-pairs", type=int, default=100,
+                   help="interchange base/source pairs per length bin and layer (default 100)")
+    p.add_argument("--mdl", action="store_true",
+                   help="also compute online-code MDL of the state target (Voita & Titov 2020)")
+    p.add_argument("--inlp", action="store_true",
+                   help="also run iterative nullspace projection at layers.{i}.out sites "
+                        "(Ravfogel et al. 2020), with the model's accuracy along the way")
     p.add_argument("--mlp", action="store_true", help="also fit the MLP probe (secondary check)")
     p.add_argument("--max-features", type=int, default=256,
                    help="randomly project wider sites to this many features (default 256)")
@@ -107,23 +122,75 @@ def body(args: argparse.Namespace) -> int:
         if args.run_dir:
             raise ValueError("give either RUN_DIR or --calibrate LANGUAGE, not both")
         return _calibrate(args)
-    if not args.run_dir:
-        raise ValueError("RUN_DIR is required (or --calibrate LANGUAGE)")
-    for name in ("n_strings", "max_positions", "long_factor", "max_features", "control_k"):
+    if args.runs and args.run_dir:
+        raise ValueError("give either RUN_DIR or --runs, not both")
+    if not args.run_dir and not args.runs:
+        raise ValueError("RUN_DIR is required (or --runs, --calibrate LANGUAGE)")
+    for name in ("n_strings", "max_positions", "long_factor", "max_features", "control_k",
+                 "interchange_pairs"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.runs:
+        return _over_seeds(args)
+    report = _probe_one(args, args.run_dir, args.out)
+    if args.json:
+        keep = ("site", "layer", "target", "accuracy", "accuracy_ci", "nonlocal_accuracy",
+                "nonlocal_accuracy_ci", "far_accuracy",
+                "unseen_prefix_accuracy", "untrained_accuracy", "untrained_nonlocal_accuracy",
+                "untrained_far_accuracy",
+                "control_accuracy", "selectivity", "random_dfa_accuracy", "shuffled_accuracy",
+                "by_bin")
+        from probing.report import dumps
+
+        print(json.dumps(json.loads(dumps({
+            "language": report["language"], "model": report["model"], "out": args.out,
+            "sites": [{k: r[k] for k in keep} for r in report["sites"]],
+            "baselines": {t: {n: {"accuracy": b["accuracy"], "nonlocal_accuracy": b["nonlocal_accuracy"]}
+                              for n, b in bs.items()} for t, bs in report["baselines"].items()},
+            "causal": report["causal"], "interchange": report.get("interchange", []),
+            "mdl": report.get("mdl", []), "inlp": report.get("inlp", [])}))))
+    elif not args.quiet:
+        print(f"report written to {args.out}/report.md")
+    return 0
+
+
+def _over_seeds(args: argparse.Namespace) -> int:
+    from probing.seeds import expand_runs, write_aggregate
+
+    runs = expand_runs(args.runs)
+    names = [r.name for r in runs]
+    if len(set(names)) != len(names):
+        names = [f"run{i}_{n}" for i, n in enumerate(names)]
+    dirs = []
+    for run_dir, name in zip(runs, names):
+        out = Path(args.out) / name
+        if args.overwrite or not (out / "report.json").is_file():
+            _probe_one(args, run_dir, out)
+        dirs.append(out)
+    agg = write_aggregate(dirs, args.out)
+    if args.json:
+        from probing.report import dumps
+
+        print(dumps(agg))
+    elif not args.quiet:
+        print(f"{agg['n_seeds']} runs aggregated into {args.out}/seeds.md")
+    return 0
+
+
+def _probe_one(args: argparse.Namespace, run_dir, out) -> dict:
     from probing.pipeline import ProbeOptions, load_run, run_probing
     from probing.report import write_report
 
     t0 = time.perf_counter()
-    run = load_run(args.run_dir)
+    run = load_run(run_dir)
     opts = ProbeOptions(sites=tuple(args.sites) if args.sites else None,
                         targets=tuple(args.targets) if args.targets else None, seed=args.seed,
                         n_strings=args.n_strings, max_positions_per_bin=args.max_positions,
                         long_factor=args.long_factor, controls=not args.no_controls,
                         control_k=args.control_k, untrained=not args.no_untrained,
                         mlp=args.mlp, causal=not args.no_causal, max_features=args.max_features,
-                        backend=args.backend)
+                        backend=args.backend, interchange=not args.no_interchange,
+                        interchange_pairs=args.interchange_pairs, mdl=args.mdl, inlp=args.inlp)
     bar = None
     if not args.quiet:
         from tqdm import tqdm
@@ -145,26 +212,9 @@ def body(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
-    write_report(report, saved, args.out, timing={"seconds": round(time.perf_counter() - t0, 2)},
+    write_report(report, saved, out, timing={"seconds": round(time.perf_counter() - t0, 2)},
                  plots=not args.no_plots)
-    if args.json:
-        keep = ("site", "layer", "target", "accuracy", "accuracy_ci", "nonlocal_accuracy",
-                "nonlocal_accuracy_ci", "far_accuracy",
-                "unseen_prefix_accuracy", "untrained_accuracy", "untrained_nonlocal_accuracy",
-                "untrained_far_accuracy",
-                "control_accuracy", "selectivity", "random_dfa_accuracy", "shuffled_accuracy",
-                "by_bin")
-        from probing.report import dumps
-
-        print(json.dumps(json.loads(dumps({
-            "language": report["language"], "model": report["model"], "out": args.out,
-            "sites": [{k: r[k] for k in keep} for r in report["sites"]],
-            "baselines": {t: {n: {"accuracy": b["accuracy"], "nonlocal_accuracy": b["nonlocal_accuracy"]}
-                              for n, b in bs.items()} for t, bs in report["baselines"].items()},
-            "causal": report["causal"]}))))
-    elif not args.quiet:
-        print(f"report written to {args.out}/report.md")
-    return 0
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
