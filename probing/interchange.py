@@ -78,8 +78,12 @@ def with_state_vector(state: Any, vec, rows) -> Any:
 
 
 def _run_patched(model: Any, layer: int, base: np.ndarray, src: np.ndarray, t: np.ndarray,
-                 kind: str, gen) -> np.ndarray:
-    """Logits ``(B, T, n_out)`` of the base strings with layer ``layer`` patched after ``t``."""
+                 kind: np.ndarray, gen) -> np.ndarray:
+    """Logits ``(B, T, n_out)`` of the base strings with layer ``layer`` patched after ``t``.
+
+    ``kind`` per row: 0 unpatched, 1 replaced by the source's state, 2 the base state plus a
+    random direction of the norm the source patch would move it (all rows in one batch, so the
+    per-token loop runs once)."""
     B, T = base.shape
     dev = next(model.parameters()).device
     bt, st = torch.as_tensor(base, device=dev), torch.as_tensor(src, device=dev)
@@ -92,15 +96,17 @@ def _run_patched(model: Any, layer: int, base: np.ndarray, src: np.ndarray, t: n
             out.append(logits.float().cpu().numpy())
             if k <= tmax:
                 _, cs = model.step(st[:, k], cs)
-                rows = np.flatnonzero(t == k)
-                if len(rows) and kind != "none":
+                rows = np.flatnonzero((t == k) & (kind > 0))
+                if len(rows):
                     r = torch.as_tensor(rows, device=dev)
                     vb = state_vector(cb.layers[layer])[r]
                     vs = state_vector(cs.layers[layer])[r]
-                    if kind == "random":
+                    rnd = torch.as_tensor(kind[rows] == 2, device=dev)
+                    if bool(rnd.any()):
                         d = torch.randn(vb.shape, generator=gen).to(dev)
                         d = d / d.norm(dim=1, keepdim=True).clamp_min(1e-12)
-                        vs = vb + d * (vs - vb).norm(dim=1, keepdim=True)
+                        moved = vb + d * (vs - vb).norm(dim=1, keepdim=True)
+                        vs = torch.where(rnd[:, None], moved, vs)
                     layers = list(cb.layers)
                     layers[layer] = with_state_vector(layers[layer], vs, r)
                     cb = cb._replace(layers=tuple(layers))
@@ -182,10 +188,12 @@ def interchange(oracle: ModelOracle, words_by_bin: dict[str, Sequence[Any]],
             # labels after t for every row: base and counterfactual (from the source state)
             for layer in layers:
                 gen = torch.Generator().manual_seed(int(seed) * 1000 + layer)
-                logits = {"none": _run_patched(model, layer, base, src_d, t, "none", gen),
-                          "different": _run_patched(model, layer, base, src_d, t, "different", gen),
-                          "same": _run_patched(model, layer, base, src_s, t, "same", gen),
-                          "random": _run_patched(model, layer, base, src_d, t, "random", gen)}
+                kinds = np.repeat(np.array([0, 1, 1, 2]), B)
+                out = _run_patched(model, layer, np.tile(base, (4, 1)),
+                                   np.concatenate([src_d, src_d, src_s, src_d]), np.tile(t, 4),
+                                   kinds, gen)
+                logits = {name: out[j * B:(j + 1) * B]
+                          for j, name in enumerate(("none", "different", "same", "random"))}
                 rows.append(InterchangeResult(layer, name, B, _score(
                     oracle, logits, pairs, codes, states, delta, live, table)).to_dict())
     finally:
