@@ -6,7 +6,12 @@ et al. 2019):
 1. run the model over sampled strings of its training distribution and collect the features of
    one site at every position, with the model's own next-allowed set there
    (:class:`probing.model_oracle.ModelOracle`);
-2. quantize the features with k-means for every ``k`` of a grid; each cluster is a state;
+2. quantize: positions are split by the model's output there (its next-allowed set, so every
+   state has one output, as in a Moore machine; Weiss et al. 2018 start from the partition by
+   the network's classification likewise), then each output class is split by k-means on
+   standardized features into its share of ``k`` clusters, for every ``k`` of a grid; each
+   cluster is a state (plain k-means on the raw geometry failed on a signed Mamba whose
+   parity direction has little variance: 52 % held-out agreement for every k up to 64);
 3. transitions by majority: cluster of position ``t`` --symbol ``t+1``--> cluster of position
    ``t+1`` (an extra initial state for the empty prefix goes to the cluster of position 0); a
    symbol the model's (majority) next set in a cluster excludes goes to a rejecting sink; an
@@ -32,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
+from sklearn.cluster import KMeans
 
 from automata.dfa import DFA, split_word
 
@@ -128,7 +134,6 @@ class ClusterExtraction:
     raw: DFA                       # before minimization: k clusters + initial + sink
     dfa: DFA                       # minimized
     outputs: np.ndarray            # (raw states, S + 1) next-allowed set of each raw state
-    centroids: np.ndarray
     cluster_purity: float          # quantized model states vs true states, held-out positions
     purity: float                  # extracted automaton's states vs true states, held out
     projected_from: int | None = None
@@ -142,12 +147,56 @@ class ClusterExtraction:
                 "projected_from": self.projected_from, "notes": list(self.notes)}
 
 
-def _kmeans(X: np.ndarray, k: int, seed: int):
-    from sklearn.cluster import KMeans
+class Quantizer:
+    """Output-refined k-means: positions are first split by the model's own output there (its
+    next-allowed set, so a state's output is a function of the state, as in a Moore machine;
+    Weiss et al. 2018 likewise start from the partition by the network's classification), then
+    each output class is split by k-means on standardized features into a share of the ``k``
+    clusters proportional to its size (at least one). ``predict`` needs the output too."""
 
-    rng = np.random.default_rng([seed, k])
-    rows = X if len(X) <= MAX_CLUSTER_ROWS else X[rng.choice(len(X), MAX_CLUSTER_ROWS, replace=False)]
-    return KMeans(n_clusters=k, n_init=3, random_state=seed).fit(rows)
+    def __init__(self, X: np.ndarray, outputs: np.ndarray, k: int, seed: int):
+        self.mean = X.mean(0)
+        self.scale = X.std(0)
+        self.scale[self.scale == 0] = 1.0
+        Z = (X - self.mean) / self.scale
+        keys, inv = np.unique(outputs, axis=0, return_inverse=True)
+        inv = inv.ravel()
+        self.keys = {tuple(r): c for c, r in enumerate(keys.astype(bool).tolist())}
+        counts = np.bincount(inv, minlength=len(keys))
+        share = np.maximum(1, np.round(k * counts / counts.sum()).astype(int))
+        rng = np.random.default_rng([seed, k])
+        self.centroids: list[np.ndarray] = []
+        self.offsets: list[int] = []
+        off = 0
+        for c in range(len(keys)):
+            rows = Z[inv == c]
+            distinct = len(np.unique(rows.round(6), axis=0)) if len(rows) <= MAX_CLUSTER_ROWS \
+                else len(rows)
+            kc = max(1, int(min(share[c], distinct)))
+            if len(rows) > MAX_CLUSTER_ROWS:
+                rows = rows[rng.choice(len(rows), MAX_CLUSTER_ROWS, replace=False)]
+            self.centroids.append(KMeans(n_clusters=kc, n_init=3, random_state=seed)
+                                  .fit(rows).cluster_centers_ if kc > 1
+                                  else rows.mean(0, keepdims=True))
+            self.offsets.append(off)
+            off += kc
+        self.n_clusters = off
+
+    def predict(self, X: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+        """Cluster of each row: nearest centroid within its output class (an output never
+        seen in fitting: nearest centroid of any class)."""
+        Z = (np.asarray(X, dtype=np.float64) - self.mean) / self.scale
+        allc = np.vstack(self.centroids)
+        cls = np.array([self.keys.get(tuple(r), -1) for r in outputs.astype(bool).tolist()],
+                       dtype=np.int64)
+        out = np.empty(len(Z), dtype=np.int64)
+        for c in np.unique(cls):
+            m = cls == c
+            cen = allc if c < 0 else self.centroids[c]
+            z = Z[m]
+            d = (z * z).sum(1)[:, None] - 2 * z @ cen.T + (cen * cen).sum(1)[None]
+            out[m] = np.argmin(d, 1) + (0 if c < 0 else self.offsets[c])
+        return out
 
 
 def _build(km: Any, run: dict[str, Any], labels: np.ndarray, oracle: ModelOracle, site: str,
@@ -201,7 +250,7 @@ def _fill_by_extension(km, run, labels, oracle, site, words, missing, delta) -> 
     res = oracle.run(ext, sites=[site])
     X = res["features"][site]
     last = np.cumsum(res["lengths"]) - 1
-    lab = km.predict(X[last].astype(np.float64))
+    lab = km.predict(X[last].astype(np.float64), res["allowed"][last])
     votes: dict[tuple[int, int], list[int]] = {}
     for o, l in zip(owners, lab):
         votes.setdefault(o, []).append(int(l))
@@ -229,9 +278,13 @@ def extract_by_clustering(oracle: ModelOracle, site: str, train_words: Sequence[
         raise ProbingError(f"no k in {list(ks)} fits the {n_distinct} distinct states at {site}")
     best = None
     scores: dict[int, float] = {}
+    done: set[int] = set()
     for k in grid:
-        km = _kmeans(X, k, seed)
-        labels = km.predict(X)
+        km = Quantizer(X, tr["allowed"], k, seed)
+        if km.n_clusters in done:                  # the same effective partition size
+            continue
+        done.add(km.n_clusters)
+        labels = km.predict(X, tr["allowed"])
         raw, outputs = _build(km, tr, labels, oracle, site, train_words)
         score = _held_out_agreement(raw, outputs, ho)
         scores[k] = score
@@ -239,10 +292,10 @@ def extract_by_clustering(oracle: ModelOracle, site: str, train_words: Sequence[
             best = (score, k, km, raw, outputs)
     _, k, km, raw, outputs = best
     Xh = ho["features"][site].astype(np.float64)
-    cpur = purity(km.predict(Xh), ho["states"])
+    cpur = purity(km.predict(Xh, ho["allowed"]), ho["states"])
     dfa = raw.minimize()
     epur = purity(run_automaton(dfa, ho["codes"], ho["lengths"]), ho["states"])
-    return ClusterExtraction(site, k, scores, raw, dfa, outputs, km.cluster_centers_, cpur, epur,
+    return ClusterExtraction(site, km.n_clusters, scores, raw, dfa, outputs, cpur, epur,
                              tr["projected"].get(site))
 
 
