@@ -4,7 +4,8 @@ Protocol item 9 asks for intervals over model seeds, not only over strings. Ever
 figure of the per-seed reports (each row of ``sites`` keyed by (site, target), ``causal`` by
 site, ``interchange`` by (layer, bin), ``mdl`` by site) is collected across seeds and reported
 as ``{mean, sd, low, high, n, values}``; ``[low, high]`` is the two-sided 95 % Student-t
-interval of the mean (``mean ± t_{0.975, n-1} · sd / sqrt(n)``; with n = 3, t = 4.30). A
+interval of the mean (``mean ± t_{0.975, n-1} · sd / sqrt(n)``; with n = 3, t = 4.30), not
+clipped (an accuracy's interval can pass 100 % when seeds disagree). A
 figure missing from some seed (e.g. an empty stratum) is aggregated over the seeds that have
 it (``n`` says how many).
 """
@@ -18,6 +19,7 @@ import numpy as np
 from scipy.stats import t as student_t
 
 from automata.atomic_io import atomic_write_text
+from ssm.architectures import family_of
 
 from .errors import ProbingError
 from .report import dumps
@@ -127,13 +129,13 @@ def render_aggregate(agg: dict[str, Any]) -> str:
     """Markdown: headline figures with mean [95 % t-interval] over seeds (in %)."""
     m = agg["model"]
     lines = [f"# Probing over {agg['n_seeds']} seeds: {agg['language']}", "",
-             f"Model {m['arch']} (gate {m.get('gate')}), {m['layers']} layers, width "
+             f"Model {m['arch']} (verdict family {family_of(m)}), {m['layers']} layers, width "
              f"{m['width']}. Mean [95 % t-interval over seeds], in %. Runs: "
              + ", ".join(f"`{r}`" for r in agg["runs"]) + ".", ""]
     rows = [r for r in agg["sites"] if r["target"] == "state"] or agg["sites"]
     if rows:
-        bins = sorted({n.split(".")[1] for r in rows for n in r["figures"]
-                       if n.startswith("by_bin.") and n.endswith(".nonlocal_accuracy")})
+        bins = list(dict.fromkeys(n.split(".")[1] for r in rows for n in r["figures"]
+                                  if n.startswith("by_bin.") and n.endswith(".nonlocal_accuracy")))
         head = ["site", "target", "accuracy", "nonlocal"] + [f"{b} nonlocal" for b in bins] + \
                ["untrained nonlocal", "control", "selectivity"]
         lines += ["## Probes", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
