@@ -18,7 +18,6 @@ max_length, with_model, with_language, ...}], ...}``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Sequence

@@ -43,8 +43,6 @@ def test_model_that_ignores_its_state_does_not_follow():
 
 
 def test_state_vector_roundtrip_with_complex_and_tuple_states():
-    from ssm.model import Cache  # noqa: F401 - the cache type the model uses
-
     state = (torch.arange(6.).reshape(2, 3), torch.complex(torch.ones(2, 2), torch.zeros(2, 2)))
     v = state_vector(state)
     assert v.shape == (2, 3 + 4)
