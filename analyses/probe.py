@@ -1,8 +1,10 @@
-"""Probe a trained model's hidden states for the automaton's state (../shared/PROBING.md).
+"""Probe a trained model's hidden states for the automaton's state (docs/probing.md).
 
     python -m analyses.probe RUN_DIR [--sites S ...] [--targets T ...] --out DIR [--json]
         [--seed 0] [--n-strings 1000] [--long-factor 4] [--no-controls] [--no-untrained]
-        [--no-causal] [--mlp] [--max-features 256] [--threads 1] [--quiet] [--debug]
+        [--no-causal] [--no-interchange] [--interchange-pairs 100] [--mdl] [--inlp] [--mlp]
+        [--max-features 256] [--threads 1] [--quiet] [--debug]
+    python -m analyses.probe --runs RUN_DIR RUN_DIR ... --out DIR [--overwrite] [options above]
     python -m analyses.probe --calibrate LANGUAGE --out DIR [--json] [--seed 0]
     python -m analyses.probe --compare REPORT_DIR [REPORT_DIR ...] --out DIR [--targets state]
 
@@ -12,14 +14,18 @@ distribution, in its training length range and in doubling bins up to ``--long-f
 its longest training length. Every capture site (default: all) and target (default: all that
 apply) is probed with the protocol, beside the majority / position / k-gram baselines, the same
 architecture untrained, and the control task, random-DFA and shuffled-label controls; the
-causal check ablates the ``state`` probe's subspace at every ``layers.{i}.out`` site. The
+causal checks are interchange interventions on every layer's recurrent state (the headline)
+and the mean-ablation of the ``state`` probe's subspace at every ``layers.{i}.out`` site;
+``--mdl`` adds online-code MDL and ``--inlp`` iterative nullspace projection. ``--runs``
+probes several seeds of one setup (or a reproduce directory holding them) and aggregates
+mean and 95 % interval over seeds into ``OUT/seeds.md`` / ``seeds.json``. The
 report (markdown, JSON, plots, weights, predictions, splits) goes to ``--out``; the same
 command reproduces the same ``report.json`` on CPU.
 
 With ``--json`` one object is printed: ``{"language", "model", "out", "sites": [{"site",
 "layer", "target", "accuracy", "nonlocal_accuracy", "unseen_prefix_accuracy",
 "untrained_accuracy", "control_accuracy", "selectivity", "by_bin", ...}], "baselines",
-"causal"}``. ``--calibrate LANGUAGE`` runs the model-free pipeline calibration instead;
+"causal", "interchange", "mdl", "inlp"}``. ``--calibrate LANGUAGE`` runs the model-free pipeline calibration instead;
 ``--compare`` puts existing reports side by side (best site per run, e.g. a star-free and a
 non-star-free language for each architecture).
 """
