@@ -57,7 +57,6 @@ def test_extract_cli_refuses_a_counter_language(tmp_path, capsys):
     assert "regular language" in capsys.readouterr().err
 
 
-@pytest.mark.slow
 def test_probe_runs_aggregates_over_seeds(tmp_path, capsys):
     from analyses.probe import main as probe
 
