@@ -1,4 +1,4 @@
-"""Pipeline calibration without any model (../shared/PROBING.md, "Acceptance figures").
+"""Pipeline calibration without any model (docs/probing.md, "Acceptance figures").
 
 Three synthetic representations go through the identical protocol (:mod:`probing.protocol`):
 

@@ -10,7 +10,7 @@ site's own coordinates and ``mu`` the probe-training mean (mean ablation along t
 the component is set to its average instead of to zero). The same is done with a random
 ``r``-dimensional subspace (seeded). The change in the model's task accuracy (position and
 string accuracy, as ``ssm.evaluate`` scores them) is reported for both: a probe direction the
-model uses should hurt far more than a random one of equal rank (../shared/PROBING.md, 11).
+model uses should hurt far more than a random one of equal rank (docs/probing.md).
 
 Sites that are read out but not fed forward (``layers.{i}.state``, ``.h``, ``.c``) cannot be
 ablated this way and raise :class:`~probing.errors.UnknownSiteError`.

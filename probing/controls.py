@@ -1,4 +1,4 @@
-"""Baselines and controls of the probing protocol (../shared/PROBING.md, items 5-6).
+"""Baselines and controls of the probing protocol (docs/probing.md, items 5-6).
 
 Baselines (what a probe must beat): the majority class; ``P(label | position)``; k-gram
 predictors on the last ``k = 1..3`` tokens; the same architecture untrained (random init),

@@ -42,6 +42,8 @@ class Activations:
         string's length.
     projected : mapping str -> int
         Sites reduced by random projection, with their original feature count.
+    logits : ndarray of float32, shape (N, n_outputs), or None
+        The model's outputs at every position (only with ``extract(..., logits=True)``).
     """
 
     features: Mapping[str, np.ndarray]
@@ -49,6 +51,7 @@ class Activations:
     position: np.ndarray
     length: np.ndarray
     projected: Mapping[str, int] = field(default_factory=dict)
+    logits: np.ndarray | None = None
 
     @property
     def sites(self) -> list[str]:
@@ -83,7 +86,8 @@ def _readonly(a: np.ndarray) -> np.ndarray:
 
 def extract(model: Any, words: Sequence[Any], alphabet: Sequence[str],
             sites: Sequence[str] | None = None, batch_size: int = 64,
-            max_features: int | None = None, seed: int = 0, progress: Any = None) -> Activations:
+            max_features: int | None = None, seed: int = 0, progress: Any = None,
+            logits: bool = False) -> Activations:
     """Run ``model`` over ``words`` and collect every position's features at ``sites``.
 
     Parameters
@@ -104,6 +108,8 @@ def extract(model: Any, words: Sequence[Any], alphabet: Sequence[str],
         Seed of the projections.
     progress : callable, optional
         Called with the number of strings done after each batch.
+    logits : bool
+        Also keep the model's outputs (``Activations.logits``), from the same forward passes.
 
     Returns
     -------
@@ -128,6 +134,7 @@ def extract(model: Any, words: Sequence[Any], alphabet: Sequence[str],
     order = np.argsort(-lengths, kind="stable")
     device = next(model.parameters()).device
     out: dict[str, np.ndarray] = {}
+    out_logits: np.ndarray | None = None
     proj: dict[str, np.ndarray] = {}
     was_training = model.training
     model.eval()
@@ -139,7 +146,13 @@ def extract(model: Any, words: Sequence[Any], alphabet: Sequence[str],
                 tok = np.zeros((len(idx), T), dtype=np.int64)
                 for r, i in enumerate(idx):
                     tok[r, :lengths[i]] = codes[i] + 1
-                model(torch.as_tensor(tok, device=device))
+                y = model(torch.as_tensor(tok, device=device))
+                if logits:
+                    y = y.float().cpu().numpy()
+                    if out_logits is None:
+                        out_logits = np.empty((N, y.shape[-1]), dtype=np.float32)
+                    for r, i in enumerate(idx):
+                        out_logits[starts[i]:starts[i] + lengths[i]] = y[r, :lengths[i]]
                 for s in names:
                     feats = cache[s].float().cpu().numpy()
                     if s not in out:
@@ -159,4 +172,5 @@ def extract(model: Any, words: Sequence[Any], alphabet: Sequence[str],
     sid, pos = position_index(lengths)
     return Activations(MappingProxyType({s: _readonly(out[s]) for s in names}), _readonly(sid),
                        _readonly(pos), _readonly(lengths[sid]),
-                       MappingProxyType({s: int(p.shape[0]) for s, p in proj.items()}))
+                       MappingProxyType({s: int(p.shape[0]) for s, p in proj.items()}),
+                       None if out_logits is None else _readonly(out_logits))

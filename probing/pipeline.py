@@ -41,6 +41,10 @@ class ProbeOptions:
     untrained_seed: int = 12345
     mlp: bool = False
     causal: bool = True
+    interchange: bool = True
+    interchange_pairs: int = 100
+    mdl: bool = False
+    inlp: bool = False
     max_features: int = 256
     batch_size: int = 64
     backend: str = "auto"
@@ -240,7 +244,8 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
                               "run_dir": str(run.path), "model": run.config.model.to_dict(),
                               "options": opts.to_dict(), "data": data.to_dict(),
                               "baselines": {t: baseline_results(data, t) for t in targets},
-                              "sites": [], "details": {}, "causal": []}
+                              "sites": [], "details": {}, "causal": [], "interchange": [],
+                              "mdl": [], "inlp": []}
     arrays: dict[str, np.ndarray] = {"string_id": data.string_id, "position": data.position,
                                      "length": data.length,
                                      "nonlocal": data.masks["nonlocal"],
@@ -296,7 +301,67 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
             if (opts.causal and target == "state" and site.endswith(".out")
                     and site not in acts.projected and res.probe.constant is None):
                 report["causal"].append(_causal(run, data, site, res.probe, opts))
+            if opts.mdl and target == "state":
+                report["mdl"].append(_mdl(X, data, site, opts))
+            if (opts.inlp and target == "state" and site.endswith(".out")
+                    and site not in acts.projected):
+                report["inlp"].append(_inlp(run, data, X, site, opts))
+    if opts.interchange:
+        if progress is not None:
+            progress("interchange")
+        report["interchange"], report["interchange_skipped"] = _interchange(run, data, opts)
     return report, {"arrays": arrays, "weights": weights, "data": data}
+
+
+def _interchange(run: LoadedRun, data: ProbeData, opts: ProbeOptions) -> tuple[list, str | None]:
+    """Interchange interventions at every layer on the held-out bins (None when it applies)."""
+    from .interchange import interchange
+    from .model_oracle import ModelOracle
+
+    try:
+        oracle = ModelOracle(run.model, run.language, run.task, batch_size=opts.batch_size)
+    except ProbingError as e:
+        return [], str(e)
+    words = {b: [data.words[i] for i in idx] for b, idx in data.split.bins.items()}
+    rows = interchange(oracle, words, list(range(len(run.model.layers))),
+                       n_pairs=opts.interchange_pairs, seed=opts.seed)
+    return rows, None
+
+
+def _mdl(X: np.ndarray, data: ProbeData, site: str, opts: ProbeOptions) -> dict:
+    """Online codelength of the ``state`` target and of the control task at ``site``."""
+    from .controls import control_task_labels, kgram_keys
+    from .mdl import online_codelength
+
+    idx = np.flatnonzero(data.masks["train"])
+    y = data.targets["state"].labels
+    keys = data.kgram.get(opts.control_k)
+    if keys is None:
+        keys = kgram_keys(data.codes, opts.control_k, len(data.alphabet))
+    yc = control_task_labels(keys, y, data.masks["fit"], seed=opts.seed)
+    out = {"site": site, "target": "state",
+           **online_codelength(X[idx], y[idx], seed=opts.seed).to_dict()}
+    out["control"] = online_codelength(X[idx], yc[idx], seed=opts.seed).to_dict()
+    out["selectivity_bits"] = out["control"]["codelength_bits"] - out["codelength_bits"]
+    return out
+
+
+def _inlp(run: LoadedRun, data: ProbeData, X: np.ndarray, site: str, opts: ProbeOptions) -> dict:
+    from ssm.tasks import make_task
+
+    from .inlp import inlp
+
+    task = make_task(run.task, run.language)
+    idx = np.flatnonzero(data.masks["train"])
+    val = np.flatnonzero(data.masks["val"])
+    y = data.targets["state"].labels
+    last = list(data.split.bins)[-1]
+    sidx = np.concatenate([data.split.test, data.split.bins[last]])
+    tdata = task.encode([{"string": data.words[i]} for i in sidx])
+    res = inlp(X[idx], y[idx], X[val], y[val], run.model, task, tdata, site, seed=opts.seed,
+               batch_size=opts.batch_size)
+    return {"site": site, "target": "state", **res.to_dict()}
+
 
 
 def _causal(run: LoadedRun, data: ProbeData, site: str, probe: Any, opts: ProbeOptions) -> dict:

@@ -1,6 +1,6 @@
 """Probes: scaled multinomial logistic regression (scikit-learn or torch) and a small MLP.
 
-The protocol (../shared/PROBING.md, item 7): ``StandardScaler`` + multinomial
+The protocol (docs/probing.md, item 7): ``StandardScaler`` + multinomial
 ``LogisticRegression`` (lbfgs, ``max_iter >= 1000``), the inverse regularization ``C`` chosen on
 a string-disjoint validation split from a small grid, convergence checked and recorded (a
 ``ConvergenceWarning`` is caught and stored in :attr:`LinearProbe.warnings`, never dropped).

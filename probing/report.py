@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from ssm.architectures import family_of, get_architecture
+
 __all__ = ["write_report", "render_markdown", "write_calibration", "render_comparison",
            "comparison_rows", "write_comparison"]
 
@@ -95,7 +97,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     longer = [b for b in bins if b != "in_range"]
     lines = [f"# Probing report: {report['language']} ({report.get('paper_group') or 'no paper group'})",
              "",
-             f"Model: {m['arch']} / gate {m['gate']}, {m['layers']} layers, width {m['width']}"
+             f"Model: {m['arch']} (verdict family {family_of(m)}), {m['layers']} layers, width {m['width']}"
              f" (run `{report['run_dir']}`, task {report['task']}). Probe seed "
              f"{report['options']['seed']}, untrained seed {report['options']['untrained_seed']}.",
              "",
@@ -147,6 +149,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                       for x in longer]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    lines += _interchange_lines(report)
     if report["causal"]:
         lines += ["## Causal check (target `state`)", "",
                   "Model task accuracy (%) with the probe's subspace mean-ablated vs an "
@@ -160,6 +163,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                          f"{_fmt(b['string_accuracy'])} | {_fmt(p['string_accuracy'])} | "
                          f"{_fmt(r['string_accuracy'])} |")
         lines.append("")
+    lines += _mdl_lines(report) + _inlp_lines(report)
     conf = [(k, v) for k, v in report["details"].items() if k.endswith("/state")]
     if conf:
         best = max(conf, key=lambda kv: kv[1]["metrics"]["in_range"]["accuracy"] or 0)
@@ -182,6 +186,73 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["Probes that did not converge (warnings recorded in report.json): "
                   + ", ".join(bad), ""]
     return "\n".join(lines) + "\n"
+
+
+def _interchange_lines(report: dict[str, Any]) -> list[str]:
+    """The headline causal check: interchange interventions on each layer's recurrent state."""
+    rows = report.get("interchange") or []
+    if not rows:
+        why = report.get("interchange_skipped")
+        return [f"Interchange interventions not run: {why}.", ""] if why else []
+    lines = ["## Interchange interventions (headline causal check)", "",
+             "Each layer's whole recurrent state after position t of a base string is replaced "
+             "by the state after t of a source string in a *different* DFA state, and the rest "
+             "of the base string is run. *Counterfactual acc.*: the later predictions equal the "
+             "language's next sets from the source's state (positions where they differ from "
+             "the base's); *same-state*: patched from a string in the same DFA state (should "
+             "match unpatched); *random*: base state plus a random direction of the same norm "
+             "as the different-state patch. Accuracies in %.", "",
+             "| layer | bin | pairs | positions | counterfactual acc. (next position) | "
+             "base acc. after patch | unpatched | same-state (unpatched) | "
+             "random: counterfactual / base |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['layer']} | {r['bin']} | {r['n_pairs']} | {r['n_positions']} | "
+            f"**{_fmt(r['counterfactual_accuracy'])}** ({_fmt(r['counterfactual_accuracy_next'])}) | "
+            f"{_fmt(r['different_base_accuracy'])} | {_fmt(r['unpatched_base_accuracy'])} | "
+            f"{_fmt(r['same_state_accuracy'])} ({_fmt(r['same_state_unpatched_accuracy'])}) | "
+            f"{_fmt(r['random_counterfactual_accuracy'])} / {_fmt(r['random_base_accuracy'])} |")
+    return lines + [""]
+
+
+def _mdl_lines(report: dict[str, Any]) -> list[str]:
+    rows = report.get("mdl") or []
+    if not rows:
+        return []
+    lines = ["## MDL probe (online code, Voita & Titov 2020), target `state`", "",
+             "Codelength of the probe-training labels sent block by block (first block "
+             "uniform, then a linear probe trained on everything sent so far); compression = "
+             "uniform / online. The control task is coded the same way.", "",
+             "| site | rows | codelength (bits) | compression | control codelength | "
+             "control compression | control − state (bits) |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        c = r["control"]
+        lines.append(f"| {r['site']} | {r['n_rows']} | {r['codelength_bits']:.1f} | "
+                     f"{r['compression']:.2f} | {c['codelength_bits']:.1f} | "
+                     f"{c['compression']:.2f} | {r['selectivity_bits']:.1f} |")
+    return lines + [""]
+
+
+def _inlp_lines(report: dict[str, Any]) -> list[str]:
+    rows = report.get("inlp") or []
+    if not rows:
+        return []
+    lines = ["## Iterative nullspace projection (Ravfogel et al. 2020), target `state`", "",
+             "Per iteration: rank of the removed subspace, the next probe's validation accuracy "
+             "on the projected features, and the model's position accuracy with the subspace "
+             "mean-ablated vs an equal-rank random subspace (in-range test + longest bin).", ""]
+    for r in rows:
+        lines += [f"`{r['site']}` (majority {_fmt(r['majority_val_accuracy'])}; stopped: "
+                  f"{r['stopped']}):", "",
+                  "| iteration | rank | probe val. acc. | model acc. | random subspace |",
+                  "|---|---|---|---|---|"]
+        for st in r["steps"]:
+            rnd = st["random"]
+            lines.append(f"| {st['iteration']} | {st['rank']} | {_fmt(st['probe_val_accuracy'])} "
+                         f"| {_fmt(st['model']['position_accuracy'])} | "
+                         f"{_fmt(rnd['position_accuracy']) if rnd else '–'} |")
+        lines.append("")
+    return lines
 
 
 def _plots(report: dict[str, Any], out: Path) -> list[str]:
@@ -397,7 +468,8 @@ def comparison_rows(reports: list[dict[str, Any]], target: str = "state") -> lis
         causal = next((c for c in rep.get("causal", []) if c["site"] == r["site"]), None)
         rows.append({
             "language": rep["language"], "paper_group": rep.get("paper_group"),
-            "arch": m["arch"], "gate": m["gate"] if m["arch"] in ("mamba", "diagonal") else None,
+            "arch": m["arch"], "family": family_of(m),
+            "gate": m["gate"] if get_architecture(m["arch"]).gates else None,
             "layers": m["layers"], "width": m["width"], "site": r["site"],
             "accuracy": r["accuracy"], "nonlocal_accuracy": r["nonlocal_accuracy"],
             "far_accuracy": r.get("far_accuracy"),

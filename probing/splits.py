@@ -1,6 +1,6 @@
 """String-disjoint splits, held-out length bins and the DFA-derived strata of the protocol.
 
-Splits are made over *strings*, never positions (../shared/PROBING.md, item 2): strings whose
+Splits are made over *strings*, never positions (docs/probing.md, item 2): strings whose
 length lies in the training range are divided into probe-train / validation / in-range test;
 longer (or shorter) strings go, whole, to held-out length bins that are only evaluated.
 
@@ -258,7 +258,7 @@ def distance_since_local(local: np.ndarray, lengths: Sequence[int] | np.ndarray)
 
     ``distance >= FAR`` (10) is the *far* stratum: e.g. in flip-flop, ten or more tokens after
     the last write or read, where an untrained recurrent net's fading memory no longer helps
-    (../shared/PROBING.md, item 3).
+    (docs/probing.md, item 3).
 
     >>> distance_since_local(np.array([True, False, False, True, False]), [3, 2]).tolist()
     [0, 1, 2, 0, 1]
