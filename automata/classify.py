@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -329,7 +329,7 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     if el is None:
         return None
     xs, words = el
-    idem = [i for i, x in enumerate(xs) if np.array_equal(x[x], x)]
+    idem = np.flatnonzero((np.take_along_axis(xs, xs, axis=1) == xs).all(axis=1)).tolist()
     for i in idem:
         e = xs[i]
         image = np.unique(e)
@@ -545,7 +545,16 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     monoid_size = green.monoid_size if green is not None and green.d_classes else None
     n_d = green.n_d_classes if green is not None and green.d_classes else None
     mon: TransitionMonoid | None = None
-    if d.n_states > 65536:
+    if green is not None and green.method == "enumeration" and green.enumerated is not None:
+        # Green's structure came from enumerating the monoid: reuse it, never enumerate again
+        mon = green.enumerated.monoid
+        if mon.alphabet != d.alphabet:                 # a cached enumeration of the same letters
+            mon = replace(mon, alphabet=d.alphabet)
+        if mon.semigroup_size > budget.enumerate_max_size:
+            notes.append(f"enumeration skipped: {mon.size:,} elements exceed the budget "
+                         f"({budget.enumerate_max_size:,})")
+            mon = None
+    elif d.n_states > 65536:
         notes.append("enumeration skipped: more than 65,536 states")
     elif monoid_size is None or monoid_size <= budget.enumerate_max_size:
         try:
