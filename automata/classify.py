@@ -591,7 +591,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
                     max_size=budget.variety_max_size, minimize=False)
     flags = _facts_flags(d, monoid_size)
-    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes)
+    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
                          monoid_size=monoid_size, **flags, **extra)
     return Classification(lname, True, kind, alphabet, d.n_states, monoid_size, aperiodic, groups,
@@ -600,7 +600,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
 
 
 def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | None,
-                 monoid_size: int | None, budget: Budget, notes: list[str]):
+                 monoid_size: int | None, budget: Budget, notes: list[str],
+                 mon: TransitionMonoid | None = None):
     """The AC0 certificate, the parity reduction and the witnesses each family's rules show."""
     wits: dict[str, Any] = {}
     if aperiodic is False and witness is not None:
@@ -637,8 +638,15 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     need_ns = any(not g.solvable for g in groups)
     if need_odd or need_ns:
         cap = budget.witness_max_elements
-        el = (_elements_with_words(d, cap)
-              if monoid_size is None or monoid_size <= cap + 1 else None)
+        if mon is not None and mon.semigroup_size <= cap:
+            # the enumerated semigroup with its shortest words, in shortlex order of the words
+            # (the order of _elements_with_words, so witnesses are the same)
+            words = [mon.word(i) for i in range(mon.semigroup_size)]
+            order = sorted(range(len(words)), key=lambda i: (len(words[i]), words[i]))
+            el = (mon.elements()[order], [words[i] for i in order])
+        else:
+            el = (_elements_with_words(d, cap)
+                  if monoid_size is None or monoid_size <= cap + 1 else None)
         if el is None:
             notes.append(f"refuting witnesses skipped: more than {cap:,} elements")
         else:
