@@ -7,7 +7,9 @@ DIR``) and writes ``DIR/groups_matrix.png``: rows are the group word problems or
 solvability and size (abelian Z_m first, then the solvable non-abelian groups, then A_5 and S_5),
 columns the cells in the order of the run; each square shows the observed whole-string accuracy
 of evaluation bin ``--bin`` (bin 2: lengths L+1..2L; bin 3: 2L+1..4L) and the classifier's
-verdict (Y, N or ?); a square whose observation disagrees with a yes/no verdict is outlined.
+verdict (Y, N or ?; Y* a yes stated only for more layers than the cell has, undecided); a
+square whose run disagrees with the verdict (the rule of ``ssm.experiments.agreement``, always on bin 2)
+is outlined (bold in Markdown).
 ``--markdown`` also prints the same matrix as a Markdown table.
 """
 from __future__ import annotations
@@ -21,7 +23,6 @@ from typing import Any, Sequence
 
 from analyses.cli import add_common_args, run_main
 from automata.atomic_io import atomic_write_bytes
-from ssm.experiments.agreement import THRESHOLD
 from ssm.experiments.grid import GROUP_LANGUAGES
 from ssm.experiments.selection import bin_accuracy
 
@@ -38,17 +39,26 @@ def frontier_matrix(summary: dict, bin_index: int = 1) -> dict[str, Any]:
     langs = sorted({r["language"] for r in rows}, key=lambda n: (order.get(n, len(order)), n))
     cells = list(dict.fromkeys(r["cell"] for r in rows))
     acc = {(r["language"], r["cell"]): bin_accuracy(r, bin_index) for r in rows}
-    verdict = {(c["language"], c["cell"]): c.get("verdict", "n/a")
-               for c in summary.get("agreement", {}).get("cells", [])}
-    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict}
+    agreement = summary.get("agreement", {}).get("cells", [])
+    verdict = {(c["language"], c["cell"]): c.get("verdict", "n/a") for c in agreement}
+    # False: disagrees; None: undecided (e.g. a yes stated only for more layers than the cell has)
+    agrees = {(c["language"], c["cell"]): c.get("agrees") for c in agreement}
+    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict, "agrees": agrees}
 
 
 def _short(verdict: str) -> str:
     return {"yes": "Y", "no": "N"}.get(verdict, "?")
 
 
-def _disagrees(acc: float | None, verdict: str) -> bool:
-    return acc is not None and verdict in ("yes", "no") and (verdict == "yes") != (acc >= THRESHOLD)
+def _disagrees(m: dict[str, Any], key: tuple[str, str]) -> bool:
+    """As :func:`ssm.experiments.agreement` decided (its rule: a yes/no verdict against bin-2
+    accuracy at the threshold, undecided when the yes needs more layers than the cell has)."""
+    return m.get("agrees", {}).get(key) is False
+
+
+def _mark(m: dict[str, Any], key: tuple[str, str]) -> str:
+    v = m["verdict"].get(key, "n/a")
+    return _short(v) + ("*" if v == "yes" and m.get("agrees", {}).get(key, True) is None else "")
 
 
 def markdown_matrix(m: dict[str, Any]) -> str:
@@ -58,9 +68,9 @@ def markdown_matrix(m: dict[str, Any]) -> str:
     for lang in m["languages"]:
         out = []
         for cell in m["cells"]:
-            a, v = m["acc"].get((lang, cell)), m["verdict"].get((lang, cell), "n/a")
-            text = "–" if a is None else f"{100 * a:.0f} ({_short(v)})"
-            out.append(f"**{text}**" if _disagrees(a, v) else text)
+            a = m["acc"].get((lang, cell))
+            text = "–" if a is None else f"{100 * a:.0f} ({_mark(m, (lang, cell))})"
+            out.append(f"**{text}**" if _disagrees(m, (lang, cell)) else text)
         lines.append(f"| {lang.removeprefix('word_problem_').upper()} | " + " | ".join(out) + " |")
     return "\n".join(lines) + "\n"
 
@@ -83,11 +93,11 @@ def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
     im = ax.imshow(grid, vmin=0, vmax=100, cmap="viridis", aspect="auto")
     for i, lang in enumerate(langs):
         for j, cell in enumerate(cells):
-            a, v = m["acc"].get((lang, cell)), m["verdict"].get((lang, cell), "n/a")
-            text = "–" if a is None else f"{100 * a:.0f}\n{_short(v)}"
+            a = m["acc"].get((lang, cell))
+            text = "–" if a is None else f"{100 * a:.0f}\n{_mark(m, (lang, cell))}"
             ax.text(j, i, text, ha="center", va="center", fontsize=7,
                     color="white" if a is None or a < 0.6 else "black")
-            if _disagrees(a, v):
+            if _disagrees(m, (lang, cell)):
                 ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
                                            edgecolor="red"))
     ax.set_xticks(range(len(cells)), cells, rotation=40, ha="right", fontsize=7)

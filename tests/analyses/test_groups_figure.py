@@ -12,9 +12,12 @@ def _summary():
                                                           {"string_accuracy": b2}]}
     sel = [row("word_problem_a5", "deltanet-b02-L1", 0.95), row("word_problem_z2", "deltanet-b02-L1", 1.0),
            row("word_problem_z2", "deltanet-b01-L1", 0.95)]
-    cells = [{"language": "word_problem_a5", "cell": "deltanet-b02-L1", "verdict": "yes"},
-             {"language": "word_problem_z2", "cell": "deltanet-b02-L1", "verdict": "yes"},
-             {"language": "word_problem_z2", "cell": "deltanet-b01-L1", "verdict": "no"}]
+    cells = [{"language": "word_problem_a5", "cell": "deltanet-b02-L1", "verdict": "yes",
+              "agrees": None},
+             {"language": "word_problem_z2", "cell": "deltanet-b02-L1", "verdict": "yes",
+              "agrees": True},
+             {"language": "word_problem_z2", "cell": "deltanet-b01-L1", "verdict": "no",
+              "agrees": False}]
     return {"selected": sel, "agreement": {"cells": cells}}
 
 
@@ -23,7 +26,7 @@ def test_rows_follow_solvability_and_disagreements_are_bold():
     assert m["languages"] == ["word_problem_z2", "word_problem_a5"]       # Z_2 before A_5
     md = gf.markdown_matrix(m)
     assert "| Z2 | 100 (Y) | **95 (N)** |" in md                         # b01 learnt parity: disagrees
-    assert "| A5 | 95 (Y) | – |" in md
+    assert "| A5 | 95 (Y*) | – |" in md                                   # undecided: not bold
 
 
 def test_command_writes_the_png_and_refuses_a_missing_summary(tmp_path, capsys):
