@@ -4,7 +4,9 @@ A *cell* is an architecture with a gate and a layer count; its verdict family co
 :func:`ssm.architectures.family_of`. A *job* is one (language, cell, width, lr, seed) training
 run with config overrides. Presets (docs/training.md has the numbers): ``paper`` (27 languages;
 Mamba non-negative / signed / complex 1-3 layers, LSTM, Transformer; widths 16/64/128; the
-paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``.
+paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``; the suite ``groups``
+(:func:`groups_preset`: the group word problems x diagonal Mamba, DeltaNet, DeltaProduct and LSTM
+on the ``state`` task, docs/results_groups.md).
 
 >>> CELLS["mamba-signed-L2"].family, CELLS["transformer-L2"].family
 ('ssm_signed', 'transformer_soft')
