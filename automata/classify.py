@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -330,7 +330,7 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     if el is None:
         return None
     xs, words = el
-    idem = [i for i, x in enumerate(xs) if np.array_equal(x[x], x)]
+    idem = np.flatnonzero((np.take_along_axis(xs, xs, axis=1) == xs).all(axis=1)).tolist()
     for i in idem:
         e = xs[i]
         image = np.unique(e)
@@ -552,7 +552,16 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     monoid_size = green.monoid_size if green is not None and green.d_classes else None
     n_d = green.n_d_classes if green is not None and green.d_classes else None
     mon: TransitionMonoid | None = None
-    if d.n_states > 65536:
+    if green is not None and green.method == "enumeration" and green.enumerated is not None:
+        # Green's structure came from enumerating the monoid: reuse it, never enumerate again
+        mon = green.enumerated.monoid
+        if mon.alphabet != d.alphabet:                 # a cached enumeration of the same letters
+            mon = replace(mon, alphabet=d.alphabet)
+        if mon.semigroup_size > budget.enumerate_max_size:
+            notes.append(f"enumeration skipped: {mon.size:,} elements exceed the budget "
+                         f"({budget.enumerate_max_size:,})")
+            mon = None
+    elif d.n_states > 65536:
         notes.append("enumeration skipped: more than 65,536 states")
     elif monoid_size is None or monoid_size <= budget.enumerate_max_size:
         try:
@@ -589,7 +598,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
                     max_size=budget.variety_max_size, minimize=False)
     flags = _facts_flags(d, monoid_size)
-    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes)
+    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
                          monoid_size=monoid_size, **flags, **extra)
     return Classification(lname, True, kind, alphabet, d.n_states, monoid_size, aperiodic, groups,
@@ -598,7 +607,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
 
 
 def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | None,
-                 monoid_size: int | None, budget: Budget, notes: list[str]):
+                 monoid_size: int | None, budget: Budget, notes: list[str],
+                 mon: TransitionMonoid | None = None):
     """The AC0 certificate, the parity reduction and the witnesses each family's rules show."""
     wits: dict[str, Any] = {}
     if aperiodic is False and witness is not None:
@@ -635,8 +645,15 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     need_ns = any(not g.solvable for g in groups)
     if need_odd or need_ns:
         cap = budget.witness_max_elements
-        el = (_elements_with_words(d, cap)
-              if monoid_size is None or monoid_size <= cap + 1 else None)
+        if mon is not None and mon.semigroup_size <= cap:
+            # the enumerated semigroup with its shortest words, in shortlex order of the words
+            # (the order of _elements_with_words, so witnesses are the same)
+            words = [mon.word(i) for i in range(mon.semigroup_size)]
+            order = sorted(range(len(words)), key=lambda i: (len(words[i]), words[i]))
+            el = (mon.elements()[order], [words[i] for i in order])
+        else:
+            el = (_elements_with_words(d, cap)
+                  if monoid_size is None or monoid_size <= cap + 1 else None)
         if el is None:
             notes.append(f"refuting witnesses skipped: more than {cap:,} elements")
         else:

@@ -357,9 +357,7 @@ class EnumeratedImages:
     @property
     def groups(self) -> list:
         if self._groups is None:
-            from sympy.combinatorics import Permutation, PermutationGroup
-
-            from .green import _trivial_group
+            from .green import _group_of, _trivial_group
 
             out = []
             for d, dc in enumerate(self._fp.d_classes):
@@ -367,8 +365,7 @@ class EnumeratedImages:
                 if dc.h_size == 1 or not dc.regular:
                     out.append(_trivial_group(r))
                     continue
-                gens = _generating_set(self._fp.group_permutations(d))
-                out.append(PermutationGroup([Permutation(p.tolist()) for p in gens]))
+                out.append(_group_of(_generating_set(self._fp.group_permutations(d)), r))
             self._groups = out
         return self._groups
 

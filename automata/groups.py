@@ -11,19 +11,97 @@ n-gon), ``Q_8`` (quaternion). Other groups get no name (``None``).
 >>> info = group_info(SymmetricGroup(4))
 >>> info.order, info.derived_length, info.abelian
 (24, 3, False)
+
+sympy is imported on first use (:func:`sympy_permutations`; the import takes about 0.7 s of an
+idle machine), never at import time: trivial groups, the only groups of an aperiodic monoid, are
+:class:`TrivialGroup` stand-ins that need no sympy.
+
+>>> group_info(TrivialGroup(3)).name
+'trivial'
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import asdict, dataclass
 from math import factorial
 from typing import Any
 
 import numpy as np
-from sympy.combinatorics import Permutation, PermutationGroup
-from sympy.ntheory import factorint
 
 __all__ = ["GroupInfo", "group_info", "small_generating_set", "elementary_2_length",
-           "derived_length"]
+           "derived_length", "TrivialGroup", "sympy_permutations", "prime_factors"]
+
+_SYMPY: list = []
+
+
+def sympy_permutations() -> tuple[type, type]:
+    """``(Permutation, PermutationGroup)`` of ``sympy.combinatorics``, imported on first call."""
+    if not _SYMPY:
+        mod = importlib.import_module("sympy.combinatorics")
+        _SYMPY.extend((mod.Permutation, mod.PermutationGroup))
+    return _SYMPY[0], _SYMPY[1]
+
+
+def prime_factors(n: int) -> tuple[int, ...]:
+    """The distinct primes dividing ``n >= 1`` (trial division; group orders are smooth).
+
+    >>> prime_factors(120), prime_factors(1), prime_factors(97)
+    ((2, 3, 5), (), (97,))
+    """
+    out, p = [], 2
+    while p * p <= n:
+        if n % p == 0:
+            out.append(p)
+            while n % p == 0:
+                n //= p
+        p += 1
+    if n > 1:
+        out.append(n)
+    return tuple(out)
+
+
+class TrivialGroup:
+    """The trivial permutation group on ``degree`` points, without sympy: the part of
+    sympy's ``PermutationGroup`` interface the algebra uses (``degree``, ``generators``,
+    ``is_trivial``, ``order()``, ``contains``, ...).
+
+    >>> g = TrivialGroup(4)
+    >>> g.order(), g.is_trivial, g.generators, g.is_solvable
+    (1, True, [], True)
+    """
+
+    is_trivial = True
+    is_abelian = True
+    is_solvable = True
+    is_cyclic = True
+
+    def __init__(self, degree: int):
+        self.degree = int(degree)
+        self.generators: list = []
+
+    def order(self) -> int:
+        return 1
+
+    def contains(self, p) -> bool:
+        """Whether the permutation ``p`` (sympy's, or an array) is the identity."""
+        if hasattr(p, "is_Identity"):
+            return bool(p.is_Identity)
+        a = np.asarray(p)
+        return bool((a == np.arange(a.size)).all())
+
+    def abelian_invariants(self) -> list:
+        return []
+
+    def generate(self):
+        yield sympy_permutations()[0](list(range(self.degree)))
+
+    def __repr__(self) -> str:
+        return f"TrivialGroup({self.degree})"
+
+
+_TRIVIAL_INFO = dict(order=1, name="trivial", cyclic=True, abelian=True, solvable=True,
+                     derived_length=0, two_group=True, elementary_2_length=0, prime_factors=(),
+                     abelian_invariants=(), exponent=1)
 
 
 @dataclass(frozen=True)
@@ -73,11 +151,12 @@ class GroupInfo:
         return d
 
 
-def small_generating_set(g: PermutationGroup) -> PermutationGroup:
+def small_generating_set(g):
     """The same group on few generators (greedy: keep a generator only if it enlarges)."""
     gens = list(g.generators)
     if len(gens) <= 3:
         return g
+    _, PermutationGroup = sympy_permutations()
     order = g.order()
     kept: list = []
     cur = None
@@ -96,7 +175,7 @@ def _invariant_factors(primary: list[int]) -> tuple[int, ...]:
     """Primary invariants (prime powers) -> invariant factors d_1 | d_2 | ... ."""
     by_prime: dict[int, list[int]] = {}
     for q in primary:
-        p = min(factorint(q))
+        p = prime_factors(q)[0]
         by_prime.setdefault(p, []).append(q)
     for v in by_prime.values():
         v.sort(reverse=True)
@@ -111,14 +190,14 @@ def _invariant_factors(primary: list[int]) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
-def derived_length(g: PermutationGroup) -> int | None:
+def derived_length(g) -> int | None:
     """Derived length (None when not solvable)."""
     if not g.is_solvable:
         return None
     return len(g.derived_series()) - 1
 
 
-def elementary_2_length(g: PermutationGroup) -> int | None:
+def elementary_2_length(g) -> int | None:
     """For a 2-group, the length of its Frattini series (None for other groups).
 
     ``Φ(G)`` for a 2-group is the normal closure of the squares and commutators of the
@@ -127,6 +206,9 @@ def elementary_2_length(g: PermutationGroup) -> int | None:
     order = int(g.order())
     if order & (order - 1):
         return None
+    if order == 1:
+        return 0
+    Permutation, PermutationGroup = sympy_permutations()
     n = 0
     cur = g
     while cur.order() > 1:
@@ -144,7 +226,7 @@ def elementary_2_length(g: PermutationGroup) -> int | None:
 _MAX_ENUM = 5000
 
 
-def _elements_np(g: PermutationGroup) -> np.ndarray:
+def _elements_np(g) -> np.ndarray:
     """All elements as an int array (order, degree), by closure under the generators."""
     n = g.degree
     gens = np.array([p.array_form + list(range(len(p.array_form), n)) for p in g.generators])
@@ -164,7 +246,7 @@ def _elements_np(g: PermutationGroup) -> np.ndarray:
     return np.array(out)
 
 
-def exponent(g: PermutationGroup) -> int | None:
+def exponent(g) -> int | None:
     """The exponent (lcm of the element orders), or ``None`` above 5,000 elements.
 
     >>> from sympy.combinatorics.named_groups import CyclicGroup, DihedralGroup
@@ -191,7 +273,7 @@ def exponent(g: PermutationGroup) -> int | None:
     return out
 
 
-def _is_dihedral(g: PermutationGroup, order: int) -> bool:
+def _is_dihedral(g, order: int) -> bool:
     """Non-abelian of order 2m with an element r of order m and an involution s outside <r>
     inverting it (s r s = r^-1)."""
     if order % 2 or order < 6:
@@ -228,7 +310,7 @@ def _is_dihedral(g: PermutationGroup, order: int) -> bool:
     return False
 
 
-def _name(g: PermutationGroup, order: int, abelian: bool, cyclic: bool,
+def _name(g, order: int, abelian: bool, cyclic: bool,
           invariants: tuple) -> str | None:
     if order == 1:
         return "trivial"
@@ -263,11 +345,14 @@ def _name(g: PermutationGroup, order: int, abelian: bool, cyclic: bool,
     return None
 
 
-def group_info(g: PermutationGroup) -> GroupInfo:
-    """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g``."""
+def group_info(g) -> GroupInfo:
+    """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g`` (a sympy
+    ``PermutationGroup`` or a :class:`TrivialGroup`)."""
+    if isinstance(g, TrivialGroup):
+        return GroupInfo(**_TRIVIAL_INFO)
     g = small_generating_set(g)
     order = int(g.order())
-    primes = tuple(sorted(factorint(order))) if order > 1 else ()
+    primes = prime_factors(order)
     abelian = bool(g.is_abelian)
     invariants = _invariant_factors([int(q) for q in g.abelian_invariants()]) \
         if abelian and order > 1 else ()

@@ -10,7 +10,14 @@ The library's front door:
 
 Extension points: :func:`register_architecture` (``ssm.architectures``), :func:`register_task`
 (``ssm.tasks``); docs/extending.md has worked examples.
+
+Importing this package sets ``OMP_WAIT_POLICY=PASSIVE`` unless the variable is set already, before
+torch is first imported (it only takes effect when ``ssm`` is imported before torch): with
+OpenMP's default spin-waiting, idle threads burn the cores the working threads need, and on a
+busy 2-core machine the chunked scan at 2 threads took 88.6 s where it took 7.5 s with PASSIVE
+(``python -m benchmarks.scan --lengths 256 --threads 1 2``, docs/benchmarks.md).
 """
+import ssm.omp_policy  # noqa: F401  (first: sets OMP_WAIT_POLICY before torch is imported)
 from ssm.architectures import (family_of, get_architecture, list_architectures,
                                register_architecture)
 from ssm.config import ModelConfig

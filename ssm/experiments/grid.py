@@ -4,7 +4,9 @@ A *cell* is an architecture with a gate and a layer count; its verdict family co
 :func:`ssm.architectures.family_of`. A *job* is one (language, cell, width, lr, seed) training
 run with config overrides. Presets (docs/training.md has the numbers): ``paper`` (27 languages;
 Mamba non-negative / signed / complex 1-3 layers, LSTM, Transformer; widths 16/64/128; the
-paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``.
+paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``; the suite ``groups``
+(:func:`groups_preset`: the group word problems x diagonal Mamba, DeltaNet, DeltaProduct and LSTM
+on the ``state`` task, docs/results_groups.md).
 
 >>> CELLS["mamba-signed-L2"].family, CELLS["transformer-L2"].family
 ('ssm_signed', 'transformer_soft')
@@ -16,7 +18,7 @@ paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from automata.languages import PAPER_SUITE, get_language
 from ssm.architectures import family_of, get_architecture
@@ -24,7 +26,8 @@ from ssm.config import ModelConfig
 from ssm.errors import ConfigError
 from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides
 
-__all__ = ["Cell", "Job", "Preset", "CELLS", "get_cell", "get_preset", "build_jobs", "PRESETS"]
+__all__ = ["Cell", "Job", "Preset", "CELLS", "GROUP_CELLS", "GROUP_LANGUAGES", "get_cell",
+           "get_preset", "groups_preset", "build_jobs", "PRESETS", "SUITES"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,12 @@ class Cell:
     gate: str
     layers: int
     paper_column: str | None = None  # the paper's column (analyses.paper_results)
+    options: tuple[tuple[str, Any], ...] = ()  # the architecture's options, as (name, value) pairs
 
     def model(self, width: int) -> ModelConfig:
         positional = "sinusoidal" if get_architecture(self.arch).positional else "none"
         return ModelConfig(arch=self.arch, gate=self.gate, layers=self.layers, width=width,
-                           positional=positional)
+                           positional=positional, options=dict(self.options))
 
     @property
     def family(self) -> str:
@@ -57,6 +61,24 @@ CELLS: dict[str, Cell] = {c.name: c for c in [
 ]}
 
 
+_B01, _B02 = ("beta_range", (0.0, 1.0)), ("beta_range", (0.0, 2.0))
+
+#: Cells of the ``groups`` suite beyond :data:`CELLS` (not in the paper's grid): DeltaNet with
+#: β in (0, 1) or (0, 2) and DeltaProduct with 2 or 3 Householder steps per token, β in (0, 2).
+GROUP_CELLS: dict[str, Cell] = {c.name: c for c in [
+    *(Cell(f"deltanet-b01-L{k}", "deltanet", "nonnegative", k, options=(_B01,)) for k in (1, 2)),
+    *(Cell(f"deltanet-b02-L{k}", "deltanet", "nonnegative", k, options=(_B02,)) for k in (1, 2)),
+    *(Cell(f"deltaproduct{h}-b02-L{k}", "deltaproduct", "nonnegative", k,
+           options=(_B02, ("n_householder", h))) for h in (2, 3) for k in (1, 2)),
+]}
+
+#: The group word problems of the ``groups`` suite, abelian first, then solvable by order, then
+#: the non-solvable A_5 and S_5 (the figure's row order).
+GROUP_LANGUAGES = ("word_problem_z2", "word_problem_z3", "word_problem_z4", "word_problem_z5",
+                   "word_problem_z6", "word_problem_s3", "word_problem_d4", "word_problem_q8",
+                   "word_problem_a4", "word_problem_s4", "word_problem_a5", "word_problem_s5")
+
+
 def get_cell(name: str) -> Cell:
     """A named cell, or one spelled ``ARCH[-GATE]-L<k>`` for any registered architecture
     (e.g. a plugin's: ``toy_rnn-nonnegative-L1``, ``deltanet-L2``).
@@ -68,6 +90,8 @@ def get_cell(name: str) -> Cell:
     """
     if name in CELLS:
         return CELLS[name]
+    if name in GROUP_CELLS:
+        return GROUP_CELLS[name]
     parts = name.split("-")
     if len(parts) not in (2, 3) or not parts[-1].startswith("L") or not parts[-1][1:].isdigit():
         raise ConfigError(f"unknown cell {name!r}; choose from {', '.join(CELLS)} or spell one "
@@ -123,12 +147,49 @@ class Preset:
 
 
 PRESETS = ("flip_flop", "dyck")
+SUITES = ("paper", "groups")
+
+
+def _length_bins(L: int) -> str:
+    """Train on 1..L; evaluate on 1..L (held out), L+1..2L and 2L+1..4L."""
+    return (f"data.eval_bins=[[1,{L}],[{L + 1},{2 * L}],[{2 * L + 1},{4 * L}]]")
+
+
+def groups_preset(quick: bool) -> Preset:
+    """The state-tracking frontier (Merrill, Petty & Sabharwal 2024; Grazzi et al. 2025; Siems
+    et al. 2025): every group word problem of :data:`GROUP_LANGUAGES` trained on task
+    ``state`` (predict the group element of every prefix) on lengths 1..L, evaluated at up to 2L
+    (bin 2, the agreement bin) and 4L (bin 3), in columns diagonal Mamba (non-negative, signed,
+    complex), DeltaNet β in (0, 1) and (0, 2), DeltaProduct n_h = 2, 3 with β in (0, 2), LSTM.
+    ``quick``: one layer, L = 16, width 32 (CPU); else 1 and 2 layers, L = 64, widths 64 and 128.
+
+    >>> p = groups_preset(True); len(p.languages), len(p.cells)
+    (12, 8)
+    """
+    cells1 = ("mamba-nonneg-L1", "mamba-signed-L1", "mamba-complex-L1", "deltanet-b01-L1",
+              "deltanet-b02-L1", "deltaproduct2-b02-L1", "deltaproduct3-b02-L1", "lstm-L1")
+    if quick:
+        return Preset("groups_quick", GROUP_LANGUAGES, cells1, (32,), lambda lang, g: (3e-3,),
+                      ("task=state", "model.d_state=8", "data.train_max_length=16",
+                       _length_bins(16), "data.n_train=2000", "data.n_eval=200",
+                       "train.max_epochs=15", "train.eval_every=0"),
+                      "group word problems x diagonal / Householder / LSTM, one layer, CPU-sized")
+    cells2 = tuple(c.replace("-L1", "-L2") for c in cells1 if not c.startswith("lstm"))
+    return Preset("groups", GROUP_LANGUAGES, cells1 + cells2, (64, 128), lambda lang, g: (1e-3, 3e-4),
+                  ("task=state", "data.train_max_length=64", _length_bins(64),
+                   "data.n_train=10000", "data.n_eval=1000", "train.max_epochs=100"),
+                  "group word problems x diagonal / Householder / LSTM, 1-2 layers (GPU-sized)")
 
 
 def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
     """The grid for ``--suite``/``--quick``/``--preset``."""
-    if suite != "paper":
-        raise ConfigError(f"unknown suite {suite!r}; the only suite is 'paper'")
+    if suite not in SUITES:
+        raise ConfigError(f"unknown suite {suite!r}; choose one of: {', '.join(SUITES)}")
+    if suite == "groups":
+        if preset is not None:
+            raise ConfigError(f"--preset {preset} is a paper-suite preset; leave it out with "
+                              "--suite groups")
+        return groups_preset(quick)
     if preset is None:
         if quick:
             regular = tuple(n for n, g in PAPER_SUITE.items() if g != "counter")

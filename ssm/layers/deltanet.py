@@ -274,9 +274,10 @@ class DeltaNet(nn.Module):
 
     def _fla_fits(self, dtype: torch.dtype) -> bool:
         """Whether ``scan="auto"`` may hand this layer to fla: head dims that are multiples of 16
-        up to 256 and a dtype its kernels take (else the chunked scan runs)."""
+        up to 256 and a dtype its kernels take, float16 or bfloat16 (else the chunked scan
+        runs)."""
         dims_ok = all(d % 16 == 0 and d <= 256 for d in (self.head_k_dim, self.head_v_dim))
-        return dims_ok and dtype in (torch.float32, torch.float16, torch.bfloat16)
+        return dims_ok and dtype in (torch.float16, torch.bfloat16)
 
     def _scan(self, q, k, v, beta, g, h0=None, output_states=False, name=None):
         name = name or self.scan

@@ -1,0 +1,150 @@
+"""The state-tracking frontier of a ``--suite groups`` run as a matrix: groups x models.
+
+    python -m analyses.groups_figure DIR [--bin 2] [--markdown]
+
+Reads ``DIR/summary.json`` (written by ``python -m analyses.reproduce --suite groups ... --out
+DIR``) and writes ``DIR/groups_matrix.png``: rows are the group word problems ordered by
+solvability and size (abelian Z_m first, then the solvable non-abelian groups, then A_5 and S_5),
+columns the cells in the order of the run; each square shows the observed whole-string accuracy
+of evaluation bin ``--bin`` (bin 2: lengths L+1..2L; bin 3: 2L+1..4L) and the classifier's
+verdict (Y, N or ?; Y* a yes stated only for more layers than the cell has, undecided); a
+square whose run disagrees with the verdict (the rule of ``ssm.experiments.agreement``, always on bin 2)
+is outlined (bold in Markdown).
+``--markdown`` also prints the same matrix as a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from analyses.cli import add_common_args, run_main
+from automata.atomic_io import atomic_write_bytes
+from ssm.experiments.grid import GROUP_LANGUAGES
+from ssm.experiments.selection import bin_accuracy
+
+__all__ = ["frontier_matrix", "markdown_matrix", "write_matrix_figure", "main"]
+
+
+def frontier_matrix(summary: dict, bin_index: int = 1) -> dict[str, Any]:
+    """``{"languages", "cells", "acc": {(lang, cell): float|None}, "verdict": {...}}`` from a
+    reproduce summary; languages in :data:`GROUP_LANGUAGES` order (others after, by name)."""
+    rows = summary.get("selected")
+    if not isinstance(rows, list) or not rows:
+        raise ValueError("summary.json has no selected runs (did the grid run?)")
+    order = {name: i for i, name in enumerate(GROUP_LANGUAGES)}
+    langs = sorted({r["language"] for r in rows}, key=lambda n: (order.get(n, len(order)), n))
+    cells = list(dict.fromkeys(r["cell"] for r in rows))
+    acc = {(r["language"], r["cell"]): bin_accuracy(r, bin_index) for r in rows}
+    agreement = summary.get("agreement", {}).get("cells", [])
+    verdict = {(c["language"], c["cell"]): c.get("verdict", "n/a") for c in agreement}
+    # False: disagrees; None: undecided (e.g. a yes stated only for more layers than the cell has)
+    agrees = {(c["language"], c["cell"]): c.get("agrees") for c in agreement}
+    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict, "agrees": agrees}
+
+
+def _short(verdict: str) -> str:
+    return {"yes": "Y", "no": "N"}.get(verdict, "?")
+
+
+def _disagrees(m: dict[str, Any], key: tuple[str, str]) -> bool:
+    """As :func:`ssm.experiments.agreement` decided (its rule: a yes/no verdict against bin-2
+    accuracy at the threshold, undecided when the yes needs more layers than the cell has)."""
+    return m.get("agrees", {}).get(key) is False
+
+
+def _mark(m: dict[str, Any], key: tuple[str, str]) -> str:
+    v = m["verdict"].get(key, "n/a")
+    return _short(v) + ("*" if v == "yes" and m.get("agrees", {}).get(key, True) is None else "")
+
+
+def markdown_matrix(m: dict[str, Any]) -> str:
+    """One row per language, one column per cell: ``acc % (verdict)``, disagreements in bold."""
+    lines = ["| group | " + " | ".join(m["cells"]) + " |",
+             "|---|" + "---|" * len(m["cells"])]
+    for lang in m["languages"]:
+        out = []
+        for cell in m["cells"]:
+            a = m["acc"].get((lang, cell))
+            text = "–" if a is None else f"{100 * a:.0f} ({_mark(m, (lang, cell))})"
+            out.append(f"**{text}**" if _disagrees(m, (lang, cell)) else text)
+        lines.append(f"| {lang.removeprefix('word_problem_').upper()} | " + " | ".join(out) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    langs, cells = m["languages"], m["cells"]
+    grid = np.full((len(langs), len(cells)), np.nan)
+    for i, lang in enumerate(langs):
+        for j, cell in enumerate(cells):
+            a = m["acc"].get((lang, cell))
+            if a is not None:
+                grid[i, j] = 100 * a
+    fig, ax = plt.subplots(figsize=(1.0 + 0.95 * len(cells), 1.0 + 0.45 * len(langs)))
+    im = ax.imshow(grid, vmin=0, vmax=100, cmap="viridis", aspect="auto")
+    for i, lang in enumerate(langs):
+        for j, cell in enumerate(cells):
+            a = m["acc"].get((lang, cell))
+            text = "–" if a is None else f"{100 * a:.0f}\n{_mark(m, (lang, cell))}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                    color="white" if a is None or a < 0.6 else "black")
+            if _disagrees(m, (lang, cell)):
+                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
+                                           edgecolor="red"))
+    ax.set_xticks(range(len(cells)), cells, rotation=40, ha="right", fontsize=7)
+    ax.set_yticks(range(len(langs)), [n.removeprefix("word_problem_").upper() for n in langs],
+                  fontsize=8)
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(im, ax=ax, label="% strings right")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=130)
+    plt.close(fig)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analyses.groups_figure",
+                                description=__doc__.split("\n")[0])
+    p.add_argument("dir", help="the --out directory of a reproduce --suite groups run")
+    p.add_argument("--bin", type=int, default=2, help="evaluation bin, 1-based (default 2)")
+    p.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    return add_common_args(p)
+
+
+def body(args: argparse.Namespace) -> int:
+    d = Path(args.dir)
+    src = d / "summary.json"
+    if not src.is_file():
+        raise ValueError(f"{src} does not exist (run python -m analyses.reproduce --suite groups "
+                         f"--out {d} first)")
+    if args.bin < 1:
+        raise ValueError(f"--bin must be >= 1, got {args.bin}")
+    try:
+        summary = json.loads(src.read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{src} is not JSON ({e.msg})") from None
+    m = frontier_matrix(summary, args.bin - 1)
+    write_matrix_figure(m, d / "groups_matrix.png",
+                        f"bin {args.bin}: observed % (classifier verdict); red = disagrees")
+    if args.markdown:
+        print(markdown_matrix(m), end="")
+    print(f"wrote {d / 'groups_matrix.png'}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return run_main(body, build_parser, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
