@@ -380,7 +380,7 @@ def component_layers(group: FiniteGroup, n_points: int, initial_point: int,
         h0 = torch.cat([h0_p if j == 0 and keep_p else torch.zeros(0, dtype=torch.float64),
                         torch.ones(len(lv.chars) if lv is not None else 0,
                                    dtype=torch.float64)])
-        if cplx:
+        if cplx and lv is not None:
             h0 = h0.to(torch.complex128)
         layers.append(DiagonalSSMLayer(lambda x, gi=gates_inputs: gi(x)[0],
                                        lambda x, gi=gates_inputs: gi(x)[1],
