@@ -200,17 +200,19 @@ def _components(c) -> list:
 
 def certify(language_or_dfa, family: str, check_length: int = 10_000, strings: int = 1000,
             dtype: torch.dtype = torch.float32, seed: int = 0, *,
-            words: Sequence | None = None, classification=None) -> Certificate:
+            words: Sequence | None = None, classification=None,
+            name: str | None = None) -> Certificate:
     """Build the family's exact model of the language and check it (module docstring).
 
-    ``words`` replaces the sampled test strings (all of length ``check_length``)."""
+    ``words`` replaces the sampled test strings (all of length ``check_length``); ``name`` the
+    reported language name."""
     if check_length < 1 or strings < 1:
         raise ConstructionError(f"need check_length >= 1 and strings >= 1, got "
                                 f"{check_length}, {strings}")
     t0 = time.perf_counter()
     c, cl, pred, note = build_for_family(language_or_dfa, family, dtype=dtype,
                                          classification=classification)
-    name, lang, dfa = _resolve(language_or_dfa)
+    lname, lang, dfa = _resolve(language_or_dfa)
     how = "given"
     if words is None:
         words, how = sample_check_words(lang, dfa, check_length, strings, seed)
@@ -233,7 +235,7 @@ def certify(language_or_dfa, family: str, check_length: int = 10_000, strings: i
     gates = c.gates
     gates = [_json_gate(g) for g in gates] if isinstance(gates, tuple) else gates
     return Certificate(
-        language=cl.language if name == "dfa" else name, family=family, layers=int(c.layers),
+        language=name or lname, family=family, layers=int(c.layers),
         width=int(c.width), gates=gates, components=_components(c),
         check_length=check_length, strings=len(words),
         dtype=str(dtype).replace("torch.", ""), accuracy=full / max(1, len(words)),
