@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "lrnn_householder, lstm)")
     p.add_argument("--dfa", metavar="FILE", help="with --family: a DFA JSON file")
     p.add_argument("--list", action="store_true", help="list constructions and families")
+    p.add_argument("--sampler", choices=["walks", "members"], default="walks",
+                   help="with --family: random walks through live states (default) or uniform "
+                   "members")
     p.add_argument("--ltl", metavar="FORMULA", help="compile a past-LTL formula instead of NAME")
     p.add_argument("--regex", help="star-free construction of a regular expression (needs --alphabet)")
     p.add_argument("--alphabet", help="alphabet for --ltl / mod: a string of one-character symbols "
@@ -117,7 +120,8 @@ def _certify(args) -> int:
     dtype = torch.float32 if args.dtype == "float32" else torch.float64
     r = certify(lang, args.family, check_length=args.check_length, strings=args.strings,
                 dtype=dtype, seed=args.seed,
-                name=f"regex: {args.regex}" if args.regex is not None else None).to_dict()
+                name=f"regex: {args.regex}" if args.regex is not None else None,
+                sampler=args.sampler).to_dict()
     if args.json:
         json.dump(r, sys.stdout)
         sys.stdout.write("\n")

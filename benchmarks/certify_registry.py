@@ -68,6 +68,7 @@ def main(argv=None) -> int:
     p.add_argument("--languages", help="comma-separated registry names (default: every regular one)")
     p.add_argument("--out", help="write the JSON lines here (atomically, at the end)")
     p.add_argument("--markdown", action="store_true")
+    p.add_argument("--sampler", choices=["walks", "members"], default="walks")
     p.add_argument("--drift", action="store_true")
     p.add_argument("--max-length", type=int, default=100_000_000)
     args = p.parse_args(argv)
@@ -92,7 +93,7 @@ def main(argv=None) -> int:
         for fam in CERTIFIED_FAMILIES:
             if cl.prediction(fam).expressible == "yes" and words is None:
                 words, how = sample_check_words(lang, lang.dfa, args.check_length, args.strings,
-                                                args.seed)
+                                                args.seed, args.sampler)
             try:
                 res = certify(lang, fam, args.check_length, args.strings, dtype, args.seed,
                               words=words, classification=cl)

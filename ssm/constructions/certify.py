@@ -58,7 +58,8 @@ from .lstm import build_lstm
 from .modular import sample_uniform_words
 
 __all__ = ["certify", "Certificate", "CertificationRefused", "NotCertified", "BUILDERS",
-           "CERTIFIED_FAMILIES", "build_for_family", "sample_check_words"]
+           "CERTIFIED_FAMILIES", "build_for_family", "sample_check_words", "live_walks",
+           "SAMPLERS"]
 
 CERTIFIED_FAMILIES = ("ssm_nonnegative", "ssm_signed", "ssm_complex", "ssm_time_invariant",
                       "lrnn_householder", "lstm")
@@ -150,9 +151,46 @@ def _resolve(obj) -> tuple[str, Any, DFA]:
     return lang.name, lang, lang.dfa.minimize()
 
 
-def sample_check_words(lang, dfa: DFA, length: int, n: int, seed: int) -> tuple[list, str]:
-    """Uniform members of ``length`` (``automata.sampling.sample_members``) when the language
-    has some, else uniform random words; returns ``(words, how)``."""
+def live_walks(dfa: DFA, length: int, n: int, seed: int) -> list:
+    """``n`` random words of ``length``: at every step a uniformly random letter among those
+    that keep an accepting state reachable (all letters once none does). Cheap, and unlike
+    uniform words they do not fall into the sink state at once."""
+    rng = np.random.default_rng(seed)
+    live = dfa.coreachable_mask()
+    V = dfa.n_symbols
+    ok = live[dfa.delta]                                        # (states, letters)
+    ok[~ok.any(axis=1)] = True
+    counts = ok.sum(axis=1)
+    choice = np.zeros((dfa.n_states, V), dtype=np.int64)
+    for q in range(dfa.n_states):
+        idx = np.flatnonzero(ok[q])
+        choice[q, :len(idx)] = idx
+    q = np.full(n, dfa.initial, dtype=np.int64)
+    out = np.empty((n, length), dtype=np.int64)
+    for t in range(length):
+        r = (rng.random(n) * counts[q]).astype(np.int64)
+        a = choice[q, r]
+        out[:, t] = a
+        q = dfa.delta[q, a]
+    alpha = dfa.alphabet
+    if all(len(s) == 1 for s in alpha):
+        table = np.array(list(alpha))
+        return ["".join(row) for row in table[out]]
+    return [[alpha[i] for i in row] for row in out]
+
+
+SAMPLERS = ("walks", "members")
+
+
+def sample_check_words(lang, dfa: DFA, length: int, n: int, seed: int,
+                       sampler: str = "walks") -> tuple[list, str]:
+    """Test words and how they were drawn: ``"walks"`` (:func:`live_walks`) or ``"members"``
+    (uniform members, ``automata.sampling.sample_members``; uniform random words when the
+    language has none of this length)."""
+    if sampler not in SAMPLERS:
+        raise ConstructionError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}")
+    if sampler == "walks":
+        return live_walks(dfa, length, n, seed), "random walks through live states"
     from automata.sampling import sample_members
     try:
         words = list(sample_members(lang if lang is not None else dfa, length, n, seed))
@@ -201,11 +239,11 @@ def _components(c) -> list:
 def certify(language_or_dfa, family: str, check_length: int = 10_000, strings: int = 1000,
             dtype: torch.dtype = torch.float32, seed: int = 0, *,
             words: Sequence | None = None, classification=None,
-            name: str | None = None) -> Certificate:
+            name: str | None = None, sampler: str = "walks") -> Certificate:
     """Build the family's exact model of the language and check it (module docstring).
 
     ``words`` replaces the sampled test strings (all of length ``check_length``); ``name`` the
-    reported language name."""
+    reported language name; ``sampler``: ``"walks"`` or ``"members"`` (:func:`sample_check_words`)."""
     if check_length < 1 or strings < 1:
         raise ConstructionError(f"need check_length >= 1 and strings >= 1, got "
                                 f"{check_length}, {strings}")
@@ -215,7 +253,7 @@ def certify(language_or_dfa, family: str, check_length: int = 10_000, strings: i
     lname, lang, dfa = _resolve(language_or_dfa)
     how = "given"
     if words is None:
-        words, how = sample_check_words(lang, dfa, check_length, strings, seed)
+        words, how = sample_check_words(lang, dfa, check_length, strings, seed, sampler)
     if hasattr(c, "predict_membership"):
         preds = c.predict_membership(words)
     else:
