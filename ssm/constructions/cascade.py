@@ -45,7 +45,7 @@ class _Table:
     def __init__(self, entries: dict, radices: list, what: str):
         self.radices = radices
         self.what = what
-        keys = np.array([self._code(k) for k in entries], dtype=np.int64)
+        keys = np.array([self._code(k) for k in entries], dtype=np.int64).reshape(-1)
         vals = np.array(list(entries.values()), dtype=np.int64)
         order = np.argsort(keys)
         self.keys = torch.from_numpy(keys[order])
@@ -155,6 +155,8 @@ def build_cascade(language_or_dfa, *, gate: str = "complex", dtype: torch.dtype 
     dcols = [col_c[j] for j in range(L, 0, -1)]
 
     def head(z):
+        if not dcols:                          # one state: the language is Σ* or empty
+            return acc[dfa.initial].expand(z.shape[:-1])
         return acc[decode([z[..., c].round().long() for c in dcols])]
     model = DiagonalSSM(layers, embed=lambda tok: tok[..., None].to(torch.float64), head=head)
     widths = tuple(int(lay.d_state) for lay in layers)
