@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--alphabet", metavar="SYMBOLS",
                    help="alphabet for --regex: a string of one-character symbols, or comma-separated")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.add_argument("--certify", action="store_true", help="certify every yes by a built model "
+                   "(analyses.certify_report); --certify-length, --certify-strings")
+    p.add_argument("--certify-length", type=int, default=10_000)
+    p.add_argument("--certify-strings", type=int, default=100)
     p.add_argument("--max-size", type=int, default=1_000_000,
                    help="largest monoid to enumerate (idempotents, aperiodicity index, varieties)")
     p.add_argument("--max-orbit", type=int, default=200_000, help="largest image/kernel orbit")
@@ -169,6 +173,8 @@ def main(argv=None) -> int:
         from automata.classify import Budget, classify
         from automata.dfa import DFA
 
+        if args.certify and (args.certify_length < 1 or args.certify_strings < 1):
+            raise ValueError("--certify-length and --certify-strings must be >= 1")
         budget = Budget(enumerate_max_size=args.max_size, orbit_max=args.max_orbit,
                         max_seconds=args.max_seconds)
         console = Console(width=160)
@@ -191,11 +197,20 @@ def main(argv=None) -> int:
             else:
                 target, name = args.name, None
             c = classify(target, budget=budget, name=name, strict=True)
+        certs = None
+        if args.certify:
+            from analyses.certify_report import certificate_lines, certificates
+            src = ({"regex": args.regex, "alphabet": list(_alphabet(args.alphabet))}
+                   if args.regex is not None else target)
+            certs = certificates(src, c, args.certify_length, args.certify_strings)
         if args.json:
-            json.dump(c.to_dict(), sys.stdout)
+            json.dump({**c.to_dict(), **({"certificates": certs} if certs is not None else {})},
+                      sys.stdout)
             sys.stdout.write("\n")
         else:
             _print_one(c, console)
+            if certs is not None:
+                sys.stdout.write("\n".join(certificate_lines(certs)) + "\n")
         return 0
 
     return run_main(body, build_parser(), argv)

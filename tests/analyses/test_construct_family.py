@@ -61,3 +61,18 @@ def test_refusals_and_errors_exit_1_with_one_line(capsys, argv, msg):
     assert main(argv) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and msg in err[0]
+
+
+def test_classify_language_certify(capsys):
+    from analyses.classify_language import main as classify_main
+    assert classify_main(["parity", "--certify", "--certify-length", "200",
+                          "--certify-strings", "2", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    fams = {c["family"]: c for c in d["certificates"]}
+    assert set(fams) == {"ssm_signed", "ssm_complex", "lrnn_householder", "lstm"}
+    assert all(c["certified"] for c in fams.values())
+    assert classify_main(["tomita4", "--certify", "--certify-length", "100",
+                          "--certify-strings", "1"]) == 0
+    assert "ssm_nonnegative: yes — certified by construction (5 layers, width 15" in \
+        capsys.readouterr().out
+    assert classify_main(["parity", "--certify", "--certify-strings", "0"]) == 1
