@@ -29,19 +29,26 @@ from ssm.constructions.certify import (CERTIFIED_FAMILIES, CertificationRefused,
                                        certify, sample_check_words)
 
 
-def rotation_first_failure(m: int, dtype, max_length: int, chunk: int = 1 << 22) -> int | None:
-    """First ``t`` at which ``round(arg(ω^t computed sequentially) · m / 2π) ≠ t mod m``."""
+def rotation_first_failure(m: int, dtype, max_length: int, chunk: int = 1 << 22,
+                           seed: int | None = None) -> int | None:
+    """First ``t`` at which ``round(arg(h_t) · m / 2π)`` is wrong, ``h_t`` the sequential product
+    of the gates ``e^{2πi k_s/m}``: ``k_s = 1`` (one letter repeated), or uniformly random
+    ``k_s`` in ``1..m-1`` when ``seed`` is given (the word problem of ``Z_m``, random letters)."""
     cdt = np.complex64 if dtype == "float32" else np.complex128
-    omega = np.exp(2j * np.pi / m).astype(cdt)
+    rng = np.random.default_rng(seed)
+    table = np.exp(2j * np.pi * np.arange(m) / m).astype(cdt)
     h = np.array(1, dtype=cdt)
-    t0 = 0
+    t0, count = 0, 0
     while t0 < max_length:
         n = min(chunk, max_length - t0)
-        seq = np.full(n + 1, omega, dtype=cdt)
+        ks = np.ones(n, dtype=np.int64) if seed is None else rng.integers(1, m, size=n)
+        seq = np.empty(n + 1, dtype=cdt)
         seq[0] = h
+        seq[1:] = table[ks]
         acc = np.multiply.accumulate(seq)[1:]
         k = np.mod(np.rint(np.angle(acc) * (m / (2 * np.pi))).astype(np.int64), m)
-        want = np.mod(np.arange(t0 + 1, t0 + n + 1, dtype=np.int64), m)
+        want = np.mod(count + np.cumsum(ks), m)
+        count = int(want[-1])
         bad = np.flatnonzero(k != want)
         if len(bad):
             return int(t0 + bad[0] + 1)
@@ -74,13 +81,15 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     torch.set_num_threads(1)
     if args.drift:
-        for m in (3, 5, 7, 12):
-            for dt in ("float32", "float64"):
-                t = time.perf_counter()
-                f = rotation_first_failure(m, dt, args.max_length)
-                print(json.dumps({"m": m, "dtype": dt, "first_failing_length": f,
-                                  "searched_up_to": args.max_length,
-                                  "seconds": round(time.perf_counter() - t, 1)}), flush=True)
+        for seed in (None, 0):
+            for m in (3, 7, 12):
+                for dt in ("float32", "float64"):
+                    t = time.perf_counter()
+                    f = rotation_first_failure(m, dt, args.max_length, seed=seed)
+                    print(json.dumps({"m": m, "dtype": dt, "first_failing_length": f,
+                                      "letters": "one letter" if seed is None else "random",
+                                      "searched_up_to": args.max_length,
+                                      "seconds": round(time.perf_counter() - t, 1)}), flush=True)
         return 0
     names = args.languages.split(",") if args.languages else \
         [n for n in list_languages() if get_language(n).kind == "regular"]
