@@ -127,7 +127,8 @@ def _certify(args) -> int:
         sys.stdout.write("\n")
         return 0
     comps = "; ".join(f"level {c['level']}: {c['group']} on {c['points']} points, "
-                      f"{c['resets']} resets" for c in r["components"]) or "—"
+                      f"{c['resets']} resets" if "level" in c else
+                      ", ".join(f"{k} {v}" for k, v in c.items()) for c in r["components"]) or "—"
     gates = (", ".join(_fmt_gate(g) for g in r["gates"]) if isinstance(r["gates"], list)
              else json.dumps(r["gates"]))
     lines = [f"language: {r['language']}   family: {r['family']}   construction: "

@@ -76,3 +76,10 @@ def test_classify_language_certify(capsys):
     assert "ssm_nonnegative: yes — certified by construction (5 layers, width 15" in \
         capsys.readouterr().out
     assert classify_main(["parity", "--certify", "--certify-strings", "0"]) == 1
+
+
+def test_householder_text_report(capsys):
+    assert main(["word_problem_s3", "--family", "lrnn_householder", "--check-length", "100",
+                 "--strings", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "construction: householder" in out and "kind householder" in out
