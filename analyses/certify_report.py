@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import torch
 
+from ssm.constructions.certify import CERTIFIED_FAMILIES, certify
+from ssm.constructions.errors import ConstructionError
+
 __all__ = ["certificates", "certificate_lines"]
 
 
 def certificates(target, classification, check_length: int, strings: int, seed: int = 0) -> list:
     """One dict per certified family with a ``yes`` verdict: the certificate, or an error."""
-    from ssm.constructions.certify import CERTIFIED_FAMILIES, certify
-    from ssm.constructions.errors import ConstructionError
-
     torch.set_num_threads(1)
     out = []
     for fam in CERTIFIED_FAMILIES:

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from sympy.combinatorics import Permutation, PermutationGroup
 
+from automata.groups import group_info
 from automata.holonomy import holonomy
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
@@ -85,9 +87,6 @@ def _delay_layer(col: int, n_points: int, initial: int, dtype, name: str) -> Dia
 
 def component_names(hd) -> list:
     """Name and order of each level's group (via :func:`automata.groups.group_info`)."""
-    from sympy.combinatorics import Permutation, PermutationGroup
-
-    from automata.groups import group_info
     out = []
     for comp in hd.components:
         if comp.group_order == 1:

@@ -48,6 +48,7 @@ import torch
 from automata import DFA
 from automata.classify import classify
 from automata.languages import Language, resolve_language
+from automata.sampling import sample_members
 
 from .base import _json_gate
 from .cascade import build_cascade
@@ -191,7 +192,6 @@ def sample_check_words(lang, dfa: DFA, length: int, n: int, seed: int,
         raise ConstructionError(f"sampler must be one of {list(SAMPLERS)}, got {sampler!r}")
     if sampler == "walks":
         return live_walks(dfa, length, n, seed), "random walks through live states"
-    from automata.sampling import sample_members
     try:
         words = list(sample_members(lang if lang is not None else dfa, length, n, seed))
         if len(words) == n:

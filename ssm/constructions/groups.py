@@ -47,6 +47,7 @@ import numpy as np
 import torch
 
 from automata import DFA
+from automata.languages import resolve_language
 from ssm.layers.diagonal import DiagonalSSM, DiagonalSSMLayer
 
 from .base import Construction, gate_list, registry_language, registry_member_sampler
@@ -403,7 +404,6 @@ def component_layers(group: FiniteGroup, n_points: int, initial_point: int,
 
 
 def _dfa_of(obj) -> tuple[str, DFA, object]:
-    from automata.languages import resolve_language
     if isinstance(obj, DFA):
         return "dfa", obj.minimize(), None
     lang = resolve_language(obj)
