@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "symbols ('ab') or comma-separated ('x1,x2'); empty or repeated symbols "
                         "and regex letters outside it are errors")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.add_argument("--certify", action="store_true", help="certify every yes by a built model "
+                   "(analyses.certify_report); --certify-length, --certify-strings")
+    p.add_argument("--certify-length", type=int, default=10_000)
+    p.add_argument("--certify-strings", type=int, default=100)
     p.add_argument("--max-size", type=int, default=1_000_000,
                    help="largest monoid to enumerate (idempotents, aperiodicity index, varieties); "
                         ">= 1 (default 1000000)")
@@ -175,7 +179,7 @@ def _draw(args, target) -> None:
     from automata.drawing import draw_dfa, draw_eggbox  # matplotlib/graphviz: only when drawing
 
     if target is None:
-        target = {"regex": args.regex, "alphabet": _alphabet(args.alphabet)}
+        target = {"regex": args.regex, "alphabet": parse_alphabet(args.alphabet)}
     dfa = resolve_language(target).dfa
     if dfa is None:
         raise InvalidAutomatonError("--draw and --eggbox need a regular language (no DFA here)")
@@ -188,7 +192,8 @@ def _draw(args, target) -> None:
 
 def main(argv=None) -> int:
     def body(args):
-        require_numbers(args, at_least_1=["max_size", "max_orbit"], seconds=["max_seconds"])
+        require_numbers(args, at_least_1=["max_size", "max_orbit", "certify_length",
+                                            "certify_strings"], seconds=["max_seconds"])
         if args.alphabet is not None and args.regex is None:
             raise AutomatonFormatError("--alphabet applies to --regex only")
         budget = Budget(enumerate_max_size=args.max_size, orbit_max=args.max_orbit,
@@ -205,7 +210,7 @@ def main(argv=None) -> int:
                 _print_suite(results, console)
             return 0
         if args.regex is not None:
-            c = classify(regex=args.regex, alphabet=parse_alphabet(args.alphabet), budget=budget,
+            c = classify(regex=args.regex, alphabet=parseparse_alphabet(args.alphabet), budget=budget,
                          strict=True)
         else:
             if args.dfa is not None:
@@ -215,11 +220,20 @@ def main(argv=None) -> int:
             c = classify(target, budget=budget, name=name, strict=True)
         if args.draw or args.eggbox:
             _draw(args, target if args.regex is None else None)
+        certs = None
+        if args.certify:
+            from analyses.certify_report import certificate_lines, certificates  # torch: only here
+            src = ({"regex": args.regex, "alphabet": list(parse_alphabet(args.alphabet))}
+                   if args.regex is not None else target)
+            certs = certificates(src, c, args.certify_length, args.certify_strings)
         if args.json:
-            json.dump(c.to_dict(), sys.stdout)
+            json.dump({**c.to_dict(), **({"certificates": certs} if certs is not None else {})},
+                      sys.stdout)
             sys.stdout.write("\n")
         else:
             _print_one(c, console)
+            if certs is not None:
+                sys.stdout.write("\n".join(certificate_lines(certs)) + "\n")
         return 0
 
     return run_main(body, build_parser(), argv)

@@ -4,6 +4,9 @@
         [--param KEY=VALUE ...]
         [--gate nonnegative|signed|complex] [--check-length 10000] [--strings 1000] [--seed 0]
         [--dtype float32|float64] [--precision] [--nonnegative-demo] [--json]
+    python -m analyses.construct (NAME | --regex R --alphabet A | --dfa FILE) --family F
+        [--check-length 10000] [--strings 1000] [--dtype float32|float64] [--json]
+    python -m analyses.construct --list
 
 NAME is a registered construction (``flip_flop``, ``parity``, ``mod3``, ``tomita6``, ``dyck1``,
 ``shuffle_4``, ``anbn``, ``anbncn``, ``anbncndn``, ``dyck_8_10``, ``star_free`` with
@@ -16,6 +19,14 @@ LTL, members / valid prefixes and their one-symbol perturbations for the counter
 random Dyck(K, h) walks for Dyck). ``accuracy`` is the fraction of strings right at every
 position. ``--precision`` adds the measured precision limit of a counter construction;
 ``--nonnegative-demo`` runs the numerical non-negative-gate PARITY argument.
+
+With ``--family F`` (``ssm_nonnegative``, ``ssm_signed``, ``ssm_complex``,
+``ssm_time_invariant``, ``lrnn_householder``, ``lstm``) NAME is a registered *language* and the
+command certifies the classifier's verdict (:mod:`ssm.constructions.certify`): on ``yes`` it
+builds the family's exact model (holonomy cascade, Householder layer or saturated LSTM), checks
+it against the minimal DFA and prints layers and width beside the classifier's ``min_layers``;
+on any other verdict it exits 1 with the theorem and the witness. ``--list`` prints the
+constructions and the families.
 """
 from __future__ import annotations
 
@@ -32,7 +43,16 @@ from analyses.cli import add_common_args, parse_alphabet, run_main
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analyses.construct",
                                 description="Build a theorem's SSM by hand and check it at length.")
-    p.add_argument("name", nargs="?", help="construction name (see ssm.constructions.list_constructions)")
+    p.add_argument("name", nargs="?", help="construction name (see ssm.constructions.list_constructions); "
+                   "with --family: a registered language")
+    p.add_argument("--family", help="certify the verdict of this family by a built model "
+                   "(ssm_nonnegative, ssm_signed, ssm_complex, ssm_time_invariant, "
+                   "lrnn_householder, lstm)")
+    p.add_argument("--dfa", metavar="FILE", help="with --family: a DFA JSON file")
+    p.add_argument("--list", action="store_true", help="list constructions and families")
+    p.add_argument("--sampler", choices=["walks", "members"], default="walks",
+                   help="with --family: random walks through live states (default) or uniform "
+                   "members")
     p.add_argument("--ltl", metavar="FORMULA", help="compile a past-LTL formula instead of NAME")
     p.add_argument("--regex", help="star-free construction of a regular expression (needs --alphabet)")
     p.add_argument("--alphabet", help="alphabet for --ltl / mod: a string of one-character symbols "
@@ -73,6 +93,68 @@ def _fmt_gate(g) -> str:
     return f"{g:g}"
 
 
+def _certify(args) -> int:
+    import torch
+
+    from automata import DFA
+    from ssm.constructions import ConstructionError
+    from ssm.constructions.certify import CERTIFIED_FAMILIES, certify
+
+    if args.family not in CERTIFIED_FAMILIES:
+        raise ConstructionError(f"--family must be one of {', '.join(CERTIFIED_FAMILIES)}, "
+                                f"got {args.family!r}")
+    if (args.name is not None) + (args.regex is not None) + (args.dfa is not None) != 1:
+        raise ConstructionError("give exactly one of NAME, --regex REGEX or --dfa FILE")
+    if args.ltl or args.param or args.gate or args.precision or args.nonnegative_demo:
+        raise ConstructionError("--family takes no --ltl, --param, --gate, --precision or "
+                                "--nonnegative-demo")
+    if args.check_length < 1 or args.strings < 1:
+        raise ConstructionError("--check-length and --strings must be >= 1")
+    if args.regex is not None:
+        if not args.alphabet:
+            raise ConstructionError("--regex needs --alphabet")
+        lang = {"regex": args.regex, "alphabet": list(_alphabet(args.alphabet))}
+    elif args.dfa is not None:
+        lang = DFA.from_json(args.dfa)
+    else:
+        lang = args.name
+    dtype = torch.float32 if args.dtype == "float32" else torch.float64
+    r = certify(lang, args.family, check_length=args.check_length, strings=args.strings,
+                dtype=dtype, seed=args.seed,
+                name=f"regex: {args.regex}" if args.regex is not None else None,
+                sampler=args.sampler).to_dict()
+    if args.json:
+        json.dump(r, sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    comps = "; ".join(f"level {c['level']}: {c['group']} on {c['points']} points, "
+                      f"{c['resets']} resets" if "level" in c else
+                      ", ".join(f"{k} {v}" for k, v in c.items()) for c in r["components"]) or "—"
+    gates = (", ".join(_fmt_gate(g) for g in r["gates"]) if isinstance(r["gates"], list)
+             else json.dumps(r["gates"]))
+    lines = [f"language: {r['language']}   family: {r['family']}   construction: "
+             f"{r['construction']} ({r['note']})",
+             f"layers: {r['layers']} (classifier min_layers: {r['min_layers']})   width: "
+             f"{r['width']} {tuple(r['layer_widths'])}",
+             f"gates: {gates}   dtype: {r['dtype']}",
+             f"components: {comps}",
+             f"check: {r['strings']} strings of length {r['check_length']} ({r['sampler']}, seed "
+             f"{args.seed}): accuracy {100 * r['accuracy']:.2f}% of strings, "
+             f"{100 * r['position_accuracy']:.4f}% of positions"]
+    if r["first_error"]:
+        lines.append(f"first error: {r['first_error']}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _list() -> int:
+    from ssm.constructions import list_constructions
+    from ssm.constructions.certify import CERTIFIED_FAMILIES
+    sys.stdout.write("constructions: " + ", ".join(list_constructions()) + "\n"
+                     "families (--family): " + ", ".join(CERTIFIED_FAMILIES) + "\n")
+    return 0
+
+
 def main(argv=None) -> int:
     def body(args):
         import torch
@@ -82,6 +164,12 @@ def main(argv=None) -> int:
         from ssm.constructions.counters import COUNTER_LANGUAGES
 
         torch.set_num_threads(1)
+        if args.list:
+            return _list()
+        if args.family is not None:
+            return _certify(args)
+        if args.dfa is not None:
+            raise ConstructionError("--dfa needs --family")
         if (args.name is not None) + (args.ltl is not None) + (args.regex is not None) != 1:
             raise ConstructionError("give exactly one of NAME, --ltl FORMULA or --regex REGEX")
         require_numbers(args, at_least_1=["check_length", "strings"], at_least_0=["seed"])
