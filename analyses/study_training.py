@@ -34,10 +34,14 @@ __all__ = ["PRESETS", "grid_configs", "run_grid", "loss_figure", "accuracy_figur
 #: ``--set`` overrides per preset (applied before the user's own ``--set``)
 PRESETS: dict[str, tuple[str, ...]] = {
     "quick": ("data.n_train=400", "data.n_eval=100", "data.train_max_length=20",
-              "data.eval_bins=[[1,20],[21,40],[41,80]]", "data.flip_flop_length=64",
-              "data.eval_reads=500", "train.lr=0.003", "train.max_epochs=12", "train.eval_every=10",
+              "data.eval_bins=[[1,20],[21,40],[41,80]]", "train.lr=0.003", "train.max_epochs=12", "train.eval_every=10",
               "train.device=cpu"),
     "full": ("data.n_train=2000", "data.n_eval=300", "train.max_epochs=20", "train.eval_every=25"),
+}
+#: further overrides per preset for a task's own options (only where the language has that task)
+TASK_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "quick": {"flip_flop": ("data.task_options.length=64", "data.task_options.eval_reads=500")},
+    "full": {},
 }
 WIDTH = {"quick": 32, "full": 64}
 
@@ -66,7 +70,8 @@ def grid_configs(name: str, definition: dict | None, *, ssm_arch: str, layers: S
                                 positional=positional)
             cfg = ExperimentConfig(language=name, language_def=definition, model=model,
                                    train=TrainConfig(seed_data=seed, seed_init=seed))
-            out.append(apply_overrides(cfg, [*PRESETS[preset], *overrides]))
+            task = TASK_PRESETS[preset].get(cfg.resolved_task, ())
+            out.append(apply_overrides(cfg, [*PRESETS[preset], *task, *overrides]))
     return out
 
 
