@@ -3,10 +3,10 @@
 :func:`certify` is the one entry point the page calls. It uses what :mod:`ssm.constructions`
 offers: a construction registered under the language's name (``parity``, ``mod_3``,
 ``tomita6``, ``dyck_K_h``, the counter languages, ...) built with the family's gate class, else
-the star-free construction of the minimal DFA (any aperiodic DFA, non-negative gates, which
-are also signed and complex gates). Only the diagonal-SSM families have constructions here;
-for every other family, and where no construction applies, the result says so (``built``
-false and a ``reason``) instead of failing the page. The check compares the model's output
+the general certified construction of :func:`ssm.constructions.certify.certify` (the
+holonomy cascade for diagonal gates, Householder products, a saturated LSTM) for every family
+it covers. Where nothing applies the result says so (``built`` false and a ``reason``) instead
+of failing the page. The check compares the model's output
 with the automaton's labels on ``n_strings`` strings of length ``check_length``.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from ssm.constructions import ConstructionError, ConstructionRefused, build_construction
+from ssm.constructions.certify import certify as certify_family
 
 __all__ = ["certify", "GATE_OF_FAMILY"]
 
@@ -35,11 +36,8 @@ def certify(language: Any, family: str, *, check_length: int = 10_000, n_strings
     ``layers``, ``width``, ``gates``, ``theorem`` and the check's ``accuracy``,
     ``position_accuracy``, ``strings``, ``check_length``, ``first_error``, ``seconds``."""
     gate = GATE_OF_FAMILY.get(family)
-    if gate is None:
-        return {"family": family, "built": False,
-                "reason": "the toolkit has no hand-set construction for this model family"}
     reasons = []
-    for attempt in _attempts(language, gate):
+    for attempt in (_attempts(language, gate) if gate is not None else ()):
         t0 = time.perf_counter()
         try:
             c = attempt()
@@ -62,5 +60,20 @@ def certify(language: Any, family: str, *, check_length: int = 10_000, n_strings
                 "position_accuracy": res["position_accuracy"], "strings": res["strings"],
                 "check_length": res["check_length"], "first_error": res.get("first_error"),
                 "seconds": round(time.perf_counter() - t0, 2)}
+    if language.dfa is not None:
+        t0 = time.perf_counter()
+        try:
+            cert = certify_family(language, family, check_length=check_length, strings=n_strings,
+                                  seed=seed).to_dict()
+        except ConstructionError as e:  # refused (verdict no/unknown) or nothing built
+            reasons.append(str(e).splitlines()[0])
+        else:
+            return {"family": family, "built": True, "reason": "",
+                    "name": cert["construction"], "layers": cert["layers"],
+                    "width": cert["width"], "gates": cert["gates"], "theorem": cert["theorem"],
+                    "accuracy": cert["accuracy"], "position_accuracy": cert["position_accuracy"],
+                    "strings": cert["strings"], "check_length": cert["check_length"],
+                    "first_error": cert["first_error"],
+                    "seconds": round(time.perf_counter() - t0, 2)}
     return {"family": family, "built": False,
             "reason": "; ".join(reasons) or "no construction applies"}
