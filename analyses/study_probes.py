@@ -4,7 +4,9 @@ For each family's best run (:func:`analyses.study_training.best_per_family`) the
 pipeline (:func:`probing.pipeline.run_probing`) runs with small options and writes its report
 to ``DIR/probes/<family>`` (:func:`probing.report.write_report`: plots of accuracy vs layer and
 vs length with baselines, confusion matrices with counts). A report already there for the same
-run directory and options is reused.
+run directory and options is reused. For a regular language the automaton each best run
+implements is also extracted (:func:`probing.extraction_report.run_extraction`, the cluster
+method) and drawn beside the minimal DFA, with the shortest word where they differ.
 """
 from __future__ import annotations
 
@@ -12,12 +14,15 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+from probing.errors import ProbingError
+from probing.extraction_report import ExtractionOptions, run_extraction, write_extraction
 from probing.pipeline import ProbeOptions, load_run, run_probing
 from probing.report import write_report
 
 from analyses.study_page import Figure, Row, Section, Table, Text
 
-__all__ = ["probe_options", "probe_family", "probe_section"]
+__all__ = ["probe_options", "probe_family", "probe_section", "extraction_options",
+           "extract_family"]
 
 
 def probe_options(quick: bool, regular: bool) -> ProbeOptions:
@@ -40,6 +45,62 @@ def probe_family(run_dir: str, out: Path, opts: ProbeOptions) -> dict[str, Any]:
     report, saved = run_probing(load_run(run_dir), opts)
     write_report(report, saved, out)
     return json.loads(p.read_text())
+
+
+def extraction_options(quick: bool) -> ExtractionOptions:
+    return ExtractionOptions(method="cluster", n_strings=60 if quick else 300,
+                             max_positions_per_bin=2000 if quick else 8000)
+
+
+def extract_family(run_dir: str, out: Path, opts: ExtractionOptions) -> dict[str, Any]:
+    """The extraction report of one run (reused when ``out`` holds one for the same inputs)."""
+    p = out / "extraction.json"
+    want = json.loads(json.dumps({k: (list(v) if isinstance(v, tuple) else v)
+                                  for k, v in opts.__dict__.items()}))
+    if p.is_file():
+        old = json.loads(p.read_text())
+        if old.get("run_dir") == str(run_dir) and old.get("options") == want:
+            return old
+    report, automata = run_extraction(load_run(run_dir), opts)
+    write_extraction(report, automata, out)
+    return json.loads(p.read_text())
+
+
+def _extraction_blocks(best: dict[str, dict], out: Path, quick: bool,
+                       progress: Callable[[str], None] | None) -> list:
+    opts = extraction_options(quick)
+    rows, figs, notes = [], [], []
+    for fam, r in best.items():
+        if progress:
+            progress(f"extracting the automaton of {fam} ({r['label']})")
+        edir = out / "probes" / fam / "extraction"
+        try:
+            rep = extract_family(r["out"], edir, opts)
+        except ProbingError as e:           # a task or site extraction does not support
+            notes.append(f"{fam}: not extracted ({str(e).splitlines()[0]})")
+            continue
+        agree = " / ".join(f"{_pct(a['with_language'])}" for a in rep["agreement"])
+        cex = rep["counterexample"]
+        rows.append([fam, r["label"], rep["site"] or "–", str(rep["states"]),
+                     str(rep["minimal_states"]), "yes" if rep["equals_minimal_dfa"] else "no",
+                     "–" if cex is None else (" ".join(cex) if isinstance(cex, list)
+                                              else str(cex) or "ε"),
+                     _pct(rep["purity"]), agree])
+        if (edir / "automata.png").is_file():
+            figs.append(Figure(f"extraction_{fam}.png", f"{fam} ({r['label']}): extracted "
+                               "automaton beside the minimal DFA",
+                               png=(edir / "automata.png").read_bytes()))
+    blocks: list = [Text("The automaton each best run implements, extracted by clustering its "
+                         "states at one site (k chosen on held-out agreement with the model; "
+                         "transitions by majority; outputs the model's own), minimized and "
+                         "compared with the language's minimal DFA. Agreement with the language "
+                         "(%) per length range, in range first.")]
+    if rows:
+        blocks.append(Table(["family", "run", "site", "states", "minimal", "equal",
+                             "counterexample", "purity", "agreement with language"], rows))
+    blocks += figs
+    blocks += [Text(n, kind="note") for n in notes]
+    return blocks
 
 
 def _pct(x) -> str:
@@ -83,6 +144,8 @@ def probe_section(best: dict[str, dict], out: Path, *, quick: bool, regular: boo
         if figs:                                   # the two curves side by side, confusion below
             s.blocks.append(Row(figs[:2]))
             s.blocks += figs[2:]
+    if regular and best:
+        s.blocks += _extraction_blocks(best, out, quick, progress)
     if rows:
         s.blocks.insert(1, Table(["family", "run", "best site", "accuracy", "nonlocal",
                                   "nonlocal per bin", "untrained nonlocal", "3-gram nonlocal"],
