@@ -210,7 +210,7 @@ def main(argv=None) -> int:
                 _print_suite(results, console)
             return 0
         if args.regex is not None:
-            c = classify(regex=args.regex, alphabet=parseparse_alphabet(args.alphabet), budget=budget,
+            c = classify(regex=args.regex, alphabet=parse_alphabet(args.alphabet), budget=budget,
                          strict=True)
         else:
             if args.dfa is not None:
