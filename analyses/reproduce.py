@@ -28,25 +28,38 @@ from typing import Any, Sequence
 
 from analyses.cli import add_common_args, run_main
 from analyses.plugins import ENV_VAR, load_plugins
-from analyses.reproduce_report import write_csv, write_figure, write_table
+from analyses.reproduce_report import write_csv, write_figure, write_spread_figure, write_table
 
 __all__ = ["write_outputs", "build_parser", "main"]
 
 
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
-    """Write runs.csv, table.md, figure.png and summary.json; return the summary."""
-    from ssm.experiments import agreement, get_cell, select_best, verdicts
+    """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
+    summary.json; return the summary."""
+    from ssm.experiments import (agreement, agreement_by_family, get_cell, majority_agreement,
+                                 seed_statistics, select_best, verdicts)
 
     best = select_best(rows)
     verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
     agree = agreement(best, verdict_map)
+    stats = seed_statistics(rows)
+    major = majority_agreement(stats, verdict_map)
+    by_family = {"best of k seeds": agreement_by_family(agree),
+                 "majority of seeds": agreement_by_family(major)}
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
-    write_table(best, verdict_map, agree, out / "table.md", preset, command, cells)
+    write_table(best, verdict_map, agree, out / "table.md", preset, command, cells, stats=stats,
+                majority=major, by_family=by_family)
     if best:
         write_figure(best, out / "figure.png")
+    if any(st["n_seeds"] > 1 for st in stats.values()):
+        write_spread_figure(stats, out / "figure_seeds.png")
     summary = {"preset": preset.name, "n_runs": len(rows),
                "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
+               "agreement_majority": major, "agreement_by_family": by_family,
+               "seeds": [{"language": lang, "cell": cell,
+                          **{k: v for k, v in st.items() if k != "best"}}
+                         for (lang, cell), st in stats.items()],
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
     tmp = out / "summary.json.tmp"
     tmp.write_text(json.dumps(summary, indent=1) + "\n")
@@ -118,9 +131,13 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
     summary = write_outputs(rows, out, preset, "python -m analyses.reproduce " + " ".join(argv))
     a = summary["agreement"]
     rate = "n/a" if a["rate"] is None else f"{100 * a['rate']:.1f}%"
+    m = summary["agreement_majority"]
+    mrate = "n/a" if m["rate"] is None else f"{100 * m['rate']:.1f}%"
     print(f"{len(rows)} runs ({summary['n_failed']} failed) in {time.perf_counter() - t0:.0f}s; "
           f"agreement {a['agree']}/{a['agree'] + a['disagree']} ({rate}), {a['undecided']} undecided; "
-          f"wrote {out}/runs.csv, table.md, figure.png")
+          + (f"by majority of {args.seeds} seeds {m['agree']}/{m['agree'] + m['disagree']} ({mrate}); "
+             if args.seeds > 1 else "")
+          + f"wrote {out}/runs.csv, table.md, figure.png")
     return 0
 
 

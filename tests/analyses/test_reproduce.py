@@ -140,3 +140,47 @@ def test_ray_executor(tmp_path):
     finally:
         ray.shutdown()
     assert len(_csv(tmp_path / "runs.csv")) == 2
+
+
+def _seeded(lang, cell, seed, accs, train=1.0):
+    return {**_row(lang, cell, accs, train), "run_id": f"{lang}/{cell}-s{seed}", "seed": seed}
+
+
+def test_seed_statistics_best_of_k_mean_std_and_solving_fraction():
+    rows = [_seeded("parity", "mamba-signed-L1", 0, [0.99, 0.10]),   # best on bin 1, fails bin 2
+            _seeded("parity", "mamba-signed-L1", 1, [0.98, 0.95]),
+            _seeded("parity", "mamba-signed-L1", 2, [0.97, 0.92]),
+            _seeded("tomita6", "mamba-signed-L1", 0, [1.0, 0.95]),
+            _seeded("tomita6", "mamba-signed-L1", 1, [0.5, 0.1]),
+            {**_seeded("tomita6", "mamba-signed-L1", 2, [1.0, 1.0]), "error": "boom"}]
+    st = exp.seed_statistics(rows)
+    p = st[("parity", "mamba-signed-L1")]
+    assert p["best_bin2"] == 0.10 and p["best"]["seed"] == 0     # picked on bin 1 only
+    assert p["mean"] == pytest.approx((0.10 + 0.95 + 0.92) / 3)
+    assert p["std"] == pytest.approx(float(__import__("numpy").std([0.10, 0.95, 0.92])))
+    assert (p["solved"], p["fraction"]) == (2, pytest.approx(2 / 3))
+    t = st[("tomita6", "mamba-signed-L1")]
+    assert t["seeds"] == [(0, 0.95), (1, 0.1), (2, None)] and t["solved"] == 1   # a failed seed
+    verdicts = {"parity": {"ssm_signed": {"label": "yes", "layers": 1}},
+                "tomita6": {"ssm_signed": {"label": "no"}}}
+    best = exp.agreement(exp.select_best(rows), verdicts)
+    major = exp.majority_agreement(st, verdicts)
+    # best-of-k: parity disagrees (picked seed fails bin 2), tomita6 disagrees (solved)
+    assert (best["agree"], best["disagree"]) == (0, 2)
+    # majority: parity 2/3 solve (agrees with yes), tomita6 1/3 (agrees with no)
+    assert (major["agree"], major["disagree"]) == (2, 0)
+    fam = exp.agreement_by_family(major)
+    assert fam == {"ssm_signed": {"agree": 2, "disagree": 0, "undecided": 0, "rate": 1.0}}
+
+
+def test_outputs_with_seeds_show_spread(tmp_path):
+    rows = [_seeded(lang, cell, s, [1.0, acc]) for lang, cell, accs in
+            (("parity", "mamba-signed-L1", (1.0, 0.2, 0.95)), ("parity", "mamba-nonneg-L1", (0, 0, 0)))
+            for s, acc in enumerate(accs)]
+    summary = rep.write_outputs(rows, tmp_path, exp.get_preset("paper", True, None), "cmd")
+    text = (tmp_path / "table.md").read_text()
+    assert "bin 2 over seeds: mean ± std (solved)" in text and "71.7 ± 36.6 (2/3)" in text
+    assert "| ssm_signed |" in text and "majority of seeds" in text
+    assert (tmp_path / "figure_seeds.png").stat().st_size > 1000
+    assert summary["agreement_majority"]["rule"] == "majority of seeds"
+    assert {s["cell"] for s in summary["seeds"]} == {"mamba-signed-L1", "mamba-nonneg-L1"}
