@@ -3,7 +3,7 @@
     python -m analyses.reproduce --suite paper [--quick] [--preset flip_flop|dyck]
         [--languages a,b,...] [--cells c1,c2,...] [--seeds 1] [--jobs 1] [--threads 1]
         [--executor local|ray] [--ray-address ADDR] [--set key=value ...] [--rerun]
-        --out DIR [--quiet] [--plugin MODULE_OR_PATH.py]
+        [--estimate] --out DIR [--quiet] [--plugin MODULE_OR_PATH.py]
 
 Every (language, cell, width, lr, seed) is an independent job (:mod:`ssm.experiments`) that
 trains with :func:`ssm.train.train` in ``DIR/runs/<language>/<cell>-W<width>-lr<lr>-s<seed>``,
@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", default="paper", help="language suite (default: paper)")
     p.add_argument("--quick", action="store_true", help="CPU-sized preset (see docs/training.md)")
     p.add_argument("--preset", choices=PRESETS, default=None,
-                   help="flip-flop or Dyck(8, 10) instead of the suite (default: none)")
+                   help="flip-flop, Dyck(8, 10), or cpu_grid (every family on the whole suite at "
+                        "one CPU budget) instead of the suite's default grid (default: none)")
     p.add_argument("--languages", type=_names, default=None,
                    help="comma-separated subset of the languages (default: the preset's)")
     p.add_argument("--cells", type=_names, default=None,
@@ -107,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "allowed (repeatable)")
     p.add_argument("--rerun", action="store_true",
                    help="train jobs whose directory holds another config into fresh directories")
+    p.add_argument("--estimate", action="store_true",
+                   help="print how long the grid would take (from measured per-run times) and exit")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true", help="no per-run log lines")
     return add_common_args(p)
@@ -115,12 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
 def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
     import os
 
-    from ssm.experiments import build_jobs, get_preset, run_jobs
+    from ssm.experiments import build_jobs, estimate_grid, format_estimate, get_preset, run_jobs
 
     preset = get_preset(args.suite, args.quick, args.preset)
     jobs = build_jobs(preset, languages=args.languages, cells=args.cells, seeds=args.seeds,
                       overrides=args.overrides)
     out = Path(args.out)
+    if args.estimate:
+        print(format_estimate(estimate_grid(jobs, out, args.jobs if args.executor == "local" else 1)))
+        return 0
     log = (lambda s: None) if args.quiet else (lambda s: print(s, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
     env = {ENV_VAR: os.environ[ENV_VAR]} if os.environ.get(ENV_VAR) else {}
