@@ -20,7 +20,7 @@ from typing import Any, Mapping, Sequence
 
 from ssm.experiments.grid import Job
 
-__all__ = ["MEASURED_SECONDS", "estimate_seconds", "format_estimate"]
+__all__ = ["MEASURED_SECONDS", "estimate_seconds", "format_estimate", "key_of"]
 
 #: Seconds of one run at the cpu_grid budget (1000 training strings of lengths 1-50, <= 10
 #: epochs, 3 x 300 test strings, width 32, d_state 4, one torch thread), per (arch, layers);
@@ -31,7 +31,7 @@ MEASURED_SECONDS: dict[tuple[str, str | None, int], float] = {}
 _BUDGET = 1000 * 10          # training strings × epochs of the measurement
 
 
-def _key(job: Job) -> tuple[str, str | None, int]:
+def key_of(job: Job) -> tuple[str, str | None, int]:
     gate = job.cell.gate if job.cell.arch in ("mamba", "diagonal") else None
     return job.cell.arch, gate, job.cell.layers
 
@@ -39,7 +39,7 @@ def _key(job: Job) -> tuple[str, str | None, int]:
 def _table_cost(job: Job) -> float:
     cfg = job.config()
     scale = cfg.data.n_train * cfg.train.max_epochs / _BUDGET
-    arch, gate, layers = _key(job)
+    arch, gate, layers = key_of(job)
     if (arch, gate, layers) in MEASURED_SECONDS:
         return MEASURED_SECONDS[(arch, gate, layers)] * scale
     same = [(k[2], v) for k, v in MEASURED_SECONDS.items() if k[:2] == (arch, gate)]
