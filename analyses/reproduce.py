@@ -36,30 +36,22 @@ __all__ = ["write_outputs", "build_parser", "main"]
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
     summary.json; return the summary."""
-    from ssm.experiments import (agreement, agreement_by_family, get_cell, majority_agreement,
-                                 seed_statistics, select_best, verdicts)
+    from ssm.experiments import get_cell, grid_statistics
 
-    best = select_best(rows)
-    verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
-    agree = agreement(best, verdict_map)
-    stats = seed_statistics(rows)
-    major = majority_agreement(stats, verdict_map)
-    by_family = {"best of k seeds": agreement_by_family(agree),
-                 "majority of seeds": agreement_by_family(major)}
+    g = grid_statistics(rows)
+    best, agree, stats, major = g["best"], g["agreement"], g["stats"], g["majority"]
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
-    write_table(best, verdict_map, agree, out / "table.md", preset, command, cells, stats=stats,
-                majority=major, by_family=by_family)
+    write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
+                majority=major, by_family=g["by_family"])
     if best:
         write_figure(best, out / "figure.png")
     if any(st["n_seeds"] > 1 for st in stats.values()):
         write_spread_figure(stats, out / "figure_seeds.png")
     summary = {"preset": preset.name, "n_runs": len(rows),
                "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
-               "agreement_majority": major, "agreement_by_family": by_family,
-               "seeds": [{"language": lang, "cell": cell,
-                          **{k: v for k, v in st.items() if k != "best"}}
-                         for (lang, cell), st in stats.items()],
+               "agreement_majority": major, "agreement_by_family": g["by_family"],
+               "seeds": g["seed_rows"],
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
     tmp = out / "summary.json.tmp"
     tmp.write_text(json.dumps(summary, indent=1) + "\n")

@@ -26,11 +26,11 @@ import math
 from collections import defaultdict
 from typing import Any, Iterable, Mapping
 
-from ssm.experiments.agreement import THRESHOLD, decide
+from ssm.experiments.agreement import THRESHOLD, agreement, decide, verdicts
 from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy, select_best
 
-__all__ = ["seed_statistics", "majority_agreement", "agreement_by_family"]
+__all__ = ["seed_statistics", "majority_agreement", "agreement_by_family", "grid_statistics"]
 
 
 def seed_statistics(rows: Iterable[dict], threshold: float = THRESHOLD) -> dict[tuple[str, str], dict[str, Any]]:
@@ -92,3 +92,22 @@ def agreement_by_family(agree: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         n = d["agree"] + d["disagree"]
         d["rate"] = d["agree"] / n if n else None
     return dict(sorted(out.items()))
+
+
+def grid_statistics(rows: Iterable[dict]) -> dict[str, Any]:
+    """Everything the report needs from a grid's rows: ``best`` (per cell), ``verdicts`` (per
+    language), ``agreement`` (best-of-k), ``stats`` (per cell, over seeds), ``majority`` and
+    ``by_family`` (``{"best of k seeds": ..., "majority of seeds": ...}``) and ``seed_rows``
+    (the stats as JSON-ready rows)."""
+    rows = list(rows)
+    best = select_best(rows)
+    verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
+    agree = agreement(best, verdict_map)
+    stats = seed_statistics(rows)
+    major = majority_agreement(stats, verdict_map)
+    seed_rows = [{"language": lang, "cell": cell, **{k: v for k, v in st.items() if k != "best"}}
+                 for (lang, cell), st in stats.items()]
+    return {"best": best, "verdicts": verdict_map, "agreement": agree, "stats": stats,
+            "seed_rows": seed_rows,
+            "majority": major, "by_family": {"best of k seeds": agreement_by_family(agree),
+                                             "majority of seeds": agreement_by_family(major)}}
