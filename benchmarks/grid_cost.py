@@ -1,7 +1,7 @@
 """CPU seconds of one run per cell of a reproduce preset (the table behind its time estimate).
 
     python -m benchmarks.grid_cost --preset cpu_grid --language tomita3 [--cells a,b] [--steps N]
-        [--json]
+        [--set KEY=VALUE ...] [--json]
 
 Trains one job per cell (seed 0) with early stopping off, so every run takes the preset's whole
 budget (an upper bound on a real run, which stops once the training set is solved), and reports
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", default="tomita3")
     p.add_argument("--cells", default=None, help="comma-separated cells (default: the preset's)")
     p.add_argument("--steps", type=int, default=0, help="stop each run after N steps and project")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="config override for every job (repeatable)")
     p.add_argument("--json", action="store_true")
     return p
 
@@ -44,7 +46,8 @@ def body(args: argparse.Namespace) -> int:
     if args.steps < 0:
         raise ValueError(f"--steps must be >= 0, got {args.steps}")
     extra = ("train.early_stop=false",) + ((f"train.max_steps={args.steps}",) if args.steps else ())
-    jobs = build_jobs(preset, languages=[args.language], cells=cells, overrides=extra)
+    jobs = build_jobs(preset, languages=[args.language], cells=cells,
+                      overrides=(*args.overrides, *extra))
     out = {}
     for job in jobs:
         with tempfile.TemporaryDirectory() as d:
