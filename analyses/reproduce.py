@@ -3,7 +3,7 @@
     python -m analyses.reproduce --suite paper [--quick] [--preset flip_flop|dyck]
         [--languages a,b,...] [--cells c1,c2,...] [--seeds 1] [--jobs 1] [--threads 1]
         [--executor local|ray] [--ray-address ADDR] [--set key=value ...] [--rerun]
-        --out DIR [--quiet] [--plugin MODULE_OR_PATH.py]
+        [--estimate] --out DIR [--quiet] [--plugin MODULE_OR_PATH.py]
 
 Every (language, cell, width, lr, seed) is an independent job (:mod:`ssm.experiments`) that
 trains with :func:`ssm.train.train` in ``DIR/runs/<language>/<cell>-W<width>-lr<lr>-s<seed>``,
@@ -28,25 +28,30 @@ from typing import Any, Sequence
 
 from analyses.cli import add_common_args, run_main
 from analyses.plugins import ENV_VAR, load_plugins
-from analyses.reproduce_report import write_csv, write_figure, write_table
+from analyses.reproduce_report import write_csv, write_figure, write_spread_figure, write_table
 
 __all__ = ["write_outputs", "build_parser", "main"]
 
 
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
-    """Write runs.csv, table.md, figure.png and summary.json; return the summary."""
-    from ssm.experiments import agreement, get_cell, select_best, verdicts
+    """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
+    summary.json; return the summary."""
+    from ssm.experiments import get_cell, grid_statistics
 
-    best = select_best(rows)
-    verdict_map = {lang: verdicts(lang) for lang in dict.fromkeys(lang for lang, _ in best)}
-    agree = agreement(best, verdict_map)
+    g = grid_statistics(rows)
+    best, agree, stats, major = g["best"], g["agreement"], g["stats"], g["majority"]
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
-    write_table(best, verdict_map, agree, out / "table.md", preset, command, cells)
+    write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
+                majority=major, by_family=g["by_family"])
     if best:
-        write_figure(best, out / "figure.png", verdict_map, cells)
+        write_figure(best, out / "figure.png", g["verdicts"], cells)
+    if any(st["n_seeds"] > 1 for st in stats.values()):
+        write_spread_figure(stats, out / "figure_seeds.png")
     summary = {"preset": preset.name, "n_runs": len(rows),
                "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
+               "agreement_majority": major, "agreement_by_family": g["by_family"],
+               "seeds": g["seed_rows"],
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
     tmp = out / "summary.json.tmp"
     tmp.write_text(json.dumps(summary, indent=1) + "\n")
@@ -78,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", default="paper", help="language suite (default: paper)")
     p.add_argument("--quick", action="store_true", help="CPU-sized preset (see docs/training.md)")
     p.add_argument("--preset", choices=PRESETS, default=None,
-                   help="flip-flop or Dyck(8, 10) instead of the suite (default: none)")
+                   help="flip-flop, Dyck(8, 10), or cpu_grid (every family on the whole suite at "
+                        "one CPU budget) instead of the suite's default grid (default: none)")
     p.add_argument("--languages", type=_names, default=None,
                    help="comma-separated subset of the languages (default: the preset's)")
     p.add_argument("--cells", type=_names, default=None,
@@ -94,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "allowed (repeatable)")
     p.add_argument("--rerun", action="store_true",
                    help="train jobs whose directory holds another config into fresh directories")
+    p.add_argument("--estimate", action="store_true",
+                   help="print how long the grid would take (from measured per-run times) and exit")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true", help="no per-run log lines")
     return add_common_args(p)
@@ -102,12 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
 def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
     import os
 
-    from ssm.experiments import build_jobs, get_preset, run_jobs
+    from ssm.experiments import build_jobs, estimate_grid, format_estimate, get_preset, run_jobs
 
     preset = get_preset(args.suite, args.quick, args.preset)
     jobs = build_jobs(preset, languages=args.languages, cells=args.cells, seeds=args.seeds,
                       overrides=args.overrides)
     out = Path(args.out)
+    if args.estimate:
+        print(format_estimate(estimate_grid(jobs, out, args.jobs if args.executor == "local" else 1)))
+        return 0
     log = (lambda s: None) if args.quiet else (lambda s: print(s, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
     env = {ENV_VAR: os.environ[ENV_VAR]} if os.environ.get(ENV_VAR) else {}
@@ -118,9 +129,13 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
     summary = write_outputs(rows, out, preset, "python -m analyses.reproduce " + " ".join(argv))
     a = summary["agreement"]
     rate = "n/a" if a["rate"] is None else f"{100 * a['rate']:.1f}%"
+    m = summary["agreement_majority"]
+    mrate = "n/a" if m["rate"] is None else f"{100 * m['rate']:.1f}%"
     print(f"{len(rows)} runs ({summary['n_failed']} failed) in {time.perf_counter() - t0:.0f}s; "
           f"agreement {a['agree']}/{a['agree'] + a['disagree']} ({rate}), {a['undecided']} undecided; "
-          f"wrote {out}/runs.csv, table.md, figure.png")
+          + (f"by majority of {args.seeds} seeds {m['agree']}/{m['agree'] + m['disagree']} ({mrate}); "
+             if args.seeds > 1 else "")
+          + f"wrote {out}/runs.csv, table.md, figure.png")
     return 0
 
 

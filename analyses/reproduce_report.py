@@ -15,7 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from analyses.paper_results import paper_cell
 
-__all__ = ["bin_accuracy", "pct", "write_csv", "write_table", "write_figure"]
+__all__ = ["bin_accuracy", "pct", "write_csv", "write_table", "write_figure", "seed_cell",
+           "agreement_lines", "write_spread_figure"]
 
 
 def bin_accuracy(row: Mapping[str, Any], i: int) -> float | None:
@@ -46,19 +47,58 @@ def write_csv(rows: Sequence[dict], path: Path, selected: set[str]) -> None:
             w.writerow(d)
 
 
+def seed_cell(st: Mapping[str, Any] | None) -> str:
+    """``mean ± std (solved/k)`` of bin-2 accuracy over seeds, in %.
+
+    >>> seed_cell({"mean": 0.5, "std": 0.25, "solved": 1, "n_seeds": 3})
+    '50.0 ± 25.0 (1/3)'
+    """
+    if not st:
+        return "–"
+    return f"{100 * st['mean']:.1f} ± {100 * st['std']:.1f} ({st['solved']}/{st['n_seeds']})"
+
+
+def agreement_lines(rules: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Mapping[str, Any]]]]
+                    ) -> list[str]:
+    """Markdown table of agreement: one column per reading (``name -> (agreement dict,
+    per-family counts)``, e.g. best-of-k and majority of seeds), one row for all families and
+    one per family taken alone."""
+    def rate(d):
+        n = d["agree"] + d["disagree"]
+        return f"{d['agree']}/{n}" + (f" ({100 * d['agree'] / n:.1f} %)" if n else "")
+
+    names = list(rules)
+    lines = ["", "| agreement | " + " | ".join(names) + " |", "|---|" + "---|" * len(names),
+             "| all families | " + " | ".join(rate(rules[n][0]) for n in names) + " |"]
+    for fam in sorted({f for _, fams in rules.values() for f in fams}):
+        lines.append(f"| {fam} | " + " | ".join(
+            rate(rules[n][1][fam]) if fam in rules[n][1] else "–" for n in names) + " |")
+    return lines + [""]
+
+
 def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
-                cells: Mapping[str, Any]) -> None:
+                cells: Mapping[str, Any], stats: Mapping | None = None,
+                majority: Mapping[str, Any] | None = None,
+                by_family: Mapping[str, Mapping] | None = None) -> None:
+    # by_family: {"best of k seeds": per-family counts of agree, "majority of seeds": of majority}
     """The markdown table: per language and cell, verdict, train and bin accuracies, the paper's
-    numbers and whether verdict and observation agree; then the agreement counts."""
+    numbers and whether verdict and observation agree; then the agreement counts. With seed
+    ``stats`` (:func:`ssm.experiments.seed_statistics`) a column gives bin 2 over seeds
+    (mean ± std, seeds solving) and the agreement is also read by majority of seeds and per
+    family."""
     langs = list(dict.fromkeys(lang for lang, _ in best))
+    multi = bool(stats) and any(st["n_seeds"] > 1 for st in stats.values())
     lines = [f"# Predicted vs observed: preset `{preset.name}`", "",
              f"Command: `{command}`", "",
              f"{preset.description}. Observed: % of test strings fully right in the selected run "
              "(best bin-1 accuracy of the cell's grid), per evaluation bin. Paper: Sarrof et al. "
              "2024's reported bin 1 / bin 2 (/ bin 3) (Transformer: Bhattamishra et al. 2020). "
              "Verdict: `automata.classify` for the cell's model family.", "",
-             "| language | group | model | verdict | train (%) | observed bin 1 / 2 / 3 (%) | paper (%) | agrees |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| language | group | model | verdict | train (%) | observed bin 1 / 2 / 3 (%) | "
+             + ("bin 2 over seeds: mean ± std (solved) | majority agrees | " if multi else "")
+             + "paper (%) | agrees |",
+             "|---|---|---|---|---|---|---|---|" + ("---|---|" if multi else "")]
+    major = {(c["language"], c["cell"]): c["agrees"] for c in (majority or {}).get("cells", [])}
     agrees = {(c["language"], c["cell"]): c["agrees"] for c in agree["cells"]}
     for lang in langs:
         for cell in [c for l2, c in best if l2 == lang]:
@@ -71,8 +111,13 @@ def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
             obs = " / ".join(pct(b["string_accuracy"]) for b in r["bins"])
             pc = paper_cell(lang, c.paper_column) if c and c.paper_column else None
             a = agrees.get((lang, cell))
+            extra = ""
+            if multi:
+                m = major.get((lang, cell))
+                extra = (f"{seed_cell(stats.get((lang, cell)))} | "
+                         f"{'–' if m is None else ('yes' if m else '**no**')} | ")
             lines.append(f"| {lang} | {r.get('group') or '–'} | {cell} | {v} | "
-                         f"{pct(r.get('train_string_accuracy'))} | {obs} | "
+                         f"{pct(r.get('train_string_accuracy'))} | {obs} | {extra}"
                          f"{pc.text if pc else '–'} | {'–' if a is None else ('yes' if a else '**no**')} |")
     rate = "n/a" if agree["rate"] is None else f"{100 * agree['rate']:.1f} %"
     lines += ["", f"Agreement (verdict yes & bin-2 ≥ {100 * agree['threshold']:.0f} %, or verdict no & "
@@ -80,7 +125,15 @@ def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
               f"{agree['agree'] + agree['disagree']} decided cells ({rate}); "
               f"{agree['disagree']} disagree; {agree['undecided']} undecided cells (no yes/no "
               "verdict, no bin 2, or a yes stated only for more layers than the cell has).", ""]
-    path.write_text("\n".join(lines))
+    if by_family:
+        readings = list(by_family.items())
+        rules = {readings[0][0]: (agree, readings[0][1])}
+        if multi and majority is not None and len(readings) > 1:
+            rules[readings[1][0]] = (majority, readings[1][1])
+        lines += agreement_lines(rules)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("\n".join(lines))
+    tmp.replace(path)
 
 
 _VERDICT_STYLE = {"yes": ("", "Y"), "no": ("////", "N"), "unbounded-precision": ("..", "U"),
@@ -170,5 +223,46 @@ def write_figure(best, path: Path, verdict_map: Mapping[str, Mapping[str, dict]]
     fig.legend(handles=handles, loc="upper center", ncol=ncol, fontsize=7, frameon=False)
     top_frac = 1 - (0.3 + 0.2 * (-(-len(handles) // ncol))) / fig.get_figheight()
     fig.tight_layout(rect=(0, 0, 1, top_frac))
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def write_spread_figure(stats: Mapping[tuple[str, str], Mapping[str, Any]], path: Path,
+                        threshold: float = 0.9) -> None:
+    """Bin-2 accuracy of every seed (dots), their mean (bar) and the best-of-k pick (ring) per
+    language and cell; dashed line at the solving threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    langs = list(dict.fromkeys(lang for lang, _ in stats))
+    cells = list(dict.fromkeys(c for _, c in stats))
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))), 3.6))
+    width = 0.8 / max(1, len(cells))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for j, cell in enumerate(cells):
+        col = colors[j % len(colors)]
+        for i, lang in enumerate(langs):
+            st = stats.get((lang, cell))
+            if st is None:
+                continue
+            x = i + (j - (len(cells) - 1) / 2) * width
+            ax.bar(x, 100 * st["mean"], width=width, color=col, alpha=0.35)
+            ys = [100 * (a or 0.0) for _, a in st["seeds"]]
+            ax.scatter([x] * len(ys), ys, s=9, color=col, zorder=3)
+            if st["best_bin2"] is not None:
+                ax.scatter([x], [100 * st["best_bin2"]], s=40, facecolors="none", edgecolors="black",
+                           linewidths=0.8, zorder=4)
+    ax.axhline(100 * threshold, color="grey", lw=0.6, ls="--")
+    ax.set_ylim(-3, 105)
+    ax.set_ylabel("bin 2: % strings right", fontsize=8)
+    ax.set_xticks(range(len(langs)))
+    ax.set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
+    ax.set_title("every seed (dots), mean over seeds (bar), best-of-k by bin 1 (ring)", fontsize=9)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)]) for j in range(len(cells))]
+    fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False,
+               bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
     fig.savefig(path, dpi=120)
     plt.close(fig)

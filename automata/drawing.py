@@ -64,6 +64,7 @@ def dfa_engine(engine: str = "auto") -> str:
 def edge_labels(d: DFA) -> dict[tuple[int, int], str]:
     """``(source, target) -> "a, b"``: the letters taking each pair of states, alphabet order.
 
+    >>> from automata.regex import regex_to_dfa
     >>> edge_labels(regex_to_dfa("a*", "ab"))
     {(0, 0): 'a', (0, 1): 'b', (1, 1): 'a, b'}
     """

@@ -215,7 +215,7 @@ def gates_of(name: str) -> tuple[str, ...]:
     """The gates architecture ``name`` supports (empty for gate-less ones).
 
     >>> gates_of("mamba")
-    ('nonnegative', 'signed', 'complex', 'time_invariant')
+    ('nonnegative', 'signed', 'complex', 'time_invariant', 'signed_exp', 'complex_coupled')
     >>> gates_of("lstm")
     ()
     """

@@ -2,7 +2,8 @@
 
 Importing this module registers them (:mod:`ssm.architectures` does so on the first lookup).
 Verdict families follow the shared contract: a diagonal SSM's family is its gate's
-(``ssm_nonnegative``, ``ssm_signed``, ``ssm_complex``, ``ssm_time_invariant``), the LSTM is
+(``ssm_nonnegative``, ``ssm_signed`` for ``signed`` and ``signed_exp``, ``ssm_complex`` for
+``complex`` and ``complex_coupled``, ``ssm_time_invariant``), the LSTM is
 ``lstm`` and our softmax-attention Transformer is ``transformer_soft``.
 
 >>> from ssm.architectures import get_architecture
@@ -17,7 +18,7 @@ import torch
 from torch import nn
 
 from ssm.architectures import register_architecture
-from ssm.config import GATES
+from ssm.config import GATE_FAMILIES, GATES
 from ssm.errors import ConfigError
 from ssm.layers.lstm import LSTMLayer
 from ssm.layers.mamba import Mamba
@@ -27,8 +28,8 @@ from ssm.scan import select_scan
 
 __all__ = ["DIAGONAL_FAMILIES"]
 
-#: Verdict family of each diagonal gate.
-DIAGONAL_FAMILIES = {g: f"ssm_{g}" for g in GATES}
+#: Verdict family of each diagonal gate (``signed*`` → ``ssm_signed``, ``complex*`` → ``ssm_complex``).
+DIAGONAL_FAMILIES = {g: GATE_FAMILIES[g] for g in GATES}
 
 
 def _check_scan(cfg, device) -> None:

@@ -6,7 +6,7 @@ True
 >>> ModelConfig(arch="mamba", gate="negative", vocab_size=3, n_outputs=3)
 Traceback (most recent call last):
 ...
-ssm.errors.ConfigError: unknown gate 'negative' for arch 'mamba'; choose one of: nonnegative, signed, complex, time_invariant
+ssm.errors.ConfigError: unknown gate 'negative' for arch 'mamba'; choose one of: nonnegative, signed, complex, time_invariant, signed_exp, complex_coupled
 
 The architecture (``arch``) is looked up in :mod:`ssm.architectures`, which also says which
 gates it takes and which extra ``options`` it has:
@@ -27,11 +27,22 @@ from typing import Any, Mapping
 from ssm.architectures import get_architecture
 from ssm.errors import ConfigError
 
-__all__ = ["ModelConfig", "GATES", "POSITIONALS", "SCANS", "NORMS"]
+__all__ = ["ModelConfig", "GATES", "COMPLEX_GATES", "PHASE_GATES", "GATE_FAMILIES", "POSITIONALS",
+           "SCANS", "NORMS"]
 
 #: The gates of the diagonal recurrences (Mamba, diagonal); other architectures declare theirs
-#: in :mod:`ssm.architectures`.
-GATES = ("nonnegative", "signed", "complex", "time_invariant")
+#: in :mod:`ssm.architectures`. ``signed_exp`` and ``complex_coupled`` are the earlier
+#: parameterizations of ``signed`` and ``complex``, kept so old comparisons stay reproducible.
+GATES = ("nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled")
+#: Gates whose state is complex.
+COMPLEX_GATES = ("complex", "complex_coupled")
+#: Gates with a learned phase ``φ_t = θ + π·tanh(ψ(x_t))`` (their own input-dependent projection).
+PHASE_GATES = ("signed", "complex")
+#: The verdict family (:mod:`automata.verdicts`) of every diagonal gate: a family is a claim about
+#: the gate's *range*, so both parameterizations of one range share it.
+GATE_FAMILIES = {"nonnegative": "ssm_nonnegative", "time_invariant": "ssm_time_invariant",
+                 "signed": "ssm_signed", "signed_exp": "ssm_signed",
+                 "complex": "ssm_complex", "complex_coupled": "ssm_complex"}
 POSITIONALS = ("none", "learned", "sinusoidal")
 SCANS = ("auto", "reference", "chunked", "triton", "mamba_ssm")
 NORMS = ("rmsnorm", "layernorm")
@@ -57,11 +68,13 @@ class ModelConfig:
         A registered architecture (:func:`ssm.architectures.list_architectures`; built in:
         ``"mamba"``, ``"diagonal"``, ``"lstm"``, ``"transformer"``). ``"diagonal"`` is the paper's formal class, trainable
         (:class:`ssm.layers.selective.SelectiveDiagonalLayer`, ``expand * width`` channels).
-    gate : {"nonnegative", "signed", "complex", "time_invariant"}
+    gate : {"nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled"}
         Gate of the diagonal recurrence (ignored by gate-less architectures such as ``lstm`` and
         ``transformer``; others declare their own gates):
-        ``exp(Δ·A)`` in (0, 1); ``2·exp(Δ·A) − 1`` in (−1, 1); ``exp(Δ·(A + iθ))``;
-        ``exp(Δ·A)`` with an input-independent, learned per-channel Δ.
+        ``exp(Δ·A)`` in (0, 1); ``exp(Δ·A)·cos φ_t`` in (−1, 1); ``exp(Δ·A + iφ_t)`` with the
+        phase ``φ_t = θ + π·tanh(ψ(x_t))`` from its own projection; ``exp(Δ·A)`` with an
+        input-independent, learned per-channel Δ; the earlier ``2·exp(Δ·A) − 1`` and
+        ``exp(Δ·(A + iθ))`` (see :mod:`ssm.layers.mamba`).
     layers : int
         Number of blocks.
     width : int

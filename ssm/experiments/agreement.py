@@ -19,7 +19,7 @@ from automata.languages import resolve_language
 from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy
 
-__all__ = ["verdict_label", "verdicts", "agreement", "THRESHOLD"]
+__all__ = ["verdict_label", "verdicts", "agreement", "decide", "THRESHOLD"]
 
 THRESHOLD = 0.9
 
@@ -50,26 +50,37 @@ def verdicts(language: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
+def decide(lang: str, cell: str, verdict_map: Mapping[str, Mapping[str, dict]],
+           solved: bool | None) -> dict[str, Any]:
+    """One cell's agreement row: ``agrees`` is ``True``/``False`` when decided (verdict yes/no,
+    an observation, enough layers), else ``None`` with ``why``. ``solved``: does the observation
+    reach the threshold (``None``: no observation)."""
+    c = get_cell(cell)
+    vd = verdict_map.get(lang, {}).get(c.family, {})
+    v = vd.get("label", "n/a")
+    too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]
+    row: dict[str, Any] = {"language": lang, "cell": cell, "family": c.family, "verdict": v}
+    if v in ("yes", "no") and solved is not None and not too_shallow:
+        row["agrees"] = (v == "yes") == solved
+    else:
+        row.update(agrees=None, why="needs more layers" if too_shallow
+                   else "no yes/no verdict or no bin 2")
+    return row
+
+
 def agreement(best: Mapping[tuple[str, str], dict], verdict_map: Mapping[str, Mapping[str, dict]],
               threshold: float = THRESHOLD) -> dict[str, Any]:
     """Agreement between verdicts and observations over the selected runs (see the module)."""
     agree = disagree = undecided = 0
     rows = []
     for (lang, cell), r in sorted(best.items()):
-        c = get_cell(cell)
-        vd = verdict_map.get(lang, {}).get(c.family, {})
-        v = vd.get("label", "n/a")
         b2 = bin_accuracy(r, 1)
-        too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]
-        if v in ("yes", "no") and b2 is not None and not too_shallow:
-            ok = (v == "yes") == (b2 >= threshold)
-            agree += ok
-            disagree += not ok
-            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": ok})
-        else:
-            undecided += 1
-            rows.append({"language": lang, "cell": cell, "verdict": v, "bin2": b2, "agrees": None,
-                         "why": "needs more layers" if too_shallow else "no yes/no verdict or no bin 2"})
+        row = decide(lang, cell, verdict_map, None if b2 is None else b2 >= threshold)
+        row["bin2"] = b2
+        agree += row["agrees"] is True
+        disagree += row["agrees"] is False
+        undecided += row["agrees"] is None
+        rows.append(row)
     decided = agree + disagree
     return {"agree": agree, "disagree": disagree, "undecided": undecided,
             "rate": agree / decided if decided else None, "threshold": threshold, "cells": rows}

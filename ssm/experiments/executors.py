@@ -6,6 +6,11 @@ configuration (:class:`ssm.run_dir.RunDir`): a directory holding a run of anothe
 (e.g. a changed ``--set``) is refused with the keys that differ, or with ``rerun=True`` the job
 trains into a fresh sibling directory (:func:`ssm.run_dir.fresh_run_dir`).
 
+On Ray (``executor="ray"``, ``ray_address`` for an existing cluster, else a local instance that
+is shut down afterwards) finished runs are reused exactly as locally (a run directory is reused
+only for the same config hash, :mod:`ssm.run_dir`) and a job that fails is submitted once more
+(it resumes from its checkpoint) before its error is recorded.
+
 Workers are fresh processes: ``initializer`` (e.g. the command line's plugin loader) runs in each
 before its first job, and ``env`` adds environment variables to Ray workers.
 """
@@ -21,11 +26,12 @@ import torch
 from automata.languages import PAPER_SUITE
 from ssm.errors import ConfigError
 from ssm.experiment_config import ExperimentConfig
+from ssm.experiments.estimate import estimate_seconds, format_estimate
 from ssm.experiments.grid import Job
 from ssm.run_dir import RunDir, fresh_run_dir
 from ssm.train import TrainResult, resolve_config, summarize, train
 
-__all__ = ["run_job", "run_jobs", "job_dir", "EXECUTORS"]
+__all__ = ["run_job", "run_jobs", "job_dir", "EXECUTORS", "estimate_grid", "drive"]
 
 EXECUTORS = ("local", "ray")
 
@@ -74,6 +80,17 @@ def _plan(jobs: Sequence[Job], out: Path, rerun: bool) -> list[tuple[Path, dict,
     return plan
 
 
+def estimate_grid(jobs: Sequence[Job], out: Path, workers: int) -> dict[str, Any]:
+    """:func:`ssm.experiments.estimate.estimate_seconds` for ``jobs`` with the finished runs
+    under ``out`` (nothing is written)."""
+    finished = {}
+    for job in jobs:
+        done = RunDir(job_dir(out, job)).load_result() if job_dir(out, job).exists() else None
+        if done is not None:
+            finished[job.run_id] = TrainResult.from_dict(done).seconds
+    return estimate_seconds(jobs, finished, workers)
+
+
 def run_jobs(jobs: Sequence[Job], out: Path, *, n_jobs: int = 1, threads: int = 1,
              executor: str = "local", ray_address: str | None = None,
              log: Callable[[str], None] | None = None, rerun: bool = False,
@@ -96,6 +113,9 @@ def run_jobs(jobs: Sequence[Job], out: Path, *, n_jobs: int = 1, threads: int = 
             rows[i] = _row(jobs[i], summarize(done, d), None, d)
     todo = [i for i, r in enumerate(rows) if r is None]
     log(f"{len(jobs) - len(todo)} of {len(jobs)} runs already finished; running {len(todo)}")
+    finished = {jobs[i].run_id: done.seconds for i, (_, _, done) in enumerate(plan) if done is not None}
+    log(format_estimate(estimate_seconds(jobs, finished, n_jobs if executor == "local" else 1))
+        + ("" if executor == "local" else " for one worker"))
 
     def finish(i: int, summary: dict | None, error: str | None) -> None:
         rows[i] = _row(jobs[i], summary, error, plan[i][0])
@@ -107,7 +127,7 @@ def run_jobs(jobs: Sequence[Job], out: Path, *, n_jobs: int = 1, threads: int = 
 
     payloads = {i: (plan[i][1], str(plan[i][0]), threads) for i in todo}
     if executor == "ray":
-        _run_ray(todo, payloads, finish, ray_address, env or {})
+        _run_ray(todo, payloads, finish, ray_address, env or {}, log)
     elif n_jobs == 1:
         for i in todo:
             try:
@@ -126,7 +146,51 @@ def run_jobs(jobs: Sequence[Job], out: Path, *, n_jobs: int = 1, threads: int = 
     return [r for r in rows if r is not None]
 
 
-def _run_ray(todo, payloads, finish, address, env) -> None:
+def drive(todo: Sequence[int], submit: Callable[[int], Any], wait: Callable[[list], tuple[list, list]],
+          get: Callable[[Any], dict], finish: Callable[[int, dict | None, str | None], None],
+          retries: int = 1, log: Callable[[str], None] | None = None) -> None:
+    """Gather remote jobs as they finish: ``submit(i)`` starts job ``i`` and returns a handle,
+    ``wait(handles)`` returns ``(ready, pending)``, ``get(handle)`` its summary or raises. A job
+    that raises is submitted again up to ``retries`` times (it resumes from its checkpoint), then
+    recorded with its one-line error.
+
+    >>> attempts = []
+    >>> def get(i):
+    ...     attempts.append(i)
+    ...     if attempts.count(i) == 1 and i == 1:
+    ...         raise RuntimeError("worker died")
+    ...     return {"job": i}
+    >>> done = {}
+    >>> drive([0, 1], lambda i: i, lambda p: (p[:1], p[1:]), get,
+    ...       lambda i, s, e: done.update({i: (s, e)}))
+    >>> done, attempts
+    ({0: ({'job': 0}, None), 1: ({'job': 1}, None)}, [0, 1, 1])
+    """
+    log = log or (lambda s: None)
+    handles: dict[Any, tuple[int, int]] = {}
+    for i in todo:
+        handles[submit(i)] = (i, 0)
+    pending = list(handles)
+    while pending:
+        ready, pending = wait(pending)
+        pending = list(pending)
+        for h in ready:
+            i, attempt = handles.pop(h)
+            try:
+                summary = get(h)
+            except Exception as e:  # noqa: BLE001 - a RayTaskError wraps the job's exception
+                if attempt < retries:
+                    log(f"job {i} failed ({_one_line(e)}); retrying")
+                    new = submit(i)
+                    handles[new] = (i, attempt + 1)
+                    pending.append(new)
+                else:
+                    finish(i, None, _one_line(e))
+                continue
+            finish(i, summary, None)
+
+
+def _run_ray(todo, payloads, finish, address, env, log=None) -> None:
     try:
         import ray  # optional extra
     except ImportError:
@@ -137,15 +201,13 @@ def _run_ray(todo, payloads, finish, address, env) -> None:
     # on a shared path)
     root = str(Path(__file__).resolve().parents[2])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    started = not ray.is_initialized()
     ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
              runtime_env={"env_vars": {"PYTHONPATH": path, "OMP_NUM_THREADS": "1", **env}})
-    remote = ray.remote(num_cpus=1)(run_job)
-    refs = {remote.remote(*payloads[i]): i for i in todo}
-    pending = list(refs)
-    while pending:
-        ready, pending = ray.wait(pending, num_returns=1)
-        i = refs[ready[0]]
-        try:
-            finish(i, ray.get(ready[0]), None)
-        except Exception as e:  # noqa: BLE001 - a RayTaskError wraps the job's exception
-            finish(i, None, _one_line(e))
+    try:
+        remote = ray.remote(num_cpus=1)(run_job)
+        drive(todo, lambda i: remote.remote(*payloads[i]),
+              lambda pending: ray.wait(pending, num_returns=1), ray.get, finish, retries=1, log=log)
+    finally:
+        if started and address is None:
+            ray.shutdown()

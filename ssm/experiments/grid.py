@@ -4,9 +4,10 @@ A *cell* is an architecture with a gate and a layer count; its verdict family co
 :func:`ssm.architectures.family_of`. A *job* is one (language, cell, width, lr, seed) training
 run with config overrides. Presets (docs/training.md has the numbers): ``paper`` (27 languages;
 Mamba non-negative / signed / complex 1-3 layers, LSTM, Transformer; widths 16/64/128; the
-paper's learning rates), ``quick`` (CPU-sized), ``flip_flop`` and ``dyck``; the suite ``groups``
-(:func:`groups_preset`: the group word problems x diagonal Mamba, DeltaNet, DeltaProduct and LSTM
-on the ``state`` task, docs/results_groups.md).
+paper's learning rates), ``quick`` (CPU-sized), ``cpu_grid`` (every family on the whole suite at
+one CPU-sized budget), ``flip_flop`` and ``dyck``; the suite ``groups`` (:func:`groups_preset`:
+the group word problems x diagonal Mamba, DeltaNet, DeltaProduct and LSTM on the ``state`` task,
+docs/results_groups.md).
 
 >>> CELLS["mamba-signed-L2"].family, CELLS["transformer-L2"].family
 ('ssm_signed', 'transformer_soft')
@@ -146,7 +147,18 @@ class Preset:
     description: str = ""
 
 
-PRESETS = ("flip_flop", "dyck")
+PRESETS = ("flip_flop", "dyck", "cpu_grid")
+
+#: The ``cpu_grid`` preset's cells: every family at one budget.
+CPU_GRID_CELLS = ("mamba-nonneg-L1", "mamba-nonneg-L2", "mamba-signed-L1", "mamba-signed-L2",
+                  "mamba-complex-L1", "mamba-complex-L2", "mamba-time_invariant-L1", "lstm-L1",
+                  "transformer-L2")
+#: Its one training budget (every cell, every language; no per-cell tuning a verdict could bias).
+#: Sized by ssm.experiments.estimate: 729 runs (3 seeds) in about 90 min on 2 free cores, an
+#: upper bound (early stopping ends most runs on easy languages sooner).
+CPU_GRID_BUDGET = ("model.d_state=4", "data.n_train=500", "data.n_eval=200",
+                   "train.max_epochs=6", "train.eval_every=0")
+
 SUITES = ("paper", "groups")
 
 
@@ -218,7 +230,13 @@ def get_preset(suite: str, quick: bool, preset: str | None) -> Preset:
         return Preset("dyck", ("dyck_8_10",), ("mamba-nonneg-L1", "mamba-nonneg-L2"),
                       (32,) if quick else (64,), lambda lang, g: (3e-3,) if quick else (1e-3,), over,
                       "Dyck(8, 10) next-token modelling, close accuracy")
-    raise ConfigError(f"unknown preset {preset!r}; choose {' or '.join(PRESETS)}")
+    if preset == "cpu_grid":
+        return Preset("cpu_grid", tuple(PAPER_SUITE), CPU_GRID_CELLS, (32,), lambda lang, g: (3e-3,),
+                      CPU_GRID_BUDGET,
+                      "27 languages (18 regular, 9 counter) x every family (Mamba non-negative / "
+                      "signed / complex at 1 and 2 layers, time-invariant 1 layer, LSTM 1 layer, "
+                      "Transformer 2 layers), one CPU-sized budget for all")
+    raise ConfigError(f"unknown preset {preset!r}; choose {', '.join(PRESETS)}")
 
 
 def build_jobs(preset: Preset, *, languages: Sequence[str] | None = None,

@@ -3,8 +3,9 @@
 Parameter names, shapes and initialization follow ``mamba_ssm.modules.mamba_simple.Mamba``
 (Gu & Dao 2023, "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"), so state
 dicts move both ways: ``in_proj``, ``conv1d``, ``x_proj``, ``dt_proj``, ``A_log``, ``D``,
-``out_proj`` (plus ``A_theta`` for the complex gate). The selective scan is written as the linear
-recurrence over the state ``(d_inner, d_state)``::
+``out_proj`` (plus ``A_theta`` and ``phase_proj`` for the phase gates, ``A_theta`` for
+``complex_coupled``). The selective scan is written as the linear recurrence over the state
+``(d_inner, d_state)``::
 
     a_t = gate(Δ_t, A)        b_t = Δ_t · B_t · x_t        h_t = a_t ∘ h_{t-1} + b_t
     y_t = Re(C_t · h_t) + D · x_t
@@ -12,12 +13,26 @@ recurrence over the state ``(d_inner, d_state)``::
 with ``A = −exp(A_log)`` and the gate
 
 - ``nonnegative``: ``exp(Δ·A)`` in (0, 1) (Mamba);
-- ``signed``: ``2·exp(Δ·A) − 1`` in (−1, 1) (Grazzi et al. 2025, "Unlocking State-Tracking in
-  Linear RNNs Through Negative Eigenvalues");
-- ``complex``: ``exp(Δ·(A + iθ))`` with a learned rotation ``θ = A_theta`` (complex state);
+- ``signed``: ``exp(Δ·A)·cos φ_t`` in (−1, 1), modulus from Δ as in Mamba, sign from the phase;
+- ``complex``: ``exp(Δ·A + iφ_t)`` (complex state), modulus and phase decoupled;
 - ``time_invariant``: ``exp(Δ·A)`` with Δ = softplus(``dt_proj.bias``), independent of the input
   (S4D-like; ``dt_proj.weight`` and the Δ columns of ``x_proj`` are kept for state-dict
-  compatibility but unused).
+  compatibility but unused);
+- ``signed_exp``: ``2·exp(Δ·A) − 1`` in (−1, 1) (Grazzi et al. 2025, "Unlocking State-Tracking in
+  Linear RNNs Through Negative Eigenvalues"), the earlier ``signed``;
+- ``complex_coupled``: ``exp(Δ·(A + iθ))`` with a learned rotation ``θ = A_theta``, the earlier
+  ``complex``: one Δ sets both modulus and angle.
+
+The phase of ``signed`` and ``complex`` is ``φ_t = θ + π·tanh(ψ_t)``: a base angle per
+(channel, state) ``θ = A_theta``, initialized spread uniformly over [0, 2π) (the ring
+initialization of Orvieto et al. 2023, "Resurrecting Recurrent Neural Networks for Long
+Sequences"), plus a bounded input-dependent shift ``ψ_t = phase_proj(x_t)`` of shape
+``(d_state,)``, shared over channels like B and C. Every angle mod 2π is reached at an interior
+point of tanh, so a gate of exactly −1 (``signed``: Δ → 0 and φ = π) or any root of unity
+(``complex``) has ordinary, non-vanishing gradients around it. ``signed_exp`` reaches −1 only as
+Δ·A → −∞, where its derivative ``∂a/∂(ΔA) = a + 1`` vanishes and the input ``b = Δ·B·x`` grows
+with the same Δ (docs/training.md, "Gates"). Neither ``A_theta`` nor ``phase_proj.bias`` is
+weight-decayed.
 """
 from __future__ import annotations
 
@@ -29,7 +44,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ssm.capture import HookPoint
-from ssm.config import GATES
+from ssm.config import COMPLEX_GATES, GATES, PHASE_GATES
 from ssm.errors import ConfigError
 from ssm.scan import select_scan
 from ssm.scan.selective import selective_scan_chunked
@@ -45,38 +60,50 @@ class MambaState(NamedTuple):
 
 
 def make_gate(kind: str, delta: torch.Tensor, A: torch.Tensor,
-              theta: torch.Tensor | None = None) -> torch.Tensor:
+              theta: torch.Tensor | None = None, phase: torch.Tensor | None = None) -> torch.Tensor:
     """The gate ``a = gate(Δ, A)``.
 
     Parameters
     ----------
     kind : str
-        One of ``nonnegative``, ``signed``, ``complex``, ``time_invariant``.
+        One of :data:`ssm.config.GATES`.
     delta : Tensor, shape (..., d_inner)
         Positive step sizes Δ.
     A : Tensor, shape (d_inner, d_state)
         Negative real parts ``−exp(A_log)``.
     theta : Tensor, shape (d_inner, d_state), optional
-        Rotation (complex gate only).
+        Rotation (``complex_coupled`` only).
+    phase : Tensor, broadcastable to (..., d_inner, d_state), optional
+        The angle φ (``signed`` and ``complex`` only).
 
     Returns
     -------
     Tensor, shape (..., d_inner, d_state)
-        Real, or complex for ``kind="complex"``.
+        Real, or complex for :data:`ssm.config.COMPLEX_GATES`.
 
-    >>> a = make_gate("signed", torch.tensor([1e-9, 50.0]), -torch.ones(2, 1))
+    >>> a = make_gate("signed_exp", torch.tensor([1e-9, 50.0]), -torch.ones(2, 1))
     >>> a.squeeze(-1).tolist()
+    [1.0, -1.0]
+    >>> a = make_gate("signed", torch.tensor([1e-9, 1e-9]), -torch.ones(2, 1),
+    ...               phase=torch.tensor([[0.0], [math.pi]]))
+    >>> [round(v, 6) for v in a.squeeze(-1).tolist()]
     [1.0, -1.0]
     """
     dA = delta.unsqueeze(-1) * A
     if kind in ("nonnegative", "time_invariant"):
         return torch.exp(dA)
-    if kind == "signed":
+    if kind == "signed_exp":
         return 2.0 * torch.exp(dA) - 1.0
-    if kind == "complex":
+    if kind == "complex_coupled":
         if theta is None:
-            raise ConfigError("the complex gate needs a rotation theta")
+            raise ConfigError("the complex_coupled gate needs a rotation theta")
         return torch.exp(torch.complex(dA, delta.unsqueeze(-1) * theta))
+    if kind in PHASE_GATES:
+        if phase is None:
+            raise ConfigError(f"the {kind} gate needs a phase")
+        if kind == "signed":
+            return torch.exp(dA) * torch.cos(phase)
+        return torch.exp(torch.complex(dA, phase.expand_as(dA)))
     raise ConfigError(f"unknown gate {kind!r}; choose one of: {', '.join(GATES)}")
 
 
@@ -93,7 +120,7 @@ class Mamba(nn.Module):
     dt_min, dt_max, dt_init, dt_scale, dt_init_floor, conv_bias, bias :
         mamba-ssm's initialization options, same defaults.
     gate : str
-        ``nonnegative`` | ``signed`` | ``complex`` | ``time_invariant``.
+        One of :data:`ssm.config.GATES` (see the module docstring).
     scan : str
         Scan backend name or ``"auto"`` (see :func:`ssm.scan.select_scan`).
 
@@ -137,12 +164,21 @@ class Mamba(nn.Module):
         A = torch.arange(1, d_state + 1, dtype=torch.float32, device=device).repeat(self.d_inner, 1)
         self.A_log = nn.Parameter(torch.log(A).to(dtype) if dtype else torch.log(A))
         self.A_log._no_weight_decay = True
-        if gate == "complex":
+        if gate == "complex_coupled":
             # S4D-Lin imaginary parts: θ_n = π·n (Gu et al. 2022, "On the Parameterization and
             # Initialization of Diagonal State Space Models").
             theta = math.pi * torch.arange(d_state, dtype=torch.float32, device=device)
             self.A_theta = nn.Parameter(theta.repeat(self.d_inner, 1).to(dtype or torch.float32))
             self.A_theta._no_weight_decay = True
+        if gate in PHASE_GATES:
+            # ring initialization: base angles uniform on [0, 2π) (Orvieto et al. 2023)
+            theta = 2 * math.pi * torch.rand(self.d_inner, d_state, device=device)
+            self.A_theta = nn.Parameter(theta.to(dtype or torch.float32))
+            self.A_theta._no_weight_decay = True
+            self.phase_proj = nn.Linear(self.d_inner, d_state, bias=True, **fk)
+            with torch.no_grad():
+                self.phase_proj.bias.zero_()
+            self.phase_proj.bias._no_weight_decay = True
         self.D = nn.Parameter(torch.ones(self.d_inner, device=device))
         self.D._no_weight_decay = True
         self.out_proj = nn.Linear(self.d_inner, d_model, bias=bias, **fk)
@@ -155,9 +191,16 @@ class Mamba(nn.Module):
             return F.softplus(self.dt_proj.bias).expand(*dt_low.shape[:-1], self.d_inner)
         return F.softplus(self.dt_proj(dt_low))
 
-    def _gate(self, delta: torch.Tensor) -> torch.Tensor:
-        theta = self.A_theta if self.gate == "complex" else None
-        return make_gate(self.gate, delta, -torch.exp(self.A_log.float()), theta)
+    def _shift(self, x: torch.Tensor) -> torch.Tensor | None:
+        """Input-dependent phase shift ``π·tanh(ψ(x))`` ``(..., d_state)`` (phase gates only)."""
+        if self.gate not in PHASE_GATES:
+            return None
+        return math.pi * torch.tanh(self.phase_proj(x))
+
+    def _gate(self, delta: torch.Tensor, shift: torch.Tensor | None = None) -> torch.Tensor:
+        theta = self.A_theta if self.gate == "complex_coupled" else None
+        phase = None if shift is None else self.A_theta + shift.unsqueeze(-2)
+        return make_gate(self.gate, delta, -torch.exp(self.A_log.float()), theta, phase)
 
     def _scan_fn(self, device: torch.device, need_states: bool):
         fn = select_scan(self.scan, device, self.gate)
@@ -177,16 +220,17 @@ class Mamba(nn.Module):
             y = self._fused(fn, x, z, dt_low, Bm, Cm)
         elif fn.name == "chunked":      # CPU path: the chunked selective scan, fused in torch
             delta = self._delta(dt_low)
-            theta = self.A_theta if self.gate == "complex" else None
+            theta = self.A_theta if self.gate in (*PHASE_GATES, "complex_coupled") else None
             wanted = self.hook_state.wanted
             y, h = selective_scan_chunked(x, delta, -torch.exp(self.A_log.float()), Bm, Cm,
-                                          gate=self.gate, theta=theta, return_states=wanted)
+                                          gate=self.gate, theta=theta, shift=self._shift(x),
+                                          return_states=wanted)
             if wanted:
                 self.hook_state(h)
             y = (y + x * self.D) * F.silu(z)
         else:
             delta = self._delta(dt_low)                                       # (B, T, d_inner)
-            a = self._gate(delta)                                             # (B, T, di, N)
+            a = self._gate(delta, self._shift(x))                             # (B, T, di, N)
             b = (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2)                   # (B, T, di, N)
             h = fn(a, b)
             self.hook_state(h)
@@ -215,7 +259,7 @@ class Mamba(nn.Module):
         device = device or self.A_log.device
         dtype = dtype or self.in_proj.weight.dtype
         conv = torch.zeros(batch, self.d_inner, self.d_conv, device=device, dtype=dtype)
-        sdtype = torch.complex64 if self.gate == "complex" else torch.float32
+        sdtype = torch.complex64 if self.gate in COMPLEX_GATES else torch.float32
         return MambaState(conv, torch.zeros(batch, self.d_inner, self.d_state, device=device,
                                             dtype=sdtype))
 
@@ -229,7 +273,7 @@ class Mamba(nn.Module):
         x = F.silu(x)
         dt_low, Bm, Cm = self.x_proj(x).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
         delta = self._delta(dt_low)
-        a = self._gate(delta)                                                 # (B, di, N)
+        a = self._gate(delta, self._shift(x))                                 # (B, di, N)
         b = (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2)
         h = a * state.ssm + b
         hr = h.real if h.is_complex() else h

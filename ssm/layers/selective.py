@@ -6,7 +6,8 @@ Sarrof, Veitsman & Hahn (2024, §2) define one SSM layer as
 
 a diagonal, input-dependent linear recurrence with a position-wise nonlinear readout. Here
 ``a`` uses the same gates as :mod:`ssm.layers.mamba` (``a = gate(Δ(x_t), A)`` with
-``Δ = softplus(W_Δ x + c)``, input-independent for ``time_invariant``), ``b(x_t) = Δ ∘ W_b x_t``,
+``Δ = softplus(W_Δ x + c)``, input-independent for ``time_invariant``; the phase gates' angle is
+``φ_t = θ + π·tanh(W_φ x_t)`` per channel, ``θ`` ring-initialized on [0, 2π)), ``b(x_t) = Δ ∘ W_b x_t``,
 and ``φ(h, x) = W_o GELU(W_h feat(h) + W_x x)`` where ``feat(h)`` is ``h`` (or ``[Re h, Im h]``
 for complex gates). There is no convolution and one state per channel, so it is the bare class
 the theorems are about, trainable. Hand-set weights for constructions live in
@@ -21,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ssm.capture import HookPoint
-from ssm.config import GATES
+from ssm.config import COMPLEX_GATES, GATES, PHASE_GATES
 from ssm.errors import ConfigError
 from ssm.layers.mamba import make_gate
 from ssm.scan import select_scan
@@ -32,7 +33,7 @@ __all__ = ["SelectiveDiagonalLayer"]
 class SelectiveDiagonalLayer(nn.Module):
     """``(B, T, d_model) -> (B, T, d_model)`` with ``n_state`` diagonal channels.
 
-    Capture site ``hook_state``: the states ``(B, T, n_state)`` (complex for ``gate="complex"``).
+    Capture site ``hook_state``: the states ``(B, T, n_state)`` (complex for the complex gates).
 
     >>> layer = SelectiveDiagonalLayer(8, 6, gate="signed")
     >>> layer(torch.zeros(2, 5, 8)).shape
@@ -52,9 +53,17 @@ class SelectiveDiagonalLayer(nn.Module):
                            + math.log(dt_min))
             self.dt_proj.bias.copy_(dt + torch.log(-torch.expm1(-dt)))
         self.A_log = nn.Parameter(torch.log(torch.linspace(1.0, 16.0, n_state)).unsqueeze(1))
-        if gate == "complex":
+        if gate == "complex_coupled":
             self.A_theta = nn.Parameter(math.pi * torch.linspace(0.0, 1.0, n_state).unsqueeze(1))
-        feat = 2 * n_state if gate == "complex" else n_state
+            self.A_theta._no_weight_decay = True
+        if gate in PHASE_GATES:     # ring initialization (Orvieto et al. 2023)
+            self.A_theta = nn.Parameter(2 * math.pi * torch.rand(n_state, 1))
+            self.A_theta._no_weight_decay = True
+            self.phase_proj = nn.Linear(d_model, n_state)
+            with torch.no_grad():
+                self.phase_proj.bias.zero_()
+            self.phase_proj.bias._no_weight_decay = True
+        feat = 2 * n_state if gate in COMPLEX_GATES else n_state
         self.read_h = nn.Linear(feat, n_state)
         self.read_x = nn.Linear(d_model, n_state, bias=False)
         self.out_proj = nn.Linear(n_state, d_model)
@@ -65,8 +74,11 @@ class SelectiveDiagonalLayer(nn.Module):
             delta = F.softplus(self.dt_proj.bias).expand(*x.shape[:-1], self.n_state)
         else:
             delta = F.softplus(self.dt_proj(x))
-        theta = self.A_theta if self.gate == "complex" else None
-        a = make_gate(self.gate, delta, -torch.exp(self.A_log), theta).squeeze(-1)
+        theta = self.A_theta if self.gate == "complex_coupled" else None
+        phase = None
+        if self.gate in PHASE_GATES:
+            phase = (self.A_theta.squeeze(-1) + math.pi * torch.tanh(self.phase_proj(x))).unsqueeze(-1)
+        a = make_gate(self.gate, delta, -torch.exp(self.A_log), theta, phase).squeeze(-1)
         return a, delta * self.b_proj(x)
 
     def _readout(self, h: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -83,7 +95,7 @@ class SelectiveDiagonalLayer(nn.Module):
 
     def init_state(self, batch: int, device=None, dtype=None) -> torch.Tensor:
         """Zero state ``(batch, n_state)``."""
-        dtype = torch.complex64 if self.gate == "complex" else (dtype or self.A_log.dtype)
+        dtype = torch.complex64 if self.gate in COMPLEX_GATES else (dtype or self.A_log.dtype)
         return torch.zeros(batch, self.n_state, device=device or self.A_log.device, dtype=dtype)
 
     def step(self, x: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

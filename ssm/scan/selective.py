@@ -20,25 +20,33 @@ from ssm.errors import ConfigError, ShapeError
 
 __all__ = ["selective_scan_chunked", "GATE_KINDS"]
 
-GATE_KINDS = ("nonnegative", "signed", "complex", "time_invariant")
+GATE_KINDS = ("nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled")
+#: Gates with a phase ``φ = θ + shift_t`` (``shift`` of shape (B, T, N), shared over channels).
+PHASE_KINDS = ("signed", "complex")
+COMPLEX_KINDS = ("complex", "complex_coupled")
 DEFAULT_CHUNK = 8
 
 
-def _gate(kind: str, delta: torch.Tensor, A: torch.Tensor, theta: torch.Tensor | None) -> torch.Tensor:
-    """``(B, c, D)`` step sizes → gates ``(B, c, D, N)``."""
+def _gate(kind: str, delta: torch.Tensor, A: torch.Tensor, theta: torch.Tensor | None,
+          shift: torch.Tensor | None) -> torch.Tensor:
+    """``(B, c, D)`` step sizes (and ``(B, c, N)`` phase shifts) → gates ``(B, c, D, N)``."""
     dA = delta.unsqueeze(-1) * A
-    if kind == "signed":
+    if kind == "signed_exp":
         return torch.exp(dA).mul_(2.0).sub_(1.0)
-    if kind == "complex":
+    if kind == "complex_coupled":
         return torch.exp(torch.complex(dA, delta.unsqueeze(-1) * theta))
+    if kind == "signed":
+        return torch.exp(dA).mul_(torch.cos(theta + shift.unsqueeze(-2)))
+    if kind == "complex":
+        return torch.exp(torch.complex(dA, (theta + shift.unsqueeze(-2)).expand_as(dA)))
     return torch.exp(dA)
 
 
-def _forward(x, delta, A, theta, Bm, Cm, kind: str, chunk: int, keep_states: bool):
+def _forward(x, delta, A, theta, shift, Bm, Cm, kind: str, chunk: int, keep_states: bool):
     """The chunked forward pass; returns ``y`` and every state (or ``None`` unless kept)."""
     batch, length, d_inner = x.shape
     n = A.shape[1]
-    sdtype = x.dtype if kind != "complex" else torch.promote_types(x.dtype, torch.complex64)
+    sdtype = x.dtype if kind not in COMPLEX_KINDS else torch.promote_types(x.dtype, torch.complex64)
     full = (batch, length if keep_states else min(chunk, length), d_inner, n)
     H = torch.empty(full, dtype=sdtype, device=x.device)
     y = torch.empty(batch, length, d_inner, dtype=x.dtype, device=x.device)
@@ -46,7 +54,7 @@ def _forward(x, delta, A, theta, Bm, Cm, kind: str, chunk: int, keep_states: boo
     h = None
     for s in range(0, length, chunk):
         e = min(length, s + chunk)
-        a = _gate(kind, delta[:, s:e], A, theta)
+        a = _gate(kind, delta[:, s:e], A, theta, None if shift is None else shift[:, s:e])
         b = (u[:, s:e].unsqueeze(-1) * Bm[:, s:e].unsqueeze(-2)).to(sdtype)
         Hc = H[:, s:e] if keep_states else H[:, :e - s]
         if h is None:
@@ -63,33 +71,38 @@ def _forward(x, delta, A, theta, Bm, Cm, kind: str, chunk: int, keep_states: boo
 
 class _SelectiveScan(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, delta, A, theta, Bm, Cm, kind, chunk):  # noqa: D102 - see below
-        y, H = _forward(x, delta, A, theta, Bm, Cm, kind, chunk, keep_states=True)
+    def forward(ctx, x, delta, A, theta, shift, Bm, Cm, kind, chunk):  # noqa: D102 - see below
+        y, H = _forward(x, delta, A, theta, shift, Bm, Cm, kind, chunk, keep_states=True)
         ctx.kind, ctx.chunk = kind, chunk
-        ctx.save_for_backward(x, delta, A, theta if theta is not None else A.new_zeros(0), Bm, Cm, H)
+        ctx.save_for_backward(x, delta, A, theta if theta is not None else A.new_zeros(0),
+                              shift if shift is not None else A.new_zeros(0), Bm, Cm, H)
         ctx.mark_non_differentiable(H)
         return y, H
 
     @staticmethod
     def backward(ctx, gy, _gH):  # noqa: D102 - the adjoint, chunk by chunk in reverse
-        x, delta, A, theta, Bm, Cm, H = ctx.saved_tensors
+        x, delta, A, theta, shift, Bm, Cm, H = ctx.saved_tensors
         kind, chunk = ctx.kind, ctx.chunk
         batch, length, d_inner = x.shape
         is_complex = H.is_complex()
-        theta = theta if kind == "complex" else None
+        phased = kind in PHASE_KINDS
+        theta = theta if kind in ("complex_coupled", *PHASE_KINDS) else None
+        shift = shift if phased else None
         gy = gy.contiguous()
         u = delta * x
         gx, gdelta = torch.empty_like(x), torch.empty_like(delta)
         gB, gC = torch.empty_like(Bm), torch.empty_like(Cm)
         gA = torch.zeros_like(A)
-        gtheta = torch.zeros_like(A) if is_complex else None
+        gtheta = torch.zeros_like(A) if theta is not None else None
+        gshift = torch.empty_like(shift) if phased else None
         d_next = a0_conj = None
         starts = list(range(0, length, chunk))
         for s in reversed(starts):
             e = min(length, s + chunk)
             c = e - s
             dc = delta[:, s:e]
-            a = _gate(kind, dc, A, theta)
+            sc = shift[:, s:e] if phased else None
+            a = _gate(kind, dc, A, theta, sc)
             ac = a.conj().resolve_conj() if is_complex else a
             g_h = (gy[:, s:e].unsqueeze(-1) * Cm[:, s:e].unsqueeze(-2)).to(H.dtype)  # ∂y/∂h
             dl = torch.empty_like(g_h)
@@ -106,21 +119,33 @@ class _SelectiveScan(torch.autograd.Function):
             else:
                 h_prev = torch.cat([torch.zeros_like(H[:, :1]), H[:, :e - 1]], dim=1)
             g_a = dl * (h_prev.conj() if is_complex else h_prev)
-            # Through the gate: q = conj(∂a/∂(ΔA)) ∘ ∂L/∂a.
-            if kind == "signed":
+            # Through the gate: q = conj(∂a/∂(ΔA)) ∘ ∂L/∂a (real part: the modulus; for a
+            # complex gate the imaginary part is the gradient of the angle).
+            q_phase = None
+            if kind == "signed_exp":
                 q = (a + 1.0) * g_a                                   # ∂a/∂(ΔA) = a + 1
+            elif kind == "signed":                                    # a = exp(ΔA)·cos φ
+                phi = theta + sc.unsqueeze(-2)
+                q = a * g_a                                           # ∂a/∂(ΔA) = a
+                q_phase = -torch.exp(dc.unsqueeze(-1) * A) * torch.sin(phi) * g_a
             else:
                 q = ac * g_a                                          # ∂a/∂(ΔA) = a
             if is_complex:
-                qr, qi = q.real, q.imag
-                gA += torch.einsum("bcdn,bcd->dn", qr, dc)
-                gtheta += torch.einsum("bcdn,bcd->dn", qi, dc)
-                g_dc = (qr * A).sum(-1) + (qi * theta).sum(-1)
+                q, q_angle = q.real, q.imag
+                if kind == "complex_coupled":                         # angle Δ·θ
+                    gtheta += torch.einsum("bcdn,bcd->dn", q_angle, dc)
+                else:                                                 # angle θ + shift
+                    q_phase = q_angle
                 dr = dl.real
             else:
-                gA += torch.einsum("bcdn,bcd->dn", q, dc)
-                g_dc = (q * A).sum(-1)
                 dr = dl
+            gA += torch.einsum("bcdn,bcd->dn", q, dc)
+            g_dc = (q * A).sum(-1)
+            if kind == "complex_coupled":
+                g_dc = g_dc + (q_angle * theta).sum(-1)
+            if q_phase is not None:
+                gtheta += q_phase.sum((0, 1))
+                gshift[:, s:e] = q_phase.sum(2)
             # Through b_t = u_t ⊗ B_t and y_t = Re(h_t) · C_t.
             g_u = torch.matmul(dr, Bm[:, s:e].unsqueeze(-1)).squeeze(-1)          # (B, c, D)
             gB[:, s:e] = torch.matmul(u[:, s:e].unsqueeze(-2), dr).squeeze(-2)     # (B, c, N)
@@ -128,12 +153,13 @@ class _SelectiveScan(torch.autograd.Function):
             gC[:, s:e] = torch.matmul(gy[:, s:e].unsqueeze(-2), Hr).squeeze(-2)
             gdelta[:, s:e] = g_dc + g_u * x[:, s:e]
             gx[:, s:e] = g_u * dc
-        return gx, gdelta, gA, gtheta, gB, gC, None, None
+        return gx, gdelta, gA, gtheta, gshift, gB, gC, None, None
 
 
 def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor,
                            Bm: torch.Tensor, Cm: torch.Tensor, *, gate: str = "nonnegative",
-                           theta: torch.Tensor | None = None, chunk: int = DEFAULT_CHUNK,
+                           theta: torch.Tensor | None = None, shift: torch.Tensor | None = None,
+                           chunk: int = DEFAULT_CHUNK,
                            return_states: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Mamba's selective scan from a zero state, with any gate kind.
 
@@ -145,10 +171,13 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         Negative real parts ``−exp(A_log)``.
     Bm, Cm : Tensor, shape (batch, length, d_state)
         Input and output projections.
-    gate : {"nonnegative", "signed", "complex", "time_invariant"}
-        ``a = exp(ΔA)``, ``2 exp(ΔA) − 1`` or ``exp(Δ(A + iθ))``.
+    gate : {"nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled"}
+        ``a = exp(ΔA)``, ``exp(ΔA)·cos φ``, ``exp(ΔA + iφ)`` with ``φ = θ + shift_t``, ``exp(ΔA)``,
+        ``2 exp(ΔA) − 1`` or ``exp(Δ(A + iθ))``.
     theta : Tensor, shape (d_inner, d_state), optional
-        Rotations (complex gate only).
+        Base phases (``signed``, ``complex``) or rotations (``complex_coupled``).
+    shift : Tensor, shape (batch, length, d_state), optional
+        Input-dependent phase shifts (``signed``, ``complex``), shared over the channels.
     chunk : int
         Steps per chunk.
     return_states : bool
@@ -165,14 +194,17 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
 
     >>> x = torch.ones(1, 3, 1); delta = torch.full((1, 3, 1), 50.0)
     >>> y, h = selective_scan_chunked(x, delta, -torch.ones(1, 1), torch.ones(1, 3, 1),
-    ...                               torch.ones(1, 3, 1), gate="signed")
+    ...                               torch.ones(1, 3, 1), gate="signed_exp")
     >>> y.squeeze().tolist()            # gate -1: the state alternates 50, 0, 50
     [50.0, 0.0, 50.0]
     """
     if gate not in GATE_KINDS:
         raise ConfigError(f"unknown gate {gate!r}; choose one of: {', '.join(GATE_KINDS)}")
-    if gate == "complex" and theta is None:
-        raise ConfigError("the complex gate needs theta")
+    if gate in ("complex_coupled", *PHASE_KINDS) and theta is None:
+        raise ConfigError(f"the {gate} gate needs theta")
+    if gate in PHASE_KINDS and (shift is None or shift.shape != Bm.shape):
+        raise ShapeError(f"the {gate} gate needs a phase shift of shape {tuple(Bm.shape)}, got "
+                         f"{None if shift is None else tuple(shift.shape)}")
     if x.dim() != 3 or delta.shape != x.shape or A.dim() != 2 or A.shape[0] != x.shape[2] \
             or Bm.shape != (*x.shape[:2], A.shape[1]) or Cm.shape != Bm.shape:
         raise ShapeError(f"selective scan shapes do not fit: x {tuple(x.shape)}, delta "
@@ -182,9 +214,10 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         raise ShapeError(f"chunk must be >= 1, got {chunk}")
     if x.shape[1] == 0:
         empty = x.new_zeros(*x.shape, A.shape[1])
-        return x.new_zeros(x.shape), empty.to(torch.complex64) if gate == "complex" else empty
+        return x.new_zeros(x.shape), empty.to(torch.complex64) if gate in COMPLEX_KINDS else empty
+    shift = shift if gate in PHASE_KINDS else None
     needs_grad = torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (x, delta, A, theta, Bm, Cm))
+        t is not None and t.requires_grad for t in (x, delta, A, theta, shift, Bm, Cm))
     if not needs_grad and not return_states:
-        return _forward(x, delta, A, theta, Bm, Cm, gate, int(chunk), keep_states=False)
-    return _SelectiveScan.apply(x, delta, A, theta, Bm, Cm, gate, int(chunk))
+        return _forward(x, delta, A, theta, shift, Bm, Cm, gate, int(chunk), keep_states=False)
+    return _SelectiveScan.apply(x, delta, A, theta, shift, Bm, Cm, gate, int(chunk))

@@ -101,6 +101,21 @@ def test_presets():
     assert set(PAPER_RESULTS) <= set(PAPER_SUITE)
 
 
+def test_cpu_grid_covers_every_family_at_one_budget(tmp_path, capsys):
+    grid = exp.get_preset("paper", False, "cpu_grid")
+    jobs = exp.build_jobs(grid, seeds=3)
+    assert len(grid.languages) == 27 and len(jobs) == 27 * 9 * 3
+    assert {exp.get_cell(c).family for c in grid.cells} == {
+        "ssm_nonnegative", "ssm_signed", "ssm_complex", "ssm_time_invariant", "lstm",
+        "transformer_soft"}
+    assert len({repr(j.config().train) for j in jobs if j.seed == 0}) == 1
+    assert len({repr(j.config().data) for j in jobs if j.seed == 0}) == 1   # one budget for all
+    assert rep.main(["--preset", "cpu_grid", "--seeds", "3", "--jobs", "2", "--estimate",
+                     "--out", str(tmp_path / "g")]) == 0
+    assert capsys.readouterr().out.startswith("estimate: 729 of 729 runs to go, about ")
+    assert not (tmp_path / "g").exists()                                   # nothing written
+
+
 def _row(lang, cell, accs, train=1.0, error=None):
     return {"run_id": f"{lang}/{cell}/{accs}", "language": lang, "cell": cell, "group": None,
             "error": error, "train_string_accuracy": train,
@@ -132,11 +147,91 @@ def test_agreement_rule():
     assert exp.verdict_label({"expressible": None}) == "unknown"
 
 
-@pytest.mark.slow  # starting a local Ray instance takes minutes on a small machine
-def test_ray_executor(tmp_path):
+@pytest.mark.slow  # starting a local Ray instance takes 10-60 s on a small machine
+def test_ray_executor(tmp_path, capsys):
+    """The cluster path on a local Ray instance: a tiny grid trains, its results land in the
+    same CSV/markdown/figure, and a second call reuses every finished run (same config hash)."""
     ray = pytest.importorskip("ray")
     try:
-        assert rep.main(_argv(tmp_path, "--executor", "ray")) == 0
+        assert rep.main(_argv(tmp_path, "--executor", "ray", "--seeds", "2")) == 0
+        rows = _csv(tmp_path / "runs.csv")
+        assert len(rows) == 4 and not any(r["error"] for r in rows)
+        assert (tmp_path / "table.md").exists() and (tmp_path / "figure.png").exists()
+        assert (tmp_path / "figure_seeds.png").exists()
+        stamps = {p: p.stat().st_mtime for p in (tmp_path / "runs").rglob("result.json")}
+        assert len(stamps) == 4
+        capsys.readouterr()
+        main_argv = [a for a in _argv(tmp_path, "--executor", "ray", "--seeds", "2") if a != "--quiet"]
+        assert rep.main(main_argv) == 0
+        assert "4 of 4 runs already finished; running 0" in capsys.readouterr().err
+        assert {p: p.stat().st_mtime for p in stamps} == stamps
     finally:
         ray.shutdown()
-    assert len(_csv(tmp_path / "runs.csv")) == 2
+
+
+def test_remote_jobs_are_retried_once():
+    """drive(): a job failing once is resubmitted and succeeds; one failing twice is recorded."""
+    calls = []
+
+    def get(h):
+        i, attempt = h
+        calls.append(h)
+        if i == 1 or (i == 2 and attempt == 0):
+            raise RuntimeError(f"job {i} broke")
+        return {"i": i}
+
+    attempt_of = {}
+
+    def submit(i):
+        attempt_of[i] = attempt_of.get(i, -1) + 1
+        return (i, attempt_of[i])
+
+    done = {}
+    executors.drive([0, 1, 2], submit, lambda p: (p[:1], p[1:]), get,
+                    lambda i, s, e: done.update({i: (s, e)}))
+    assert done == {0: ({"i": 0}, None), 1: (None, "RuntimeError: job 1 broke"), 2: ({"i": 2}, None)}
+    assert sorted(calls) == [(0, 0), (1, 0), (1, 1), (2, 0), (2, 1)]     # at most one retry
+
+
+def _seeded(lang, cell, seed, accs, train=1.0):
+    return {**_row(lang, cell, accs, train), "run_id": f"{lang}/{cell}-s{seed}", "seed": seed}
+
+
+def test_seed_statistics_best_of_k_mean_std_and_solving_fraction():
+    rows = [_seeded("parity", "mamba-signed-L1", 0, [0.99, 0.10]),   # best on bin 1, fails bin 2
+            _seeded("parity", "mamba-signed-L1", 1, [0.98, 0.95]),
+            _seeded("parity", "mamba-signed-L1", 2, [0.97, 0.92]),
+            _seeded("tomita6", "mamba-signed-L1", 0, [1.0, 0.95]),
+            _seeded("tomita6", "mamba-signed-L1", 1, [0.5, 0.1]),
+            {**_seeded("tomita6", "mamba-signed-L1", 2, [1.0, 1.0]), "error": "boom"}]
+    st = exp.seed_statistics(rows)
+    p = st[("parity", "mamba-signed-L1")]
+    assert p["best_bin2"] == 0.10 and p["best"]["seed"] == 0     # picked on bin 1 only
+    assert p["mean"] == pytest.approx((0.10 + 0.95 + 0.92) / 3)
+    assert p["std"] == pytest.approx(float(__import__("numpy").std([0.10, 0.95, 0.92])))
+    assert (p["solved"], p["fraction"]) == (2, pytest.approx(2 / 3))
+    t = st[("tomita6", "mamba-signed-L1")]
+    assert t["seeds"] == [(0, 0.95), (1, 0.1), (2, None)] and t["solved"] == 1   # a failed seed
+    verdicts = {"parity": {"ssm_signed": {"label": "yes", "layers": 1}},
+                "tomita6": {"ssm_signed": {"label": "no"}}}
+    best = exp.agreement(exp.select_best(rows), verdicts)
+    major = exp.majority_agreement(st, verdicts)
+    # best-of-k: parity disagrees (picked seed fails bin 2), tomita6 disagrees (solved)
+    assert (best["agree"], best["disagree"]) == (0, 2)
+    # majority: parity 2/3 solve (agrees with yes), tomita6 1/3 (agrees with no)
+    assert (major["agree"], major["disagree"]) == (2, 0)
+    fam = exp.agreement_by_family(major)
+    assert fam == {"ssm_signed": {"agree": 2, "disagree": 0, "undecided": 0, "rate": 1.0}}
+
+
+def test_outputs_with_seeds_show_spread(tmp_path):
+    rows = [_seeded(lang, cell, s, [1.0, acc]) for lang, cell, accs in
+            (("parity", "mamba-signed-L1", (1.0, 0.2, 0.95)), ("parity", "mamba-nonneg-L1", (0, 0, 0)))
+            for s, acc in enumerate(accs)]
+    summary = rep.write_outputs(rows, tmp_path, exp.get_preset("paper", True, None), "cmd")
+    text = (tmp_path / "table.md").read_text()
+    assert "bin 2 over seeds: mean ± std (solved)" in text and "71.7 ± 36.6 (2/3)" in text
+    assert "| ssm_signed |" in text and "majority of seeds" in text
+    assert (tmp_path / "figure_seeds.png").stat().st_size > 1000
+    assert summary["agreement_majority"]["rule"] == "majority of seeds"
+    assert {s["cell"] for s in summary["seeds"]} == {"mamba-signed-L1", "mamba-nonneg-L1"}

@@ -36,6 +36,19 @@ def test_builtin_families_follow_the_contract():
     assert gates_of("transformer") == ()
 
 
+def test_every_gate_parameterization_maps_to_its_range_family():
+    """A verdict family is about the gate's range, so both parameterizations of one share it."""
+    from automata.verdicts import FAMILY_STATEMENTS
+    want = {"nonnegative": "ssm_nonnegative", "time_invariant": "ssm_time_invariant",
+            "signed": "ssm_signed", "signed_exp": "ssm_signed",
+            "complex": "ssm_complex", "complex_coupled": "ssm_complex"}
+    for arch in ("mamba", "diagonal"):
+        assert set(gates_of(arch)) == set(want)
+        for gate, fam in want.items():
+            assert family_of(ModelConfig(arch=arch, gate=gate)) == fam
+            assert fam in FAMILY_STATEMENTS
+
+
 def test_family_from_an_option(householder_like):
     cfg = ModelConfig(arch="test_delta")
     assert cfg.options == {"beta_range": [0.0, 2.0]}          # defaults filled, JSON-normalized

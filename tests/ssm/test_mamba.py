@@ -11,7 +11,7 @@ from ssm.errors import ConfigError
 from ssm.layers.mamba import Mamba, make_gate
 from tests.ssm.helpers import assert_close
 
-GATES = ["nonnegative", "signed", "complex", "time_invariant"]
+GATES = ["nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled"]
 
 
 def _block(gate="nonnegative", seed=0, d_model=12, scan="reference", **kw) -> Mamba:
@@ -40,8 +40,13 @@ def test_parameter_names_and_shapes_mirror_mamba_ssm():
         "out_proj.weight": (d_model, d_inner),
     }
     assert {k: tuple(v.shape) for k, v in block.state_dict().items()} == expected
-    complex_block = Mamba(d_model, gate="complex")
-    assert set(complex_block.state_dict()) == set(expected) | {"A_theta"}
+    coupled = Mamba(d_model, gate="complex_coupled")
+    assert set(coupled.state_dict()) == set(expected) | {"A_theta"}
+    for gate in ("signed", "complex"):      # the phase gates: base angles and their projection
+        block = Mamba(d_model, d_state=d_state, gate=gate)
+        assert {k: tuple(v.shape) for k, v in block.state_dict().items()} == {
+            **expected, "A_theta": (d_inner, d_state), "phase_proj.weight": (d_state, d_inner),
+            "phase_proj.bias": (d_state,)}
 
 
 def test_initialization_follows_mamba_ssm():
@@ -70,18 +75,75 @@ def test_gate_ranges():
     A = -torch.rand(4, 3, generator=torch.Generator().manual_seed(0)) - 0.1
     d = delta[:, None]
     nonneg = make_gate("nonnegative", d.expand(50, 4), A)
-    signed = make_gate("signed", d.expand(50, 4), A)
+    signed = make_gate("signed_exp", d.expand(50, 4), A)
     assert (nonneg > 0).all() and (nonneg <= 1).all()
     assert (signed >= -1).all() and (signed <= 1).all()
     assert (signed < -0.5).any() and (signed > 0.5).any()              # both signs are reached
     theta = torch.full((4, 3), 2.0)
-    cplx = make_gate("complex", d.expand(50, 4), A, theta)
+    cplx = make_gate("complex_coupled", d.expand(50, 4), A, theta)
     assert cplx.is_complex() and (cplx.abs() <= 1).all()
     assert_close(cplx.abs(), nonneg, dtype=torch.float32)
     assert_close(cplx, torch.polar(nonneg, 2.0 * d.unsqueeze(-1).expand(50, 4, 3)),
                  dtype=torch.complex64)
     with pytest.raises(ConfigError, match="unknown gate"):
         make_gate("negative", d, A)
+    with pytest.raises(ConfigError, match="needs a phase"):
+        make_gate("signed", d, A)
+
+
+def test_phase_gates_range_and_reach():
+    """signed = exp(ΔA)·cos φ lies in [−exp(ΔA), exp(ΔA)] ⊂ [−1, 1]; complex = exp(ΔA + iφ) has
+    modulus exp(ΔA) ≤ 1 whatever the phase; −1 (and every root of unity) is reached exactly."""
+    gen = torch.Generator().manual_seed(0)
+    delta = torch.logspace(-6, 2, 40)[:, None].expand(40, 4)
+    A = -torch.rand(4, 3, generator=gen) - 0.1
+    phase = 20 * torch.randn(40, 4, 3, generator=gen)
+    nonneg = make_gate("nonnegative", delta, A)
+    signed = make_gate("signed", delta, A, phase=phase)
+    assert (signed.abs() <= nonneg + 1e-7).all() and (signed < -0.5).any() and (signed > 0.5).any()
+    cplx = make_gate("complex", delta, A, phase=phase)
+    assert cplx.is_complex()
+    assert_close(cplx.abs(), nonneg, dtype=torch.float32)               # modulus from Δ alone
+    assert_close(cplx, torch.polar(nonneg, phase), dtype=torch.complex64)  # angle φ
+    tiny = torch.full((1, 1), 1e-9, dtype=torch.float64)
+    A1 = -torch.ones(1, 1, dtype=torch.float64)
+    assert make_gate("signed", tiny, A1, phase=torch.full((1, 1, 1), math.pi, dtype=torch.float64)
+                     ).item() == pytest.approx(-1.0, abs=1e-8)
+    w = make_gate("complex", tiny, A1, phase=torch.full((1, 1, 1), 2 * math.pi / 3, dtype=torch.float64))
+    assert complex(w.item() ** 3) == pytest.approx(1.0, abs=1e-7)   # a cube root of unity
+
+
+def test_signed_gate_gradient_at_minus_one_does_not_vanish():
+    """Why ``signed_exp`` struggles and ``signed`` does not: at a gate of −0.99 the derivative of
+    2·exp(ΔA) − 1 in its parameter is a + 1 = 0.01, while exp(ΔA)·cos φ keeps a derivative of
+    order sin φ ≈ 0.14 in φ, and reaches −1 itself at φ = π, an interior point of the angle."""
+    A = -torch.ones(1, 1, dtype=torch.float64)
+    d = torch.tensor([[-math.log((1 - 0.99) / 2)]], dtype=torch.float64, requires_grad=True)
+    a_exp = make_gate("signed_exp", d, A)                                  # ΔA = log(0.005)
+    assert a_exp.item() == pytest.approx(-0.99)
+    (g_exp,) = torch.autograd.grad(a_exp.sum(), d)
+    phi = torch.tensor([[[math.acos(-0.99)]]], dtype=torch.float64, requires_grad=True)
+    a_cos = make_gate("signed", torch.zeros(1, 1, dtype=torch.float64), A, phase=phi)
+    assert a_cos.item() == pytest.approx(-0.99)
+    (g_phi,) = torch.autograd.grad(a_cos.sum(), phi)
+    assert abs(g_exp.item()) == pytest.approx(0.01, rel=1e-6)              # |∂a/∂Δ| = |A|(a + 1)
+    assert abs(g_phi.item()) == pytest.approx(math.sqrt(1 - 0.99 ** 2), rel=1e-6)
+    assert abs(g_phi.item()) > 10 * abs(g_exp.item())
+
+
+def test_phase_gates_ring_init_and_no_weight_decay():
+    from ssm.train import make_optimizer
+    for gate in ("signed", "complex"):
+        block = _block(gate, d_model=64)
+        theta = block.A_theta.detach().flatten()
+        assert theta.min() >= 0 and theta.max() < 2 * math.pi
+        hist = torch.histc(theta, bins=4, min=0, max=2 * math.pi)        # spread over the ring
+        assert (hist > 0.15 * theta.numel()).all()
+        assert torch.equal(block.phase_proj.bias, torch.zeros_like(block.phase_proj.bias))
+        opt = make_optimizer(block, 1e-3, 0.1)
+        no_decay = {id(p) for g in opt.param_groups if g["weight_decay"] == 0 for p in g["params"]}
+        assert id(block.A_theta) in no_decay and id(block.phase_proj.bias) in no_decay
+        assert id(block.phase_proj.weight) not in no_decay
 
 
 def test_time_invariant_delta_ignores_the_input():
@@ -111,14 +173,22 @@ def _equations(block: Mamba, hidden: torch.Tensor) -> torch.Tensor:
     else:
         delta = F.softplus(dt_low @ block.dt_proj.weight.t() + block.dt_proj.bias)
     A = -torch.exp(block.A_log)
-    h = torch.zeros(hidden.shape[0], d_inner, n, dtype=torch.complex64 if block.gate == "complex"
-                    else torch.float32)
+    h = torch.zeros(hidden.shape[0], d_inner, n, dtype=torch.complex64
+                    if block.gate in ("complex", "complex_coupled") else torch.float32)
+    if block.gate in ("signed", "complex"):
+        psi = x @ block.phase_proj.weight.t() + block.phase_proj.bias
     ys = []
     for t in range(length):
         dA = delta[:, t, :, None] * A
-        if block.gate == "signed":
+        if block.gate in ("signed", "complex"):
+            phi = block.A_theta + math.pi * torch.tanh(psi[:, t, None, :])
+        if block.gate == "signed_exp":
             gate = 2 * torch.exp(dA) - 1
+        elif block.gate == "signed":
+            gate = torch.exp(dA) * torch.cos(phi)
         elif block.gate == "complex":
+            gate = torch.exp(dA) * torch.exp(1j * phi)
+        elif block.gate == "complex_coupled":
             gate = torch.exp(dA) * torch.exp(1j * delta[:, t, :, None] * block.A_theta)
         else:
             gate = torch.exp(dA)
@@ -133,7 +203,7 @@ def _equations(block: Mamba, hidden: torch.Tensor) -> torch.Tensor:
 @pytest.mark.parametrize("scan", ["reference", "chunked"])
 def test_forward_follows_the_equations(gate, scan):
     block = _block(gate, scan=scan)
-    if gate == "complex":
+    if gate == "complex_coupled":
         with torch.no_grad():
             block.A_theta.mul_(30.0)          # rotations large enough to matter over 9 steps
     x = _hidden()
@@ -174,8 +244,8 @@ def test_step_matches_forward(gate):
 
 
 def test_signed_gate_has_negative_eigenvalues_after_training_signal():
-    """With a large Δ the signed gate reaches −1 (parity needs it); Mamba's never goes below 0."""
-    block = _block("signed")
+    """With a large Δ the signed_exp gate reaches −1 (parity needs it); Mamba's never goes below 0."""
+    block = _block("signed_exp")
     with torch.no_grad():
         block.dt_proj.bias.fill_(20.0)           # softplus(20) ≈ 20: exp(Δ·A) ≈ 0
     delta = block._delta(torch.zeros(1, block.dt_rank))

@@ -186,30 +186,38 @@ def _selective_inputs(gate, length, seed=0, dtype=torch.float64):
     if gate == "time_invariant":
         delta = delta[:1, :1].expand(batch, length, d_inner)
     A = -torch.rand(d_inner, n, generator=gen, dtype=dtype) - 0.05
-    theta = 3 * torch.randn(d_inner, n, generator=gen, dtype=dtype) if gate == "complex" else None
+    theta = 3 * torch.randn(d_inner, n, generator=gen, dtype=dtype) \
+        if gate in ("complex", "complex_coupled", "signed") else None
     Bm = torch.randn(batch, length, n, generator=gen, dtype=dtype)
     Cm = torch.randn(batch, length, n, generator=gen, dtype=dtype)
-    return x, delta, A, theta, Bm, Cm
+    shift = 3 * torch.randn(batch, length, n, generator=gen, dtype=dtype) \
+        if gate in ("complex", "signed") else None
+    return x, delta, A, theta, shift, Bm, Cm
 
 
-def _selective_oracle(x, delta, A, theta, Bm, Cm, gate):
+def _selective_oracle(x, delta, A, theta, shift, Bm, Cm, gate):
     from ssm.layers.mamba import make_gate
-    h = linear_scan_ref(make_gate(gate, delta, A, theta), (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2))
+    phase = None if shift is None else theta + shift.unsqueeze(-2)
+    coupled = theta if gate == "complex_coupled" else None
+    h = linear_scan_ref(make_gate(gate, delta, A, coupled, phase),
+                        (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2))
     hr = h.real if h.is_complex() else h
     return (hr * Cm.unsqueeze(-2)).sum(-1), h
 
 
-@pytest.mark.parametrize("gate", ["nonnegative", "signed", "complex", "time_invariant"])
+@pytest.mark.parametrize("gate", ["nonnegative", "signed", "complex", "time_invariant",
+                                  "signed_exp", "complex_coupled"])
 @pytest.mark.parametrize("length,chunk", [(1, 8), (13, 4), (16, 16), (21, 1), (40, 8)])
 def test_selective_scan_matches_the_expanded_recurrence(gate, length, chunk):
     from ssm.scan.selective import selective_scan_chunked
     inputs = _selective_inputs(gate, length)
     leaves = [t.clone().requires_grad_() if t is not None else None for t in inputs]
-    x, delta, A, theta, Bm, Cm = leaves
+    x, delta, A, theta, shift, Bm, Cm = leaves
     weight = torch.randn(2, length, 3, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
     params = [t for t in leaves if t is not None]
     y_ref, h_ref = _selective_oracle(*leaves, gate)
-    y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, chunk=chunk)
+    y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, shift=shift,
+                                  chunk=chunk)
     assert_close(y, y_ref, dtype=torch.float64)
     assert_close(h, h_ref, dtype=torch.float64)
     g_ref = torch.autograd.grad((y_ref * weight).sum(), params)
@@ -220,22 +228,22 @@ def test_selective_scan_matches_the_expanded_recurrence(gate, length, chunk):
 
 def test_selective_scan_long_signed_sequence_float32():
     from ssm.scan.selective import selective_scan_chunked
-    x, delta, A, _, Bm, Cm = _selective_inputs("signed", 2000, seed=3, dtype=torch.float32)
+    x, delta, A, _, _, Bm, Cm = _selective_inputs("signed_exp", 2000, seed=3, dtype=torch.float32)
     delta = delta * 20                                        # gates close to -1
-    y_ref, _ = _selective_oracle(*(t.double() for t in (x, delta, A)), None,
-                                 *(t.double() for t in (Bm, Cm)), "signed")
-    y, _ = selective_scan_chunked(x, delta, A, Bm, Cm, gate="signed")
+    y_ref, _ = _selective_oracle(*(t.double() for t in (x, delta, A)), None, None,
+                                 *(t.double() for t in (Bm, Cm)), "signed_exp")
+    y, _ = selective_scan_chunked(x, delta, A, Bm, Cm, gate="signed_exp")
     assert_close(y, y_ref, dtype=torch.float32, scale=float(y_ref.abs().max()) / 10 + 1)
 
 
-@pytest.mark.parametrize("gate", ["signed", "complex"])
+@pytest.mark.parametrize("gate", ["signed", "complex", "signed_exp", "complex_coupled"])
 def test_selective_scan_without_states_in_inference(gate):
     from ssm.scan.selective import selective_scan_chunked
-    x, delta, A, theta, Bm, Cm = _selective_inputs(gate, 29, seed=4)
-    y_ref, _ = _selective_oracle(x, delta, A, theta, Bm, Cm, gate)
+    x, delta, A, theta, shift, Bm, Cm = _selective_inputs(gate, 29, seed=4)
+    y_ref, _ = _selective_oracle(x, delta, A, theta, shift, Bm, Cm, gate)
     with torch.no_grad():
-        y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, chunk=4,
-                                      return_states=False)
+        y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, shift=shift,
+                                      chunk=4, return_states=False)
     assert h is None
     assert_close(y, y_ref, dtype=torch.float64)
 
@@ -243,13 +251,15 @@ def test_selective_scan_without_states_in_inference(gate):
 def test_selective_scan_rejects_bad_input():
     from ssm.errors import ConfigError
     from ssm.scan.selective import selective_scan_chunked
-    x, delta, A, _, Bm, Cm = _selective_inputs("nonnegative", 5)
+    x, delta, A, _, _, Bm, Cm = _selective_inputs("nonnegative", 5)
     with pytest.raises(ConfigError, match="unknown gate"):
         selective_scan_chunked(x, delta, A, Bm, Cm, gate="negative")
     with pytest.raises(ConfigError, match="needs theta"):
         selective_scan_chunked(x, delta, A, Bm, Cm, gate="complex")
+    with pytest.raises(ShapeError, match="needs a phase shift"):
+        selective_scan_chunked(x, delta, A, Bm, Cm, gate="signed", theta=A.clone())
     with pytest.raises(ShapeError, match="shapes do not fit"):
-        selective_scan_chunked(x, delta, A, Bm[:, :4], Cm, gate="signed")
+        selective_scan_chunked(x, delta, A, Bm[:, :4], Cm, gate="signed_exp")
 
 
 # ---------------------------------------------------------------- thread split of the loops
