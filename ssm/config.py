@@ -27,13 +27,15 @@ from typing import Any, Mapping
 from ssm.architectures import get_architecture
 from ssm.errors import ConfigError
 
-__all__ = ["ModelConfig", "GATES", "COMPLEX_GATES", "PHASE_GATES", "GATE_FAMILIES", "POSITIONALS",
+__all__ = ["ModelConfig", "GATES", "EARLIER_GATES", "COMPLEX_GATES", "PHASE_GATES", "GATE_FAMILIES", "POSITIONALS",
            "SCANS", "NORMS"]
 
 #: The gates of the diagonal recurrences (Mamba, diagonal); other architectures declare theirs
 #: in :mod:`ssm.architectures`. ``signed_exp`` and ``complex_coupled`` are the earlier
 #: parameterizations of ``signed`` and ``complex``, kept so old comparisons stay reproducible.
 GATES = ("nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled")
+#: The earlier parameterizations: selectable by name, left out of default grids.
+EARLIER_GATES = ("signed_exp", "complex_coupled")
 #: Gates whose state is complex.
 COMPLEX_GATES = ("complex", "complex_coupled")
 #: Gates with a learned phase ``φ_t = θ + π·tanh(ψ(x_t))`` (their own input-dependent projection).
