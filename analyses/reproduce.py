@@ -29,6 +29,7 @@ from typing import Any, Sequence
 from analyses.cli import add_common_args, run_main
 from analyses.plugins import ENV_VAR, load_plugins
 from analyses.reproduce_report import write_csv, write_figure, write_spread_figure, write_table
+from automata.atomic_io import atomic_write_text
 
 __all__ = ["write_outputs", "build_parser", "main"]
 
@@ -53,9 +54,7 @@ def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "
                "agreement_majority": major, "agreement_by_family": g["by_family"],
                "seeds": g["seed_rows"],
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
-    tmp = out / "summary.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=1) + "\n")
-    tmp.replace(out / "summary.json")
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=1) + "\n")
     return summary
 
 

@@ -10,10 +10,12 @@ Rows are the per-run dicts of :func:`analyses.reproduce.run_jobs`; ``best`` maps
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from analyses.paper_results import paper_cell
+from automata.atomic_io import atomic_open, atomic_write_bytes, atomic_write_text
 
 __all__ = ["bin_accuracy", "pct", "write_csv", "write_table", "write_figure", "seed_cell",
            "agreement_lines", "write_spread_figure"]
@@ -28,6 +30,13 @@ def pct(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
+def _save_png(fig, path: Path, **kw) -> None:
+    """``fig.savefig`` written atomically."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", **kw)
+    atomic_write_bytes(path, buf.getvalue())
+
+
 def write_csv(rows: Sequence[dict], path: Path, selected: set[str]) -> None:
     splits: list[str] = []
     for r in rows:
@@ -37,7 +46,7 @@ def write_csv(rows: Sequence[dict], path: Path, selected: set[str]) -> None:
     cols = ["run_id", "language", "group", "cell", "arch", "gate", "layers", "width", "lr", "seed",
             "task", "steps", "epochs", "seconds", "stopped", "train_string_accuracy",
             *(f"acc_{s}" for s in splits), "selected", "error", "out"]
-    with open(path, "w", newline="") as f:
+    with atomic_open(path, "w") as f:
         w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
@@ -131,9 +140,7 @@ def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
         if multi and majority is not None and len(readings) > 1:
             rules[readings[1][0]] = (majority, readings[1][1])
         lines += agreement_lines(rules)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines))
-    tmp.replace(path)
+    atomic_write_text(path, "\n".join(lines))
 
 
 _VERDICT_STYLE = {"yes": ("", "Y"), "no": ("////", "N"), "unbounded-precision": ("..", "U"),
@@ -223,7 +230,7 @@ def write_figure(best, path: Path, verdict_map: Mapping[str, Mapping[str, dict]]
     fig.legend(handles=handles, loc="upper center", ncol=ncol, fontsize=7, frameon=False)
     top_frac = 1 - (0.3 + 0.2 * (-(-len(handles) // ncol))) / fig.get_figheight()
     fig.tight_layout(rect=(0, 0, 1, top_frac))
-    fig.savefig(path, dpi=120)
+    _save_png(fig, path, dpi=120)
     plt.close(fig)
 
 
@@ -264,5 +271,5 @@ def write_spread_figure(stats: Mapping[tuple[str, str], Mapping[str, Any]], path
     fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False,
                bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout(rect=(0, 0, 1, 0.9))
-    fig.savefig(path, dpi=120)
+    _save_png(fig, path, dpi=120)
     plt.close(fig)

@@ -23,16 +23,25 @@ Files in the output directory:
 """
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from automata.atomic_io import atomic_open, atomic_write_bytes, atomic_write_text
 from ssm.architectures import family_of, get_architecture
 
 __all__ = ["write_report", "render_markdown", "write_calibration", "render_comparison",
            "comparison_rows", "write_comparison"]
+
+
+def _save_png(fig, path: Path, **kw) -> None:
+    """``fig.savefig`` written atomically (a crash never leaves half a PNG)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", **kw)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 def _fmt(x: Any) -> str:
@@ -61,7 +70,7 @@ def _finish(fig, ax, pdir, name: str, xlabel: str, ylabel: str, title: str,
     ax.grid(alpha=0.25)
     ax.legend(fontsize=legend_size)
     fig.tight_layout()
-    fig.savefig(pdir / name, dpi=90)
+    _save_png(fig, pdir / name, dpi=90)
     plt.close(fig)
     return f"plots/{name}"
 
@@ -387,7 +396,7 @@ def _plots(report: dict[str, Any], out: Path) -> list[str]:
         fig.suptitle(f"{site}: state confusion (cells: positions; colour: row-normalized)",
                      fontsize=8)
         name = f"plots/confusion_state_{site.replace('.', '_')}.png"
-        fig.savefig(out / name, dpi=80, bbox_inches="tight")
+        _save_png(fig, out / name, dpi=80, bbox_inches="tight")
         plt.close(fig)
         written.append(name)
     return written
@@ -403,21 +412,22 @@ def write_report(report: dict[str, Any], saved: dict[str, Any], out_dir: str | P
     report = dict(report)
     if plots:
         report["plots"] = _plots(report, out)
-    (out / "report.json").write_text(dumps(report) + "\n")
-    (out / "report.md").write_text(render_markdown(report))
-    np.savez_compressed(out / "predictions.npz", **saved["arrays"])
-    np.savez_compressed(out / "probes.npz", **saved["weights"])
-    (out / "splits.json").write_text(dumps(data.split.to_dict()) + "\n")
+    atomic_write_text(out / "report.json", dumps(report) + "\n")
+    atomic_write_text(out / "report.md", render_markdown(report))
+    for name, arrays in (("predictions.npz", saved["arrays"]), ("probes.npz", saved["weights"])):
+        with atomic_open(out / name, "wb") as f:
+            np.savez_compressed(f, **arrays)
+    atomic_write_text(out / "splits.json", dumps(data.split.to_dict()) + "\n")
     role = np.full(len(data.words), "unused", dtype=object)
     for name in ("train", "val"):
         role[getattr(data.split, name)] = name
     for b, idx in data.split.bins.items():
         role[idx] = "test_in_range" if b == "in_range" else b
-    with open(out / "strings.jsonl", "w") as f:
+    with atomic_open(out / "strings.jsonl", "w") as f:
         for w, r in zip(data.words, role):
             f.write(json.dumps({"string": w if isinstance(w, str) else list(w), "role": r}) + "\n")
     if timing is not None:
-        (out / "timing.json").write_text(json.dumps(timing, indent=1) + "\n")
+        atomic_write_text(out / "timing.json", json.dumps(timing, indent=1) + "\n")
     for name in ("report.json", "report.md", "predictions.npz", "probes.npz", "splits.json",
                  "strings.jsonl"):
         files[name] = str(out / name)
@@ -429,7 +439,7 @@ def write_calibration(result: Any, out_dir: str | Path) -> dict[str, str]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     d = result.to_dict()
-    (out / "calibration.json").write_text(dumps(d) + "\n")
+    atomic_write_text(out / "calibration.json", dumps(d) + "\n")
     p = d["passed"]
     md = [f"# Probing pipeline calibration: {d['language']}", "",
           f"{d['n_positions']} positions, seed {d['seed']}.", "",
@@ -444,7 +454,7 @@ def write_calibration(result: Any, out_dir: str | Path) -> dict[str, str]:
               f"≤ majority {_fmt(mem['majority_unseen_prefix_accuracy'])} + 2 | {p['memoriser']} |")
     md.append(f"| shuffled labels | {_fmt(d['shuffled']['accuracy'])} | majority "
               f"{_fmt(d['shuffled']['majority'])} ± 2 | {p['shuffled']} |")
-    (out / "calibration.md").write_text("\n".join(md) + "\n")
+    atomic_write_text(out / "calibration.md", "\n".join(md) + "\n")
     return {"calibration.json": str(out / "calibration.json"),
             "calibration.md": str(out / "calibration.md")}
 
@@ -530,7 +540,7 @@ def write_comparison(report_dirs: list[str | Path], out_dir: str | Path,
         reports.append(json.loads(p.read_text()))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "comparison.md").write_text(render_comparison(reports, target))
-    (out / "comparison.json").write_text(dumps(comparison_rows(reports, target)) + "\n")
+    atomic_write_text(out / "comparison.md", render_comparison(reports, target))
+    atomic_write_text(out / "comparison.json", dumps(comparison_rows(reports, target)) + "\n")
     return {"comparison.md": str(out / "comparison.md"),
             "comparison.json": str(out / "comparison.json")}
