@@ -25,6 +25,20 @@ def probe_run(run_dir: str | Path, out_dir: str | Path | None = None, *, plots: 
     ``options`` are :class:`ProbeOptions` fields (``n_strings``, ``targets``, ``causal``, ...).
     With ``out_dir`` the report (markdown, JSON, arrays; plots if ``plots``) is written there
     by :func:`probing.report.write_report`.
+
+    >>> import tempfile
+    >>> from ssm import ExperimentConfig, ModelConfig, apply_overrides, train
+    >>> run = tempfile.mkdtemp()
+    >>> cfg = apply_overrides(ExperimentConfig(language="parity", model=ModelConfig(
+    ...     arch="lstm", width=8)), ["data.n_train=32", "data.n_eval=8", "data.train_max_length=8",
+    ...     "data.eval_bins=[[1,8],[9,12]]", "train.max_epochs=1"])
+    >>> _ = train(cfg, run, progress=False)
+    >>> report = probe_run(run, sites=("layers.0.out",), targets=("state",), n_strings=20,
+    ...                    controls=False, untrained=False, causal=False, interchange=False)
+    >>> report["language"], [(r["site"], r["target"]) for r in report["sites"]]
+    ('parity', [('layers.0.out', 'state')])
+    >>> 0 <= report["sites"][0]["accuracy"] <= 1
+    True
     """
     from .report import write_report  # matplotlib loads only when a report is written
 

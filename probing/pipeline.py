@@ -27,7 +27,12 @@ __all__ = ["ProbeOptions", "LoadedRun", "load_run", "probe_words", "probe_data",
 
 @dataclass(frozen=True)
 class ProbeOptions:
-    """Everything that determines a probing run besides the run directory (saved with it)."""
+    """Everything that determines a probing run besides the run directory (saved with it).
+
+    >>> opts = ProbeOptions(targets=("state",), n_strings=200, causal=False)
+    >>> opts.to_dict()["targets"], opts.interchange
+    (['state'], True)
+    """
 
     sites: tuple[str, ...] | None = None
     targets: tuple[str, ...] | None = None
@@ -58,7 +63,19 @@ class ProbeOptions:
 
 @dataclass
 class LoadedRun:
-    """A run directory's configuration, language, task name and trained model."""
+    """A run directory's configuration, language, task name and trained model
+    (what :func:`load_run` returns).
+
+    >>> import tempfile
+    >>> from ssm import ExperimentConfig, ModelConfig, apply_overrides, train
+    >>> run = tempfile.mkdtemp()
+    >>> _ = train(apply_overrides(ExperimentConfig(language="parity", model=ModelConfig(
+    ...     arch="lstm", width=8)), ["data.n_train=16", "data.n_eval=4", "train.max_epochs=1",
+    ...     "data.train_max_length=8", "data.eval_bins=[[1,8]]"]), run, progress=False)
+    >>> loaded = load_run(run)
+    >>> loaded.language.name, loaded.task, loaded.config.model.arch
+    ('parity', 'char', 'lstm')
+    """
 
     path: Path
     config: Any
@@ -68,7 +85,18 @@ class LoadedRun:
 
 
 def load_run(run_dir: str | Path) -> LoadedRun:
-    """Read ``config.json`` and ``checkpoint.pt`` of a training run (CPU)."""
+    """Read ``config.json`` and ``checkpoint.pt`` of a training run (CPU; the checkpoint is
+    loaded with ``weights_only=True``, so a planted pickle cannot run code).
+
+    >>> import tempfile
+    >>> from ssm import ExperimentConfig, ModelConfig, apply_overrides, train
+    >>> run = tempfile.mkdtemp()
+    >>> _ = train(apply_overrides(ExperimentConfig(language="parity", model=ModelConfig(
+    ...     arch="lstm", width=8)), ["data.n_train=16", "data.n_eval=4", "train.max_epochs=1",
+    ...     "data.train_max_length=8", "data.eval_bins=[[1,8]]"]), run, progress=False)
+    >>> "layers.0.out" in load_run(run).model.capture_sites()
+    True
+    """
     import torch
 
     from ssm.experiment_config import load_config
@@ -227,6 +255,18 @@ def run_probing(run: LoadedRun, opts: ProbeOptions,
     The report dict holds ``sites`` (one row per (site, target), see :func:`_row`),
     ``baselines`` (per target), ``causal`` (per ``.out`` site, target ``state``), ``data``
     (split, strata sizes, target classes) and ``by_position`` / ``metrics`` details.
+
+    >>> import tempfile
+    >>> from ssm import ExperimentConfig, ModelConfig, apply_overrides, train
+    >>> run = tempfile.mkdtemp()
+    >>> _ = train(apply_overrides(ExperimentConfig(language="parity", model=ModelConfig(
+    ...     arch="lstm", width=8)), ["data.n_train=16", "data.n_eval=4", "train.max_epochs=1",
+    ...     "data.train_max_length=8", "data.eval_bins=[[1,8]]"]), run, progress=False)
+    >>> report, arrays = run_probing(load_run(run), ProbeOptions(
+    ...     sites=("layers.0.out",), targets=("state",), n_strings=20, controls=False,
+    ...     untrained=False, causal=False, interchange=False))
+    >>> [r["target"] for r in report["sites"]], sorted(report["baselines"]["state"])[:1]
+    (['state'], ['kgram1'])
     """
     from .extract import extract
 

@@ -38,10 +38,6 @@ def _without_example(package: str) -> list[str]:
 
 
 @pytest.mark.parametrize("package", [
-    "automata", "ssm",
-    pytest.param("probing", marks=pytest.mark.xfail(
-        strict=True, reason="probing/ is another helper's; probe_run, ProbeOptions, load_run, "
-                            "run_probing and LoadedRun have no example yet")),
-])
+    "automata", "ssm", "probing"])
 def test_every_public_name_has_a_runnable_example(package):
     assert not _without_example(package), f"{package}: no '>>>' example in {_without_example(package)}"
