@@ -3,7 +3,12 @@
 A cell *agrees* when the verdict is yes and bin-2 accuracy >= 90 %, or the verdict is no and
 bin-2 accuracy < 90 %. Undecided: any other verdict (unknown, unbounded-precision, n/a), no
 bin-2 accuracy, or a yes that the classifier states for at least k layers while the cell has
-fewer (the verdict says nothing about shallower models). The cell's family comes from
+fewer (the verdict says nothing about shallower models), or a Householder cell
+(``lrnn_householder``) with fewer reflections per token than the construction behind the yes
+uses: the one-layer permutation construction of :mod:`automata.reflections` for permutation
+automata (``n_householder >= reflections_per_token``); for languages with resets the theorem
+states no factor count, so such cells are undecided too (the class statement reads "as many
+factors per token as the construction needs"). The cell's family comes from
 :func:`ssm.architectures.family_of`.
 
 >>> verdict_label({"expressible": "yes"}), verdict_label({"expressible": None})
@@ -16,12 +21,15 @@ from typing import Any, Mapping
 from automata.classify import classify
 from automata.errors import AutomatonError
 from automata.languages import resolve_language
+from automata.reflections import reflections_per_token
 from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy
 
 __all__ = ["verdict_label", "verdicts", "agreement", "decide", "THRESHOLD"]
 
 THRESHOLD = 0.9
+#: Families whose yes rests on products of reflections (β up to 2), so on a factor count.
+HOUSEHOLDER_FAMILIES = ("lrnn_householder",)
 
 
 def verdict_label(prediction: Any) -> str:
@@ -38,15 +46,20 @@ def verdicts(language: Any) -> dict[str, dict[str, Any]]:
     """``family -> {"label", "status", "layers", "reason"}`` from :func:`automata.classify.classify`;
     empty when the classifier refuses this language (e.g. over its budget)."""
     try:
-        cls = classify(resolve_language(language))
+        lang = resolve_language(language)
+        cls = classify(lang)
     except AutomatonError:
         return {}
+    dfa = getattr(lang, "dfa", None)
+    reflections = None if dfa is None else reflections_per_token(dfa.minimize())
     out = {}
     for p in cls.predictions:
         out[str(p.model)] = {"label": verdict_label(p), "status": getattr(p, "status", None),
                              # the fewest layers the yes is stated for
                              "layers": getattr(p, "min_layers", getattr(p, "layers", None)),
                              "reason": getattr(p, "reason", None)}
+        if str(p.model) in HOUSEHOLDER_FAMILIES:   # factors per token the construction uses
+            out[str(p.model)]["reflections"] = reflections
     return out
 
 
@@ -59,12 +72,21 @@ def decide(lang: str, cell: str, verdict_map: Mapping[str, Mapping[str, dict]],
     vd = verdict_map.get(lang, {}).get(c.family, {})
     v = vd.get("label", "n/a")
     too_shallow = v == "yes" and vd.get("layers") is not None and c.layers < vd["layers"]
+    few = None
+    if v == "yes" and c.family in HOUSEHOLDER_FAMILIES:
+        need, have = vd.get("reflections"), int(dict(c.options).get("n_householder", 1))
+        if need is None:
+            few = (f"{have} reflection(s) per token; the theorem states no factor count for a "
+                   "language with resets")
+        elif have < need:
+            few = (f"the one-layer construction uses {need} reflections per token; the cell has "
+                   f"{have}")
     row: dict[str, Any] = {"language": lang, "cell": cell, "family": c.family, "verdict": v}
-    if v in ("yes", "no") and solved is not None and not too_shallow:
+    if v in ("yes", "no") and solved is not None and not too_shallow and few is None:
         row["agrees"] = (v == "yes") == solved
     else:
-        row.update(agrees=None, why="needs more layers" if too_shallow
-                   else "no yes/no verdict or no bin 2")
+        row.update(agrees=None, why="needs more layers" if too_shallow else few
+                   or "no yes/no verdict or no bin 2")
     return row
 
 

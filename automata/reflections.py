@@ -1,0 +1,109 @@
+"""How many Householder reflections per token a one-layer exact model of a permutation automaton
+needs: the quantitative side of the ``lrnn_householder`` verdict.
+
+When every letter of a DFA permutes its states (a *permutation automaton*: the minimal DFA of a
+group word problem, of parity, of counting mod m), a one-layer linear RNN can run it exactly
+with the state one-hot (or any vector with distinct coordinates) over the DFA's states and each
+letter's transition its permutation matrix. A permutation with c cycles on n points is a product
+of n - c transpositions, and a transposition of points i, j is the Householder reflection
+I - 2 k kᵀ with k = (e_i - e_j)/√2 (β = 2, eigenvalue -1). So DeltaProduct with
+``n_householder >= reflections_per_token(dfa)`` factors per token has an exact one-layer model
+(Siems et al. 2025, DeltaProduct, arXiv 2502.10297: one layer with n_h = n - 1 tracks S_n;
+Grazzi et al. 2025, ICLR: β in [0, 2] is what makes reflections, hence parity, reachable).
+
+A smaller faithful permutation representation can need fewer factors (S_3's word problem acts
+on 6 states, where its 3-cycle letter costs 4 reflections; on 3 points it costs 2). The readout
+still identifies the DFA state: in a faithful action, a vector with distinct coordinates has a
+different image under every group element. So the count is minimised over the faithful actions
+reachable from the DFA's by passing to block systems (an action on blocks is an action on the
+cosets of a larger subgroup; sympy's ``minimal_blocks``), a breadth-first search bounded by
+``max_actions``, and for a cyclic group the plane rotation (2 reflections, Z_m for any m). The
+result is a sufficient count (an upper bound), not a lower bound: other orthogonal
+representations can need fewer.
+
+>>> from automata.languages import get_language
+>>> reflections_per_token(get_language("parity").dfa.minimize())
+1
+>>> reflections_per_token(get_language("word_problem_s3").dfa.minimize())   # S_3 on 3 points
+2
+>>> reflections_per_token(get_language("word_problem_z7").dfa.minimize())   # a plane rotation
+2
+>>> reflections_per_token(get_language("tomita3").dfa.minimize()) is None   # has resets
+True
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .dfa import DFA
+
+__all__ = ["reflections_per_token", "cycle_count"]
+
+
+def cycle_count(perm: np.ndarray) -> int:
+    """The number of cycles (fixed points included) of a permutation given as an index array.
+
+    >>> cycle_count(np.array([1, 2, 0, 3]))
+    2
+    """
+    seen = np.zeros(len(perm), dtype=bool)
+    cycles = 0
+    for start in range(len(perm)):
+        if not seen[start]:
+            cycles += 1
+            j = start
+            while not seen[j]:
+                seen[j] = True
+                j = int(perm[j])
+    return cycles
+
+
+def _cost(perms: list) -> int:
+    return max((len(p) - cycle_count(p) for p in perms), default=0)
+
+
+def _on_blocks(perms: list, blocks: list) -> list:
+    """The letters' permutations of the blocks (``blocks[i]`` = representative of i's block)."""
+    reps = sorted(set(blocks))
+    index = {r: i for i, r in enumerate(reps)}
+    return [np.array([index[blocks[int(p[r])]] for r in reps]) for p in perms]
+
+
+def reflections_per_token(dfa: DFA, max_actions: int = 200) -> int | None:
+    """The fewest reflections per token (max over letters of ``n - cycles``) over the faithful
+    actions found (module docstring) when every letter permutes the states of ``dfa``;
+    ``None`` when some letter is not a permutation (resets: no one-layer claim)."""
+    n = dfa.n_states
+    perms = []
+    for a in range(dfa.n_symbols):
+        col = np.asarray(dfa.delta[:, a], dtype=np.int64)
+        if len(np.unique(col)) != n:
+            return None
+        perms.append(col)
+    best = _cost(perms)
+    if best <= 1 or n <= 2:
+        return best
+    from sympy.combinatorics import Permutation, PermutationGroup  # only for groups
+
+    def group(ps):
+        return PermutationGroup([Permutation([int(x) for x in p]) for p in ps])
+
+    g0 = group(perms)
+    order = g0.order()
+    if g0.is_cyclic and order > 2:
+        # a cyclic group acts faithfully on the plane by rotations (angle 2πk/order), and a
+        # plane rotation is a product of 2 reflections: 2 factors, whatever the degree
+        best = min(best, 2)
+    queue, seen, explored = [perms], {n}, 0
+    while queue and explored < max_actions:
+        cur = queue.pop(0)
+        explored += 1
+        for blocks in group(cur).minimal_blocks():
+            induced = _on_blocks(cur, list(blocks))
+            m = len(induced[0])
+            if m in seen or m < 2 or group(induced).order() != order:
+                continue                    # same degree met already, or not faithful
+            seen.add(m)
+            best = min(best, _cost(induced))
+            queue.append(induced)
+    return best
