@@ -7,7 +7,8 @@ DIR``) and writes ``DIR/groups_matrix.png``: rows are the group word problems or
 solvability and size (abelian Z_m first, then the solvable non-abelian groups, then A_5 and S_5),
 columns the cells in the order of the run; each square shows the observed whole-string accuracy
 of evaluation bin ``--bin`` (bin 2: lengths L+1..2L; bin 3: 2L+1..4L) and the classifier's
-verdict (Y, N or ?; Y* a yes stated only for more layers than the cell has, undecided); a
+verdict (Y, N or ?; Y* a yes stated only for more layers than the cell has, Y† a yes whose
+construction uses more reflections per token than the cell has, both undecided); a
 square whose run disagrees with the verdict (the rule of ``ssm.experiments.agreement``, always on bin 2)
 is outlined (bold in Markdown).
 ``--markdown`` also prints the same matrix as a Markdown table.
@@ -43,7 +44,9 @@ def frontier_matrix(summary: dict, bin_index: int = 1) -> dict[str, Any]:
     verdict = {(c["language"], c["cell"]): c.get("verdict", "n/a") for c in agreement}
     # False: disagrees; None: undecided (e.g. a yes stated only for more layers than the cell has)
     agrees = {(c["language"], c["cell"]): c.get("agrees") for c in agreement}
-    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict, "agrees": agrees}
+    why = {(c["language"], c["cell"]): c.get("why") or "" for c in agreement}
+    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict, "agrees": agrees,
+            "why": why}
 
 
 def _short(verdict: str) -> str:
@@ -57,8 +60,12 @@ def _disagrees(m: dict[str, Any], key: tuple[str, str]) -> bool:
 
 
 def _mark(m: dict[str, Any], key: tuple[str, str]) -> str:
+    """``Y``/``N``/``?``; an undecided yes is ``Y†`` when the cell has fewer reflections per token
+    than the construction uses, else ``Y*`` (stated only for more layers)."""
     v = m["verdict"].get(key, "n/a")
-    return _short(v) + ("*" if v == "yes" and m.get("agrees", {}).get(key, True) is None else "")
+    if v != "yes" or m.get("agrees", {}).get(key, True) is not None:
+        return _short(v)
+    return "Y†" if "reflection" in m.get("why", {}).get(key, "") else "Y*"
 
 
 def markdown_matrix(m: dict[str, Any]) -> str:
