@@ -160,6 +160,8 @@ CPU_GRID_BUDGET = ("model.d_state=4", "data.n_train=500", "data.n_eval=200",
                    "train.max_epochs=6", "train.eval_every=0")
 
 SUITES = ("paper", "groups")
+#: Model fields a grid cell fixes; ``--set`` may not change them (the run's label would lie).
+CELL_KEYS = ("model.arch", "model.gate", "model.layers")
 
 
 def _length_bins(L: int) -> str:
@@ -253,8 +255,25 @@ def build_jobs(preset: Preset, *, languages: Sequence[str] | None = None,
     cell_list = [get_cell(c) for c in (cells if cells is not None else preset.cells)]
     if seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {seeds}")
-    jobs = [Job(lang, c, w, lr, s, (*preset.overrides, *overrides))
-            for lang in langs for c in cell_list for w in preset.widths
+    widths, rest = tuple(preset.widths), []
+    for o in overrides:                       # the cell and the width name the job: keep them true
+        key, _, value = str(o).partition("=")
+        key = key.strip()
+        cell_opts = {f"model.options.{n}" for c in cell_list for n, _ in c.options}
+        if key in CELL_KEYS or key in cell_opts:
+            raise ConfigError(f"--set {key} is fixed by the cell (--cells chooses the "
+                              "architecture, gate, layers and the cell's options)")
+        if key == "model.width":
+            try:
+                widths = (int(value),)
+            except ValueError:
+                raise ConfigError(f"--set model.width needs an integer, got {value!r}") from None
+            if widths[0] < 1:
+                raise ConfigError(f"--set model.width must be >= 1, got {widths[0]}")
+        else:
+            rest.append(o)
+    jobs = [Job(lang, c, w, lr, s, (*preset.overrides, *rest))
+            for lang in langs for c in cell_list for w in widths
             for lr in preset.lrs(lang, PAPER_SUITE.get(lang)) for s in range(seeds)]
     for job in jobs:
         job.config()  # a bad --set fails here, for every job

@@ -235,3 +235,24 @@ def test_outputs_with_seeds_show_spread(tmp_path):
     assert (tmp_path / "figure_seeds.png").stat().st_size > 1000
     assert summary["agreement_majority"]["rule"] == "majority of seeds"
     assert {s["cell"] for s in summary["seeds"]} == {"mamba-signed-L1", "mamba-nonneg-L1"}
+
+
+def test_width_override_names_the_jobs_and_cell_fields_are_refused():
+    """``--set model.width=64`` becomes the jobs' width (their labels said the preset's 32);
+    the fields a cell fixes cannot be overridden, or the table would name the wrong model."""
+    from ssm.errors import ConfigError
+    from ssm.experiments.grid import build_jobs, get_preset
+
+    preset = get_preset("paper", True, None)
+    jobs = build_jobs(preset, languages=["parity"], cells=["mamba-signed-L2"],
+                      overrides=["model.width=64"])
+    assert {j.width for j in jobs} == {64}
+    assert all("-W64-" in j.run_id for j in jobs)
+    assert all(j.config().model.width == 64 for j in jobs)
+    for bad in ("model.layers=3", "model.gate=complex", "model.arch=lstm"):
+        with pytest.raises(ConfigError, match="fixed by the cell"):
+            build_jobs(preset, languages=["parity"], cells=["mamba-signed-L2"], overrides=[bad])
+    groups = get_preset("groups", True, None)
+    with pytest.raises(ConfigError, match="fixed by the cell"):
+        build_jobs(groups, languages=["word_problem_z2"], cells=["deltaproduct2-b02-L1"],
+                   overrides=["model.options.n_householder=1"])
