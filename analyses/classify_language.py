@@ -71,7 +71,7 @@ def _fmt_word(w) -> str:
     return w if w else "ε"
 
 
-def _layers(pr: dict) -> str:
+def layers_text(pr: dict) -> str:
     """``min–max`` layers: ``≥ k`` when only a lower bound is proven, ``–`` when neither."""
     lo, hi = pr.get("min_layers"), pr.get("max_layers")
     if lo is None and hi is None:
@@ -128,7 +128,7 @@ def _print_one(c, console) -> None:
                 "reference"):
         p.add_column(col, overflow="fold")
     for pr in d["predictions"]:
-        p.add_row(pr["model"], d["families"][pr["model"]], pr["expressible"], _layers(pr),
+        p.add_row(pr["model"], d["families"][pr["model"]], pr["expressible"], layers_text(pr),
                   pr["status"], pr["reason"], _witness_text(pr.get("witness")),
                   pr["reference"])
     console.print(p)
@@ -147,7 +147,7 @@ def _suite_cell(pr: dict) -> str:
     if pr["expressible"] != "yes" or (pr.get("min_layers") in (None, 1)
                                       and pr.get("max_layers") is None):
         return v
-    return f"{v} {_layers(pr)}"
+    return f"{v} {layers_text(pr)}"
 
 
 _LABEL = {"star-free": "SF", "non-star-free": "non-SF", "counter": "ctr", "unknown": "?"}

@@ -13,6 +13,7 @@ from automata.errors import AutomatonError
 from automata.sampling import sample_members, sample_nonmembers
 from automata.verdicts import FAMILY_STATEMENTS, REFERENCES
 
+from analyses.classify_language import layers_text
 from analyses.study_constructions import certify
 from analyses.study_page import Bullets, Figure, Section, Table, Text
 
@@ -123,17 +124,6 @@ def algebra_section(language, max_seconds: float = 20.0) -> tuple[Section, Any]:
 def reference_keys(text: str) -> list[str]:
     """The bibliography keys (:data:`automata.verdicts.REFERENCES`) a reference text cites."""
     return [k for k, v in REFERENCES.items() if v and v in (text or "")]
-
-
-def layers_text(p: dict) -> str:
-    lo, hi = p.get("min_layers"), p.get("max_layers")
-    if lo is None and hi is None:
-        return "–"
-    if hi is None:
-        return f"≥ {lo}"
-    if lo is None or lo == hi:
-        return str(hi)
-    return f"{lo}–{hi}"
 
 
 def verdict_section(c) -> tuple[Section, dict[str, dict]]:

@@ -25,7 +25,7 @@ from automata.reflections import reflections_per_token
 from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy
 
-__all__ = ["verdict_label", "verdicts", "agreement", "decide", "THRESHOLD"]
+__all__ = ["verdict_label", "verdicts", "agreement", "decide", "tally", "THRESHOLD"]
 
 THRESHOLD = 0.9
 #: Families whose yes rests on products of reflections (β up to 2), so on a factor count.
@@ -93,16 +93,20 @@ def decide(lang: str, cell: str, verdict_map: Mapping[str, Mapping[str, dict]],
 def agreement(best: Mapping[tuple[str, str], dict], verdict_map: Mapping[str, Mapping[str, dict]],
               threshold: float = THRESHOLD) -> dict[str, Any]:
     """Agreement between verdicts and observations over the selected runs (see the module)."""
-    agree = disagree = undecided = 0
     rows = []
     for (lang, cell), r in sorted(best.items()):
         b2 = bin_accuracy(r, 1)
         row = decide(lang, cell, verdict_map, None if b2 is None else b2 >= threshold)
         row["bin2"] = b2
-        agree += row["agrees"] is True
-        disagree += row["agrees"] is False
-        undecided += row["agrees"] is None
         rows.append(row)
+    return tally(rows, threshold)
+
+
+def tally(rows: list[dict[str, Any]], threshold: float = THRESHOLD) -> dict[str, Any]:
+    """Counts of agreeing, disagreeing and undecided rows (:func:`decide`'s ``agrees``), the
+    rate over the decided ones, and the rows themselves as ``cells``."""
+    agree = sum(r["agrees"] is True for r in rows)
+    disagree = sum(r["agrees"] is False for r in rows)
     decided = agree + disagree
-    return {"agree": agree, "disagree": disagree, "undecided": undecided,
+    return {"agree": agree, "disagree": disagree, "undecided": len(rows) - decided,
             "rate": agree / decided if decided else None, "threshold": threshold, "cells": rows}

@@ -26,7 +26,7 @@ import math
 from collections import defaultdict
 from typing import Any, Iterable, Mapping
 
-from ssm.experiments.agreement import THRESHOLD, agreement, decide, verdicts
+from ssm.experiments.agreement import THRESHOLD, agreement, decide, tally, verdicts
 from ssm.experiments.grid import get_cell
 from ssm.experiments.selection import bin_accuracy, select_best
 
@@ -65,20 +65,13 @@ def seed_statistics(rows: Iterable[dict], threshold: float = THRESHOLD) -> dict[
 def majority_agreement(stats: Mapping[tuple[str, str], Mapping[str, Any]],
                        verdict_map: Mapping[str, Mapping[str, dict]]) -> dict[str, Any]:
     """Agreement with "observed" = more than half of the cell's seeds solve it (bin 2 ≥ 90 %)."""
-    agree = disagree = undecided = 0
     rows = []
     for (lang, cell), st in sorted(stats.items()):
         has_bin2 = any(a is not None for _, a in st["seeds"])
         row = decide(lang, cell, verdict_map, st["fraction"] > 0.5 if has_bin2 else None)
         row.update(mean=st["mean"], std=st["std"], solved=st["solved"], n_seeds=st["n_seeds"])
-        agree += row["agrees"] is True
-        disagree += row["agrees"] is False
-        undecided += row["agrees"] is None
         rows.append(row)
-    decided = agree + disagree
-    return {"agree": agree, "disagree": disagree, "undecided": undecided,
-            "rate": agree / decided if decided else None, "threshold": THRESHOLD,
-            "rule": "majority of seeds", "cells": rows}
+    return {**tally(rows, THRESHOLD), "rule": "majority of seeds"}
 
 
 def agreement_by_family(agree: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
