@@ -41,6 +41,7 @@ import numpy as np
 
 from automata.dfa import DFA, split_word
 from automata.languages import resolve_language
+from ssm.tasks import make_task
 
 from .errors import ProbingError, UnknownTargetError
 
@@ -222,10 +223,16 @@ def available_targets(language: Any) -> list[str]:
         names += [f"counter{i}" for i in range(n_counters)]
     else:
         names = list(BASE_TARGETS)
-    alph = set(lang.alphabet)
-    if getattr(lang, "task", None) == "flip_flop" and {"w", "0", "1"} <= alph:
-        names.append("bit")
+    task = getattr(lang, "task", None)       # the extra targets the language's task declares
+    for name in (make_task(task, lang).probe_targets if task else ()):
+        if name in TASK_TARGETS and name not in names and TASK_TARGETS[name](lang):
+            names.append(name)
     return names
+
+
+#: Task-declared targets (``Task.probe_targets``) this module computes, each with the check that
+#: the language's alphabet supports it.
+TASK_TARGETS = {"bit": lambda lang: {"w", "0", "1"} <= set(lang.alphabet)}
 
 
 def _n_counters(lang: Any) -> int:
