@@ -65,12 +65,14 @@ CELLS: dict[str, Cell] = {c.name: c for c in [
 _B01, _B02 = ("beta_range", (0.0, 1.0)), ("beta_range", (0.0, 2.0))
 
 #: Cells of the ``groups`` suite beyond :data:`CELLS` (not in the paper's grid): DeltaNet with
-#: β in (0, 1) or (0, 2) and DeltaProduct with 2 or 3 Householder steps per token, β in (0, 2).
+#: β in (0, 1) or (0, 2) and DeltaProduct with 2, 3 or 4 Householder steps per token, β in (0, 2)
+#: (the presets use 2 and 3; ``deltaproduct4-*`` has the 4 reflections per token of the one-layer
+#: A_5 / S_5 construction, :mod:`automata.reflections`, for ``--cells``).
 GROUP_CELLS: dict[str, Cell] = {c.name: c for c in [
     *(Cell(f"deltanet-b01-L{k}", "deltanet", "nonnegative", k, options=(_B01,)) for k in (1, 2)),
     *(Cell(f"deltanet-b02-L{k}", "deltanet", "nonnegative", k, options=(_B02,)) for k in (1, 2)),
     *(Cell(f"deltaproduct{h}-b02-L{k}", "deltaproduct", "nonnegative", k,
-           options=(_B02, ("n_householder", h))) for h in (2, 3) for k in (1, 2)),
+           options=(_B02, ("n_householder", h))) for h in (2, 3, 4) for k in (1, 2)),
 ]}
 
 #: The group word problems of the ``groups`` suite, abelian first, then solvable by order, then

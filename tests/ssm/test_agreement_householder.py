@@ -20,3 +20,9 @@ def test_factor_count_decides_householder_cells():
     assert decide("tomita3", "deltaproduct3-b02-L1", vm, True)["agrees"] is None
     # the other families are untouched
     assert decide("word_problem_s3", "mamba-nonneg-L1", vm, False)["agrees"] is True
+
+
+def test_a5_is_decided_with_four_reflections_per_token():
+    vm = {"word_problem_a5": verdicts("word_problem_a5")}
+    assert decide("word_problem_a5", "deltaproduct3-b02-L1", vm, False)["agrees"] is None
+    assert decide("word_problem_a5", "deltaproduct4-b02-L1", vm, False)["agrees"] is False
