@@ -96,7 +96,10 @@ def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
             a = m["acc"].get((lang, cell))
             if a is not None:
                 grid[i, j] = 100 * a
-    fig, ax = plt.subplots(figsize=(1.0 + 0.95 * len(cells), 1.0 + 0.45 * len(langs)))
+    import textwrap
+
+    width = max(4.5, 1.0 + 0.95 * len(cells))      # room for the title on small matrices
+    fig, ax = plt.subplots(figsize=(width, 1.4 + 0.45 * len(langs)))
     im = ax.imshow(grid, vmin=0, vmax=100, cmap="viridis", aspect="auto")
     for i, lang in enumerate(langs):
         for j, cell in enumerate(cells):
@@ -110,7 +113,7 @@ def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
     ax.set_xticks(range(len(cells)), cells, rotation=40, ha="right", fontsize=7)
     ax.set_yticks(range(len(langs)), [n.removeprefix("word_problem_").upper() for n in langs],
                   fontsize=8)
-    ax.set_title(title, fontsize=9)
+    ax.set_title("\n".join(textwrap.wrap(title, int(width * 11))), fontsize=9)
     fig.colorbar(im, ax=ax, label="% strings right")
     fig.tight_layout()
     buf = io.BytesIO()
