@@ -37,7 +37,7 @@ import numpy as np
 
 from .dfa import DFA
 
-__all__ = ["reflections_per_token", "cycle_count"]
+__all__ = ["reflections_per_token", "smallest_action", "cycle_count"]
 
 
 def cycle_count(perm: np.ndarray) -> int:
@@ -69,10 +69,7 @@ def _on_blocks(perms: list, blocks: list) -> list:
     return [np.array([index[blocks[int(p[r])]] for r in reps]) for p in perms]
 
 
-def reflections_per_token(dfa: DFA, max_actions: int = 200) -> int | None:
-    """The fewest reflections per token (max over letters of ``n - cycles``) over the faithful
-    actions found (module docstring) when every letter permutes the states of ``dfa``;
-    ``None`` when some letter is not a permutation (resets: no one-layer claim)."""
+def _letter_permutations(dfa: DFA) -> list | None:
     n = dfa.n_states
     perms = []
     for a in range(dfa.n_symbols):
@@ -80,30 +77,56 @@ def reflections_per_token(dfa: DFA, max_actions: int = 200) -> int | None:
         if len(np.unique(col)) != n:
             return None
         perms.append(col)
-    best = _cost(perms)
-    if best <= 1 or n <= 2:
-        return best
-    from sympy.combinatorics import Permutation, PermutationGroup  # only for groups
+    return perms
 
-    def group(ps):
-        return PermutationGroup([Permutation([int(x) for x in p]) for p in ps])
 
-    g0 = group(perms)
-    order = g0.order()
-    if g0.is_cyclic and order > 2:
-        # a cyclic group acts faithfully on the plane by rotations (angle 2πk/order), and a
-        # plane rotation is a product of 2 reflections: 2 factors, whatever the degree
-        best = min(best, 2)
-    queue, seen, explored = [perms], {n}, 0
-    while queue and explored < max_actions:
-        cur = queue.pop(0)
-        explored += 1
-        for blocks in group(cur).minimal_blocks():
-            induced = _on_blocks(cur, list(blocks))
-            m = len(induced[0])
-            if m in seen or m < 2 or group(induced).order() != order:
-                continue                    # same degree met already, or not faithful
-            seen.add(m)
-            best = min(best, _cost(induced))
-            queue.append(induced)
+def smallest_action(dfa: DFA, max_actions: int = 200) -> dict[str, list[int]] | None:
+    """``{letter: images}`` of the faithful permutation action with the fewest reflections per
+    token found (module docstring; the DFA's own action when nothing smaller is found), or
+    ``None`` when some letter is not a permutation. ``ssm.constructions.certify`` builds its
+    one-layer Householder model on it."""
+    perms = _letter_permutations(dfa)
+    if perms is None:
+        return None
+    best = perms
+    if _cost(perms) > 1 and dfa.n_states > 2:
+        from sympy.combinatorics import Permutation, PermutationGroup  # only for groups
+
+        def group(ps):
+            return PermutationGroup([Permutation([int(x) for x in p]) for p in ps])
+
+        order = group(perms).order()
+        queue, seen, explored = [perms], {dfa.n_states}, 0
+        while queue and explored < max_actions:
+            cur = queue.pop(0)
+            explored += 1
+            for blocks in group(cur).minimal_blocks():
+                induced = _on_blocks(cur, list(blocks))
+                m = len(induced[0])
+                if m in seen or m < 2 or group(induced).order() != order:
+                    continue                # same degree met already, or not faithful
+                seen.add(m)
+                if _cost(induced) < _cost(best):
+                    best = induced
+                queue.append(induced)
+    return {str(a): [int(x) for x in p] for a, p in zip(dfa.alphabet, best)}
+
+
+def reflections_per_token(dfa: DFA, max_actions: int = 200) -> int | None:
+    """The fewest reflections per token (max over letters of ``n - cycles``) over the faithful
+    actions found (:func:`smallest_action`), and 2 for a cyclic group of order > 2 (a plane
+    rotation); ``None`` when some letter is not a permutation (resets: no one-layer claim)."""
+    act = smallest_action(dfa, max_actions)
+    if act is None:
+        return None
+    best = _cost([np.asarray(p) for p in act.values()])
+    if best > 2:
+        from sympy.combinatorics import Permutation, PermutationGroup
+
+        g = PermutationGroup([Permutation(list(map(int, dfa.delta[:, a])))
+                              for a in range(dfa.n_symbols)])
+        if g.is_cyclic and g.order() > 2:
+            # a cyclic group acts faithfully on the plane by rotations (angle 2πk/order), and
+            # a plane rotation is a product of 2 reflections: 2 factors, whatever the degree
+            best = 2
     return best

@@ -48,6 +48,7 @@ import torch
 from automata import DFA
 from automata.classify import classify
 from automata.languages import Language, resolve_language
+from automata.reflections import smallest_action
 from automata.sampling import sample_members
 
 from .base import _json_gate
@@ -89,7 +90,9 @@ def _is_group(dfa: DFA) -> bool:
 
 def _householder(dfa: DFA, name: str, dtype, classification):
     if _is_group(dfa):
-        return construct_householder(dfa, dtype=dtype), "group language: one DeltaProduct layer"
+        return (construct_householder(dfa, dtype=dtype, action=smallest_action(dfa)),
+                "group language: one DeltaProduct layer on the faithful action with the fewest "
+                "reflections per token found (automata.reflections)")
     if any(not g.solvable for g in classification.groups):
         raise NotCertified(f"{name}: lrnn_householder verdict is yes (Grazzi et al. 2025), but "
                            "a non-solvable group beside resets is not built here")

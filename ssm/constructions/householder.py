@@ -584,7 +584,8 @@ def _table(alphabet, images, dfa) -> dict:
 
 def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32,
                           family: str = "lrnn_householder",
-                          scan: str = "transition") -> HouseholderConstruction:
+                          scan: str = "transition",
+                          action: Mapping[str, Sequence[int]] | None = None) -> HouseholderConstruction:
     """Build the exact one-layer DeltaProduct of a permutation-group word problem (module doc).
 
     Parameters
@@ -599,6 +600,11 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
         ``"lrnn_householder_positive"`` is refused (the construction needs β = 2).
     scan : "transition", "delta", "reference" or "chunked"
         How the model runs the recurrence (see :class:`HouseholderLRNN`).
+    action : mapping, optional
+        ``{letter: images}``: a faithful permutation action of the language's group to build
+        on instead of the default one (e.g. :func:`automata.reflections.smallest_action`, which
+        needs fewer reflections per token). It is checked to represent the minimal DFA: every
+        group element must reach one DFA state, else :class:`ConstructionError`.
 
     Raises
     ------
@@ -616,6 +622,12 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
     if family != "lrnn_householder":
         raise ConstructionError(f"family must be 'lrnn_householder', got {family!r}")
     name, alphabet, images, dfa, registry = _resolve(language_or_dfa)
+    if action is not None:
+        if set(map(str, action)) != set(alphabet):
+            raise ConstructionError(f"action must give one permutation per letter of {alphabet}")
+        images = {a: _as_image(action[a], a) for a in alphabet}
+        if len({len(p) for p in images.values()}) != 1:
+            raise ConstructionError("the action's permutations must act on the same points")
     n = len(next(iter(images.values())))
     if n > MAX_POINTS:
         raise ConstructionError(f"{n} points exceed the budget of {MAX_POINTS}")

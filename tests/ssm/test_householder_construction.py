@@ -141,3 +141,25 @@ def test_transpositions_realize_the_permutation_minimally():
                         seen.add(q)
                         q = perm[q]
             assert len(sw) == n - cycles
+
+
+def test_certified_group_models_use_the_derived_reflection_count():
+    """certify builds the one-layer model on automata.reflections' smallest action, so the model
+    has exactly the reflections per token that the agreement rule asks of a trained cell."""
+    from automata.languages import get_language
+    from automata.reflections import reflections_per_token
+    from ssm.constructions.certify import certify
+
+    for name in ("word_problem_a5", "word_problem_s3", "word_problem_a4"):
+        cert = certify(name, "lrnn_householder", check_length=300, strings=5)
+        assert cert.accuracy == 1.0
+        assert cert.gates["n_householder"] == reflections_per_token(
+            get_language(name).dfa.minimize())
+
+
+def test_an_action_that_does_not_represent_the_dfa_is_refused():
+    from automata.languages import get_language
+
+    lang = get_language("word_problem_s3")
+    with pytest.raises(ConstructionError):     # a, b swapped: another group element per word
+        construct_householder(lang.dfa, action={"a": [1, 2, 0], "b": [1, 0, 2]})
