@@ -50,16 +50,15 @@ def verdicts(language: Any) -> dict[str, dict[str, Any]]:
         cls = classify(lang)
     except AutomatonError:
         return {}
-    dfa = getattr(lang, "dfa", None)
-    reflections = None if dfa is None else reflections_per_token(dfa.minimize())
     out = {}
     for p in cls.predictions:
         out[str(p.model)] = {"label": verdict_label(p), "status": getattr(p, "status", None),
                              # the fewest layers the yes is stated for
                              "layers": getattr(p, "min_layers", getattr(p, "layers", None)),
                              "reason": getattr(p, "reason", None)}
-        if str(p.model) in HOUSEHOLDER_FAMILIES:   # factors per token the construction uses
-            out[str(p.model)]["reflections"] = reflections
+        if str(p.model) in HOUSEHOLDER_FAMILIES and out[str(p.model)]["label"] == "yes":
+            dfa = lang.dfa                   # factors per token the construction uses
+            out[str(p.model)]["reflections"] = reflections_per_token(dfa.minimize())
     return out
 
 

@@ -258,11 +258,11 @@ def build_jobs(preset: Preset, *, languages: Sequence[str] | None = None,
     if seeds < 1:
         raise ConfigError(f"--seeds must be >= 1, got {seeds}")
     widths, rest = tuple(preset.widths), []
+    fixed = {*CELL_KEYS, *(f"model.options.{n}" for c in cell_list for n, _ in c.options)}
     for o in overrides:                       # the cell and the width name the job: keep them true
         key, _, value = str(o).partition("=")
         key = key.strip()
-        cell_opts = {f"model.options.{n}" for c in cell_list for n, _ in c.options}
-        if key in CELL_KEYS or key in cell_opts:
+        if key in fixed:
             raise ConfigError(f"--set {key} is fixed by the cell (--cells chooses the "
                               "architecture, gate, layers and the cell's options)")
         if key == "model.width":
