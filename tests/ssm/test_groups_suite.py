@@ -15,7 +15,8 @@ def test_the_quick_preset_covers_every_group_and_model_kind():
         "ssm_nonnegative", "ssm_signed", "ssm_complex", "lrnn_householder_positive",
         "lrnn_householder", "lstm"}
     jobs = build_jobs(p, languages=["word_problem_z2"])
-    assert len(jobs) == 8
+    assert len(jobs) == 12
+    assert {"deltaproduct4-b02-L1", "mamba-complex-L2"} <= set(p.cells)
     cfg = jobs[0].config()
     assert cfg.task == "state" and cfg.data.train_max_length == 16
     assert cfg.data.eval_bins == ((1, 16), (17, 32), (33, 64))      # L, 2L, 4L
