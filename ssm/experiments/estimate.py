@@ -35,14 +35,29 @@ MEASURED_SECONDS: dict[tuple[str, str | None, int], float] = {
     ("mamba", "signed", 1): 23.2, ("mamba", "signed", 2): 32.7,
     ("mamba", "complex", 1): 50.4, ("mamba", "complex", 2): 94.4,
     ("mamba", "time_invariant", 1): 29.1, ("lstm", None, 1): 12.7, ("transformer", None, 2): 28.6,
+    # DeltaNet / DeltaProduct (n_h in the gate slot): measured 2026-12-02 beside mamba-nonneg-L1
+    # in one ``benchmarks.grid_cost --steps 32`` run (52.3, 30.1, 42.1, 71.2 CPU s projected for
+    # mamba-nonneg-L1, deltanet-b02-L1, deltaproduct2, deltaproduct4) and scaled to this table by
+    # 22.7 / 52.3; n_h = 3 interpolated.
+    ("deltanet", None, 1): 13.1, ("deltaproduct", "n_h=2", 1): 18.3,
+    ("deltaproduct", "n_h=3", 1): 24.6, ("deltaproduct", "n_h=4", 1): 30.9,
 }
 _BUDGET = 1000 * 10          # training strings × epochs of the measurement
 #: Share of a reference run that does not scale with strings × epochs (data, model, evaluation):
 #: the first epoch of mamba-nonneg-L1 took 5.0 of 22.7 CPU s, so 5.0 - (22.7 - 5.0) / 9 = 3.0 s.
 _FIXED = 3.0 / 22.7
+#: Training lengths of the measurement (1..50). A run on lengths 1..L costs about
+#: ``_LEN_FIXED + (1 - _LEN_FIXED) · L / 50`` of one on 1..50: measured 2026-12-02 with
+#: ``benchmarks.grid_cost --steps 32`` at L = 16 against L = 50 (same budget otherwise), the
+#: ratio was 0.32-0.65 over mamba-nonneg/complex-L1, lstm-L1, deltanet-b02-L1 and
+#: deltaproduct4-b02-L1 (mean 0.46), which this fits at L = 16.
+_REF_LENGTH = 50
+_LEN_FIXED = 0.2
 
 
 def key_of(job: Job) -> tuple[str, str | None, int]:
+    if job.cell.arch == "deltaproduct":
+        return job.cell.arch, f"n_h={dict(job.cell.options).get('n_householder', 2)}", job.cell.layers
     gate = job.cell.gate if job.cell.arch in ("mamba", "diagonal") else None
     return job.cell.arch, gate, job.cell.layers
 
@@ -50,6 +65,7 @@ def key_of(job: Job) -> tuple[str, str | None, int]:
 def _table_cost(job: Job) -> float:
     cfg = job.config()
     scale = _FIXED + (1 - _FIXED) * cfg.data.n_train * cfg.train.max_epochs / _BUDGET
+    scale *= _LEN_FIXED + (1 - _LEN_FIXED) * cfg.data.train_max_length / _REF_LENGTH
     arch, gate, layers = key_of(job)
     if (arch, gate, layers) in MEASURED_SECONDS:
         return MEASURED_SECONDS[(arch, gate, layers)] * scale
