@@ -212,3 +212,23 @@ def test_certified_factor_count_equals_reflections_per_token_for_every_group_lan
         assert cert.gates["n_householder"] == want, (name, cert.gates["n_householder"], want)
         cyclic_rotation = want == 2 and cert.gates["method"] == "rotation"
         assert cyclic_rotation == (cert.width == 2), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("m", range(2, 13))
+def test_z_m_more_strings_and_the_delta_rule_scan(m):
+    """200 strings of length 10,000 (float32) in the default evaluation; 20 with the delta-rule
+    scan; and every power of the generator as its own letter (uniformly random group elements)."""
+    c = construct_householder(f"Z_{m}", method="rotation")
+    assert c.check(10_000, 200, seed=7).accuracy == 1.0
+    d = construct_householder(f"Z_{m}", method="rotation", scan="delta")
+    r = d.check(10_000, 20, seed=7)
+    assert r.accuracy == 1.0 and r.max_angle_error < 0.01
+    gen = [(i + 1) % m for i in range(m)]
+    letters, p = {}, list(range(m))
+    for k in range(1, m):
+        p = [gen[i] for i in p]
+        letters[f"g{k}"] = p
+    u = construct_householder(letters, method="rotation")
+    r = u.check(10_000, 50, seed=7)
+    assert (u.order, r.accuracy, r.definition_agrees) == (m, 1.0, True)
