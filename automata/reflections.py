@@ -37,7 +37,8 @@ import numpy as np
 
 from .dfa import DFA
 
-__all__ = ["reflections_per_token", "smallest_action", "cycle_count"]
+__all__ = ["reflections_per_token", "smallest_action", "cycle_count", "cyclic_powers",
+           "permutation_order"]
 
 
 def cycle_count(perm: np.ndarray) -> int:
@@ -56,6 +57,75 @@ def cycle_count(perm: np.ndarray) -> int:
                 seen[j] = True
                 j = int(perm[j])
     return cycles
+
+
+def permutation_order(perm) -> int:
+    """The order of a permutation (the lcm of its cycle lengths).
+
+    >>> permutation_order([1, 2, 0, 4, 3])
+    6
+    """
+    perm = np.asarray(perm, dtype=np.int64)
+    seen = np.zeros(len(perm), dtype=bool)
+    order = 1
+    for start in range(len(perm)):
+        if not seen[start]:
+            j, length = start, 0
+            while not seen[j]:
+                seen[j] = True
+                j = int(perm[j])
+                length += 1
+            order = order * length // np.gcd(order, length)
+    return int(order)
+
+
+def cyclic_powers(perms, max_order: int = 100_000):
+    """``(m, g, powers)`` when the permutations generate a cyclic group of order ``m``: ``g`` (an
+    index array) generates it and ``perms[i] = g^powers[i]``; ``None`` when the group is not
+    cyclic, or has more than ``max_order`` elements (then :class:`ValueError`).
+
+    Cyclicity is read off the permutations themselves: the generators must commute (a cyclic
+    group is abelian), and some element of the group they generate must have order ``|G|``
+    (found among the elements, listed by breadth-first search).
+
+    >>> m, g, k = cyclic_powers([np.array([1, 2, 0, 4, 3])])       # a 3-cycle times a swap
+    >>> m, k
+    (6, [1])
+    >>> cyclic_powers([np.array([1, 0, 3, 2]), np.array([2, 3, 0, 1])]) is None   # Klein four
+    True
+    """
+    perms = [np.asarray(p, dtype=np.int64) for p in perms]
+    if not perms:
+        return None
+    n = len(perms[0])
+    for i, a in enumerate(perms):
+        for b in perms[i + 1:]:
+            if not np.array_equal(a[b], b[a]):
+                return None                                   # not abelian, so not cyclic
+    ident = np.arange(n)
+    elements = {ident.tobytes(): ident}
+    frontier = [ident]
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for p in perms:
+                y = p[x]
+                key = y.tobytes()
+                if key not in elements:
+                    elements[key] = y
+                    if len(elements) > max_order:
+                        raise ValueError(f"the group has more than {max_order} elements (budget)")
+                    nxt.append(y)
+        frontier = nxt
+    m = len(elements)
+    gen = next((x for x in elements.values() if permutation_order(x) == m), None)
+    if gen is None:
+        return None
+    power, x = {}, ident
+    for k in range(m):
+        power[x.tobytes()] = k
+        x = gen[x]
+    return m, gen, [power[p.tobytes()] for p in perms]
 
 
 def _cost(perms: list) -> int:
@@ -114,19 +184,15 @@ def smallest_action(dfa: DFA, max_actions: int = 200) -> dict[str, list[int]] | 
 
 def reflections_per_token(dfa: DFA, max_actions: int = 200) -> int | None:
     """The fewest reflections per token (max over letters of ``n - cycles``) over the faithful
-    actions found (:func:`smallest_action`), and 2 for a cyclic group of order > 2 (a plane
-    rotation); ``None`` when some letter is not a permutation (resets: no one-layer claim)."""
+    actions found (:func:`smallest_action`), and 2 where that is more and the group is cyclic
+    (:func:`cyclic_powers`; a plane rotation); ``None`` when some letter is not a permutation (resets: no one-layer claim)."""
     act = smallest_action(dfa, max_actions)
     if act is None:
         return None
     best = _cost([np.asarray(p) for p in act.values()])
-    if best > 2:
-        from sympy.combinatorics import Permutation, PermutationGroup
-
-        g = PermutationGroup([Permutation(list(map(int, dfa.delta[:, a])))
-                              for a in range(dfa.n_symbols)])
-        if g.is_cyclic and g.order() > 2:
-            # a cyclic group acts faithfully on the plane by rotations (angle 2πk/order), and
-            # a plane rotation is a product of 2 reflections: 2 factors, whatever the degree
-            best = 2
+    if best > 2 and cyclic_powers(_letter_permutations(dfa)) is not None:
+        # a cyclic group of order m acts faithfully on the plane by rotations (angle 2πk/m),
+        # and a plane rotation is a product of 2 reflections: 2 factors, whatever the degree
+        # (built: ssm.constructions.householder_rotation)
+        best = 2
     return best

@@ -15,7 +15,9 @@ witness. The builders, per family (:data:`BUILDERS`):
                          constant-gate model of :func:`.groups.build_length_periodic`,
                          which lies outside the family)
 ``lrnn_householder``     group languages: one DeltaProduct layer of reflections
-                         (:func:`.householder.construct_householder`); other languages
+                         (:func:`.householder.construct_householder`; a cyclic group
+                         as plane rotations, 2 per token, where that is fewer
+                         than its permutations need); other languages
                          whose groups are solvable: the complex cascade, each diagonal
                          gate being a product of axis-aligned Householder factors
                          (real ``d`` = ``I − (1 − d) e eᵀ``, ``β = 1 − d ∈ [0, 2]``) and
@@ -90,9 +92,13 @@ def _is_group(dfa: DFA) -> bool:
 
 def _householder(dfa: DFA, name: str, dtype, classification):
     if _is_group(dfa):
-        return (construct_householder(dfa, dtype=dtype, action=smallest_action(dfa)),
-                "group language: one DeltaProduct layer on the faithful action with the fewest "
-                "reflections per token found (automata.reflections)")
+        c = construct_householder(dfa, dtype=dtype, action=smallest_action(dfa), method="auto")
+        if c.info.get("method") == "rotation":
+            return c, ("cyclic group language: one DeltaProduct layer of plane rotations, 2 "
+                       "reflections per token (fewer than its smallest permutation action "
+                       "needs; automata.reflections)")
+        return c, ("group language: one DeltaProduct layer on the faithful action with the "
+                   "fewest reflections per token found (automata.reflections)")
     if any(not g.solvable for g in classification.groups):
         raise NotCertified(f"{name}: lrnn_householder verdict is yes (Grazzi et al. 2025), but "
                            "a non-solvable group beside resets is not built here")

@@ -38,6 +38,11 @@ minimal DFA's states means the transition monoid is not a group. The family
 ``lrnn_householder_positive`` (β ∈ (0, 1), eigenvalues in [0, 1]) is refused: the construction
 needs the eigenvalue −1.
 
+A cyclic group is built instead, by default, as plane rotations with 2 reflections per token
+(:mod:`.householder_rotation`) whenever that needs fewer reflections than its permutations:
+``method="auto"`` (default), ``"permutation"`` (this construction always) or ``"rotation"``
+(refused for a group that is not cyclic).
+
 >>> c = construct_householder("S_5")
 >>> c.layers, c.width, c.n_householder, c.info["group_order"]
 (1, 6, 4, 120)
@@ -46,6 +51,8 @@ needs the eigenvalue −1.
 (1.0, 1.0)
 >>> construct_householder({"x": [1, 0, 2], "y": [1, 2, 0]}).info["group_order"]   # S_3
 6
+>>> construct_householder("Z_12").n_householder, construct_householder("Z_12", method="permutation").n_householder
+(2, 11)
 >>> construct_householder("tomita1")
 Traceback (most recent call last):
 ...
@@ -66,12 +73,13 @@ from .base import CheckResult, encode_words
 from .errors import ConstructionError, ConstructionRefused
 
 __all__ = ["construct_householder", "HouseholderConstruction", "HouseholderLRNN",
-           "HouseholderCheckResult", "transpositions", "GROUP_NAMES", "MAX_GROUP_ORDER"]
+           "HouseholderCheckResult", "transpositions", "GROUP_NAMES", "MAX_GROUP_ORDER", "METHODS"]
 
 GROUP_NAMES = ("Z_m", "S_3", "D_4", "Q_8", "A_4", "S_4", "A_5", "S_5")
 MAX_GROUP_ORDER = 100_000
 MAX_POINTS = 512
 MAX_CHECK_STEPS = 200_000_000
+METHODS = ("auto", "permutation", "rotation")
 THEOREM = ("Grazzi et al. 2025 (ICLR), 'Unlocking State-Tracking in Linear RNNs Through Negative "
            "Eigenvalues'; Siems et al. 2025, DeltaProduct: a transposition is the "
            "Householder reflection I - 2eeᵀ, e = (e_i - e_j)/√2 (β = 2), so one layer with n_h "
@@ -213,9 +221,14 @@ class HouseholderLRNN(nn.Module):
 
 @dataclass(frozen=True)
 class HouseholderCheckResult(CheckResult):
-    """:class:`~ssm.constructions.base.CheckResult` plus the largest ``|state − exact state|``."""
+    """:class:`~ssm.constructions.base.CheckResult` plus the largest ``|state − exact state|``;
+    for the rotation construction (:mod:`.householder_rotation`) also the largest angle error,
+    the tolerance ``π/m`` it must stay below, and the largest ``|‖S‖ − 1|`` (else ``None``)."""
 
     max_state_error: float = 0.0
+    max_angle_error: float | None = None
+    angle_tolerance: float | None = None
+    max_norm_drift: float | None = None
 
 
 @dataclass(frozen=True)
@@ -258,7 +271,8 @@ class HouseholderConstruction:
     def gates(self) -> dict:
         """The transition values used: β per step and the eigenvalues of the factors."""
         return {"beta": [1.0, 2.0], "householder_eigenvalues": [-1.0, 1.0],
-                "n_householder": self.n_householder, "beta_1_only_at_bos": True}
+                "n_householder": self.n_householder, "beta_1_only_at_bos": True,
+                "method": "permutation"}
 
     @property
     def dtype(self) -> torch.dtype:
@@ -436,7 +450,7 @@ class HouseholderConstruction:
                 "gates": self.gates, "output": self.output, "theorem": self.theorem,
                 "dtype": str(self.dtype).replace("torch.", ""),
                 "permutations": {a: list(map(int, p)) for a, p in self.permutations.items()},
-                "info": dict(self.info)}
+                "method": self.info.get("method", "permutation"), "info": dict(self.info)}
 
 
 # ---------------------------------------------------------------------------- input handling
@@ -585,7 +599,8 @@ def _table(alphabet, images, dfa) -> dict:
 def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32,
                           family: str = "lrnn_householder",
                           scan: str = "transition",
-                          action: Mapping[str, Sequence[int]] | None = None) -> HouseholderConstruction:
+                          action: Mapping[str, Sequence[int]] | None = None,
+                          method: str = "auto") -> HouseholderConstruction:
     """Build the exact one-layer DeltaProduct of a permutation-group word problem (module doc).
 
     Parameters
@@ -605,6 +620,13 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
         on instead of the default one (e.g. :func:`automata.reflections.smallest_action`, which
         needs fewer reflections per token). It is checked to represent the minimal DFA: every
         group element must reach one DFA state, else :class:`ConstructionError`.
+    method : "auto", "permutation" or "rotation"
+        ``"permutation"``: the transpositions of the letters' permutations (this module);
+        ``"rotation"``: a cyclic group as plane rotations, 2 reflections per token
+        (:mod:`.householder_rotation`; refused when the group is not cyclic); ``"auto"``
+        (default): the rotation when the group is cyclic and it needs strictly fewer
+        reflections per token than the permutation construction (``2 < max n − #cycles``),
+        else the permutation construction.
 
     Raises
     ------
@@ -621,6 +643,8 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
         raise ConstructionRefused(REFUSE_POSITIVE)
     if family != "lrnn_householder":
         raise ConstructionError(f"family must be 'lrnn_householder', got {family!r}")
+    if method not in METHODS:
+        raise ConstructionError(f"method must be one of {list(METHODS)}, got {method!r}")
     name, alphabet, images, dfa, registry = _resolve(language_or_dfa)
     if action is not None:
         if set(map(str, action)) != set(alphabet):
@@ -634,6 +658,25 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
     table = _table(alphabet, images, dfa)
     swaps = {a: transpositions(images[a]) for a in alphabet}
     nh = max(1, max(len(s) for s in swaps.values()))
+    if method != "permutation" and (method == "rotation" or nh > 2):
+        from automata.reflections import cyclic_powers
+
+        from .householder_rotation import build_rotation
+
+        try:
+            cyclic = cyclic_powers([images[a] for a in alphabet], max_order=MAX_GROUP_ORDER)
+        except ValueError as e:
+            raise ConstructionError(str(e)) from None
+        if cyclic is not None:
+            return build_rotation(name=name, alphabet=alphabet, images=images, dfa=dfa,
+                                  table=table, registry=registry, cyclic=cyclic, dtype=dtype,
+                                  scan=scan)
+        if method == "rotation":
+            raise ConstructionRefused(
+                f"{name}: the group of order {len(table)} generated by the letters is not cyclic "
+                "(no element has order equal to the group's), so it has no faithful action by "
+                "plane rotations (the finite rotation groups of the plane are cyclic); use "
+                "method='permutation'")
     K = n + 1
     spare = torch.zeros(K, dtype=torch.float64)
     spare[n] = 1.0
@@ -650,7 +693,8 @@ def construct_householder(language_or_dfa, *, dtype: torch.dtype = torch.float32
     values[-1, 0, 0] = r.norm()
     betas[-1, 0] = 1.0
     model = HouseholderLRNN(keys, values, betas, dtype=dtype, scan=scan)
-    info = {"points": n, "group_order": len(table), "dfa_states": int(dfa.n_states),
+    info = {"method": "permutation", "points": n, "group_order": len(table),
+            "dfa_states": int(dfa.n_states),
             "transpositions": {a: [list(p) for p in swaps[a]] for a in alphabet},
             "bos": "a beginning-of-sequence step (beta = 1, k = r/|r|, v = |r|, r = (1..n, 0)) "
                    "writes the first state; it is prepended inside the model",
