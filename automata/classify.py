@@ -322,8 +322,7 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     lie in the maximal subgroup of an idempotent and, restricted to its image (a set of
     states), generate a non-solvable permutation group of the given order.
     """
-    from sympy.combinatorics import Permutation, PermutationGroup
-
+    from .group_tables import closure
     from .groups import group_info
 
     el = elements if elements is not None else _elements_with_words(d, max_elements)
@@ -345,21 +344,26 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
             continue
         order = len(members)                     # |H_e|, the group's order
         kept, kept_p, cur = [], [], None         # greedy generators, shortest words first
+        reached: set = set()
+        ident = np.arange(image.size)
         for j in members:
-            p = Permutation([pos[int(x)] for x in xs[j][image]])
-            if p.is_Identity or (cur is not None and cur.contains(p)):
+            p = np.array([pos[int(x)] for x in xs[j][image]])
+            if (p == ident).all() or p.tobytes() in reached:
                 continue
             kept.append(j)
             kept_p.append(p)
-            cur = PermutationGroup(kept_p)
-            if int(cur.order()) == order:
+            cur = closure(np.stack(kept_p), max_order=order)
+            reached = {x.tobytes() for x in cur}
+            if cur.shape[0] == order:
                 break
-        group = cur
-        if group is None or group.is_solvable:
+        if cur is None:
+            continue
+        info = group_info(cur)
+        if info.solvable:
             continue
         syms = d.alphabet
         ws = [_fmt([syms[a] for a in words[j]], syms) for j in kept]
-        name = group_info(group).name
+        name = info.name
         return {"words": ws, "image": [int(q) for q in image], "order": order, "name": name,
                 "statement": f"the elements of {ws} act on the states {image.tolist()} as "
                              f"generators of the non-solvable group {name or order}"}
@@ -534,7 +538,13 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         aperiodic = green.is_aperiodic
     groups: tuple[GroupInfo, ...] = ()
     if green is not None:
-        if green.d_classes:
+        if green.method == "enumeration" and green.enumerated is not None:
+            # the maximal subgroups as their elements (the H-classes of the idempotent
+            # representatives): named from their multiplication tables, no sympy group built
+            fp = green.enumerated
+            cand = [fp.group_permutations(i) for i, dc in enumerate(fp.d_classes)
+                    if dc.regular and dc.h_size > 1]
+        elif green.d_classes:
             cand = green.maximal_subgroups()
         else:
             cand = list(green.images.groups)
@@ -542,7 +552,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
                          "(regularity of their D-classes unknown)")
         seen: dict[tuple, GroupInfo] = {}
         for g in cand:
-            if g.is_trivial:
+            if isinstance(g, np.ndarray) and g.shape[0] <= 1 or getattr(g, "is_trivial", False):
                 continue
             info = group_info(g)
             key = (info.order, info.name, info.abelian_invariants, info.derived_length,
