@@ -32,7 +32,7 @@ import numpy as np
 from .dfa import DFA
 from .errors import BudgetExceededError
 
-__all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels"]
+__all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,33 @@ def cycle_order(x: np.ndarray) -> int:
     return out
 
 
+def cycle_orders(xs: np.ndarray) -> np.ndarray:
+    """:func:`cycle_order` of every row of ``xs`` (shape ``(m, n)``), vectorized.
+
+    >>> cycle_orders(np.array([[1, 2, 0, 3, 3], [1, 0, 3, 4, 2], [0, 0, 1, 2, 3]])).tolist()
+    [3, 6, 1]
+    """
+    xs = np.asarray(xs, dtype=np.int64)
+    m, n = xs.shape
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    y = xs
+    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
+        y = np.take_along_axis(y, y, axis=1)
+    on = np.zeros((m, n), dtype=bool)                     # q lies on a cycle of x
+    np.put_along_axis(on, y, True, axis=1)
+    length = np.where(on, 0, 1)
+    ident = np.arange(n)
+    cur = xs
+    for k in range(1, n + 1):
+        hit = (cur == ident) & (length == 0)
+        length[hit] = k
+        if not (length == 0).any():
+            break
+        cur = np.take_along_axis(xs, cur, axis=1)         # x^(k+1)
+    return np.lcm.reduce(length, axis=1)
+
+
 @dataclass(frozen=True)
 class AC0Certificate:
     """The result of :func:`ac0_certificate`; ``to_dict()`` is JSON-serializable."""
@@ -170,9 +197,10 @@ def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10
                                  max_seconds=max_seconds)
     s = lv.stable_index
     stable = lv.sets[s - 1]
-    for i, x in enumerate(stable):
-        order = cycle_order(x)
-        if order > 1:
-            word = [d.alphabet[a] for a in lv.word(s, i)]
-            return AC0Certificate(False, s, len(stable), lv.period, word, order)
+    orders = cycle_orders(stable)
+    bad = np.flatnonzero(orders > 1)
+    if bad.size:
+        i = int(bad[0])
+        word = [d.alphabet[a] for a in lv.word(s, i)]
+        return AC0Certificate(False, s, len(stable), lv.period, word, int(orders[i]))
     return AC0Certificate(True, s, len(stable), lv.period)

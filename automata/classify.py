@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .ac0 import Levels, ac0_certificate, cycle_order, length_levels
+from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
 from .dfa import DFA
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
@@ -244,6 +244,48 @@ def _elements_with_words(d: DFA, max_elements: int) -> tuple[np.ndarray, list[li
     return np.array(elems), words
 
 
+def shortlex_order(mon: TransitionMonoid) -> np.ndarray:
+    """The semigroup elements' indices sorted by their words (``mon.word``) in shortlex order.
+
+    A word is its parent's word plus one letter, so level by level (word length), the order
+    is that of (parent's rank, letter): no word is built.
+    """
+    parent = np.asarray(mon.parent, dtype=np.int64)
+    letter = np.asarray(mon.letter, dtype=np.int64)
+    m = parent.shape[0]
+    length = np.ones(m, dtype=np.int64)
+    anc = parent.copy()
+    while (anc >= 0).any():
+        on = anc >= 0
+        length += on
+        anc[on] = parent[anc[on]]
+    rank = np.full(m, -1, dtype=np.int64)
+    out = []
+    k = max(1, int(letter.max()) + 1) if m else 1
+    done = 0
+    for L in range(1, int(length.max()) + 1 if m else 1):
+        lv = np.flatnonzero(length == L)
+        key = letter[lv] if L == 1 else rank[parent[lv]] * k + letter[lv]
+        lv = lv[np.argsort(key, kind="stable")]
+        rank[lv] = np.arange(done, done + lv.size)
+        done += lv.size
+        out.append(lv)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+class _Words:
+    """The words of ``mon``'s elements in the order ``order``, built on demand."""
+
+    def __init__(self, mon: TransitionMonoid, order: np.ndarray):
+        self._mon, self._order = mon, order
+
+    def __len__(self) -> int:
+        return int(self._order.size)
+
+    def __getitem__(self, i: int) -> list[int]:
+        return self._mon.word(int(self._order[i]))
+
+
 def _period_witness(d: DFA, w: list[int], refutes: str) -> dict[str, Any] | None:
     wit = nonstar_free_witness(d, w)
     if wit is not None:
@@ -293,20 +335,20 @@ def odd_period_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> 
     if el is None:
         return None
     xs, words = el
-    for x, w in zip(xs, words):
-        order = cycle_order(x)
+    orders = cycle_orders(xs).tolist()
+    for i, order in enumerate(orders):
         if order > 1 and order % 2 == 1 and _prime_factors(order) == [order]:
-            wit = _period_witness(d, w, f"the period {order} is odd; k real diagonal layers "
-                                        f"with gates in [-1, 1] have period dividing 2^k on "
-                                        f"w^k")
+            wit = _period_witness(d, words[i], f"the period {order} is odd; k real diagonal "
+                                               f"layers with gates in [-1, 1] have period "
+                                               f"dividing 2^k on w^k")
             if wit is not None and wit["period"] == order:
                 return wit
     # an element whose order has an odd prime factor p: its (order/p)-th power has order p
-    for x, w in zip(xs, words):
-        order = cycle_order(x)
-        odd = [p for p in _prime_factors(order) if p != 2]
+    for i, order in enumerate(orders):
+        odd = [p for p in _prime_factors(order) if p != 2] if order > 2 else []
         if odd:
             p = odd[0]
+            w = words[i]
             wit = _period_witness(d, w * (order // p), f"the period {p} is odd; k real diagonal "
                                                        f"layers with gates in [-1, 1] have period "
                                                        f"dividing 2^k on w^k")
@@ -658,9 +700,8 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
         if mon is not None and mon.semigroup_size <= cap:
             # the enumerated semigroup with its shortest words, in shortlex order of the words
             # (the order of _elements_with_words, so witnesses are the same)
-            words = [mon.word(i) for i in range(mon.semigroup_size)]
-            order = sorted(range(len(words)), key=lambda i: (len(words[i]), words[i]))
-            el = (mon.elements()[order], [words[i] for i in order])
+            order = shortlex_order(mon)
+            el = (mon.elements()[order], _Words(mon, order))
         else:
             el = (_elements_with_words(d, cap)
                   if monoid_size is None or monoid_size <= cap + 1 else None)

@@ -75,6 +75,27 @@ def closure(gens: np.ndarray, *, max_order: int = TABLE_MAX_ORDER) -> np.ndarray
     return els
 
 
+def _base(els: np.ndarray) -> np.ndarray:
+    """Points, chosen greedily, whose images separate the rows of ``els`` (all rows when
+    they are not distinct)."""
+    n, r = els.shape
+    key = np.zeros(n, dtype=np.int64)
+    base: list[int] = []
+    classes = 1
+    for q in range(r):
+        nk = key * r + els[:, q]
+        _, nk = np.unique(nk, return_inverse=True)
+        c = int(nk.max()) + 1
+        if c > classes:
+            base.append(q)
+            key, classes = nk.astype(np.int64).ravel(), c
+            if classes == n:
+                break
+    if classes < n:
+        return np.arange(r)
+    return np.array(base, dtype=np.int64)
+
+
 class GroupTable:
     """The Cayley table of a group given by all its elements (see the module docstring).
 
@@ -87,14 +108,16 @@ class GroupTable:
         self.elements = els
         self.order = n
         self.degree = r
-        w = _weights(r)
-        codes = _codes(els, w)
+        # a base: points whose images tell the elements apart (one point for a regular action)
+        base = _base(els)
+        w = _weights(len(base))
+        codes = _codes(els[:, base], w)
         order = np.argsort(codes)
         sc = codes[order]
         if np.any(sc[1:] == sc[:-1]):                          # pragma: no cover
             raise AssertionError("elements are not distinct (or codes collide)")
-        # T[i, j] = index of els[i] then els[j]: (els[j])[els[i][q]]
-        prod = els[:, els]                                     # [j, i, q] = els[j][els[i][q]]
+        # T[i, j] = index of els[i] then els[j]: (els[j])[els[i][q]], q in the base
+        prod = els[:, els[:, base]]                            # [j, i, q]
         pc = _codes(prod, w)                                   # (n_j, n_i)
         pos = np.searchsorted(sc, pc)
         pos = np.minimum(pos, n - 1)
