@@ -68,9 +68,10 @@ def _strong_components(edges: np.ndarray) -> np.ndarray:
     except ImportError:                                   # pragma: no cover - scipy is a dep of sklearn
         from .green import _sccs
         return _sccs(edges)
-    rows = np.repeat(np.arange(m, dtype=np.int64), k)
-    g = csr_matrix((np.ones(m * k, dtype=np.int8), (rows, edges.reshape(-1).astype(np.int64))),
-                   shape=(m, m))
+    # built in compressed form directly (row i holds its k edges): no COO conversion
+    it = np.int32 if m * k < 2**31 else np.int64
+    g = csr_matrix((np.ones(m * k, dtype=it), edges.reshape(-1).astype(it, copy=False),
+                    np.arange(0, m * k + 1, k, dtype=it)), shape=(m, m))
     return connected_components(g, directed=True, connection="strong")[1].astype(np.int64)
 
 
