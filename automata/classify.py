@@ -604,7 +604,19 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     monoid_size = green.monoid_size if green is not None and green.d_classes else None
     n_d = green.n_d_classes if green is not None and green.d_classes else None
     mon: TransitionMonoid | None = None
-    if green is not None and green.method == "enumeration" and green.enumerated is not None:
+    idem_green = None
+    if (green is not None and green.method == "orbits" and green.d_classes
+            and aperiodic is False and monoid_size is not None
+            and monoid_size > max(budget.variety_max_size, budget.witness_max_elements) + 1):
+        # a large non-aperiodic monoid whose Green's structure came from the orbits: what the
+        # enumeration would add is the idempotent count (varieties and witnesses are over their
+        # budgets, no aperiodicity index), and Green's structure gives it
+        idem_green = green.idempotent_count()
+    if idem_green is not None:
+        if monoid_size > budget.enumerate_max_size:
+            notes.append(f"enumeration skipped: {monoid_size:,} elements exceed the budget "
+                         f"({budget.enumerate_max_size:,})")
+    elif green is not None and green.method == "enumeration" and green.enumerated is not None:
         # Green's structure came from enumerating the monoid: reuse it, never enumerate again
         mon = green.enumerated.monoid
         if mon.alphabet != d.alphabet:                 # a cached enumeration of the same letters
@@ -628,7 +640,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         monoid_size = mon.size if monoid_size is None else monoid_size
         if aperiodic is None:
             aperiodic = mon.is_aperiodic()
-    idem = mon.idempotent_count() if mon is not None else None
+    idem = mon.idempotent_count() if mon is not None else idem_green
     index = mon.aperiodicity_index() if mon is not None and aperiodic else None
     # witness
     witness = None
@@ -648,7 +660,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
                        "statement": f"aperiodic (all Schützenberger groups trivial); index <= "
                                     f"{bound} (n - 1 for n states); exact index needs enumeration"}
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
-                    max_size=budget.variety_max_size, minimize=False)
+                    max_size=budget.variety_max_size, minimize=False, monoid_size=monoid_size)
     flags = _facts_flags(d, monoid_size)
     extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,

@@ -521,6 +521,40 @@ class GreenStructure:
         """Schützenberger groups of the regular D-classes (one per D-class, top first)."""
         return [self.images.groups[d.image_scc] for d in self.d_classes if d.regular]
 
+    def idempotent_count(self, max_work: int = 20_000_000) -> int | None:
+        """Number of idempotents of the monoid (identity included), without enumerating it.
+
+        An H-class is a group, so holds exactly one idempotent, iff the image of its elements
+        is a transversal of their kernel (then x permutes its image and a power of x is an
+        idempotent in the H-class; Clifford and Preston 1961, Section 2.2). In a regular
+        D-class the L-classes correspond to the images of its image SCC and the R-classes to
+        the kernels of its kernel SCC (the Schützenberger groups have the order of the
+        H-classes), so its idempotents are the pairs (image, kernel) of those SCCs that are
+        transversal. Non-regular D-classes hold none. ``None`` when the pairs to test exceed
+        ``max_work`` (image x kernel x states) or the structure was not computed by orbits.
+        """
+        if self.method == "enumeration" and self.enumerated is not None:
+            return int(self.enumerated.idempotent_count)
+        if self.kernels is None or not self.d_classes:
+            return None
+        n = self.n_states
+        img, ker = self.images, self.kernels
+        total = 0
+        for dc in self.d_classes:
+            if not dc.regular:
+                continue
+            B = np.asarray(img.images)[img.comp == dc.image_scc].astype(np.int64)   # (c, n)
+            K = np.asarray(ker.kernels)[ker.comp == dc.kernel_scc]                 # (k, n)
+            if B.shape[0] * K.shape[0] * n > max_work:
+                return None
+            # counts[c, k, l] = points of image c in class l of kernel k
+            onehot = np.zeros((K.shape[0], n, n), dtype=np.int64)
+            onehot[np.repeat(np.arange(K.shape[0]), n), np.tile(np.arange(n), K.shape[0]),
+                   K.ravel()] = 1
+            counts = np.einsum("cq,kql->ckl", B, onehot)
+            total += int((counts.max(axis=2) <= 1).sum())
+        return total
+
     def r_trivial(self) -> bool:
         """Every R-class is a singleton (image SCCs are single sets, groups trivial)."""
         return all(d.r_class_size == 1 for d in self.d_classes)

@@ -423,6 +423,32 @@ def _table_elements(g) -> np.ndarray | None:
     return closure(np.array(gens), max_order=cap)
 
 
+def _symmetric_info(g) -> GroupInfo | None:
+    """The facts of ``S_r`` (``r >= 3``) when ``g`` is the full symmetric group on the points
+    it moves (order ``r!``), as both paths give them; None otherwise."""
+    from math import lcm
+
+    if isinstance(g, np.ndarray):
+        order = int(g.shape[0])
+        r = int((g != np.arange(g.shape[1])).any(axis=0).sum())
+        if r < 3 or order != factorial(r):
+            return None
+    else:
+        r = len({i for p in g.generators for i in p.support()})
+        if r < 3:
+            return None
+        order = int(g.order())
+        if order != factorial(r):
+            return None
+    exp = 1
+    for k in range(2, r + 1):
+        exp = lcm(exp, k)
+    return GroupInfo(order=order, name=f"S_{r}", cyclic=False, abelian=False,
+                     solvable=r <= 4, derived_length={3: 2, 4: 3}.get(r), two_group=False,
+                     elementary_2_length=None, prime_factors=prime_factors(order),
+                     abelian_invariants=(), exponent=exp if order <= _MAX_ENUM else None)
+
+
 def group_info(g) -> GroupInfo:
     """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g``: a sympy
     ``PermutationGroup``, a :class:`TrivialGroup`, or an int array whose rows are all the
@@ -434,6 +460,9 @@ def group_info(g) -> GroupInfo:
     """
     if isinstance(g, TrivialGroup):
         return GroupInfo(**_TRIVIAL_INFO)
+    full = _symmetric_info(g)
+    if full is not None:
+        return full
     if isinstance(g, np.ndarray):
         from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK
 

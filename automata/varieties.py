@@ -92,7 +92,8 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
 
 
 def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionMonoid | None = None,
-              *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True) -> Varieties:
+              *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True,
+              monoid_size: int | None = None) -> Varieties:
     """Decide the varieties for the language of ``dfa``.
 
     Parameters
@@ -104,6 +105,9 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         Reused when given; otherwise enumerated with ``max_size`` as budget.
     max_size : int
         Largest semigroup on which the semigroup-level checks run.
+    monoid_size : int, optional
+        The monoid's size when known (e.g. from Green's structure): above ``max_size + 1`` no
+        enumeration is attempted (the semigroup checks stay unknown).
     """
     d = dfa.minimize() if minimize else dfa
     gens = generators_of(d).astype(np.int64)
@@ -121,7 +125,9 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         ap = green.is_aperiodic if green is not None else None
         rt = lt_ = jt = None
     definite = reverse = loc = None
-    if (monoid is None or monoid.semigroup_size > max_size) and d.n_states <= 65536:
+    too_big = monoid_size is not None and monoid_size > max_size + 1
+    if (monoid is None or monoid.semigroup_size > max_size) and d.n_states <= 65536 \
+            and not too_big:
         try:
             monoid = transition_monoid(d, minimize=False, max_size=max_size, max_seconds=5.0)
         except BudgetExceededError:

@@ -104,3 +104,18 @@ def test_large_groups_use_sympy():
     g = SymmetricGroup(7)                      # 5040 elements > the table bound
     info = group_info(g)
     assert (info.name, info.order, info.solvable) == ("S_7", 5040, False)
+
+
+@pytest.mark.parametrize("r", [3, 4, 5, 6, 7])
+def test_symmetric_groups_shortcut_agrees(r):
+    from automata.groups import _symmetric_info
+
+    g = SymmetricGroup(r)
+    ref = group_info_sympy(g)
+    assert _symmetric_info(g) == ref
+    if r <= 6:
+        assert _symmetric_info(_elements(g)) == ref
+    # on more points than it moves, and not the full group on them
+    wide = PermutationGroup([Permutation(list(p.array_form) + [r, r + 1]) for p in g.generators])
+    assert group_info(wide) == group_info_sympy(wide)
+    assert _symmetric_info(AlternatingGroup(r)) is None
