@@ -76,7 +76,14 @@ def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # entries are < 256: np.unique on integers instead of on raw bytes
         shifts = (b * np.arange(n - 1, -1, -1)).astype(np.int64)
         codes = (xc.astype(np.int64) << shifts).sum(axis=1)
-        _, idx = np.unique(codes, return_index=True)
+        if n * b <= 22 and (1 << (n * b)) <= max(1 << 16, 8 * m):
+            # few possible codes: a dense table instead of a sort (same distinct codes in the
+            # same order, and the same first occurrences)
+            first = np.full(1 << (n * b), m, dtype=np.int64)
+            np.minimum.at(first, codes, np.arange(m, dtype=np.int64))
+            idx = first[first < m]
+        else:
+            _, idx = np.unique(codes, return_index=True)
         return xc[idx], idx
     view = xc.view(np.dtype((np.void, xc.dtype.itemsize * xc.shape[1]))).ravel()
     _, idx = np.unique(view, return_index=True)

@@ -642,6 +642,20 @@ class _DGroups:
         return any(self.pi.contains(s * ~g) for g in _elements(self.gp))
 
 
+def _row_ranks(x: np.ndarray, radix: int) -> tuple[int, np.ndarray]:
+    """Number of distinct rows of ``x`` (entries in ``0 .. radix-1``) and each row's rank
+    among them: one integer per row when the row fits in 63 bits, the raw bytes otherwise."""
+    m, n = x.shape
+    b = max(1, (radix - 1).bit_length())
+    if n * b <= 63:
+        key = (x.astype(np.int64) << (b * np.arange(n, dtype=np.int64))).sum(axis=1)
+    else:
+        xc = np.ascontiguousarray(x)
+        key = xc.view(np.dtype((np.void, xc.dtype.itemsize * n))).ravel()
+    u, inv = np.unique(key, return_inverse=True)
+    return int(u.shape[0]), inv.reshape(-1).astype(np.int64)
+
+
 def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
     """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
 
@@ -670,12 +684,9 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
         m = x.shape[0]
         im = np.zeros((m, n), dtype=bool)
         im[np.repeat(np.arange(m), n), x.ravel()] = True
-        img = np.packbits(im, axis=1)
-        ker = _canonical_kernels(x).astype(np.int32)
-        n_img = np.unique(img, axis=0).shape[0]
-        n_ker = np.unique(ker, axis=0).shape[0]
-        both = np.concatenate([img.view(np.uint8), ker.view(np.uint8)], axis=1)
-        n_h = np.unique(both, axis=0).shape[0]            # distinct (image, kernel): H-classes
+        n_img, r_img = _row_ranks(im.astype(np.int64), 2)
+        n_ker, r_ker = _row_ranks(_canonical_kernels(x), n)
+        n_h = np.unique(r_img * n_ker + r_ker).size       # distinct (image, kernel): H-classes
         return 8 * (n_img + n_ker) >= m and 4 * n_h >= m
 
     from .monoid import _Packing
