@@ -90,13 +90,75 @@ def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return xc[idx], idx
 
 
+def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
+                            max_seconds: float) -> Levels:
+    """:func:`length_levels` from an enumerated monoid's right Cayley graph: a level is a set
+    of element indices and ``S_k · Σ`` is one look-up per element and letter, no product of
+    transformations. Each element's rank in the byte order of its int32 row (the order
+    :func:`_rows_unique` sorts by) is computed once, so the sets, their order and the first
+    occurrences (parents, letters) are those of the direct computation."""
+    t0 = time.perf_counter()
+    m = fp.size
+    rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
+    view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
+    _, rank = np.unique(view, return_inverse=True)
+    rank = rank.reshape(-1).astype(np.int64)
+    right = fp.right.astype(np.int64)
+
+    def distinct(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        first = np.full(m, cand.size, dtype=np.int64)            # by rank: first position
+        np.minimum.at(first, rank[cand], np.arange(cand.size, dtype=np.int64))
+        idx = first[first < cand.size]                           # in rank order
+        return cand[idx], idx
+
+    el, idx = distinct(right[fp.identity, :n_let].copy())
+    levels, parents, letters = [el], [np.full(len(el), -1)], [idx.astype(np.int64)]
+    seen = {el.tobytes(): 1}
+    total = len(el)
+    while True:
+        k = len(levels)
+        if k >= max_levels:
+            raise BudgetExceededError(f"AC0 test: more than {max_levels:,} length levels")
+        if time.perf_counter() - t0 > max_seconds:
+            raise BudgetExceededError(f"AC0 test: over {max_seconds:g} s")
+        cur = levels[-1]
+        cand = right[cur, :n_let].T.reshape(-1)                  # letter-major: x then a
+        el, idx = distinct(cand)
+        key = el.tobytes()
+        if key in seen:
+            j = seen[key]
+            sets = tuple(rows[lv] for lv in levels)
+            return Levels(sets, tuple(parents), tuple(letters), j, k + 1 - j)
+        total += len(el)
+        if total > max_elements:
+            raise BudgetExceededError(f"AC0 test: the length levels exceed {max_elements:,} "
+                                      f"transformations")
+        levels.append(el)
+        parents.append(idx % len(cur))
+        letters.append(idx // len(cur))
+        seen[key] = k + 1
+
+
 def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
-                  max_seconds: float = 10.0) -> Levels:
+                  max_seconds: float = 10.0, cayley=None) -> Levels:
     """The sequence ``η(Σ^k)`` until it repeats, for the transition monoid of ``d``.
 
     Raises :class:`~automata.errors.BudgetExceededError` when the levels together exceed
     ``max_elements`` transformations, ``max_levels`` levels or ``max_seconds``.
+
+    ``cayley``: the enumerated monoid of ``d``'s letters
+    (:class:`~automata.froidure_pin.FroidurePin`), when there is one: the levels are then
+    walked on its right Cayley graph (the same result, without multiplying transformations).
+
+    >>> from automata.froidure_pin import froidure_pin
+    >>> d = DFA("ab", [[1, 0], [2, 0], [2, 2]], 0, [0])
+    >>> a, b = length_levels(d), length_levels(d, cayley=froidure_pin(d.delta.T))
+    >>> all((x == y).all() for x, y in zip(a.sets, b.sets)), (a.start, a.period) == (b.start, b.period)
+    (True, True)
     """
+    if cayley is not None and cayley.monoid.n_states == d.n_states:
+        return _levels_on_cayley_graph(cayley, d.n_symbols, max_elements, max_levels,
+                                       max_seconds)
     gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
     t0 = time.perf_counter()
     x, idx = _rows_unique(gens)

@@ -662,7 +662,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
                     max_size=budget.variety_max_size, minimize=False, monoid_size=monoid_size)
     flags = _facts_flags(d, monoid_size)
-    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon)
+    fp = green.enumerated if green is not None and green.method == "enumeration" else None
+    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon, fp)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
                          monoid_size=monoid_size, **flags, **extra)
     return Classification(lname, True, kind, alphabet, d.n_states, monoid_size, aperiodic, groups,
@@ -672,8 +673,9 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
 
 def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | None,
                  monoid_size: int | None, budget: Budget, notes: list[str],
-                 mon: TransitionMonoid | None = None):
-    """The AC0 certificate, the parity reduction and the witnesses each family's rules show."""
+                 mon: TransitionMonoid | None = None, cayley=None):
+    """The AC0 certificate, the parity reduction and the witnesses each family's rules show
+    (``cayley``: the enumerated monoid with its Cayley graphs, when Green's structure has it)."""
     wits: dict[str, Any] = {}
     if aperiodic is False and witness is not None:
         wits["nonstar_free"] = {**witness, "refutes": "membership of u w^k v has period > 1 "
@@ -682,7 +684,7 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     red = None
     try:
         levels = length_levels(d, max_elements=budget.ac0_max_elements,
-                               max_seconds=budget.max_seconds)
+                               max_seconds=budget.max_seconds, cayley=cayley)
     except BudgetExceededError as e:
         notes.append(str(e))
         levels = None
