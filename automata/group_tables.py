@@ -40,8 +40,16 @@ def _codes(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return (x.astype(np.uint64) * weights).sum(axis=-1, dtype=np.uint64)
 
 
+_WEIGHTS: dict[int, np.ndarray] = {}
+
+
 def _weights(r: int) -> np.ndarray:
-    return np.random.default_rng(0x5EED + r).integers(1, 2**63, size=r, dtype=np.uint64) | 1
+    w = _WEIGHTS.get(r)
+    if w is None:
+        w = np.random.default_rng(0x5EED + r).integers(1, 2**63, size=r, dtype=np.uint64) | 1
+        if len(_WEIGHTS) < 4096:
+            _WEIGHTS[r] = w
+    return w
 
 
 def closure(gens: np.ndarray, *, max_order: int = TABLE_MAX_ORDER) -> np.ndarray | None:

@@ -423,6 +423,13 @@ def _table_elements(g) -> np.ndarray | None:
     return closure(np.array(gens), max_order=cap)
 
 
+def _prime_info(p: int) -> GroupInfo:
+    """A group of prime order p is Z_p."""
+    return GroupInfo(order=p, name=f"Z_{p}", cyclic=True, abelian=True, solvable=True,
+                     derived_length=1, two_group=p == 2, elementary_2_length=1 if p == 2 else None,
+                     prime_factors=(p,), abelian_invariants=(p,), exponent=p)
+
+
 def _symmetric_info(g) -> GroupInfo | None:
     """The facts of ``S_r`` (``r >= 3``) when ``g`` is the full symmetric group on the points
     it moves (order ``r!``), as both paths give them; None otherwise."""
@@ -460,6 +467,9 @@ def group_info(g) -> GroupInfo:
     """
     if isinstance(g, TrivialGroup):
         return GroupInfo(**_TRIVIAL_INFO)
+    if isinstance(g, np.ndarray) and g.shape[0] < 1000 and len(prime_factors(g.shape[0])) == 1 \
+            and prime_factors(g.shape[0])[0] == g.shape[0]:
+        return _prime_info(int(g.shape[0]))
     full = _symmetric_info(g)
     if full is not None:
         return full

@@ -119,3 +119,11 @@ def test_symmetric_groups_shortcut_agrees(r):
     wide = PermutationGroup([Permutation(list(p.array_form) + [r, r + 1]) for p in g.generators])
     assert group_info(wide) == group_info_sympy(wide)
     assert _symmetric_info(AlternatingGroup(r)) is None
+
+
+@pytest.mark.parametrize("p", [2, 3, 5, 7, 11])
+def test_prime_order_shortcut_agrees(p):
+    from automata.groups import _prime_info
+
+    g = CyclicGroup(p)
+    assert _prime_info(p) == group_info_sympy(g) == group_info(_elements(g))
