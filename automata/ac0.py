@@ -266,15 +266,20 @@ class AC0Certificate:
 
 
 def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
-                    max_seconds: float = 10.0, levels: Levels | None = None) -> AC0Certificate:
+                    max_seconds: float = 10.0, levels: Levels | None = None,
+                    aperiodic: bool | None = None) -> AC0Certificate:
     """Decide whether the language of the **minimal** DFA ``d`` is in AC0, with a certificate.
 
     The budget is that of :func:`length_levels` (pass ``levels`` to reuse them).
+    ``aperiodic=True`` (the monoid is known to be aperiodic): no element has a cycle, so the
+    stable semigroup is not scanned.
     """
     lv = levels or length_levels(d, max_elements=max_elements, max_levels=max_levels,
                                  max_seconds=max_seconds)
     s = lv.stable_index
     stable = lv.sets[s - 1]
+    if aperiodic:
+        return AC0Certificate(True, s, len(stable), lv.period)
     orders = cycle_orders(stable)
     bad = np.flatnonzero(orders > 1)
     if bad.size:

@@ -689,7 +689,7 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
         notes.append(str(e))
         levels = None
     if levels is not None:
-        cert = ac0_certificate(d, levels=levels)
+        cert = ac0_certificate(d, levels=levels, aperiodic=aperiodic is True)
         ac0 = cert.to_dict()
         wits["ac0"] = ac0
         if not cert.ac0:
