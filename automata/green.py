@@ -543,16 +543,21 @@ class GreenStructure:
         for dc in self.d_classes:
             if not dc.regular:
                 continue
-            B = np.asarray(img.images)[img.comp == dc.image_scc].astype(np.int64)   # (c, n)
+            B = np.asarray(img.images)[img.comp == dc.image_scc]                  # (c, n)
             K = np.asarray(ker.kernels)[ker.comp == dc.kernel_scc]                 # (k, n)
-            if B.shape[0] * K.shape[0] * n > max_work:
+            if B.shape[0] * K.shape[0] * dc.rank > max_work:
                 return None
-            # counts[c, k, l] = points of image c in class l of kernel k
-            onehot = np.zeros((K.shape[0], n, n), dtype=np.int64)
-            onehot[np.repeat(np.arange(K.shape[0]), n), np.tile(np.arange(n), K.shape[0]),
-                   K.ravel()] = 1
-            counts = np.einsum("cq,kql->ckl", B, onehot)
-            total += int((counts.max(axis=2) <= 1).sum())
+            if n <= 62:
+                # one bit per kernel class: the image hits distinct classes iff the sum of
+                # its points' bits equals their OR
+                bits = np.left_shift(np.int64(1), K.astype(np.int64))             # (k, n)
+                for row in B:
+                    sub = bits[:, np.flatnonzero(row)]
+                    total += int((sub.sum(axis=1) == np.bitwise_or.reduce(sub, axis=1)).sum())
+                continue
+            for row in B:
+                lab = np.sort(K[:, np.flatnonzero(row)], axis=1)
+                total += int((lab[:, 1:] != lab[:, :-1]).all(axis=1).sum())
         return total
 
     def r_trivial(self) -> bool:

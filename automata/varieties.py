@@ -63,6 +63,22 @@ def _commutative(gens: np.ndarray) -> bool:
     return True
 
 
+def _distinct_rows(x: np.ndarray) -> np.ndarray:
+    """The distinct rows of ``x`` (in some order): grouped by a 64-bit hash of each row,
+    every row then compared with its group's first row; ``np.unique`` only if two different
+    rows share a hash."""
+    m, n = x.shape
+    if m <= 1:
+        return x
+    w = np.random.default_rng(n).integers(1, 2**63, size=n, dtype=np.uint64) | 1
+    h = (x.astype(np.uint64) * w).sum(axis=1, dtype=np.uint64)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    rep = x[first]
+    if (rep[inv.reshape(-1)] == x).all():
+        return rep
+    return np.unique(x, axis=0)                              # pragma: no cover - 2^-64 odds
+
+
 def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
     """(definite, reverse_definite, locally_testable) on the syntactic semigroup."""
     S = m.elements().astype(np.int64)
@@ -73,7 +89,7 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
         return definite, reverse, None
     lt = True
     for e in idem:
-        T = np.unique(e[S[:, e]], axis=0)                   # e s e  (apply e, s, e)
+        T = _distinct_rows(e[S[:, e]])                      # e s e  (apply e, s, e)
         if not (np.take_along_axis(T, T, axis=1) == T).all():
             lt = False
             break
