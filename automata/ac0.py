@@ -74,8 +74,8 @@ def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n * b <= 63 and n <= 256 and m:
         # one integer per row, in the same (lexicographic) order as the bytes of rows whose
         # entries are < 256: np.unique on integers instead of on raw bytes
-        shifts = (b * np.arange(n - 1, -1, -1)).astype(np.int64)
-        codes = (xc.astype(np.int64) << shifts).sum(axis=1)
+        weights = np.left_shift(np.int64(1), (b * np.arange(n - 1, -1, -1)).astype(np.int64))
+        codes = xc.astype(np.int64) @ weights              # exact: at most 63 bits
         if n * b <= 22 and (1 << (n * b)) <= max(1 << 16, 8 * m):
             # few possible codes: a dense table instead of a sort (same distinct codes in the
             # same order, and the same first occurrences)

@@ -653,7 +653,7 @@ def _row_ranks(x: np.ndarray, radix: int) -> tuple[int, np.ndarray]:
     m, n = x.shape
     b = max(1, (radix - 1).bit_length())
     if n * b <= 63:
-        key = (x.astype(np.int64) << (b * np.arange(n, dtype=np.int64))).sum(axis=1)
+        key = x.astype(np.int64) @ np.left_shift(np.int64(1), b * np.arange(n, dtype=np.int64))
     else:
         xc = np.ascontiguousarray(x)
         key = xc.view(np.dtype((np.void, xc.dtype.itemsize * n))).ravel()
