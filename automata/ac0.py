@@ -32,7 +32,7 @@ import numpy as np
 from .dfa import DFA
 from .errors import BudgetExceededError
 
-__all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels"]
+__all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
 
 
 @dataclass(frozen=True)
@@ -69,18 +69,96 @@ def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of ``x`` in a canonical (byte-wise) order and the index of each one's first
     copy; equal sets of rows give equal arrays."""
     xc = np.ascontiguousarray(x)
+    m, n = xc.shape
+    b = max(1, (n - 1).bit_length())
+    if n * b <= 63 and n <= 256 and m:
+        # one integer per row, in the same (lexicographic) order as the bytes of rows whose
+        # entries are < 256: np.unique on integers instead of on raw bytes
+        weights = np.left_shift(np.int64(1), (b * np.arange(n - 1, -1, -1)).astype(np.int64))
+        codes = xc.astype(np.int64) @ weights              # exact: at most 63 bits
+        if n * b <= 22 and (1 << (n * b)) <= max(1 << 16, 8 * m):
+            # few possible codes: a dense table instead of a sort (same distinct codes in the
+            # same order, and the same first occurrences)
+            first = np.full(1 << (n * b), m, dtype=np.int64)
+            np.minimum.at(first, codes, np.arange(m, dtype=np.int64))
+            idx = first[first < m]
+        else:
+            _, idx = np.unique(codes, return_index=True)
+        return xc[idx], idx
     view = xc.view(np.dtype((np.void, xc.dtype.itemsize * xc.shape[1]))).ravel()
     _, idx = np.unique(view, return_index=True)
     return xc[idx], idx
 
 
+def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
+                            max_seconds: float) -> Levels:
+    """:func:`length_levels` from an enumerated monoid's right Cayley graph: a level is a set
+    of element indices and ``S_k · Σ`` is one look-up per element and letter, no product of
+    transformations. Each element's rank in the byte order of its int32 row (the order
+    :func:`_rows_unique` sorts by) is computed once, so the sets, their order and the first
+    occurrences (parents, letters) are those of the direct computation."""
+    t0 = time.perf_counter()
+    m = fp.size
+    rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
+    view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
+    _, rank = np.unique(view, return_inverse=True)
+    rank = rank.reshape(-1).astype(np.int64)
+    right = fp.right.astype(np.int64)
+
+    def distinct(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        first = np.full(m, cand.size, dtype=np.int64)            # by rank: first position
+        np.minimum.at(first, rank[cand], np.arange(cand.size, dtype=np.int64))
+        idx = first[first < cand.size]                           # in rank order
+        return cand[idx], idx
+
+    el, idx = distinct(right[fp.identity, :n_let].copy())
+    levels, parents, letters = [el], [np.full(len(el), -1)], [idx.astype(np.int64)]
+    seen = {el.tobytes(): 1}
+    total = len(el)
+    while True:
+        k = len(levels)
+        if k >= max_levels:
+            raise BudgetExceededError(f"AC0 test: more than {max_levels:,} length levels")
+        if time.perf_counter() - t0 > max_seconds:
+            raise BudgetExceededError(f"AC0 test: over {max_seconds:g} s")
+        cur = levels[-1]
+        cand = right[cur, :n_let].T.reshape(-1)                  # letter-major: x then a
+        el, idx = distinct(cand)
+        key = el.tobytes()
+        if key in seen:
+            j = seen[key]
+            sets = tuple(rows[lv] for lv in levels)
+            return Levels(sets, tuple(parents), tuple(letters), j, k + 1 - j)
+        total += len(el)
+        if total > max_elements:
+            raise BudgetExceededError(f"AC0 test: the length levels exceed {max_elements:,} "
+                                      f"transformations")
+        levels.append(el)
+        parents.append(idx % len(cur))
+        letters.append(idx // len(cur))
+        seen[key] = k + 1
+
+
 def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
-                  max_seconds: float = 10.0) -> Levels:
+                  max_seconds: float = 10.0, cayley=None) -> Levels:
     """The sequence ``η(Σ^k)`` until it repeats, for the transition monoid of ``d``.
 
     Raises :class:`~automata.errors.BudgetExceededError` when the levels together exceed
     ``max_elements`` transformations, ``max_levels`` levels or ``max_seconds``.
+
+    ``cayley``: the enumerated monoid of ``d``'s letters
+    (:class:`~automata.froidure_pin.FroidurePin`), when there is one: the levels are then
+    walked on its right Cayley graph (the same result, without multiplying transformations).
+
+    >>> from automata.froidure_pin import froidure_pin
+    >>> d = DFA("ab", [[1, 0], [2, 0], [2, 2]], 0, [0])
+    >>> a, b = length_levels(d), length_levels(d, cayley=froidure_pin(d.delta.T))
+    >>> all((x == y).all() for x, y in zip(a.sets, b.sets)), (a.start, a.period) == (b.start, b.period)
+    (True, True)
     """
+    if cayley is not None and cayley.monoid.n_states == d.n_states:
+        return _levels_on_cayley_graph(cayley, d.n_symbols, max_elements, max_levels,
+                                       max_seconds)
     gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
     t0 = time.perf_counter()
     x, idx = _rows_unique(gens)
@@ -131,6 +209,33 @@ def cycle_order(x: np.ndarray) -> int:
     return out
 
 
+def cycle_orders(xs: np.ndarray) -> np.ndarray:
+    """:func:`cycle_order` of every row of ``xs`` (shape ``(m, n)``), vectorized.
+
+    >>> cycle_orders(np.array([[1, 2, 0, 3, 3], [1, 0, 3, 4, 2], [0, 0, 1, 2, 3]])).tolist()
+    [3, 6, 1]
+    """
+    xs = np.asarray(xs, dtype=np.int64)
+    m, n = xs.shape
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    y = xs
+    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
+        y = np.take_along_axis(y, y, axis=1)
+    on = np.zeros((m, n), dtype=bool)                     # q lies on a cycle of x
+    np.put_along_axis(on, y, True, axis=1)
+    length = np.where(on, 0, 1)
+    ident = np.arange(n)
+    cur = xs
+    for k in range(1, n + 1):
+        hit = (cur == ident) & (length == 0)
+        length[hit] = k
+        if not (length == 0).any():
+            break
+        cur = np.take_along_axis(xs, cur, axis=1)         # x^(k+1)
+    return np.lcm.reduce(length, axis=1)
+
+
 @dataclass(frozen=True)
 class AC0Certificate:
     """The result of :func:`ac0_certificate`; ``to_dict()`` is JSON-serializable."""
@@ -161,18 +266,24 @@ class AC0Certificate:
 
 
 def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
-                    max_seconds: float = 10.0, levels: Levels | None = None) -> AC0Certificate:
+                    max_seconds: float = 10.0, levels: Levels | None = None,
+                    aperiodic: bool | None = None) -> AC0Certificate:
     """Decide whether the language of the **minimal** DFA ``d`` is in AC0, with a certificate.
 
     The budget is that of :func:`length_levels` (pass ``levels`` to reuse them).
+    ``aperiodic=True`` (the monoid is known to be aperiodic): no element has a cycle, so the
+    stable semigroup is not scanned.
     """
     lv = levels or length_levels(d, max_elements=max_elements, max_levels=max_levels,
                                  max_seconds=max_seconds)
     s = lv.stable_index
     stable = lv.sets[s - 1]
-    for i, x in enumerate(stable):
-        order = cycle_order(x)
-        if order > 1:
-            word = [d.alphabet[a] for a in lv.word(s, i)]
-            return AC0Certificate(False, s, len(stable), lv.period, word, order)
+    if aperiodic:
+        return AC0Certificate(True, s, len(stable), lv.period)
+    orders = cycle_orders(stable)
+    bad = np.flatnonzero(orders > 1)
+    if bad.size:
+        i = int(bad[0])
+        word = [d.alphabet[a] for a in lv.word(s, i)]
+        return AC0Certificate(False, s, len(stable), lv.period, word, int(orders[i]))
     return AC0Certificate(True, s, len(stable), lv.period)

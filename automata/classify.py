@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .ac0 import Levels, ac0_certificate, cycle_order, length_levels
+from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
 from .dfa import DFA
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
@@ -244,6 +244,48 @@ def _elements_with_words(d: DFA, max_elements: int) -> tuple[np.ndarray, list[li
     return np.array(elems), words
 
 
+def shortlex_order(mon: TransitionMonoid) -> np.ndarray:
+    """The semigroup elements' indices sorted by their words (``mon.word``) in shortlex order.
+
+    A word is its parent's word plus one letter, so level by level (word length), the order
+    is that of (parent's rank, letter): no word is built.
+    """
+    parent = np.asarray(mon.parent, dtype=np.int64)
+    letter = np.asarray(mon.letter, dtype=np.int64)
+    m = parent.shape[0]
+    length = np.ones(m, dtype=np.int64)
+    anc = parent.copy()
+    while (anc >= 0).any():
+        on = anc >= 0
+        length += on
+        anc[on] = parent[anc[on]]
+    rank = np.full(m, -1, dtype=np.int64)
+    out = []
+    k = max(1, int(letter.max()) + 1) if m else 1
+    done = 0
+    for L in range(1, int(length.max()) + 1 if m else 1):
+        lv = np.flatnonzero(length == L)
+        key = letter[lv] if L == 1 else rank[parent[lv]] * k + letter[lv]
+        lv = lv[np.argsort(key, kind="stable")]
+        rank[lv] = np.arange(done, done + lv.size)
+        done += lv.size
+        out.append(lv)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+class _Words:
+    """The words of ``mon``'s elements in the order ``order``, built on demand."""
+
+    def __init__(self, mon: TransitionMonoid, order: np.ndarray):
+        self._mon, self._order = mon, order
+
+    def __len__(self) -> int:
+        return int(self._order.size)
+
+    def __getitem__(self, i: int) -> list[int]:
+        return self._mon.word(int(self._order[i]))
+
+
 def _period_witness(d: DFA, w: list[int], refutes: str) -> dict[str, Any] | None:
     wit = nonstar_free_witness(d, w)
     if wit is not None:
@@ -293,20 +335,20 @@ def odd_period_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> 
     if el is None:
         return None
     xs, words = el
-    for x, w in zip(xs, words):
-        order = cycle_order(x)
+    orders = cycle_orders(xs).tolist()
+    for i, order in enumerate(orders):
         if order > 1 and order % 2 == 1 and _prime_factors(order) == [order]:
-            wit = _period_witness(d, w, f"the period {order} is odd; k real diagonal layers "
-                                        f"with gates in [-1, 1] have period dividing 2^k on "
-                                        f"w^k")
+            wit = _period_witness(d, words[i], f"the period {order} is odd; k real diagonal "
+                                               f"layers with gates in [-1, 1] have period "
+                                               f"dividing 2^k on w^k")
             if wit is not None and wit["period"] == order:
                 return wit
     # an element whose order has an odd prime factor p: its (order/p)-th power has order p
-    for x, w in zip(xs, words):
-        order = cycle_order(x)
-        odd = [p for p in _prime_factors(order) if p != 2]
+    for i, order in enumerate(orders):
+        odd = [p for p in _prime_factors(order) if p != 2] if order > 2 else []
         if odd:
             p = odd[0]
+            w = words[i]
             wit = _period_witness(d, w * (order // p), f"the period {p} is odd; k real diagonal "
                                                        f"layers with gates in [-1, 1] have period "
                                                        f"dividing 2^k on w^k")
@@ -322,8 +364,7 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     lie in the maximal subgroup of an idempotent and, restricted to its image (a set of
     states), generate a non-solvable permutation group of the given order.
     """
-    from sympy.combinatorics import Permutation, PermutationGroup
-
+    from .group_tables import closure
     from .groups import group_info
 
     el = elements if elements is not None else _elements_with_words(d, max_elements)
@@ -345,21 +386,26 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
             continue
         order = len(members)                     # |H_e|, the group's order
         kept, kept_p, cur = [], [], None         # greedy generators, shortest words first
+        reached: set = set()
+        ident = np.arange(image.size)
         for j in members:
-            p = Permutation([pos[int(x)] for x in xs[j][image]])
-            if p.is_Identity or (cur is not None and cur.contains(p)):
+            p = np.array([pos[int(x)] for x in xs[j][image]])
+            if (p == ident).all() or p.tobytes() in reached:
                 continue
             kept.append(j)
             kept_p.append(p)
-            cur = PermutationGroup(kept_p)
-            if int(cur.order()) == order:
+            cur = closure(np.stack(kept_p), max_order=order)
+            reached = {x.tobytes() for x in cur}
+            if cur.shape[0] == order:
                 break
-        group = cur
-        if group is None or group.is_solvable:
+        if cur is None:
+            continue
+        info = group_info(cur)
+        if info.solvable:
             continue
         syms = d.alphabet
         ws = [_fmt([syms[a] for a in words[j]], syms) for j in kept]
-        name = group_info(group).name
+        name = info.name
         return {"words": ws, "image": [int(q) for q in image], "order": order, "name": name,
                 "statement": f"the elements of {ws} act on the states {image.tolist()} as "
                              f"generators of the non-solvable group {name or order}"}
@@ -534,7 +580,13 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         aperiodic = green.is_aperiodic
     groups: tuple[GroupInfo, ...] = ()
     if green is not None:
-        if green.d_classes:
+        if green.method == "enumeration" and green.enumerated is not None:
+            # the maximal subgroups as their elements (the H-classes of the idempotent
+            # representatives): named from their multiplication tables, no sympy group built
+            fp = green.enumerated
+            cand = [fp.group_permutations(i) for i, dc in enumerate(fp.d_classes)
+                    if dc.regular and dc.h_size > 1]
+        elif green.d_classes:
             cand = green.maximal_subgroups()
         else:
             cand = list(green.images.groups)
@@ -542,7 +594,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
                          "(regularity of their D-classes unknown)")
         seen: dict[tuple, GroupInfo] = {}
         for g in cand:
-            if g.is_trivial:
+            if isinstance(g, np.ndarray) and g.shape[0] <= 1 or getattr(g, "is_trivial", False):
                 continue
             info = group_info(g)
             key = (info.order, info.name, info.abelian_invariants, info.derived_length,
@@ -552,7 +604,19 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     monoid_size = green.monoid_size if green is not None and green.d_classes else None
     n_d = green.n_d_classes if green is not None and green.d_classes else None
     mon: TransitionMonoid | None = None
-    if green is not None and green.method == "enumeration" and green.enumerated is not None:
+    idem_green = None
+    if (green is not None and green.method == "orbits" and green.d_classes
+            and aperiodic is False and monoid_size is not None
+            and monoid_size > max(budget.variety_max_size, budget.witness_max_elements) + 1):
+        # a large non-aperiodic monoid whose Green's structure came from the orbits: what the
+        # enumeration would add is the idempotent count (varieties and witnesses are over their
+        # budgets, no aperiodicity index), and Green's structure gives it
+        idem_green = green.idempotent_count()
+    if idem_green is not None:
+        if monoid_size > budget.enumerate_max_size:
+            notes.append(f"enumeration skipped: {monoid_size:,} elements exceed the budget "
+                         f"({budget.enumerate_max_size:,})")
+    elif green is not None and green.method == "enumeration" and green.enumerated is not None:
         # Green's structure came from enumerating the monoid: reuse it, never enumerate again
         mon = green.enumerated.monoid
         if mon.alphabet != d.alphabet:                 # a cached enumeration of the same letters
@@ -576,7 +640,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         monoid_size = mon.size if monoid_size is None else monoid_size
         if aperiodic is None:
             aperiodic = mon.is_aperiodic()
-    idem = mon.idempotent_count() if mon is not None else None
+    idem = mon.idempotent_count() if mon is not None else idem_green
     index = mon.aperiodicity_index() if mon is not None and aperiodic else None
     # witness
     witness = None
@@ -596,9 +660,10 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
                        "statement": f"aperiodic (all Schützenberger groups trivial); index <= "
                                     f"{bound} (n - 1 for n states); exact index needs enumeration"}
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
-                    max_size=budget.variety_max_size, minimize=False)
+                    max_size=budget.variety_max_size, minimize=False, monoid_size=monoid_size)
     flags = _facts_flags(d, monoid_size)
-    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon)
+    fp = green.enumerated if green is not None and green.method == "enumeration" else None
+    extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon, fp)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
                          monoid_size=monoid_size, **flags, **extra)
     return Classification(lname, True, kind, alphabet, d.n_states, monoid_size, aperiodic, groups,
@@ -608,8 +673,9 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
 
 def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | None,
                  monoid_size: int | None, budget: Budget, notes: list[str],
-                 mon: TransitionMonoid | None = None):
-    """The AC0 certificate, the parity reduction and the witnesses each family's rules show."""
+                 mon: TransitionMonoid | None = None, cayley=None):
+    """The AC0 certificate, the parity reduction and the witnesses each family's rules show
+    (``cayley``: the enumerated monoid with its Cayley graphs, when Green's structure has it)."""
     wits: dict[str, Any] = {}
     if aperiodic is False and witness is not None:
         wits["nonstar_free"] = {**witness, "refutes": "membership of u w^k v has period > 1 "
@@ -618,12 +684,12 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     red = None
     try:
         levels = length_levels(d, max_elements=budget.ac0_max_elements,
-                               max_seconds=budget.max_seconds)
+                               max_seconds=budget.max_seconds, cayley=cayley)
     except BudgetExceededError as e:
         notes.append(str(e))
         levels = None
     if levels is not None:
-        cert = ac0_certificate(d, levels=levels)
+        cert = ac0_certificate(d, levels=levels, aperiodic=aperiodic is True)
         ac0 = cert.to_dict()
         wits["ac0"] = ac0
         if not cert.ac0:
@@ -648,9 +714,8 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
         if mon is not None and mon.semigroup_size <= cap:
             # the enumerated semigroup with its shortest words, in shortlex order of the words
             # (the order of _elements_with_words, so witnesses are the same)
-            words = [mon.word(i) for i in range(mon.semigroup_size)]
-            order = sorted(range(len(words)), key=lambda i: (len(words[i]), words[i]))
-            el = (mon.elements()[order], [words[i] for i in order])
+            order = shortlex_order(mon)
+            el = (mon.elements()[order], _Words(mon, order))
         else:
             el = (_elements_with_words(d, cap)
                   if monoid_size is None or monoid_size <= cap + 1 else None)

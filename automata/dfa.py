@@ -236,7 +236,7 @@ class DFA:
     """
 
     __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash",
-                 "_rows")
+                 "_rows", "_minimal")
 
     def __init__(
         self,
@@ -309,6 +309,7 @@ class DFA:
         set_(self, "_index", {s: i for i, s in enumerate(alphabet)})
         set_(self, "_hash", None)
         set_(self, "_rows", None)
+        set_(self, "_minimal", False)            # True: made by minimize(), so already minimal
 
     def __setattr__(self, name, value):
         raise AttributeError("DFA is immutable")
@@ -495,9 +496,21 @@ class DFA:
     __xor__ = symmetric_difference
 
     def minimize(self) -> "DFA":
-        """Minimal complete DFA with canonical (BFS-order) numbering; see :mod:`automata.minimize`."""
+        """Minimal complete DFA with canonical (BFS-order) numbering; see :mod:`automata.minimize`.
+
+        The result of ``minimize`` is its own minimization (the same object is returned: the
+        DFA is immutable, and the canonical numbering is a fixed point).
+
+        >>> m = DFA("ab", [[1, 0], [1, 0]], 0, [1]).minimize()
+        >>> m.minimize() is m
+        True
+        """
+        if self._minimal:
+            return self
         table, accepting = minimal_table(self.delta, self.initial, self.accepting_mask)
-        return DFA(self.alphabet, table, 0, accepting)
+        out = DFA(self.alphabet, table, 0, accepting)
+        object.__setattr__(out, "_minimal", True)
+        return out
 
     def equivalent(self, other: "DFA") -> bool:
         """Same language (alphabets compared as sets)."""

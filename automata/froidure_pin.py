@@ -68,10 +68,31 @@ def _strong_components(edges: np.ndarray) -> np.ndarray:
     except ImportError:                                   # pragma: no cover - scipy is a dep of sklearn
         from .green import _sccs
         return _sccs(edges)
-    rows = np.repeat(np.arange(m, dtype=np.int64), k)
-    g = csr_matrix((np.ones(m * k, dtype=np.int8), (rows, edges.reshape(-1).astype(np.int64))),
-                   shape=(m, m))
+    # built in compressed form directly (row i holds its k edges): no COO conversion
+    it = np.int32 if m * k < 2**31 else np.int64
+    g = csr_matrix((np.ones(m * k, dtype=it), edges.reshape(-1).astype(it, copy=False),
+                    np.arange(0, m * k + 1, k, dtype=it)), shape=(m, m))
     return connected_components(g, directed=True, connection="strong")[1].astype(np.int64)
+
+
+def _d_labels(r_lab: np.ndarray, l_lab: np.ndarray, max_rounds: int = 64) -> np.ndarray | None:
+    """D-class labels from the R- and L-class labels: ``D = R ∘ L`` (a finite semigroup), so
+    the D-classes are the connected components of the graph joining each element's R-class
+    to its L-class. Smallest labels are spread along R and L alternately until nothing
+    changes; ``None`` after ``max_rounds`` rounds (the caller then takes the SCCs of the
+    union of both Cayley graphs)."""
+    lab = r_lab.astype(np.int64).copy()
+    nr, nl = int(r_lab.max()) + 1, int(l_lab.max()) + 1
+    for _ in range(max_rounds):
+        by_l = np.full(nl, lab.size, dtype=np.int64)
+        np.minimum.at(by_l, l_lab, lab)
+        by_r = np.full(nr, lab.size, dtype=np.int64)
+        np.minimum.at(by_r, r_lab, by_l[l_lab])
+        new = by_r[r_lab]
+        if np.array_equal(new, lab):
+            return np.unique(lab, return_inverse=True)[1].reshape(-1).astype(np.int64)
+        lab = new
+    return None
 
 
 @dataclass(frozen=True)
@@ -252,7 +273,9 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
                         graph["levels"], size, identity)
     r_lab = _strong_components(right)
     l_lab = _strong_components(left)
-    d_raw = _strong_components(np.concatenate([right, left], axis=1))
+    d_raw = _d_labels(r_lab, l_lab)
+    if d_raw is None:
+        d_raw = _strong_components(np.concatenate([right, left], axis=1))
     # number D-classes: identity first, then by first element
     order_key = np.arange(size, dtype=np.int64)
     order_key[identity] = -1

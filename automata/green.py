@@ -521,6 +521,45 @@ class GreenStructure:
         """Schützenberger groups of the regular D-classes (one per D-class, top first)."""
         return [self.images.groups[d.image_scc] for d in self.d_classes if d.regular]
 
+    def idempotent_count(self, max_work: int = 20_000_000) -> int | None:
+        """Number of idempotents of the monoid (identity included), without enumerating it.
+
+        An H-class is a group, so holds exactly one idempotent, iff the image of its elements
+        is a transversal of their kernel (then x permutes its image and a power of x is an
+        idempotent in the H-class; Clifford and Preston 1961, Section 2.2). In a regular
+        D-class the L-classes correspond to the images of its image SCC and the R-classes to
+        the kernels of its kernel SCC (the Schützenberger groups have the order of the
+        H-classes), so its idempotents are the pairs (image, kernel) of those SCCs that are
+        transversal. Non-regular D-classes hold none. ``None`` when the pairs to test exceed
+        ``max_work`` (image x kernel x states) or the structure was not computed by orbits.
+        """
+        if self.method == "enumeration" and self.enumerated is not None:
+            return int(self.enumerated.idempotent_count)
+        if self.kernels is None or not self.d_classes:
+            return None
+        n = self.n_states
+        img, ker = self.images, self.kernels
+        total = 0
+        for dc in self.d_classes:
+            if not dc.regular:
+                continue
+            B = np.asarray(img.images)[img.comp == dc.image_scc]                  # (c, n)
+            K = np.asarray(ker.kernels)[ker.comp == dc.kernel_scc]                 # (k, n)
+            if B.shape[0] * K.shape[0] * dc.rank > max_work:
+                return None
+            if n <= 62:
+                # one bit per kernel class: the image hits distinct classes iff the sum of
+                # its points' bits equals their OR
+                bits = np.left_shift(np.int64(1), K.astype(np.int64))             # (k, n)
+                for row in B:
+                    sub = bits[:, np.flatnonzero(row)]
+                    total += int((sub.sum(axis=1) == np.bitwise_or.reduce(sub, axis=1)).sum())
+                continue
+            for row in B:
+                lab = np.sort(K[:, np.flatnonzero(row)], axis=1)
+                total += int((lab[:, 1:] != lab[:, :-1]).all(axis=1).sum())
+        return total
+
     def r_trivial(self) -> bool:
         """Every R-class is a singleton (image SCCs are single sets, groups trivial)."""
         return all(d.r_class_size == 1 for d in self.d_classes)
@@ -608,6 +647,20 @@ class _DGroups:
         return any(self.pi.contains(s * ~g) for g in _elements(self.gp))
 
 
+def _row_ranks(x: np.ndarray, radix: int) -> tuple[int, np.ndarray]:
+    """Number of distinct rows of ``x`` (entries in ``0 .. radix-1``) and each row's rank
+    among them: one integer per row when the row fits in 63 bits, the raw bytes otherwise."""
+    m, n = x.shape
+    b = max(1, (radix - 1).bit_length())
+    if n * b <= 63:
+        key = x.astype(np.int64) @ np.left_shift(np.int64(1), b * np.arange(n, dtype=np.int64))
+    else:
+        xc = np.ascontiguousarray(x)
+        key = xc.view(np.dtype((np.void, xc.dtype.itemsize * n))).ravel()
+    u, inv = np.unique(key, return_inverse=True)
+    return int(u.shape[0]), inv.reshape(-1).astype(np.int64)
+
+
 def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
     """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
 
@@ -636,12 +689,9 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
         m = x.shape[0]
         im = np.zeros((m, n), dtype=bool)
         im[np.repeat(np.arange(m), n), x.ravel()] = True
-        img = np.packbits(im, axis=1)
-        ker = _canonical_kernels(x).astype(np.int32)
-        n_img = np.unique(img, axis=0).shape[0]
-        n_ker = np.unique(ker, axis=0).shape[0]
-        both = np.concatenate([img.view(np.uint8), ker.view(np.uint8)], axis=1)
-        n_h = np.unique(both, axis=0).shape[0]            # distinct (image, kernel): H-classes
+        n_img, r_img = _row_ranks(im.astype(np.int64), 2)
+        n_ker, r_ker = _row_ranks(_canonical_kernels(x), n)
+        n_h = np.unique(r_img * n_ker + r_ker).size       # distinct (image, kernel): H-classes
         return 8 * (n_img + n_ker) >= m and 4 * n_h >= m
 
     from .monoid import _Packing

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["GroupInfo", "group_info", "small_generating_set", "elementary_2_length",
+__all__ = ["GroupInfo", "group_info", "group_info_from_elements", "group_info_sympy",
+           "small_generating_set", "elementary_2_length",
            "derived_length", "TrivialGroup", "sympy_permutations", "prime_factors"]
 
 _SYMPY: list = []
@@ -345,9 +346,151 @@ def _name(g, order: int, abelian: bool, cyclic: bool,
     return None
 
 
+def _table_name(t, order: int, abelian: bool, cyclic: bool, invariants: tuple,
+                solvable: bool) -> str | None:
+    """:func:`_name`, decision by decision, on a :class:`~automata.group_tables.GroupTable`."""
+    if order == 1:
+        return "trivial"
+    if cyclic:
+        return f"Z_{order}"
+    if abelian:
+        return "×".join(f"Z_{d}" for d in invariants)
+    r = t.support_size()
+    if r and order == factorial(r):
+        return f"S_{r}"
+    if r >= 3 and order * 2 == factorial(r) and t.all_even():
+        return f"A_{r}"
+    if order == 6:
+        return "S_3"
+    if t.is_dihedral():
+        return f"D_{order // 2}"
+    if order == 8:
+        return "Q_8"
+    if order in (12, 24, 60, 120):
+        do = int(t.commutator_subgroup(np.ones(order, dtype=bool)).sum())
+        if order == 12 and do == 4:
+            return "A_4"
+        if order == 24 and do == 12:
+            return "S_4"
+        if order == 60 and not solvable:
+            return "A_5"
+        if order == 120 and do == 60 and int(t.centre().sum()) == 1:
+            return "S_5"
+    return None
+
+
+def group_info_from_elements(elements: np.ndarray) -> GroupInfo:
+    """:func:`group_info` of the group whose elements are the rows of ``elements`` (all of
+    them, permutations of ``0 .. degree-1``), from its multiplication table, without sympy
+    (:mod:`automata.group_tables`).
+
+    >>> s4 = np.array([[1, 0, 2, 3], [1, 2, 3, 0]])
+    >>> from automata.group_tables import closure
+    >>> info = group_info_from_elements(closure(s4))
+    >>> info.name, info.order, info.derived_length
+    ('S_4', 24, 3)
+    """
+    from .group_tables import GroupTable
+
+    t = GroupTable(elements)
+    order = t.order
+    if order == 1:
+        return GroupInfo(**_TRIVIAL_INFO)
+    abelian = t.is_abelian
+    invariants = _invariant_factors(t.primary_invariants()) if abelian else ()
+    cyclic = abelian and len(invariants) == 1
+    series = t.derived_series()
+    solvable = int(series[-1].sum()) == 1
+    dl = len(series) - 1 if solvable else None
+    two = order & (order - 1) == 0
+    return GroupInfo(order=order,
+                     name=_table_name(t, order, abelian, cyclic, invariants, solvable),
+                     cyclic=cyclic, abelian=abelian, solvable=solvable, derived_length=dl,
+                     two_group=two, elementary_2_length=t.frattini_2_length() if two else None,
+                     prime_factors=prime_factors(order), abelian_invariants=invariants,
+                     exponent=t.exponent())
+
+
+def _table_elements(g) -> np.ndarray | None:
+    """All elements of the sympy group ``g`` when it is small enough for a table."""
+    from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, closure
+
+    n = int(g.degree)
+    gens = [p.array_form + list(range(len(p.array_form), n)) for p in g.generators]
+    if not gens:
+        return np.arange(n)[None, :]
+    cap = min(TABLE_MAX_ORDER, int((TABLE_MAX_WORK / max(n, 1)) ** 0.5))
+    return closure(np.array(gens), max_order=cap)
+
+
+def _prime_info(p: int) -> GroupInfo:
+    """A group of prime order p is Z_p."""
+    return GroupInfo(order=p, name=f"Z_{p}", cyclic=True, abelian=True, solvable=True,
+                     derived_length=1, two_group=p == 2, elementary_2_length=1 if p == 2 else None,
+                     prime_factors=(p,), abelian_invariants=(p,), exponent=p)
+
+
+def _symmetric_info(g) -> GroupInfo | None:
+    """The facts of ``S_r`` (``r >= 3``) when ``g`` is the full symmetric group on the points
+    it moves (order ``r!``), as both paths give them; None otherwise."""
+    from math import lcm
+
+    if isinstance(g, np.ndarray):
+        order = int(g.shape[0])
+        r = int((g != np.arange(g.shape[1])).any(axis=0).sum())
+        if r < 3 or order != factorial(r):
+            return None
+    else:
+        r = len({i for p in g.generators for i in p.support()})
+        if r < 3:
+            return None
+        order = int(g.order())
+        if order != factorial(r):
+            return None
+    exp = 1
+    for k in range(2, r + 1):
+        exp = lcm(exp, k)
+    return GroupInfo(order=order, name=f"S_{r}", cyclic=False, abelian=False,
+                     solvable=r <= 4, derived_length={3: 2, 4: 3}.get(r), two_group=False,
+                     elementary_2_length=None, prime_factors=prime_factors(order),
+                     abelian_invariants=(), exponent=exp if order <= _MAX_ENUM else None)
+
+
 def group_info(g) -> GroupInfo:
-    """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g`` (a sympy
-    ``PermutationGroup`` or a :class:`TrivialGroup`)."""
+    """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g``: a sympy
+    ``PermutationGroup``, a :class:`TrivialGroup`, or an int array whose rows are all the
+    elements (permutations).
+
+    Groups of at most :data:`~automata.group_tables.TABLE_MAX_ORDER` elements are decided on
+    their multiplication table (:func:`group_info_from_elements`, numpy); larger ones by sympy
+    (:func:`group_info_sympy`). Both give the same answer (``tests/automata/test_group_tables.py``).
+    """
+    if isinstance(g, TrivialGroup):
+        return GroupInfo(**_TRIVIAL_INFO)
+    if isinstance(g, np.ndarray) and g.shape[0] < 1000 and len(prime_factors(g.shape[0])) == 1 \
+            and prime_factors(g.shape[0])[0] == g.shape[0]:
+        return _prime_info(int(g.shape[0]))
+    full = _symmetric_info(g)
+    if full is not None:
+        return full
+    if isinstance(g, np.ndarray):
+        from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK
+
+        if g.shape[0] <= TABLE_MAX_ORDER and g.shape[0] ** 2 * g.shape[1] <= TABLE_MAX_WORK:
+            return group_info_from_elements(g)
+        Permutation, PermutationGroup = sympy_permutations()
+        from .froidure_pin import _generating_set
+
+        return group_info_sympy(PermutationGroup([Permutation(p.tolist())
+                                                  for p in _generating_set(g)]))
+    els = _table_elements(g)
+    if els is not None:
+        return group_info_from_elements(els)
+    return group_info_sympy(g)
+
+
+def group_info_sympy(g) -> GroupInfo:
+    """:func:`group_info` computed by sympy (the reference for the table path)."""
     if isinstance(g, TrivialGroup):
         return GroupInfo(**_TRIVIAL_INFO)
     g = small_generating_set(g)

@@ -63,6 +63,22 @@ def _commutative(gens: np.ndarray) -> bool:
     return True
 
 
+def _distinct_rows(x: np.ndarray) -> np.ndarray:
+    """The distinct rows of ``x`` (in some order): grouped by a 64-bit hash of each row,
+    every row then compared with its group's first row; ``np.unique`` only if two different
+    rows share a hash."""
+    m, n = x.shape
+    if m <= 1:
+        return x
+    w = np.random.default_rng(n).integers(1, 2**63, size=n, dtype=np.uint64) | 1
+    h = (x.astype(np.uint64) * w).sum(axis=1, dtype=np.uint64)
+    _, first, inv = np.unique(h, return_index=True, return_inverse=True)
+    rep = x[first]
+    if (rep[inv.reshape(-1)] == x).all():
+        return rep
+    return np.unique(x, axis=0)                              # pragma: no cover - 2^-64 odds
+
+
 def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
     """(definite, reverse_definite, locally_testable) on the syntactic semigroup."""
     S = m.elements().astype(np.int64)
@@ -73,7 +89,7 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
         return definite, reverse, None
     lt = True
     for e in idem:
-        T = np.unique(e[S[:, e]], axis=0)                   # e s e  (apply e, s, e)
+        T = _distinct_rows(e[S[:, e]])                      # e s e  (apply e, s, e)
         if not (np.take_along_axis(T, T, axis=1) == T).all():
             lt = False
             break
@@ -92,7 +108,8 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
 
 
 def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionMonoid | None = None,
-              *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True) -> Varieties:
+              *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True,
+              monoid_size: int | None = None) -> Varieties:
     """Decide the varieties for the language of ``dfa``.
 
     Parameters
@@ -104,6 +121,9 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         Reused when given; otherwise enumerated with ``max_size`` as budget.
     max_size : int
         Largest semigroup on which the semigroup-level checks run.
+    monoid_size : int, optional
+        The monoid's size when known (e.g. from Green's structure): above ``max_size + 1`` no
+        enumeration is attempted (the semigroup checks stay unknown).
     """
     d = dfa.minimize() if minimize else dfa
     gens = generators_of(d).astype(np.int64)
@@ -121,7 +141,9 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         ap = green.is_aperiodic if green is not None else None
         rt = lt_ = jt = None
     definite = reverse = loc = None
-    if (monoid is None or monoid.semigroup_size > max_size) and d.n_states <= 65536:
+    too_big = monoid_size is not None and monoid_size > max_size + 1
+    if (monoid is None or monoid.semigroup_size > max_size) and d.n_states <= 65536 \
+            and not too_big:
         try:
             monoid = transition_monoid(d, minimize=False, max_size=max_size, max_seconds=5.0)
         except BudgetExceededError:

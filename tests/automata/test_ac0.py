@@ -109,3 +109,53 @@ def test_budget():
     assert c.prediction("transformer_hard_pe").expressible == "unknown"
     sf = classify("tomita4", budget=Budget(ac0_max_elements=1))     # star-free: yes without AC0
     assert sf.ac0 is None and sf.prediction("transformer_hard_pe").rule == "hard_pe_star_free"
+
+
+def test_levels_on_the_cayley_graph_equal_the_direct_ones():
+    """length_levels(cayley=...) walks the enumerated monoid's right Cayley graph; sets, their
+    order, parents, letters, start and period are those of the direct computation (also for
+    more than 255 states, where the byte order of int32 rows is not the numeric one)."""
+    import numpy as np
+
+    from automata.dfa import DFA
+    from automata.froidure_pin import froidure_pin
+
+    rng = np.random.default_rng(11)
+    cases = []
+    for _ in range(40):
+        n, k = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+        cases.append(DFA("abc"[:k], rng.integers(0, n, size=(n, k)), 0, [0]))
+    # 260 states: a 4-cycle on 4 blocks of 65 states each and a map onto 0 .. 3 of rank 4
+    n = 260
+    a = (np.arange(n) + 65) % n
+    b = np.arange(n) % 4
+    cases.append(DFA("ab", np.stack([a, b]).T, 0, [0]))
+    for d in cases:
+        try:
+            a = length_levels(d, max_elements=50_000)
+        except BudgetExceededError:
+            with pytest.raises(BudgetExceededError):
+                length_levels(d, max_elements=50_000,
+                              cayley=froidure_pin(np.asarray(d.delta).T, max_size=10 ** 7))
+            continue
+        b = length_levels(d, max_elements=50_000,
+                          cayley=froidure_pin(np.asarray(d.delta).T, max_size=10 ** 7))
+        assert (a.start, a.period, len(a.sets)) == (b.start, b.period, len(b.sets))
+        for x, y, p, q, s, t in zip(a.sets, b.sets, a.parent, b.parent, a.letter, b.letter):
+            assert np.array_equal(x, y) and np.array_equal(p, q) and np.array_equal(s, t)
+
+
+def test_rows_unique_matches_the_byte_order():
+    import numpy as np
+
+    from automata.ac0 import _rows_unique
+
+    rng = np.random.default_rng(2)
+    for n in (1, 3, 6, 8, 21, 70):
+        for m in (3, 400):
+            x = rng.integers(0, n, size=(m, n)).astype(np.int32)
+            x = np.concatenate([x, x[::3]])
+            view = x.view(np.dtype((np.void, 4 * n))).ravel()
+            _, want = np.unique(view, return_index=True)
+            got_rows, got = _rows_unique(x)
+            assert np.array_equal(got, want) and np.array_equal(got_rows, x[want])

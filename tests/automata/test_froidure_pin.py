@@ -168,3 +168,17 @@ def test_mlregtest_sample_both_methods():
         a = green_structure(d, minimize=False, method="orbits")
         b = green_structure(d, minimize=False, method="enumeration")
         assert _summary(a) == _summary(b), f.name
+
+
+def test_d_classes_from_r_and_l_equal_the_union_graph_sccs():
+    """D-classes spread over R- and L-classes are the SCCs of both Cayley graphs together."""
+    from automata.froidure_pin import _d_labels, _froidure_pin, _strong_components
+
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        n, k = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+        fp, _ = _froidure_pin(rng.integers(0, n, size=(k, n)), max_size=10 ** 6)
+        ref = _strong_components(np.concatenate([fp.right, fp.left], axis=1))
+        pairs = set(zip(ref.tolist(), fp.d_label.tolist()))
+        assert len(pairs) == len(set(ref.tolist())) == fp.n_d_classes
+    assert _d_labels(np.array([0, 1, 2]), np.array([0, 0, 1]), max_rounds=0) is None

@@ -79,3 +79,19 @@ def test_budget():
     d = DFA(["c", "t", "e"], full_transformation_gens(6).T, 0, [0])
     with pytest.raises(BudgetExceededError):
         green_structure(d, minimize=False, max_orbit=10)
+
+
+def test_idempotent_count_from_orbits_matches_enumeration():
+    """Green's structure by orbits counts the idempotents (transversal image / kernel pairs of
+    the regular D-classes) exactly as the enumeration does."""
+    from automata.monoid import transition_monoid
+
+    rng = np.random.default_rng(7)
+    cases = [DFA(["c", "t", "e"], full_transformation_gens(n).T, 0, [0]) for n in (2, 3, 4, 5)]
+    cases += [DFA("abc"[:k], rng.integers(0, n, size=(n, k)), 0, [0])
+              for n, k in zip(rng.integers(2, 8, 60), rng.integers(1, 4, 60))]
+    for d in cases:
+        d = d.minimize()
+        g = green_structure(d, minimize=False, method="orbits")
+        assert g.idempotent_count() == transition_monoid(d, minimize=False).idempotent_count()
+    assert green_structure(cases[0], method="orbits").idempotent_count(max_work=1) is None

@@ -81,3 +81,18 @@ def test_textbook_examples():
     v = varieties(no_aa)
     assert v.locally_testable and not v.j_trivial and v.aperiodic
     assert not varieties(regex_to_dfa("(aa)*", "a")).aperiodic
+
+
+def test_distinct_rows_are_the_unique_rows():
+    import numpy as np
+
+    from automata.varieties import _distinct_rows
+
+    rng = np.random.default_rng(4)
+    for n in (1, 3, 47, 300):
+        x = rng.integers(0, 3, size=(200, n))
+        x = np.concatenate([x, x[::2]])
+        got = _distinct_rows(x)
+        want = np.unique(x, axis=0)
+        assert got.shape == want.shape
+        assert np.array_equal(np.unique(got, axis=0), want)
