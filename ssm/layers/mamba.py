@@ -4,7 +4,7 @@ Parameter names, shapes and initialization follow ``mamba_ssm.modules.mamba_simp
 (Gu & Dao 2023, "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"), so state
 dicts move both ways: ``in_proj``, ``conv1d``, ``x_proj``, ``dt_proj``, ``A_log``, ``D``,
 ``out_proj`` (plus ``A_theta`` and ``phase_proj`` for the phase gates, ``A_theta`` for
-``complex_coupled``). The selective scan is written as the linear recurrence over the state
+``complex_coupled``, ``mod_proj`` for the step gates). The selective scan is written as the linear recurrence over the state
 ``(d_inner, d_state)``::
 
     a_t = gate(Δ_t, A)        b_t = Δ_t · B_t · x_t        h_t = a_t ∘ h_{t-1} + b_t
