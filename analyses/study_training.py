@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from ssm.architectures import family_of, gates_of, get_architecture  # noqa: E402
-from ssm.config import EARLIER_GATES, ModelConfig  # noqa: E402
+from ssm.config import EARLIER_GATES, STEP_GATES, ModelConfig  # noqa: E402
 from ssm.errors import SSMError  # noqa: E402
 from ssm.experiment_config import ExperimentConfig, TrainConfig, apply_overrides  # noqa: E402
 from ssm.run_dir import RunDir, fresh_run_dir  # noqa: E402
@@ -57,12 +57,13 @@ def grid_configs(name: str, definition: dict | None, *, ssm_arch: str, layers: S
                  others: Sequence[str] = ("lstm", "transformer")) -> list[ExperimentConfig]:
     """Every run's configuration, validated (bad overrides fail here, before any training):
     ``ssm_arch`` with each of ``gates`` (default: all it declares but the earlier
-    parameterizations ``signed_exp``/``complex_coupled``), then ``others``."""
+    parameterizations ``signed_exp``/``complex_coupled`` and the measured candidates
+    :data:`ssm.config.STEP_GATES`), then ``others``."""
     known = gates_of(ssm_arch)
     bad = [g for g in (gates or ()) if g not in known]
     if bad:
         raise SSMError(f"--gates: {ssm_arch} has no gate {bad[0]!r}; choose from {list(known)}")
-    default = [g for g in known if g not in EARLIER_GATES]   # one parameterization per range
+    default = [g for g in known if g not in (*EARLIER_GATES, *STEP_GATES)]  # one per range
     archs = [(ssm_arch, g) for g in (gates or default)] + [(a, "nonnegative") for a in others]
     out = []
     for L in layers:

@@ -214,8 +214,10 @@ def list_architectures() -> list[str]:
 def gates_of(name: str) -> tuple[str, ...]:
     """The gates architecture ``name`` supports (empty for gate-less ones).
 
-    >>> gates_of("mamba")
+    >>> gates_of("diagonal")
     ('nonnegative', 'signed', 'complex', 'time_invariant', 'signed_exp', 'complex_coupled')
+    >>> gates_of("mamba")[6:]          # Mamba also has the step gates (ssm.config.STEP_GATES)
+    ('signed_modstep', 'complex_modstep', 'signed_lru', 'complex_lru')
     >>> gates_of("lstm")
     ()
     """

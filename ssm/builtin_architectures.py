@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from ssm.architectures import register_architecture
-from ssm.config import GATE_FAMILIES, GATES
+from ssm.config import GATE_FAMILIES, GATES, MAMBA_GATES
 from ssm.errors import ConfigError
 from ssm.layers.lstm import LSTMLayer
 from ssm.layers.mamba import Mamba
@@ -26,10 +26,12 @@ from ssm.layers.selective import SelectiveDiagonalLayer
 from ssm.layers.transformer import CausalSelfAttention
 from ssm.scan import select_scan
 
-__all__ = ["DIAGONAL_FAMILIES"]
+__all__ = ["DIAGONAL_FAMILIES", "MAMBA_FAMILIES"]
 
 #: Verdict family of each diagonal gate (``signed*`` → ``ssm_signed``, ``complex*`` → ``ssm_complex``).
 DIAGONAL_FAMILIES = {g: GATE_FAMILIES[g] for g in GATES}
+#: Mamba's: the diagonal gates and the ones with their own modulus step (:data:`ssm.config.STEP_GATES`).
+MAMBA_FAMILIES = {g: GATE_FAMILIES[g] for g in MAMBA_GATES}
 
 
 def _check_scan(cfg, device) -> None:
@@ -56,7 +58,7 @@ register_architecture(
     "mamba", lambda cfg: Mamba(cfg.width, d_state=cfg.d_state, d_conv=cfg.d_conv,
                                expand=cfg.expand, dt_rank=cfg.resolved_dt_rank, gate=cfg.gate,
                                scan=cfg.scan),
-    gates=DIAGONAL_FAMILIES, prepare=_check_scan, init=_mamba_init,
+    gates=MAMBA_FAMILIES, prepare=_check_scan, init=_mamba_init,
     description="Mamba-1 block (mamba-ssm's parameter names) with a choice of gate")
 register_architecture(
     "diagonal", lambda cfg: SelectiveDiagonalLayer(cfg.width, cfg.d_inner, gate=cfg.gate,

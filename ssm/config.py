@@ -6,7 +6,7 @@ True
 >>> ModelConfig(arch="mamba", gate="negative", vocab_size=3, n_outputs=3)
 Traceback (most recent call last):
 ...
-ssm.errors.ConfigError: unknown gate 'negative' for arch 'mamba'; choose one of: nonnegative, signed, complex, time_invariant, signed_exp, complex_coupled
+ssm.errors.ConfigError: unknown gate 'negative' for arch 'mamba'; choose one of: nonnegative, signed, complex, time_invariant, signed_exp, complex_coupled, signed_modstep, complex_modstep, signed_lru, complex_lru
 
 The architecture (``arch``) is looked up in :mod:`ssm.architectures`, which also says which
 gates it takes and which extra ``options`` it has:
@@ -27,7 +27,8 @@ from typing import Any, Mapping
 from ssm.architectures import get_architecture
 from ssm.errors import ConfigError
 
-__all__ = ["ModelConfig", "GATES", "EARLIER_GATES", "COMPLEX_GATES", "PHASE_GATES", "GATE_FAMILIES", "POSITIONALS",
+__all__ = ["ModelConfig", "GATES", "EARLIER_GATES", "STEP_GATES", "MAMBA_GATES", "GATE_FORMULA",
+           "COMPLEX_GATES", "PHASE_GATES", "GATE_FAMILIES", "POSITIONALS",
            "SCANS", "NORMS"]
 
 #: The gates of the diagonal recurrences (Mamba, diagonal); other architectures declare theirs
@@ -36,15 +37,28 @@ __all__ = ["ModelConfig", "GATES", "EARLIER_GATES", "COMPLEX_GATES", "PHASE_GATE
 GATES = ("nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled")
 #: The earlier parameterizations: selectable by name, left out of default grids.
 EARLIER_GATES = ("signed_exp", "complex_coupled")
+#: Mamba-only gates with their own modulus step ``σ_t = softplus(mod_proj(x_t))`` in place of Δ
+#: (Δ then only scales the input): ``*_modstep`` keeps Mamba's A and Δ initialization,
+#: ``*_lru`` starts every modulus on the ring [0.9, 0.999] (Orvieto et al. 2023); see
+#: docs/training.md, "Gates". Measured candidates (docs/results_quick.md), left out of default
+#: grids like the earlier gates.
+STEP_GATES = ("signed_modstep", "complex_modstep", "signed_lru", "complex_lru")
+#: Every gate of the Mamba block.
+MAMBA_GATES = GATES + STEP_GATES
 #: Gates whose state is complex.
-COMPLEX_GATES = ("complex", "complex_coupled")
+COMPLEX_GATES = ("complex", "complex_coupled", "complex_modstep", "complex_lru")
 #: Gates with a learned phase ``φ_t = θ + π·tanh(ψ(x_t))`` (their own input-dependent projection).
-PHASE_GATES = ("signed", "complex")
+PHASE_GATES = ("signed", "complex", *STEP_GATES)
+#: The formula each gate's value follows (the step-gates take their modulus step for Δ).
+GATE_FORMULA = {**{g: g for g in GATES}, "signed_modstep": "signed", "signed_lru": "signed",
+                "complex_modstep": "complex", "complex_lru": "complex"}
 #: The verdict family (:mod:`automata.verdicts`) of every diagonal gate: a family is a claim about
 #: the gate's *range*, so both parameterizations of one range share it.
 GATE_FAMILIES = {"nonnegative": "ssm_nonnegative", "time_invariant": "ssm_time_invariant",
                  "signed": "ssm_signed", "signed_exp": "ssm_signed",
-                 "complex": "ssm_complex", "complex_coupled": "ssm_complex"}
+                 "complex": "ssm_complex", "complex_coupled": "ssm_complex",
+                 "signed_modstep": "ssm_signed", "signed_lru": "ssm_signed",
+                 "complex_modstep": "ssm_complex", "complex_lru": "ssm_complex"}
 POSITIONALS = ("none", "learned", "sinusoidal")
 SCANS = ("auto", "reference", "chunked", "triton", "mamba_ssm")
 NORMS = ("rmsnorm", "layernorm")

@@ -4,7 +4,7 @@ Parameter names, shapes and initialization follow ``mamba_ssm.modules.mamba_simp
 (Gu & Dao 2023, "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"), so state
 dicts move both ways: ``in_proj``, ``conv1d``, ``x_proj``, ``dt_proj``, ``A_log``, ``D``,
 ``out_proj`` (plus ``A_theta`` and ``phase_proj`` for the phase gates, ``A_theta`` for
-``complex_coupled``). The selective scan is written as the linear recurrence over the state
+``complex_coupled``, ``mod_proj`` for the step gates). The selective scan is written as the linear recurrence over the state
 ``(d_inner, d_state)``::
 
     a_t = gate(Δ_t, A)        b_t = Δ_t · B_t · x_t        h_t = a_t ∘ h_{t-1} + b_t
@@ -21,7 +21,20 @@ with ``A = −exp(A_log)`` and the gate
 - ``signed_exp``: ``2·exp(Δ·A) − 1`` in (−1, 1) (Grazzi et al. 2025, "Unlocking State-Tracking in
   Linear RNNs Through Negative Eigenvalues"), the earlier ``signed``;
 - ``complex_coupled``: ``exp(Δ·(A + iθ))`` with a learned rotation ``θ = A_theta``, the earlier
-  ``complex``: one Δ sets both modulus and angle.
+  ``complex``: one Δ sets both modulus and angle;
+- ``signed_modstep`` / ``complex_modstep``: ``exp(σ_t·A)·cos φ_t`` / ``exp(σ_t·A + iφ_t)`` with
+  their own *modulus step* ``σ_t = softplus(mod_proj(x_t))`` (per channel) in place of Δ, which
+  then only scales the input ``b_t = Δ_t·B_t·x_t``; A and the bias of σ initialized as Mamba's
+  A and Δ;
+- ``signed_lru`` / ``complex_lru``: the same formulas, initialized as the LRU (Orvieto et al.
+  2023): ``A = −exp(A_log)`` with ``exp(A)`` uniform on the ring [0.9, 0.999] (in |λ|²) and
+  σ ≈ 1, so ``|λ_t| = exp(−exp(A_log)·σ_t)`` starts near 1 and σ_t can still grow to reset.
+
+Why the step gates: in Mamba's zero-order hold ``|a| = exp(Δ·A)`` and ``b = Δ·B·x`` share Δ, so
+holding a phase over ~100 steps (``Δ·|A| ≲ 1e-3``, with ``|A| ≥ 1``) scales the write down by
+the same factor. With σ separate, a unit-modulus gate and a full-size write coexist (docs/
+training.md, "Gates"). Every step gate stays in its family's class: input-dependent diagonal,
+``|λ| ≤ 1``, real in [−1, 1] (signed) or complex (complex).
 
 The phase of ``signed`` and ``complex`` is ``φ_t = θ + π·tanh(ψ_t)``: a base angle per
 (channel, state) ``θ = A_theta``, initialized spread uniformly over [0, 2π) (the ring
@@ -44,7 +57,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ssm.capture import HookPoint
-from ssm.config import COMPLEX_GATES, GATES, PHASE_GATES
+from ssm.config import COMPLEX_GATES, GATE_FORMULA, MAMBA_GATES, PHASE_GATES, STEP_GATES
 from ssm.errors import ConfigError
 from ssm.scan import select_scan
 from ssm.scan.selective import selective_scan_chunked
@@ -66,9 +79,9 @@ def make_gate(kind: str, delta: torch.Tensor, A: torch.Tensor,
     Parameters
     ----------
     kind : str
-        One of :data:`ssm.config.GATES`.
+        One of :data:`ssm.config.MAMBA_GATES`.
     delta : Tensor, shape (..., d_inner)
-        Positive step sizes Δ.
+        Positive step sizes: Δ, or the modulus step σ for :data:`ssm.config.STEP_GATES`.
     A : Tensor, shape (d_inner, d_state)
         Negative real parts ``−exp(A_log)``.
     theta : Tensor, shape (d_inner, d_state), optional
@@ -89,6 +102,9 @@ def make_gate(kind: str, delta: torch.Tensor, A: torch.Tensor,
     >>> [round(v, 6) for v in a.squeeze(-1).tolist()]
     [1.0, -1.0]
     """
+    if kind not in GATE_FORMULA:
+        raise ConfigError(f"unknown gate {kind!r}; choose one of: {', '.join(MAMBA_GATES)}")
+    kind = GATE_FORMULA[kind]
     dA = delta.unsqueeze(-1) * A
     if kind in ("nonnegative", "time_invariant"):
         return torch.exp(dA)
@@ -104,7 +120,14 @@ def make_gate(kind: str, delta: torch.Tensor, A: torch.Tensor,
         if kind == "signed":
             return torch.exp(dA) * torch.cos(phase)
         return torch.exp(torch.complex(dA, phase.expand_as(dA)))
-    raise ConfigError(f"unknown gate {kind!r}; choose one of: {', '.join(GATES)}")
+    raise ConfigError(f"unknown gate {kind!r}; choose one of: {', '.join(MAMBA_GATES)}")
+
+
+def _ring_A_log(d_inner: int, d_state: int, r_min: float, r_max: float, device=None) -> torch.Tensor:
+    """``A_log`` with ``exp(−exp(A_log))`` = |λ| drawn so that |λ|² is uniform on
+    [r_min², r_max²] (the LRU's ring initialization, Orvieto et al. 2023, §3.2)."""
+    u = torch.rand(d_inner, d_state, device=device)
+    return torch.log(-0.5 * torch.log(u * (r_max ** 2 - r_min ** 2) + r_min ** 2))
 
 
 class Mamba(nn.Module):
@@ -120,7 +143,7 @@ class Mamba(nn.Module):
     dt_min, dt_max, dt_init, dt_scale, dt_init_floor, conv_bias, bias :
         mamba-ssm's initialization options, same defaults.
     gate : str
-        One of :data:`ssm.config.GATES` (see the module docstring).
+        One of :data:`ssm.config.MAMBA_GATES` (see the module docstring).
     scan : str
         Scan backend name or ``"auto"`` (see :func:`ssm.scan.select_scan`).
 
@@ -133,8 +156,8 @@ class Mamba(nn.Module):
                  conv_bias: bool = True, bias: bool = False, gate: str = "nonnegative",
                  scan: str = "auto", device=None, dtype=None):
         super().__init__()
-        if gate not in GATES:
-            raise ConfigError(f"unknown gate {gate!r}; choose one of: {', '.join(GATES)}")
+        if gate not in MAMBA_GATES:
+            raise ConfigError(f"unknown gate {gate!r}; choose one of: {', '.join(MAMBA_GATES)}")
         if dt_init not in ("random", "constant"):
             raise ConfigError(f"unknown dt_init {dt_init!r}; choose one of: random, constant")
         fk = {"device": device, "dtype": dtype}
@@ -162,8 +185,26 @@ class Mamba(nn.Module):
         self.dt_proj.bias._no_reinit = True
         # S4D-real initialization: A = -(1, 2, ..., d_state) for every channel.
         A = torch.arange(1, d_state + 1, dtype=torch.float32, device=device).repeat(self.d_inner, 1)
-        self.A_log = nn.Parameter(torch.log(A).to(dtype) if dtype else torch.log(A))
+        if gate in ("signed_lru", "complex_lru"):
+            A_log = _ring_A_log(self.d_inner, d_state, 0.9, 0.999, device=device)
+        else:
+            A_log = torch.log(A)
+        self.A_log = nn.Parameter(A_log.to(dtype) if dtype else A_log)
         self.A_log._no_weight_decay = True
+        if gate in STEP_GATES:
+            # the modulus step σ_t = softplus(mod_proj(x_t)): bias as Mamba's Δ bias (modstep)
+            # or softplus^{-1}(1) (lru, so that σ ≈ 1 and |λ| starts on the ring)
+            self.mod_proj = nn.Linear(self.d_inner, self.d_inner, bias=True, **fk)
+            with torch.no_grad():
+                if gate.endswith("_lru"):
+                    self.mod_proj.bias.fill_(math.log(math.expm1(1.0)))
+                else:
+                    s0 = torch.exp(torch.rand(self.d_inner, **fk)
+                                   * (math.log(dt_max) - math.log(dt_min))
+                                   + math.log(dt_min)).clamp(min=dt_init_floor)
+                    self.mod_proj.bias.copy_(s0 + torch.log(-torch.expm1(-s0)))
+            self.mod_proj.bias._no_weight_decay = True
+            self.mod_proj.bias._no_reinit = True
         if gate == "complex_coupled":
             # S4D-Lin imaginary parts: θ_n = π·n (Gu et al. 2022, "On the Parameterization and
             # Initialization of Diagonal State Space Models").
@@ -190,6 +231,12 @@ class Mamba(nn.Module):
         if self.gate == "time_invariant":
             return F.softplus(self.dt_proj.bias).expand(*dt_low.shape[:-1], self.d_inner)
         return F.softplus(self.dt_proj(dt_low))
+
+    def _gate_step(self, x: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+        """The step inside the gate: the modulus step σ for the step gates, else Δ."""
+        if self.gate not in STEP_GATES:
+            return delta
+        return F.softplus(self.mod_proj(x))
 
     def _shift(self, x: torch.Tensor) -> torch.Tensor | None:
         """Input-dependent phase shift ``π·tanh(ψ(x))`` ``(..., d_state)`` (phase gates only)."""
@@ -222,15 +269,17 @@ class Mamba(nn.Module):
             delta = self._delta(dt_low)
             theta = self.A_theta if self.gate in (*PHASE_GATES, "complex_coupled") else None
             wanted = self.hook_state.wanted
+            step = self._gate_step(x, delta) if self.gate in STEP_GATES else None
             y, h = selective_scan_chunked(x, delta, -torch.exp(self.A_log.float()), Bm, Cm,
-                                          gate=self.gate, theta=theta, shift=self._shift(x),
+                                          gate=GATE_FORMULA[self.gate], theta=theta,
+                                          shift=self._shift(x), gate_step=step,
                                           return_states=wanted)
             if wanted:
                 self.hook_state(h)
             y = (y + x * self.D) * F.silu(z)
         else:
             delta = self._delta(dt_low)                                       # (B, T, d_inner)
-            a = self._gate(delta, self._shift(x))                             # (B, T, di, N)
+            a = self._gate(self._gate_step(x, delta), self._shift(x))         # (B, T, di, N)
             b = (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2)                   # (B, T, di, N)
             h = fn(a, b)
             self.hook_state(h)
@@ -273,7 +322,7 @@ class Mamba(nn.Module):
         x = F.silu(x)
         dt_low, Bm, Cm = self.x_proj(x).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
         delta = self._delta(dt_low)
-        a = self._gate(delta, self._shift(x))                                 # (B, di, N)
+        a = self._gate(self._gate_step(x, delta), self._shift(x))             # (B, di, N)
         b = (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2)
         h = a * state.ssm + b
         hr = h.real if h.is_complex() else h

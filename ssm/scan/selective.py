@@ -11,6 +11,10 @@ full size. The backward pass walks the chunks in reverse, recomputes the chunk's
 adjoint ``δ_t = C_t g_t + conj(a_{t+1}) δ_{t+1}`` in place, and forms every gradient from ``δ``
 chunk by chunk, with the derivative of each gate kind written out (no autograd graph over time).
 As in :mod:`ssm.scan.chunked`, only products of gates are formed: no division, no logarithm.
+
+An optional ``gate_step`` (shape of ``delta``) replaces Δ inside the gate only: the gate is then
+``gate(gate_step_t, A)`` while the input stays ``b_t = (Δ_t x_t) ⊗ B_t``, the modulus step
+decoupled from the input step (the ``*_modstep`` and ``*_lru`` gates of :mod:`ssm.layers.mamba`).
 """
 from __future__ import annotations
 
@@ -51,8 +55,10 @@ def _polar(log_modulus: torch.Tensor, angle: torch.Tensor) -> torch.Tensor:
     return torch.complex(r * torch.cos(angle), r * torch.sin(angle))
 
 
-def _forward(x, delta, A, theta, shift, Bm, Cm, kind: str, chunk: int, keep_states: bool):
+def _forward(x, delta, A, theta, shift, Bm, Cm, gate_step, kind: str, chunk: int,
+             keep_states: bool):
     """The chunked forward pass; returns ``y`` and every state (or ``None`` unless kept)."""
+    step = delta if gate_step is None else gate_step
     batch, length, d_inner = x.shape
     n = A.shape[1]
     sdtype = x.dtype if kind not in COMPLEX_KINDS else torch.promote_types(x.dtype, torch.complex64)
@@ -63,7 +69,7 @@ def _forward(x, delta, A, theta, shift, Bm, Cm, kind: str, chunk: int, keep_stat
     h = None
     for s in range(0, length, chunk):
         e = min(length, s + chunk)
-        a = _gate(kind, delta[:, s:e], A, theta, None if shift is None else shift[:, s:e])
+        a = _gate(kind, step[:, s:e], A, theta, None if shift is None else shift[:, s:e])
         b = (u[:, s:e].unsqueeze(-1) * Bm[:, s:e].unsqueeze(-2)).to(sdtype)
         Hc = H[:, s:e] if keep_states else H[:, :e - s]
         if h is None:
@@ -80,18 +86,21 @@ def _forward(x, delta, A, theta, shift, Bm, Cm, kind: str, chunk: int, keep_stat
 
 class _SelectiveScan(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, delta, A, theta, shift, Bm, Cm, kind, chunk):  # noqa: D102 - see below
-        y, H = _forward(x, delta, A, theta, shift, Bm, Cm, kind, chunk, keep_states=True)
-        ctx.kind, ctx.chunk = kind, chunk
+    def forward(ctx, x, delta, A, theta, shift, Bm, Cm, gate_step, kind, chunk):  # noqa: D102
+        y, H = _forward(x, delta, A, theta, shift, Bm, Cm, gate_step, kind, chunk,
+                        keep_states=True)
+        ctx.kind, ctx.chunk, ctx.own_step = kind, chunk, gate_step is not None
         ctx.save_for_backward(x, delta, A, theta if theta is not None else A.new_zeros(0),
-                              shift if shift is not None else A.new_zeros(0), Bm, Cm, H)
+                              shift if shift is not None else A.new_zeros(0), Bm, Cm, H,
+                              gate_step if gate_step is not None else A.new_zeros(0))
         ctx.mark_non_differentiable(H)
         return y, H
 
     @staticmethod
     def backward(ctx, gy, _gH):  # noqa: D102 - the adjoint, chunk by chunk in reverse
-        x, delta, A, theta, shift, Bm, Cm, H = ctx.saved_tensors
-        kind, chunk = ctx.kind, ctx.chunk
+        x, delta, A, theta, shift, Bm, Cm, H, gate_step = ctx.saved_tensors
+        kind, chunk, own_step = ctx.kind, ctx.chunk, ctx.own_step
+        step = gate_step if own_step else delta
         batch, length, d_inner = x.shape
         is_complex = H.is_complex()
         phased = kind in PHASE_KINDS
@@ -100,6 +109,7 @@ class _SelectiveScan(torch.autograd.Function):
         gy = gy.contiguous()
         u = delta * x
         gx, gdelta = torch.empty_like(x), torch.empty_like(delta)
+        gstep = torch.empty_like(step) if own_step else None
         gB, gC = torch.empty_like(Bm), torch.empty_like(Cm)
         gA = torch.zeros_like(A)
         gtheta = torch.zeros_like(A) if theta is not None else None
@@ -109,9 +119,10 @@ class _SelectiveScan(torch.autograd.Function):
         for s in reversed(starts):
             e = min(length, s + chunk)
             c = e - s
-            dc = delta[:, s:e]
+            dc = delta[:, s:e]                 # the input step
+            gc = step[:, s:e]                  # the gate's step (Δ itself unless own_step)
             sc = shift[:, s:e] if phased else None
-            a = _gate(kind, dc, A, theta, sc)
+            a = _gate(kind, gc, A, theta, sc)
             ac = a.conj().resolve_conj() if is_complex else a
             g_h = (gy[:, s:e].unsqueeze(-1) * Cm[:, s:e].unsqueeze(-2)).to(H.dtype)  # ∂y/∂h
             dl = torch.empty_like(g_h)
@@ -136,19 +147,19 @@ class _SelectiveScan(torch.autograd.Function):
             elif kind == "signed":                                    # a = exp(ΔA)·cos φ
                 phi = theta + sc.unsqueeze(-2)
                 q = a * g_a                                           # ∂a/∂(ΔA) = a
-                q_phase = -torch.exp(dc.unsqueeze(-1) * A) * torch.sin(phi) * g_a
+                q_phase = -torch.exp(gc.unsqueeze(-1) * A) * torch.sin(phi) * g_a
             else:
                 q = ac * g_a                                          # ∂a/∂(ΔA) = a
             if is_complex:
                 q, q_angle = q.real, q.imag
                 if kind == "complex_coupled":                         # angle Δ·θ
-                    gtheta += torch.einsum("bcdn,bcd->dn", q_angle, dc)
+                    gtheta += torch.einsum("bcdn,bcd->dn", q_angle, gc)
                 else:                                                 # angle θ + shift
                     q_phase = q_angle
                 dr = dl.real
             else:
                 dr = dl
-            gA += torch.einsum("bcdn,bcd->dn", q, dc)
+            gA += torch.einsum("bcdn,bcd->dn", q, gc)
             g_dc = (q * A).sum(-1)
             if kind == "complex_coupled":
                 g_dc = g_dc + (q_angle * theta).sum(-1)
@@ -160,15 +171,19 @@ class _SelectiveScan(torch.autograd.Function):
             gB[:, s:e] = torch.matmul(u[:, s:e].unsqueeze(-2), dr).squeeze(-2)     # (B, c, N)
             Hr = H[:, s:e].real if is_complex else H[:, s:e]
             gC[:, s:e] = torch.matmul(gy[:, s:e].unsqueeze(-2), Hr).squeeze(-2)
-            gdelta[:, s:e] = g_dc + g_u * x[:, s:e]
+            if own_step:
+                gstep[:, s:e] = g_dc
+                gdelta[:, s:e] = g_u * x[:, s:e]
+            else:
+                gdelta[:, s:e] = g_dc + g_u * x[:, s:e]
             gx[:, s:e] = g_u * dc
-        return gx, gdelta, gA, gtheta, gshift, gB, gC, None, None
+        return gx, gdelta, gA, gtheta, gshift, gB, gC, gstep, None, None
 
 
 def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor,
                            Bm: torch.Tensor, Cm: torch.Tensor, *, gate: str = "nonnegative",
                            theta: torch.Tensor | None = None, shift: torch.Tensor | None = None,
-                           chunk: int = DEFAULT_CHUNK,
+                           gate_step: torch.Tensor | None = None, chunk: int = DEFAULT_CHUNK,
                            return_states: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
     """Mamba's selective scan from a zero state, with any gate kind.
 
@@ -187,6 +202,9 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         Base phases (``signed``, ``complex``) or rotations (``complex_coupled``).
     shift : Tensor, shape (batch, length, d_state), optional
         Input-dependent phase shifts (``signed``, ``complex``), shared over the channels.
+    gate_step : Tensor, shape (batch, length, d_inner), optional
+        The gate's own step: the gate is formed from it in place of ``delta``, which then only
+        scales the input (``b_t = Δ_t x_t B_t``). Positive; differentiable.
     chunk : int
         Steps per chunk.
     return_states : bool
@@ -219,6 +237,9 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         raise ShapeError(f"selective scan shapes do not fit: x {tuple(x.shape)}, delta "
                          f"{tuple(delta.shape)}, A {tuple(A.shape)}, B {tuple(Bm.shape)}, "
                          f"C {tuple(Cm.shape)}")
+    if gate_step is not None and gate_step.shape != x.shape:
+        raise ShapeError(f"gate_step must have the shape of x {tuple(x.shape)}, got "
+                         f"{tuple(gate_step.shape)}")
     if isinstance(chunk, bool) or int(chunk) < 1:
         raise ShapeError(f"chunk must be >= 1, got {chunk}")
     if x.shape[1] == 0:
@@ -226,7 +247,8 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
         return x.new_zeros(x.shape), empty.to(torch.complex64) if gate in COMPLEX_KINDS else empty
     shift = shift if gate in PHASE_KINDS else None
     needs_grad = torch.is_grad_enabled() and any(
-        t is not None and t.requires_grad for t in (x, delta, A, theta, shift, Bm, Cm))
+        t is not None and t.requires_grad for t in (x, delta, A, theta, shift, Bm, Cm, gate_step))
     if not needs_grad and not return_states:
-        return _forward(x, delta, A, theta, shift, Bm, Cm, gate, int(chunk), keep_states=False)
-    return _SelectiveScan.apply(x, delta, A, theta, shift, Bm, Cm, gate, int(chunk))
+        return _forward(x, delta, A, theta, shift, Bm, Cm, gate_step, gate, int(chunk),
+                        keep_states=False)
+    return _SelectiveScan.apply(x, delta, A, theta, shift, Bm, Cm, gate_step, gate, int(chunk))

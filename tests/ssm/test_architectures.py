@@ -42,9 +42,11 @@ def test_every_gate_parameterization_maps_to_its_range_family():
     want = {"nonnegative": "ssm_nonnegative", "time_invariant": "ssm_time_invariant",
             "signed": "ssm_signed", "signed_exp": "ssm_signed",
             "complex": "ssm_complex", "complex_coupled": "ssm_complex"}
-    for arch in ("mamba", "diagonal"):
-        assert set(gates_of(arch)) == set(want)
-        for gate, fam in want.items():
+    step = {"signed_modstep": "ssm_signed", "signed_lru": "ssm_signed",       # Mamba only
+            "complex_modstep": "ssm_complex", "complex_lru": "ssm_complex"}
+    for arch, gates in (("mamba", {**want, **step}), ("diagonal", want)):
+        assert set(gates_of(arch)) == set(gates)
+        for gate, fam in gates.items():
             assert family_of(ModelConfig(arch=arch, gate=gate)) == fam
             assert fam in FAMILY_STATEMENTS
 

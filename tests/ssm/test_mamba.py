@@ -11,7 +11,11 @@ from ssm.errors import ConfigError
 from ssm.layers.mamba import Mamba, make_gate
 from tests.ssm.helpers import assert_close
 
-GATES = ["nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled"]
+GATES = ["nonnegative", "signed", "complex", "time_invariant", "signed_exp", "complex_coupled",
+         "signed_modstep", "complex_modstep", "signed_lru", "complex_lru"]
+STEP = ("signed_modstep", "complex_modstep", "signed_lru", "complex_lru")
+PHASED = ("signed", "complex", *STEP)
+COMPLEXES = ("complex", "complex_coupled", "complex_modstep", "complex_lru")
 
 
 def _block(gate="nonnegative", seed=0, d_model=12, scan="reference", **kw) -> Mamba:
@@ -174,19 +178,22 @@ def _equations(block: Mamba, hidden: torch.Tensor) -> torch.Tensor:
         delta = F.softplus(dt_low @ block.dt_proj.weight.t() + block.dt_proj.bias)
     A = -torch.exp(block.A_log)
     h = torch.zeros(hidden.shape[0], d_inner, n, dtype=torch.complex64
-                    if block.gate in ("complex", "complex_coupled") else torch.float32)
-    if block.gate in ("signed", "complex"):
+                    if block.gate in COMPLEXES else torch.float32)
+    if block.gate in PHASED:
         psi = x @ block.phase_proj.weight.t() + block.phase_proj.bias
+    # the step gates: the modulus from their own step σ_t, the input from Δ_t
+    step = F.softplus(x @ block.mod_proj.weight.t() + block.mod_proj.bias) \
+        if block.gate in STEP else delta
     ys = []
     for t in range(length):
-        dA = delta[:, t, :, None] * A
-        if block.gate in ("signed", "complex"):
+        dA = step[:, t, :, None] * A
+        if block.gate in PHASED:
             phi = block.A_theta + math.pi * torch.tanh(psi[:, t, None, :])
         if block.gate == "signed_exp":
             gate = 2 * torch.exp(dA) - 1
-        elif block.gate == "signed":
+        elif block.gate in ("signed", "signed_modstep", "signed_lru"):
             gate = torch.exp(dA) * torch.cos(phi)
-        elif block.gate == "complex":
+        elif block.gate in ("complex", "complex_modstep", "complex_lru"):
             gate = torch.exp(dA) * torch.exp(1j * phi)
         elif block.gate == "complex_coupled":
             gate = torch.exp(dA) * torch.exp(1j * delta[:, t, :, None] * block.A_theta)
@@ -261,3 +268,46 @@ def test_unknown_gate_and_dt_init():
         Mamba(8, gate="sigmoid")
     with pytest.raises(ConfigError, match="unknown dt_init"):
         Mamba(8, dt_init="zeros")
+
+
+def test_step_gates_parameters_and_initialization():
+    """The step gates add ``mod_proj`` (d_inner → d_inner); ``*_modstep`` keeps Mamba's A and a
+    σ bias like Δ's, ``*_lru`` starts every |λ| = exp(−exp(A_log)·σ) on the ring [0.9, 0.999]."""
+    for gate in STEP:
+        block = _block(gate, d_model=64)
+        d = block.d_inner
+        shapes = {k: tuple(v.shape) for k, v in block.state_dict().items()}
+        assert shapes["mod_proj.weight"] == (d, d) and shapes["mod_proj.bias"] == (d,)
+        assert block.mod_proj.bias._no_weight_decay and block.A_log._no_weight_decay
+        sigma = F.softplus(block.mod_proj.bias)
+        if gate.endswith("_modstep"):
+            A = torch.arange(1, 5, dtype=torch.float32).repeat(d, 1)
+            assert torch.equal(block.A_log, torch.log(A))
+            assert sigma.min() >= 1e-4 and sigma.max() <= 0.1 + 1e-6 and sigma.max() / sigma.min() > 5
+        else:
+            assert torch.allclose(sigma, torch.ones(d))
+            modulus = torch.exp(-torch.exp(block.A_log))
+            assert modulus.min() >= 0.9 - 1e-6 and modulus.max() <= 0.999 + 1e-6
+            assert modulus.max() - modulus.min() > 0.05                 # spread over the ring
+    with pytest.raises(ConfigError, match="unknown gate"):
+        make_gate("complex_free", torch.ones(1), -torch.ones(1, 1))
+
+
+def test_step_gate_holds_unit_modulus_with_a_full_write():
+    """The point of the step gates: σ → 0 gives |a| = 1 while the write Δ·B·x stays full size;
+    with Mamba's coupled Δ the same |a| forces Δ, hence the write, down by the same factor."""
+    block = _block("complex_modstep")
+    with torch.no_grad():
+        block.mod_proj.weight.zero_()
+        block.mod_proj.bias.fill_(-30.0)                  # σ = softplus(−30) ≈ 1e-13
+        block.dt_proj.bias.fill_(2.0)                     # Δ ≈ 2.1
+    x = torch.randn(3, block.d_inner)
+    delta = block._delta(torch.zeros(3, block.dt_rank))
+    a = block._gate(block._gate_step(x, delta), block._shift(x))
+    assert torch.allclose(a.abs(), torch.ones_like(a.abs()), atol=1e-6)
+    assert delta.min() > 2.0
+    coupled = _block("complex")
+    with torch.no_grad():
+        coupled.dt_proj.bias.fill_(2.0)
+    d2 = coupled._delta(torch.zeros(3, coupled.dt_rank))
+    assert coupled._gate(d2, coupled._shift(x)).abs().max() < 0.2   # exp(−2.1): the hold is lost

@@ -195,11 +195,12 @@ def _selective_inputs(gate, length, seed=0, dtype=torch.float64):
     return x, delta, A, theta, shift, Bm, Cm
 
 
-def _selective_oracle(x, delta, A, theta, shift, Bm, Cm, gate):
+def _selective_oracle(x, delta, A, theta, shift, Bm, Cm, gate, gate_step=None):
     from ssm.layers.mamba import make_gate
     phase = None if shift is None else theta + shift.unsqueeze(-2)
     coupled = theta if gate == "complex_coupled" else None
-    h = linear_scan_ref(make_gate(gate, delta, A, coupled, phase),
+    step = delta if gate_step is None else gate_step
+    h = linear_scan_ref(make_gate(gate, step, A, coupled, phase),
                         (delta * x).unsqueeze(-1) * Bm.unsqueeze(-2))
     hr = h.real if h.is_complex() else h
     return (hr * Cm.unsqueeze(-2)).sum(-1), h
@@ -224,6 +225,43 @@ def test_selective_scan_matches_the_expanded_recurrence(gate, length, chunk):
     g = torch.autograd.grad((y * weight).sum(), params)
     for got, want in zip(g, g_ref):
         assert_close(got, want, dtype=torch.float64)
+
+
+@pytest.mark.parametrize("gate", ["nonnegative", "signed", "complex", "signed_exp", "complex_coupled"])
+@pytest.mark.parametrize("length,chunk", [(1, 8), (13, 4), (21, 1), (40, 8)])
+def test_selective_scan_with_its_own_gate_step(gate, length, chunk):
+    """``gate_step`` σ replaces Δ in the gate only (b = Δ·x·B): outputs, states and every
+    gradient, σ's included, against autograd through the expanded recurrence (fp64)."""
+    from ssm.scan.selective import selective_scan_chunked
+    inputs = _selective_inputs(gate, length, seed=5)
+    sigma = 0.5 * torch.rand(2, length, 3, generator=torch.Generator().manual_seed(6),
+                             dtype=torch.float64)
+    leaves = [t.clone().requires_grad_() if t is not None else None for t in (*inputs, sigma)]
+    x, delta, A, theta, shift, Bm, Cm, step = leaves
+    weight = torch.randn(2, length, 3, generator=torch.Generator().manual_seed(9), dtype=torch.float64)
+    params = [t for t in leaves if t is not None]
+    y_ref, h_ref = _selective_oracle(x, delta, A, theta, shift, Bm, Cm, gate, gate_step=step)
+    y, h = selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, shift=shift,
+                                  gate_step=step, chunk=chunk)
+    assert_close(y, y_ref, dtype=torch.float64)
+    assert_close(h, h_ref, dtype=torch.float64)
+    g_ref = torch.autograd.grad((y_ref * weight).sum(), params)
+    g = torch.autograd.grad((y * weight).sum(), params)
+    for got, want in zip(g, g_ref):
+        assert_close(got, want, dtype=torch.float64)
+    if length == 13:       # and the hand-written backward passes torch's finite-difference check
+        small = [t.detach()[:, :5].clone().requires_grad_() if t is not None and t.dim() == 3
+                 else t for t in leaves]
+        xs, ds, As, ts, ss, Bs, Cs, sts = small
+
+        def f(xs, ds, sts, Bs, Cs):
+            return selective_scan_chunked(xs, ds, As, Bs, Cs, gate=gate, theta=ts,
+                                          shift=None if ss is None else ss.detach(),
+                                          gate_step=sts, chunk=2)[0]
+        assert torch.autograd.gradcheck(f, (xs, ds, sts, Bs, Cs))
+    with pytest.raises(ShapeError, match="gate_step"):
+        selective_scan_chunked(x, delta, A, Bm, Cm, gate=gate, theta=theta, shift=shift,
+                               gate_step=step[..., :1])
 
 
 def test_selective_scan_long_signed_sequence_float32():
