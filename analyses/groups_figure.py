@@ -109,7 +109,7 @@ def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
                     color="white" if a is None or a < 0.6 else "black")
             if _disagrees(m, (lang, cell)):
                 ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
-                                           edgecolor="red"))
+                                           edgecolor="red", clip_on=False))
     ax.set_xticks(range(len(cells)), cells, rotation=40, ha="right", fontsize=7)
     ax.set_yticks(range(len(langs)), [n.removeprefix("word_problem_").upper() for n in langs],
                   fontsize=8)
