@@ -387,7 +387,7 @@ class HouseholderConstruction:
         full = pos_ok = pos_all = 0
         first = None
         agrees = True
-        err = 0.0
+        errors: dict[str, float] = {}
         by_len: dict[int, list[int]] = {}
         for i, e in enumerate(enc):
             by_len.setdefault(len(e), []).append(i)
@@ -402,15 +402,14 @@ class HouseholderConstruction:
                 with torch.no_grad():
                     st = self.model(torch.from_numpy(X)).cpu().numpy().astype(np.float64)
                 pred = self.readout(st)
-                dfa_states, defn, perms = self._trace(X)
+                dfa_states, defn, exact_key = self._trace(X)
                 if oracle == "definition":
                     ref = defn
                 else:
                     ref = dfa_states
                     agrees = agrees and bool((dfa_states == defn).all())
-                exact = np.take_along_axis(st[..., :self.n_points], perms, axis=-1)
-                err = max(err, float(np.abs(exact - np.arange(1, self.n_points + 1)).max()),
-                          float(np.abs(st[..., self.n_points:]).max()))
+                for name, value in self._errors(st, exact_key).items():
+                    errors[name] = max(errors.get(name, 0.0), value)
                 ok = pred == ref
                 pos_ok += int(ok.sum())
                 pos_all += ok.size
@@ -427,7 +426,20 @@ class HouseholderConstruction:
             position_accuracy=pos_ok / max(1, pos_all), first_error=first,
             dtype=str(self.dtype).replace("torch.", ""),
             oracle="definition" if oracle == "definition" else "automata.DFA.trace",
-            definition_agrees=None if oracle == "definition" else agrees, max_state_error=err)
+            definition_agrees=None if oracle == "definition" else agrees,
+            **{"max_state_error": 0.0, **errors}, **self._check_extras())
+
+    def _errors(self, st: np.ndarray, perms: np.ndarray) -> dict[str, float]:
+        """The deviations :meth:`check` reports, for states ``st (N, T, width)`` and the exact
+        permutations ``perms (N, T, n)`` of :meth:`_trace`: ``max_state_error``, the largest
+        distance of an entry from its exact value (1..n at the permuted points, 0 spare)."""
+        exact = np.take_along_axis(st[..., :self.n_points], perms, axis=-1)
+        return {"max_state_error": max(float(np.abs(exact - np.arange(1, self.n_points + 1)).max()),
+                                       float(np.abs(st[..., self.n_points:]).max()))}
+
+    def _check_extras(self) -> dict[str, Any]:
+        """Fields of :class:`HouseholderCheckResult` fixed by the construction (none here)."""
+        return {}
 
     def describe(self) -> str:
         """A few lines for people."""

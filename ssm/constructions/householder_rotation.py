@@ -176,73 +176,18 @@ class RotationHouseholderConstruction(HouseholderConstruction):
         ang = 2 * np.pi * expo / self.order
         return np.stack([np.cos(ang), np.sin(ang)], axis=-1)
 
-    def _errors(self, st: np.ndarray, expo: np.ndarray) -> tuple[float, float, float]:
-        """(max angle error, max |entry error|, max |‖S‖ − 1|) over states ``st (N, T, 2)``."""
+    def _errors(self, st: np.ndarray, expo: np.ndarray) -> dict[str, float]:
+        """The largest angle error, |entry error| and |‖S‖ − 1| over states ``st (N, T, 2)``,
+        against the exponent sums ``expo`` of :meth:`_trace`."""
         ang = 2 * np.pi * expo / self.order
         angle_err = np.abs(_wrap(np.arctan2(st[..., 1], st[..., 0]) - ang))
         exact = np.stack([np.cos(ang), np.sin(ang)], axis=-1)
-        return (float(angle_err.max(initial=0.0)), float(np.abs(st - exact).max(initial=0.0)),
-                float(np.abs(np.hypot(st[..., 0], st[..., 1]) - 1).max(initial=0.0)))
+        return {"max_angle_error": float(angle_err.max(initial=0.0)),
+                "max_state_error": float(np.abs(st - exact).max(initial=0.0)),
+                "max_norm_drift": float(np.abs(np.hypot(st[..., 0], st[..., 1]) - 1).max(initial=0.0))}
 
-    def check(self, length: int, n: int, seed: int = 0, words: Sequence | None = None,
-              oracle: str = "auto") -> HouseholderCheckResult:
-        """Compare :meth:`predict` with the DFA's trace on ``n`` uniform words of ``length``
-        (as :meth:`HouseholderConstruction.check`), reporting the angle error too."""
-        if oracle not in ("auto", "automaton", "definition"):
-            raise ConstructionError(f"oracle must be 'auto', 'automaton' or 'definition', got {oracle!r}")
-        if words is None:
-            if isinstance(length, bool) or not isinstance(length, int) or length < 1 or \
-                    isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                raise ConstructionError(f"need length >= 1 and n >= 1, got length={length}, n={n}")
-            if length * n * self.n_householder > MAX_CHECK_STEPS:
-                raise ConstructionError(f"check of {n} strings of length {length} exceeds the budget "
-                                        f"of {MAX_CHECK_STEPS:.0e} Householder steps")
-            words = self.sample(length, n, seed)
-        enc = encode_words(words, self.alphabet)
-        full = pos_ok = pos_all = 0
-        first = None
-        agrees = True
-        a_err = s_err = n_err = 0.0
-        by_len: dict[int, list[int]] = {}
-        for i, e in enumerate(enc):
-            by_len.setdefault(len(e), []).append(i)
-        for length_, idx in sorted(by_len.items()):
-            if length_ == 0:
-                full += len(idx)
-                continue
-            bs = max(1, min(256, (1 << 21) // (length_ * self.n_householder)))
-            for s in range(0, len(idx), bs):
-                chunk = idx[s:s + bs]
-                X = np.stack([enc[i] for i in chunk])
-                with torch.no_grad():
-                    st = self.model(torch.from_numpy(X)).cpu().numpy().astype(np.float64)
-                pred = self.readout(st)
-                dfa_states, defn, expo = self._trace(X)
-                if oracle == "definition":
-                    ref = defn
-                else:
-                    ref = dfa_states
-                    agrees = agrees and bool((dfa_states == defn).all())
-                a, e, nd = self._errors(st, expo)
-                a_err, s_err, n_err = max(a_err, a), max(s_err, e), max(n_err, nd)
-                ok = pred == ref
-                pos_ok += int(ok.sum())
-                pos_all += ok.size
-                whole = ok.all(axis=1)
-                full += int(whole.sum())
-                if first is None and not whole.all():
-                    j = int(np.argmin(whole))
-                    t = int(np.argmin(ok[j]))
-                    first = {"string": chunk[j], "position": t, "predicted": int(pred[j, t]),
-                             "expected": int(ref[j, t])}
-        return HouseholderCheckResult(
-            language=self.language, check_length=max((len(w) for w in words), default=0),
-            strings=len(words), accuracy=full / max(1, len(words)),
-            position_accuracy=pos_ok / max(1, pos_all), first_error=first,
-            dtype=str(self.dtype).replace("torch.", ""),
-            oracle="definition" if oracle == "definition" else "automata.DFA.trace",
-            definition_agrees=None if oracle == "definition" else agrees, max_state_error=s_err,
-            max_angle_error=a_err, angle_tolerance=self.angle_tolerance, max_norm_drift=n_err)
+    def _check_extras(self) -> dict[str, Any]:
+        return {"angle_tolerance": self.angle_tolerance}
 
     def describe(self) -> str:
         """A few lines for people."""
@@ -330,7 +275,8 @@ def first_failure(c: RotationHouseholderConstruction, max_length: int, *, n_rand
     st = c.model(torch.from_numpy(X)).cpu().numpy().astype(np.float64)
     pred = c.readout(st)
     _, defn, expo = c._trace(X)
-    a_err, _, n_err = c._errors(st, expo)
+    errs = c._errors(st, expo)
+    a_err, n_err = errs["max_angle_error"], errs["max_norm_drift"]
     bad = pred != defn
     first, which = None, None
     if bad.any():
