@@ -37,14 +37,15 @@ __all__ = ["write_outputs", "build_parser", "main"]
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
     summary.json; return the summary."""
-    from ssm.experiments import get_cell, grid_statistics
+    from ssm.experiments import get_cell, grid_statistics, read_disagreements
 
     g = grid_statistics(rows)
     best, agree, stats, major = g["best"], g["agreement"], g["stats"], g["majority"]
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
+    gaps = read_disagreements(rows, g["verdicts"], stats=stats)
     write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
-                majority=major, by_family=g["by_family"])
+                majority=major, by_family=g["by_family"], disagreements=gaps)
     if best:
         write_figure(best, out / "figure.png", g["verdicts"], cells)
     if any(st["n_seeds"] > 1 for st in stats.values()):
@@ -52,7 +53,7 @@ def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "
     summary = {"preset": preset.name, "n_runs": len(rows),
                "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
                "agreement_majority": major, "agreement_by_family": g["by_family"],
-               "seeds": g["seed_rows"],
+               "seeds": g["seed_rows"], "disagreements": gaps,
                "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
     atomic_write_text(out / "summary.json", json.dumps(summary, indent=1) + "\n")
     return summary

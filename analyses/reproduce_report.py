@@ -18,7 +18,7 @@ from analyses.paper_results import paper_cell
 from automata.atomic_io import atomic_open, atomic_write_bytes, atomic_write_text
 
 __all__ = ["bin_accuracy", "pct", "write_csv", "write_table", "write_figure", "seed_cell",
-           "agreement_lines", "write_spread_figure"]
+           "agreement_lines", "write_spread_figure", "disagreement_lines"]
 
 
 def bin_accuracy(row: Mapping[str, Any], i: int) -> float | None:
@@ -85,10 +85,56 @@ def agreement_lines(rules: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Ma
     return lines + [""]
 
 
+def disagreement_lines(disagreements: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Markdown section listing every disagreeing cell with what was checked and the reading
+    (:func:`ssm.experiments.disagreements.read_disagreements`).
+
+    >>> d = {"language": "p", "cell": "c", "verdict": "yes", "best_of_k_agrees": False,
+    ...      "majority_agrees": False, "fits_train": 0, "longest": 100, "deeper": [],
+    ...      "peers": [("lstm-L1", 3, 3)], "reading": "capacity", "evidence": "e",
+    ...      "seeds": [{"seed": 0, "train": 0.5, "bin2": 0.1, "last_bin": 0.0}]}
+    >>> disagreement_lines([d])[-1]
+    '| p | c | yes | no / no | 50 | 10 | 0/1 | – | lstm-L1 3/3 | capacity: e |'
+    """
+    from ssm.experiments.disagreements import reading_counts
+
+    if not disagreements:
+        return ["", "## Disagreements", "", "None: every decided cell agrees by both readings.", ""]
+    counts = reading_counts(disagreements)
+    lines = ["", "## Disagreements, with what was checked", "",
+             f"{len(disagreements)} cells disagree by best-of-k or by majority of seeds. "
+             "Reading, by one rule for every cell (`ssm.experiments.disagreements`): "
+             + "; ".join(f"{n} {r}" for r, n in counts.items() if n) + ". "
+             "*fit*: seeds reaching 90 % on their own training strings; *deeper*: the same "
+             "architecture and gate with more layers in this sweep (seeds solving / seeds); "
+             "*peers*: other cells with a yes verdict that solve the language by majority.", "",
+             "| language | cell | verdict | agrees (best-of-k / majority) | train % per seed | "
+             "bin 2 % per seed | fit | deeper | peers | reading |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+
+    def yn(a):
+        return "–" if a is None else ("yes" if a else "no")
+
+    def per_seed(d, key):
+        return " / ".join("–" if s[key] is None else f"{100 * s[key]:.0f}" for s in d["seeds"])
+
+    def listed(entries):
+        return ", ".join(f"{c} {s}/{k}" for c, s, k in entries) or "–"
+
+    for d in disagreements:
+        lines.append(f"| {d['language']} | {d['cell']} | {d['verdict']} | "
+                     f"{yn(d['best_of_k_agrees'])} / {yn(d['majority_agrees'])} | "
+                     f"{per_seed(d, 'train')} | {per_seed(d, 'bin2')} | "
+                     f"{d['fits_train']}/{len(d['seeds'])} | {listed(d['deeper'])} | "
+                     f"{listed(d['peers'])} | {d['reading']}: {d['evidence']} |")
+    return lines
+
+
 def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
                 cells: Mapping[str, Any], stats: Mapping | None = None,
                 majority: Mapping[str, Any] | None = None,
-                by_family: Mapping[str, Mapping] | None = None) -> None:
+                by_family: Mapping[str, Mapping] | None = None,
+                disagreements: Sequence[Mapping[str, Any]] | None = None) -> None:
     # by_family: {"best of k seeds": per-family counts of agree, "majority of seeds": of majority}
     """The markdown table: per language and cell, verdict, train and bin accuracies, the paper's
     numbers and whether verdict and observation agree; then the agreement counts. With seed
@@ -140,6 +186,8 @@ def write_table(best, verdict_map, agree, path: Path, preset: Any, command: str,
         if multi and majority is not None and len(readings) > 1:
             rules[readings[1][0]] = (majority, readings[1][1])
         lines += agreement_lines(rules)
+    if disagreements is not None:
+        lines += disagreement_lines(disagreements)
     atomic_write_text(path, "\n".join(lines))
 
 

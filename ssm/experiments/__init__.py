@@ -12,10 +12,11 @@ from ssm.experiments.executors import EXECUTORS, estimate_grid, job_dir, run_job
 from ssm.experiments.grid import CELLS, PRESETS, Cell, Job, Preset, build_jobs, get_cell, get_preset
 from ssm.experiments.seed_stats import (agreement_by_family, grid_statistics, majority_agreement,
                                         seed_statistics)
+from ssm.experiments.disagreements import read_disagreements
 from ssm.experiments.selection import bin_accuracy, select_best
 
 __all__ = ["CELLS", "PRESETS", "Cell", "Job", "Preset", "build_jobs", "get_cell", "get_preset",
            "run_job", "run_jobs", "job_dir", "EXECUTORS", "select_best", "bin_accuracy",
            "agreement", "verdict_label", "verdicts", "THRESHOLD", "seed_statistics",
            "majority_agreement", "agreement_by_family", "estimate_seconds", "format_estimate",
-           "estimate_grid", "grid_statistics"]
+           "estimate_grid", "grid_statistics", "read_disagreements"]

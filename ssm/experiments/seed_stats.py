@@ -34,8 +34,10 @@ __all__ = ["seed_statistics", "majority_agreement", "agreement_by_family", "grid
 
 
 def seed_statistics(rows: Iterable[dict], threshold: float = THRESHOLD) -> dict[tuple[str, str], dict[str, Any]]:
-    """``(language, cell) -> {n_seeds, seeds, best, best_bin2, mean, std, solved, fraction}``;
-    ``seeds`` lists ``(seed, bin-2 accuracy or None)`` in seed order."""
+    """``(language, cell) -> {n_seeds, seeds, train, last_bin, best, best_bin2, mean, std,
+    solved, fraction}``; ``seeds`` lists ``(seed, bin-2 accuracy or None)`` in seed order,
+    ``train`` ``(seed, training string accuracy or None)`` and ``last_bin`` ``(seed, accuracy
+    in the longest bin or None)`` for the same selected runs."""
     rows = list(rows)
     per_seed = select_best({**r, "cell": f"{r['cell']}\0{r.get('seed', 0)}"} for r in rows)
     seeds_of: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -47,16 +49,19 @@ def seed_statistics(rows: Iterable[dict], threshold: float = THRESHOLD) -> dict[
     out = {}
     for key, seeds in seeds_of.items():
         lang, cell = key
-        accs = []
+        accs, train, last = [], [], []
         for s in sorted(seeds):
             sel = per_seed.get((lang, f"{cell}\0{s}"))
             accs.append((s, None if sel is None else bin_accuracy(sel, 1)))
+            train.append((s, None if sel is None else sel.get("train_string_accuracy")))
+            last.append((s, bin_accuracy(sel, len(sel["bins"]) - 1)
+                         if sel is not None and sel.get("bins") else None))
         vals = [0.0 if a is None else a for _, a in accs]   # a failed seed solves nothing
         mean = sum(vals) / len(vals)
         std = math.sqrt(sum((v - mean) ** 2 for v in vals) / len(vals))
         solved = sum(v >= threshold for v in vals)
         b = best.get(key)
-        out[key] = {"n_seeds": len(vals), "seeds": accs, "best": b,
+        out[key] = {"n_seeds": len(vals), "seeds": accs, "train": train, "last_bin": last, "best": b,
                     "best_bin2": None if b is None else bin_accuracy(b, 1),
                     "mean": mean, "std": std, "solved": solved, "fraction": solved / len(vals)}
     return out
