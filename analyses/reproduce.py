@@ -34,9 +34,11 @@ from automata.atomic_io import atomic_write_text
 __all__ = ["write_outputs", "build_parser", "main"]
 
 
-def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "") -> dict[str, Any]:
+def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "",
+                  checks: dict[str, Sequence[dict]] | None = None) -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
-    summary.json; return the summary."""
+    summary.json; return the summary. ``checks``: the follow-up runs of
+    :mod:`ssm.experiments.followup` (check name -> rows), attached to the disagreements."""
     from ssm.experiments import get_cell, grid_statistics, read_disagreements
 
     g = grid_statistics(rows)
@@ -44,6 +46,10 @@ def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "
     write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
     cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
     gaps = read_disagreements(rows, g["verdicts"], stats=stats)
+    if checks:
+        from ssm.experiments.followup import attach_checks
+
+        attach_checks(gaps, checks)
     write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
                 majority=major, by_family=g["by_family"], disagreements=gaps)
     if best:
@@ -102,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="train jobs whose directory holds another config into fresh directories")
     p.add_argument("--estimate", action="store_true",
                    help="print how long the grid would take (from measured per-run times) and exit")
+    p.add_argument("--check-disagreements", action="store_true",
+                   help="after the sweep, rerun every disagreeing yes cell's best run at width 64 "
+                        "and with 3x the epochs (under OUT/checks/) and report what they show")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--quiet", action="store_true", help="no per-run log lines")
     return add_common_args(p)
@@ -126,7 +135,11 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
                     ray_address=args.ray_address, log=log, rerun=args.rerun,
                     initializer=load_plugins, env=env)
     out.mkdir(parents=True, exist_ok=True)
-    summary = write_outputs(rows, out, preset, "python -m analyses.reproduce " + " ".join(argv))
+    checks = None
+    if args.check_disagreements:
+        checks = _run_checks(rows, jobs, out, args, log, env)
+    summary = write_outputs(rows, out, preset, "python -m analyses.reproduce " + " ".join(argv),
+                            checks=checks)
     a = summary["agreement"]
     rate = "n/a" if a["rate"] is None else f"{100 * a['rate']:.1f}%"
     m = summary["agreement_majority"]
@@ -137,6 +150,23 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
              if args.seeds > 1 else "")
           + f"wrote {out}/runs.csv, table.md, figure.png")
     return 0
+
+
+def _run_checks(rows, jobs, out: Path, args: argparse.Namespace, log, env) -> dict[str, list]:
+    """The follow-up runs of :mod:`ssm.experiments.followup` for the sweep's disagreements."""
+    from ssm.experiments import grid_statistics, read_disagreements, run_jobs
+    from ssm.experiments.followup import check_jobs, check_slug
+
+    g = grid_statistics(rows)
+    gaps = read_disagreements(rows, g["verdicts"], stats=g["stats"])
+    todo = check_jobs(gaps, jobs)
+    log(f"checks: {sum(map(len, todo.values()))} follow-up runs for "
+        f"{len(next(iter(todo.values()), []))} disagreeing yes cells ({', '.join(todo)})")
+    return {name: run_jobs(cj, out / "checks" / check_slug(name), n_jobs=args.jobs,
+                           threads=args.threads, executor=args.executor,
+                           ray_address=args.ray_address, log=log, rerun=args.rerun,
+                           initializer=load_plugins, env=env)
+            for name, cj in todo.items() if cj}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

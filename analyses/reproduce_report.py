@@ -111,6 +111,10 @@ def disagreement_lines(disagreements: Sequence[Mapping[str, Any]]) -> list[str]:
              "| language | cell | verdict | agrees (best-of-k / majority) | train % per seed | "
              "bin 2 % per seed | fit | deeper | peers | reading |",
              "|---|---|---|---|---|---|---|---|---|---|"]
+    if any(d.get("checks") for d in disagreements):
+        lines[-4] += (" The follow-up checks (`--check-disagreements`) reran each yes cell's "
+                      "best-of-k run at width 64 and with 3x the epochs; their bin 2 is in the "
+                      "evidence, and a check that solves the cell sets the reading.")
 
     def yn(a):
         return "–" if a is None else ("yes" if a else "no")

@@ -75,8 +75,9 @@ def read_disagreements(rows: Iterable[dict], verdict_map: Mapping[str, Mapping[s
     ``seed, train, bin2, last_bin``), ``fits_train`` (seeds fitting their training strings),
     ``deeper`` (``[(cell, solved, k)]``: the same architecture and gate with more layers),
     ``peers`` (``[(cell, solved, k)]``: other yes cells solving the language by majority),
-    ``longest`` (longest test length), ``reading`` (one of :data:`READINGS`, the last one
-    written ``verdict challenged up to length N``) and ``evidence`` (one sentence)."""
+    ``longest`` (longest test length), ``best_run`` (the best-of-k run's id), ``reading``
+    (one of :data:`READINGS`, the last one written ``verdict challenged up to length N``) and
+    ``evidence`` (one sentence)."""
     rows = [r for r in rows]
     stats = seed_statistics(rows, threshold) if stats is None else stats
     best = select_best(rows)
@@ -129,6 +130,7 @@ def read_disagreements(rows: Iterable[dict], verdict_map: Mapping[str, Mapping[s
                         f"longest bin (to length {longest}): "
                         + (f"best {100 * max(last):.1f} %" if last else "–"))
         out.append({"language": lang, "cell": cell, "family": c.family, "verdict": verdict,
+                    "best_run": None if st.get("best") is None else st["best"].get("run_id"),
                     "best_of_k_agrees": a_best, "majority_agrees": a_major,
                     "seeds": [{"seed": s, "train": t, "bin2": b, "last_bin": lb}
                               for (s, b), (_, t), (_, lb) in zip(st["seeds"], st["train"],
@@ -144,5 +146,5 @@ def reading_counts(disagreements: Iterable[Mapping[str, Any]]) -> dict[str, int]
     counts = {r: 0 for r in READINGS}
     for d in disagreements:
         key = READINGS[3] if d["reading"].startswith(READINGS[3]) else d["reading"]
-        counts[key] += 1
+        counts[key] = counts.get(key, 0) + 1     # readings refined by follow-up checks
     return counts
