@@ -31,13 +31,18 @@ __all__ = ["frontier_matrix", "markdown_matrix", "write_matrix_figure", "main"]
 
 
 def frontier_matrix(summary: dict, bin_index: int = 1) -> dict[str, Any]:
-    """``{"languages", "cells", "acc": {(lang, cell): float|None}, "verdict": {...}}`` from a
-    reproduce summary; languages in :data:`GROUP_LANGUAGES` order (others after, by name)."""
+    """``{"languages", "groups", "cells", "acc": {(lang, cell): float|None}, "verdict": {...}}``
+    from a reproduce summary; when every language is a group word problem, in
+    :data:`GROUP_LANGUAGES` order, otherwise in the order of the run (``groups``: each
+    language's suite group, e.g. star-free, or None)."""
     rows = summary.get("selected")
     if not isinstance(rows, list) or not rows:
         raise ValueError("summary.json has no selected runs (did the grid run?)")
     order = {name: i for i, name in enumerate(GROUP_LANGUAGES)}
-    langs = sorted({r["language"] for r in rows}, key=lambda n: (order.get(n, len(order)), n))
+    langs = list(dict.fromkeys(r["language"] for r in rows))
+    if all(name in order for name in langs):
+        langs.sort(key=lambda n: order[n])
+    groups = {r["language"]: r.get("group") for r in rows}
     cells = list(dict.fromkeys(r["cell"] for r in rows))
     acc = {(r["language"], r["cell"]): bin_accuracy(r, bin_index) for r in rows}
     agreement = summary.get("agreement", {}).get("cells", [])
@@ -45,8 +50,13 @@ def frontier_matrix(summary: dict, bin_index: int = 1) -> dict[str, Any]:
     # False: disagrees; None: undecided (e.g. a yes stated only for more layers than the cell has)
     agrees = {(c["language"], c["cell"]): c.get("agrees") for c in agreement}
     why = {(c["language"], c["cell"]): c.get("why") or "" for c in agreement}
-    return {"languages": langs, "cells": cells, "acc": acc, "verdict": verdict, "agrees": agrees,
-            "why": why}
+    return {"languages": langs, "groups": groups, "cells": cells, "acc": acc, "verdict": verdict,
+            "agrees": agrees, "why": why}
+
+
+def _label(lang: str) -> str:
+    """``word_problem_a5`` -> ``A5``; other names as they are."""
+    return lang.removeprefix("word_problem_").upper() if lang.startswith("word_problem_") else lang
 
 
 def _short(verdict: str) -> str:
@@ -78,46 +88,65 @@ def markdown_matrix(m: dict[str, Any]) -> str:
             a = m["acc"].get((lang, cell))
             text = "–" if a is None else f"{100 * a:.0f} ({_mark(m, (lang, cell))})"
             out.append(f"**{text}**" if _disagrees(m, (lang, cell)) else text)
-        lines.append(f"| {lang.removeprefix('word_problem_').upper()} | " + " | ".join(out) + " |")
+        lines.append(f"| {_label(lang)} | " + " | ".join(out) + " |")
     return "\n".join(lines) + "\n"
 
 
-def write_matrix_figure(m: dict[str, Any], path: Path, title: str) -> None:
+def write_matrix_figure(m: dict[str, Any] | Sequence[tuple[str, dict[str, Any]]], path: Path,
+                        title: str) -> None:
+    """The matrix as a heatmap: one panel per ``(subtitle, matrix)`` (or one matrix), languages
+    down, cells across, each square the observed % and the verdict mark; red outline where the
+    run disagrees with the verdict; a line between the languages of different suite groups."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
-    langs, cells = m["languages"], m["cells"]
-    grid = np.full((len(langs), len(cells)), np.nan)
-    for i, lang in enumerate(langs):
-        for j, cell in enumerate(cells):
-            a = m["acc"].get((lang, cell))
-            if a is not None:
-                grid[i, j] = 100 * a
+    panels = [("", m)] if isinstance(m, dict) else list(m)
+    langs, cells = panels[0][1]["languages"], panels[0][1]["cells"]
     import textwrap
 
-    width = max(4.5, 1.0 + 0.95 * len(cells))      # room for the title on small matrices
-    fig, ax = plt.subplots(figsize=(width, 1.4 + 0.45 * len(langs)))
-    im = ax.imshow(grid, vmin=0, vmax=100, cmap="viridis", aspect="auto")
-    for i, lang in enumerate(langs):
-        for j, cell in enumerate(cells):
-            a = m["acc"].get((lang, cell))
-            text = "–" if a is None else f"{100 * a:.0f}\n{_mark(m, (lang, cell))}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=7,
-                    color="white" if a is None or a < 0.6 else "black")
-            if _disagrees(m, (lang, cell)):
-                ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
-                                           edgecolor="red", clip_on=False))
-    ax.set_xticks(range(len(cells)), cells, rotation=40, ha="right", fontsize=7)
-    ax.set_yticks(range(len(langs)), [n.removeprefix("word_problem_").upper() for n in langs],
-                  fontsize=8)
-    ax.set_title("\n".join(textwrap.wrap(title, int(width * 11))), fontsize=9)
-    fig.colorbar(im, ax=ax, label="% strings right")
-    fig.tight_layout()
+    pw = max(4.5, 1.0 + 0.95 * len(cells)) if len(panels) == 1 else 0.55 * len(cells) + 0.4
+    width = max(4.5, pw * len(panels) + 1.2 + 0.6 * (len(panels) > 1))
+    fig, axes = plt.subplots(1, len(panels), figsize=(width, 1.6 + 0.45 * len(langs)),
+                             squeeze=False, sharey=True)
+    im = None
+    for ax, (subtitle, mm) in zip(axes[0], panels):
+        grid = np.full((len(langs), len(cells)), np.nan)
+        for i, lang in enumerate(langs):
+            for j, cell in enumerate(cells):
+                a = mm["acc"].get((lang, cell))
+                if a is not None:
+                    grid[i, j] = 100 * a
+        cmap = matplotlib.colormaps["viridis"].with_extremes(bad="0.88")   # no run / empty bin
+        im = ax.imshow(grid, vmin=0, vmax=100, cmap=cmap, aspect="auto")
+        for i, lang in enumerate(langs):
+            for j, cell in enumerate(cells):
+                a = mm["acc"].get((lang, cell))
+                text = "–" if a is None else f"{100 * a:.0f}\n{_mark(mm, (lang, cell))}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=7 if len(panels) == 1 else 6,
+                        color="white" if a is not None and a < 0.6 else "black")
+                if _disagrees(mm, (lang, cell)):
+                    ax.add_patch(plt.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, lw=2,
+                                               edgecolor="red", clip_on=False))
+        groups = mm.get("groups", {})
+        for i in range(1, len(langs)):
+            if groups.get(langs[i]) != groups.get(langs[i - 1]):
+                ax.axhline(i - 0.5, color="white", lw=2.5)
+        ax.set_xticks(range(len(cells)), cells, rotation=40 if len(panels) == 1 else 60,
+                      ha="right", fontsize=7)
+        ax.set_yticks(range(len(langs)), [_label(n) for n in langs], fontsize=8)
+        if subtitle:
+            ax.set_title(subtitle, fontsize=9)
+    fig.suptitle("\n".join(textwrap.wrap(title, int(width * 11))), fontsize=9)
+    if len(panels) == 1:
+        fig.colorbar(im, ax=axes[0][0], label="% strings right")
+        fig.tight_layout()
+    else:
+        fig.colorbar(im, ax=list(axes[0]), label="% strings right", fraction=0.03)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=130)
+    fig.savefig(buf, format="png", dpi=130, bbox_inches="tight")
     plt.close(fig)
     atomic_write_bytes(path, buf.getvalue())
 

@@ -34,6 +34,30 @@ from automata.atomic_io import atomic_write_text
 __all__ = ["write_outputs", "build_parser", "main"]
 
 
+#: Above this many (language, cell) pairs figure.png is a matrix (languages x cells, one panel
+#: per bin) instead of grouped bars, which would be too wide to read.
+MATRIX_ABOVE = 60
+
+
+def _write_matrix(best: dict, agree: dict, path: Path) -> None:
+    from analyses.groups_figure import frontier_matrix, write_matrix_figure
+
+    summary = {"selected": list(best.values()), "agreement": agree}
+    n_bins = max(len(r["bins"]) for r in best.values())
+    panels = []
+    for b in range(n_bins):
+        bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), {})
+        span = (f": {bounds['min_length']}–{bounds['max_length']}" if "min_length" in bounds
+                else "")
+        m = frontier_matrix(summary, b)
+        if b != 1:                            # agreement is read on bin 2: outline it there only
+            m["agrees"] = {}
+        panels.append((f"bin {b + 1}{span}", m))
+    write_matrix_figure(panels, path, "best-of-k run: % strings right, verdict mark (Y yes, N no, "
+                        "? unknown; Y* yes only for more layers; – empty bin); red outline in bin 2: "
+                        "verdict and observation disagree")
+
+
 def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "",
                   checks: dict[str, Sequence[dict]] | None = None) -> dict[str, Any]:
     """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
@@ -52,7 +76,9 @@ def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "
         attach_checks(gaps, checks)
     write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
                 majority=major, by_family=g["by_family"], disagreements=gaps)
-    if best:
+    if best and len(best) > MATRIX_ABOVE:
+        _write_matrix(best, agree, out / "figure.png")
+    elif best:
         write_figure(best, out / "figure.png", g["verdicts"], cells)
     if any(st["n_seeds"] > 1 for st in stats.values()):
         write_spread_figure(stats, out / "figure_seeds.png")

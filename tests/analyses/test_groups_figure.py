@@ -37,3 +37,21 @@ def test_command_writes_the_png_and_refuses_a_missing_summary(tmp_path, capsys):
     assert (tmp_path / "groups_matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "| group |" in capsys.readouterr().out
     assert gf.main([str(tmp_path), "--bin", "0"]) == 1
+
+
+def test_several_bins_in_one_figure_and_any_suite_keeps_the_run_order(tmp_path):
+    def row(lang, cell, b2, group):
+        return {"language": lang, "cell": cell, "group": group,
+                "bins": [{"string_accuracy": 1.0}, {"string_accuracy": b2}]}
+    summary = {"selected": [row("tomita2", "lstm-L1", 1.0, "star-free"),
+                            row("parity", "lstm-L1", 0.4, "non-star-free"),
+                            row("anbn", "lstm-L1", None, "counter")],
+               "agreement": {"cells": [{"language": "parity", "cell": "lstm-L1",
+                                        "verdict": "yes", "agrees": False}]}}
+    m = gf.frontier_matrix(summary, 1)
+    assert m["languages"] == ["tomita2", "parity", "anbn"]            # not re-sorted
+    assert m["groups"]["parity"] == "non-star-free"
+    assert "| parity | **40 (Y)** |" in gf.markdown_matrix(m)          # names kept as they are
+    path = tmp_path / "m.png"
+    gf.write_matrix_figure([("bin 1", gf.frontier_matrix(summary, 0)), ("bin 2", m)], path, "t")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -257,3 +257,27 @@ def test_width_override_names_the_jobs_and_cell_fields_are_refused():
     with pytest.raises(ConfigError, match="fixed by the cell"):
         build_jobs(groups, languages=["word_problem_z2"], cells=["deltaproduct2-b02-L1"],
                    overrides=["model.options.n_householder=1"])
+
+
+def test_a_large_grid_draws_a_matrix_and_lists_its_disagreements(tmp_path):
+    from ssm.experiments.grid import CPU_GRID_CELLS
+
+    langs = ["tomita1", "tomita2", "parity", "tomita3", "aa_star", "d2", "tomita5"]
+    rows = []
+    for lang in langs:
+        for cell in CPU_GRID_CELLS:
+            rows.append({"run_id": f"{lang}/{cell}-W32-lr0.003-s0", "language": lang,
+                         "group": PAPER_SUITE.get(lang), "cell": cell, "seed": 0, "width": 32,
+                         "lr": 3e-3, "error": None, "train_string_accuracy": 0.5,
+                         "bins": [{"split": "a", "string_accuracy": 0.5},
+                                  {"split": "b", "string_accuracy": 0.1}]})
+    assert len(rows) > rep.MATRIX_ABOVE
+    preset = exp.get_preset("paper", False, "cpu_grid")
+    summary = rep.write_outputs(rows, tmp_path, preset, "test")
+    assert (tmp_path / "figure.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # every yes cell failed (10 % in bin 2) and none fits its training strings
+    gaps = summary["disagreements"]
+    yes = [c for c in summary["agreement"]["cells"] if c["verdict"] == "yes" and c["agrees"] is not None]
+    assert gaps and len(gaps) == len(yes)
+    assert {d["reading"] for d in gaps} == {"learnability (does not fit the training set)"}
+    assert "## Disagreements, with what was checked" in (tmp_path / "table.md").read_text()
