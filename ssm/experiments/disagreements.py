@@ -7,6 +7,8 @@ every cell (nothing here is tuned to a cell or a verdict):
 
 - a **yes** that was not learned:
 
+  * ``seed reliability`` when the best-of-k run (picked on bin 1) solves it but most seeds do
+    not: the model class learns it at this budget, not reliably;
   * ``capacity`` when the same architecture and gate with *more layers* solves the language
     in this sweep (by majority of its seeds): the verdict's model exists, but at this width,
     depth and budget training found it only in the deeper model;
@@ -49,8 +51,11 @@ from ssm.experiments.selection import select_best
 __all__ = ["read_disagreements", "reading_counts", "READINGS"]
 
 #: The readings, in the order the rule tries them.
-READINGS = ("capacity", "learnability (does not fit the training set)",
-            "learnability (length generalization)", "verdict challenged")
+SEEDS, CAPACITY, NO_FIT, LENGTH, CHALLENGED = (
+    "seed reliability (best-of-k solves, most seeds do not)", "capacity",
+    "learnability (does not fit the training set)", "learnability (length generalization)",
+    "verdict challenged")
+READINGS = (SEEDS, CAPACITY, NO_FIT, LENGTH, CHALLENGED)
 
 
 def _solved_by_majority(st: Mapping[str, Any]) -> bool:
@@ -108,23 +113,27 @@ def read_disagreements(rows: Iterable[dict], verdict_map: Mapping[str, Mapping[s
         fits = _fits(st, threshold)
         longest = _longest(lang_rows)
         k = st["n_seeds"]
-        if verdict == "yes":
+        if verdict == "yes" and a_best is True:
+            reading = SEEDS
+            evidence = (f"{st['solved']}/{k} seeds solve it; the best-of-k run reaches "
+                        f"{100 * (st['best_bin2'] or 0.0):.1f} % in bin 2")
+        elif verdict == "yes":
             solving_deeper = [d for d in deeper if _solved_by_majority(stats[(lang, d[0])])]
             if solving_deeper:
-                reading = READINGS[0]
+                reading = CAPACITY
                 evidence = (f"{solving_deeper[0][0]} solves it with {solving_deeper[0][1]}/"
                             f"{solving_deeper[0][2]} seeds; {fits}/{k} seeds of this cell fit "
                             "their training strings")
             elif fits == 0:
-                reading = READINGS[1]
+                reading = NO_FIT
                 best_train = max((a for _, a in st["train"] if a is not None), default=None)
                 evidence = (f"no seed fits its training strings (best "
                             f"{'–' if best_train is None else f'{100 * best_train:.1f} %'})")
             else:
-                reading = READINGS[2]
+                reading = LENGTH
                 evidence = f"{fits}/{k} seeds fit their training strings; bin 2 fails"
         else:
-            reading = f"{READINGS[3]} up to length {longest}"
+            reading = f"{CHALLENGED} up to length {longest}"
             last = [a for _, a in st["last_bin"] if a is not None]
             evidence = (f"{st['solved']}/{k} seeds reach {100 * threshold:.0f} % in bin 2; "
                         f"longest bin (to length {longest}): "
@@ -145,6 +154,6 @@ def reading_counts(disagreements: Iterable[Mapping[str, Any]]) -> dict[str, int]
     lengths), in :data:`READINGS` order."""
     counts = {r: 0 for r in READINGS}
     for d in disagreements:
-        key = READINGS[3] if d["reading"].startswith(READINGS[3]) else d["reading"]
+        key = CHALLENGED if d["reading"].startswith(CHALLENGED) else d["reading"]
         counts[key] = counts.get(key, 0) + 1     # readings refined by follow-up checks
     return counts

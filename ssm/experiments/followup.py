@@ -2,11 +2,12 @@
 
 ``python -m analyses.reproduce ... --check-disagreements`` runs, after the sweep, every check of
 :data:`CHECKS` for every disagreeing cell whose verdict is yes
-(:func:`ssm.experiments.disagreements.read_disagreements`), on the cell's best-of-k run (its
-seed, learning rate and data): the same job at width 64, and the same job with three times the
+by the paper's rule, best-of-k (:func:`ssm.experiments.disagreements.read_disagreements`), on
+the cell's best-of-k run (its seed, learning rate and data): the same job at width 64, and the same job with three times the
 epochs. The checks are the same for every such cell (nothing is chosen per cell or per verdict)
 and their runs live under ``OUT/checks/<check>/`` (resumable like the sweep). A no that was
-solved gets no check here: what it needs is longer test strings, not a bigger model.
+solved gets no check here: what it needs is longer test strings, not a bigger model; nor does a
+yes whose best-of-k run solves it while most seeds do not (its best run needs no help).
 
 :func:`attach_checks` adds each check's training and bin-2 accuracy to the disagreement row and
 refines its reading: ``capacity (width 64 solves)`` when the wider model solves it, else
@@ -51,12 +52,13 @@ def check_slug(name: str) -> str:
 
 def check_jobs(disagreements: Sequence[Mapping[str, Any]], jobs: Sequence[Job]
                ) -> dict[str, list[Job]]:
-    """``check name -> jobs``: one job per check for every disagreeing yes cell, derived from
-    the job of the cell's best-of-k run (``best_run``); cells whose best run is not among
-    ``jobs`` are skipped."""
+    """``check name -> jobs``: one job per check for every yes cell that disagrees by best-of-k,
+    derived from the job of the cell's best-of-k run (``best_run``); cells whose best run is
+    not among ``jobs`` are skipped."""
     by_id = {j.run_id: j for j in jobs}
     base = [by_id[d["best_run"]] for d in disagreements
-            if d["verdict"] == "yes" and d.get("best_run") in by_id]
+            if d["verdict"] == "yes" and d["best_of_k_agrees"] is False
+            and d.get("best_run") in by_id]
     return {name: [make(j) for j in base] for name, make in CHECKS.items()}
 
 

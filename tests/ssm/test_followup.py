@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import analyses.reproduce as rep
+from ssm.experiments.disagreements import NO_FIT, read_disagreements
 from ssm.experiments.followup import CHECKS, attach_checks, check_jobs
 from ssm.experiments.grid import Job, get_cell
 from tests.ssm.test_disagreements import YES, seeds
-from ssm.experiments.disagreements import READINGS, read_disagreements
 
 
 def _with_ids(rows):
@@ -28,6 +28,10 @@ def test_checks_derive_from_the_best_run_of_yes_cells_only():
     assert {d["cell"] for d in gaps} == {"mamba-signed-L1", "mamba-nonneg-L1"}
     todo = check_jobs(gaps, _jobs(rows))
     assert list(todo) == list(CHECKS)
+    # a yes whose best-of-k run solves it (most seeds do not) gets no check
+    solved_best = _with_ids(seeds("mamba-signed-L2", (1.0, 0.5, 0.5), (0.95, 0.1, 0.1)))
+    assert check_jobs(read_disagreements(solved_best, YES), _jobs(solved_best)) == \
+        {name: [] for name in CHECKS}
     (wide,), (longer,) = todo["width 64"], todo["3x epochs"]
     assert (wide.cell.name, wide.seed, wide.width) == ("mamba-signed-L1", 1, 64)  # best by bin 1, then train
     assert longer.width == 32 and longer.config().train.max_epochs == 18
@@ -52,7 +56,7 @@ def test_checks_that_do_not_solve_keep_the_reading():
     (d,) = read_disagreements(rows, YES)
     attach_checks([d], {"width 64": [_check_row("mamba-signed-L1", 0.7, 0.3)],
                         "3x epochs": [_check_row("mamba-signed-L1", None, None, error="boom")]})
-    assert d["reading"] == READINGS[1]
+    assert d["reading"] == NO_FIT
     assert "width 64: bin 2 30 %" in d["evidence"] and "3x epochs: failed" in d["evidence"]
 
 
