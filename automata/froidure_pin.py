@@ -269,8 +269,13 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
     gen_index = graph["gen_index"]
     if not in_sg:
         right = np.concatenate([right, gen_index[None, :].astype(np.int32)])
-    left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
-                        graph["levels"], size, identity)
+    if "left" in graph:                        # the compiled core built it on the way
+        left = graph["left"]
+        if not in_sg:
+            left = np.concatenate([left, gen_index[None, :].astype(np.int32)])
+    else:
+        left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
+                            graph["levels"], size, identity)
     r_lab = _strong_components(right)
     l_lab = _strong_components(left)
     d_raw = _d_labels(r_lab, l_lab)

@@ -1,0 +1,392 @@
+"""A compiled (numba) core for the breadth-first monoid enumeration of :mod:`automata.monoid`.
+
+This is the only module that imports numba, and only on first use. ``AUTOMATA_JIT=0`` in the
+environment turns it off; without numba everything runs the vectorized numpy code. The
+compiled kernels are cached on disk (``cache=True``), so they are compiled once per machine.
+
+The algorithm is Froidure and Pin's (1997, "Algorithms for computing finite semigroups", in
+*Foundations of Computational Mathematics*, Springer): elements are found breadth-first by
+right multiplication with the generators, each with its parent and last letter, and while the
+right Cayley graph is recorded most products need no multiplication at all. Write ``u = b s``
+(first letter ``b``, the suffix ``s`` one letter shorter). When ``t = s a`` was *not* found as
+``s`` times ``a`` (its own word is ``w(t) = w(p) c`` with ``p`` its parent, ``c`` its last
+letter), then ``u a = b t = (b p) c``: a look-up in the left graph (``b p``, known because
+``p`` is shorter than ``u``) and then in the right graph; only when that row entry is not
+known yet is the product computed and hashed. The visiting order is the numpy path's
+(level by level; within a level, blocks of ``chunk`` elements; within a block letter by
+letter), so the elements, their order, words and graphs are the same arrays as the numpy path
+gives; the shortcut changes only how a product already in the monoid is recognised.
+
+Elements are stored packed exactly as :class:`automata.monoid._Packing` packs them (``b``-bit
+fields in ``uint64`` words), multiplied field by field through a per-letter table, and kept in
+an open-addressing (linear probing) hash table of element ids.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+
+__all__ = ["enabled", "enumerate_monoid", "compile_seconds"]
+
+_DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
+_PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
+_NEVER = np.iinfo(np.int64).max
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+_STATE: dict = {"loaded": None, "compile_s": None}
+_KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup")
+
+
+def enabled() -> bool:
+    """Whether the compiled core is used: numba importable and ``AUTOMATA_JIT`` not ``0``."""
+    if os.environ.get("AUTOMATA_JIT", "1").strip() == "0":
+        return False
+    if _STATE["loaded"] is None:
+        _STATE["loaded"] = _load()
+    return _STATE["loaded"]
+
+
+def compile_seconds() -> float | None:
+    """Seconds the first enumeration of this process spent compiling or loading the kernels."""
+    return _STATE["compile_s"]
+
+
+def _load() -> bool:
+    """Replace the kernels of this module by their numba-compiled versions (False: no numba)."""
+    try:
+        import numba
+    except ImportError:
+        return False
+    g = globals()
+    for name in _KERNELS:
+        g[name] = numba.njit(cache=True, nogil=True)(g[name])
+    return True
+
+
+# ---------------------------------------------------------------------------- kernels
+# Plain Python functions, compiled by _load(); each refers to the others through this
+# module's globals, which _load() has replaced by the compiled versions before the first call.
+
+def _hash(row, consts):
+    """64-bit hash of one packed element (a row of ``uint64`` words)."""
+    if row.shape[0] == 1:
+        return row[0] * _MIX
+    h = np.uint64(0)
+    for j in range(row.shape[0]):
+        h += row[j] * consts[j]
+    h ^= h >> np.uint64(31)
+    h *= _MIX
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def _find(buf, table, row, consts, shift):
+    """``(id, slot)``: the id of ``row`` among the stored elements, or ``-1`` and the empty
+    slot where its probe ended."""
+    tmask = table.shape[0] - 1
+    slot = np.int64(_hash(row, consts) >> shift)
+    w = row.shape[0]
+    while True:
+        i = table[slot]
+        if i < 0:
+            return -1, slot
+        same = True
+        for j in range(w):
+            if buf[i, j] != row[j]:
+                same = False
+                break
+        if same:
+            return i, slot
+        slot = (slot + 1) & tmask
+
+
+def _product(buf, u, a, gtab, mask, fbits, out):
+    """``out`` = element ``u`` times generator ``a``, field by field (``gtab[a]`` maps a field
+    value to its image: one state for 8/16-bit fields, two 4-bit states per byte otherwise)."""
+    fmask = np.uint64((1 << fbits) - 1)
+    per = 64 // fbits
+    for j in range(buf.shape[1]):
+        x = buf[u, j]
+        y = np.uint64(0)
+        for f in range(per):
+            sh = np.uint64(f * fbits)
+            y |= gtab[a, np.int64((x >> sh) & fmask)] << sh
+        out[j] = y & mask[j]
+
+
+def _fill_left(left, right, parent, letter, gen_index, i0, i1):
+    """Left Cayley graph rows ``i0 .. i1-1``: ``a x = (a p) c`` for ``x = p c``."""
+    k = left.shape[1]
+    for i in range(i0, i1):
+        p = parent[i]
+        c = letter[i]
+        for a in range(k):
+            left[i, a] = right[gen_index[a], c] if p < 0 else right[left[p, a], c]
+
+
+def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, gen_index,
+               gcodes, gtab, mask, consts, st, fbits, max_size, chunk, batch, record,
+               pause_work, pause_count):
+    """Run the enumeration from the state ``st`` until it is done (0), needs more room (1,
+    ``st[7]`` elements), pauses at a block boundary (2: ``pause_work`` products done or
+    ``pause_count`` elements found) or would exceed ``max_size`` (3: the current batch undone).
+
+    ``st``: count, level start, level end, next block start, number of level starts, phase
+    (0 generators to add, 1 running, 2 done), rows with their left graph filled, room needed.
+    ``record``: keep the right and left graphs (else they are not touched).
+    """
+    cap, w = buf.shape
+    k = gcodes.shape[0]
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    cand = np.empty(w, dtype=np.uint64)
+    count = st[0]
+    if st[5] == 0:
+        if cap < k + 1 or 2 * (k + 1) > tsize:
+            st[7] = k + 1
+            return 1
+        for a in range(k):
+            i, slot = _find(buf, table, gcodes[a], consts, shift)
+            if i < 0:
+                if count >= max_size:
+                    st[0] = 0
+                    return 3
+                i = count
+                buf[i, :] = gcodes[a]
+                table[slot] = i
+                parent[i] = -1
+                letter[i] = a
+                if record:
+                    first[i] = a
+                    suffix[i] = -1
+                count += 1
+            gen_index[a] = i
+        levels[0] = 0
+        st[0], st[1], st[2], st[3], st[4], st[5], st[6] = count, 0, 0, 0, 1, 1, 0
+    lo, hi, s, nlev, ldone = st[1], st[2], st[3], st[4], st[6]
+    work = 0
+    while True:
+        if s >= hi:                                   # start the next level
+            lo = hi
+            if lo >= count:
+                if record:
+                    _fill_left(left, right, parent, letter, gen_index, ldone, count)
+                st[0], st[1], st[2], st[3], st[4], st[5], st[6] = count, lo, hi, s, nlev, 2, count
+                return 0
+            hi = count
+            levels[nlev] = hi
+            nlev += 1
+            s = lo
+            if record:                                # every shorter element's left row
+                _fill_left(left, right, parent, letter, gen_index, ldone, lo)
+                ldone = lo
+        e = min(hi, s + chunk)
+        need = count + (e - s) * k + 1
+        if need > cap or 2 * need > tsize:
+            st[0], st[1], st[2], st[3], st[4], st[6], st[7] = count, lo, hi, s, nlev, ldone, need
+            return 1
+        per = k if batch else 1
+        for b0 in range(0, k, per):                   # one batch: what numpy adds at once
+            count0 = count
+            for a in range(b0, b0 + per):
+                for u in range(s, e):
+                    r = -1
+                    sf = suffix[u] if record else -1
+                    if sf >= 0:
+                        t = right[sf, a]
+                        if parent[t] != sf or letter[t] != a:     # s a is not new as s * a
+                            p = parent[t]
+                            y = gen_index[first[u]] if p < 0 else left[p, first[u]]
+                            r = right[y, letter[t]]
+                    if r < 0:
+                        _product(buf, u, a, gtab, mask, fbits, cand)
+                        r, slot = _find(buf, table, cand, consts, shift)
+                        if r < 0:
+                            if count >= max_size:             # undo this batch, stop
+                                if record:
+                                    for a2 in range(b0, b0 + per):
+                                        for u2 in range(s, e):
+                                            right[u2, a2] = -1
+                                st[0], st[1], st[2], st[3], st[4], st[6] = \
+                                    count0, lo, hi, s, nlev, ldone
+                                return 3
+                            r = count
+                            buf[r, :] = cand
+                            table[slot] = r
+                            parent[r] = u
+                            letter[r] = a
+                            if record:
+                                first[r] = first[u]
+                                suffix[r] = gen_index[a] if sf < 0 else right[sf, a]
+                            count += 1
+                    if record:
+                        right[u, a] = r
+        work += (e - s) * k
+        s = e
+        if work >= pause_work or count >= pause_count:
+            st[0], st[1], st[2], st[3], st[4], st[6] = count, lo, hi, s, nlev, ldone
+            return 2
+
+
+def _rehash(buf, count, table, consts):
+    """Insert elements ``0 .. count-1`` into the (empty) table."""
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    for i in range(count):
+        _, slot = _find(buf, table, buf[i], consts, shift)
+        table[slot] = i
+
+
+def _lookup(buf, count, table, consts, probes):
+    """Ids of the ``probes`` rows among elements ``0 .. count-1`` (-1 where absent)."""
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    out = np.full(probes.shape[0], -1, dtype=np.int64)
+    for j in range(probes.shape[0]):
+        i, _ = _find(buf, table, probes[j], consts, shift)
+        if 0 <= i < count:
+            out[j] = i
+    return out
+
+
+# ---------------------------------------------------------------------------- driver
+def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(gtab, field bits)``: per letter, the image of every field value."""
+    k = gens.shape[0]
+    if packing.bits == 4:                       # a byte holds two states
+        gg = np.zeros((k, 16), dtype=np.uint64)
+        gg[:, :packing.n] = gens
+        byte = np.arange(256)
+        return np.ascontiguousarray(gg[:, byte & 15] | (gg[:, byte >> 4] << np.uint64(4))), 8
+    tab = np.zeros((k, 1 << packing.bits), dtype=np.uint64)
+    tab[:, :packing.n] = gens
+    return tab, packing.bits
+
+
+class _Arrays:
+    """The kernel's growing arrays."""
+
+    NAMES = ("buf", "right", "left", "parent", "letter", "first", "suffix", "levels")
+
+    def __init__(self, cap: int, words: int, k: int, record: bool):
+        self.record = record
+        g = (cap, k) if record else (1, k)
+        self.buf = np.zeros((cap, words), dtype=np.uint64)
+        self.right = np.full(g, -1, dtype=np.int32)
+        self.left = np.full(g, -1, dtype=np.int32)
+        self.parent = np.zeros(cap, dtype=np.int32)
+        self.letter = np.zeros(cap, dtype=np.int32)
+        self.first = np.zeros(cap if record else 1, dtype=np.int32)
+        self.suffix = np.zeros(cap if record else 1, dtype=np.int32)
+        self.levels = np.zeros(cap + 2, dtype=np.int64)
+
+    def grow(self, cap: int) -> None:
+        for name in self.NAMES:
+            old = getattr(self, name)
+            if name in ("right", "left", "first", "suffix") and not self.record:
+                continue
+            shape = (cap + 2,) if name == "levels" else (cap,) + old.shape[1:]
+            new = np.full(shape, -1, dtype=old.dtype) if name in ("right", "left") else \
+                np.zeros(shape, dtype=old.dtype)
+            new[:old.shape[0]] = old
+            setattr(self, name, new)
+
+
+def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph, check,
+                     chunk, batch, t0):
+    """:func:`automata.monoid._enumerate` with the compiled kernel (same arguments and
+    results; ``chunk``, ``batch``: the numpy path's block size and batching, which fix the
+    order of the elements)."""
+    from .errors import BudgetExceededError
+    from .monoid import _hash_consts
+
+    gens = np.asarray(gens)
+    k = gens.shape[0]
+    words = packing.words
+    record = graph is not None
+    gcodes = packing.pack(gens)
+    gtab, fbits = _field_table(packing, gens)
+    mask = packing.valid_mask()
+    consts = _hash_consts(words)
+    cap = max(1 << 12, 2 * (k + 1))
+    arr = _Arrays(cap, words, k, record)
+    table = np.full(1 << max(13, math.ceil(math.log2(2 * cap))), -1, dtype=np.int32)
+    gen_index = np.zeros(k, dtype=np.int64)
+    st = np.zeros(8, dtype=np.int64)
+    pause_count = int(check[0]) if check is not None else _NEVER
+    complete = False
+    tc = time.perf_counter()
+    first_call = _STATE["compile_s"] is None
+    while True:
+        rc = _fp_kernel(arr.buf, arr.right, arr.left, arr.parent, arr.letter, arr.first,
+                        arr.suffix, table, arr.levels, gen_index, gcodes, gtab, mask, consts,
+                        st, fbits, int(max_size), int(chunk), bool(batch), record,
+                        _PAUSE_WORK, pause_count)
+        if first_call:
+            _STATE["compile_s"] = time.perf_counter() - tc
+            first_call = False
+        if rc == _GROW:
+            need = int(st[7])
+            if need > arr.buf.shape[0]:
+                arr.grow(max(need, arr.buf.shape[0] * 3 // 2))
+            if 2 * need > table.size:
+                table = np.full(1 << math.ceil(math.log2(4 * need)), -1, dtype=np.int32)
+                _rehash(arr.buf, int(st[0]), table, consts)
+            continue
+        if rc == _BUDGET:
+            if partial_ok:
+                break
+            raise BudgetExceededError(
+                f"transition monoid has more than {max_size:,} elements (max_size budget)")
+        count = int(st[0])
+        if check is not None and count >= check[0]:
+            ok = check[1](arr.buf[:count])
+            check, pause_count = None, _NEVER
+            if not ok:
+                break
+        if time.perf_counter() - t0 > max_seconds:
+            if partial_ok:
+                break
+            raise BudgetExceededError(
+                f"transition monoid enumeration exceeded {max_seconds:g} s (max_seconds "
+                f"budget) after {count:,} elements")
+        if rc == _DONE:
+            complete = True
+            break
+    return _results(arr, table, st, gen_index, consts, probe, graph, complete, k)
+
+
+def _results(arr, table, st, gen_index, consts, probe, graph, complete, k):
+    count = int(st[0])
+    codes = arr.buf[:count].copy()
+    parent = arr.parent[:count].copy()
+    letter = arr.letter[:count].astype(np.uint8 if k < 256 else np.uint16)
+    found = _lookup(arr.buf, count, table, consts, np.ascontiguousarray(probe, dtype=np.uint64)) \
+        if probe is not None else None
+    if graph is not None:
+        right = arr.right[:count].copy()
+        if not complete:
+            right[right < 0] = 0                 # the numpy path leaves unvisited rows zero
+        graph["right"] = right
+        if st[5] >= 1:
+            graph["gen_index"] = gen_index.copy()
+        if complete:
+            graph["left"] = arr.left[:count].copy()
+        levels = arr.levels[:max(1, int(st[4]))].tolist()
+        graph["levels"] = np.array(levels + ([count] if levels[-1] != count else []),
+                                   dtype=np.int64)
+    if probe is not None:
+        return codes, parent, letter, complete, found
+    return codes, parent, letter, complete
