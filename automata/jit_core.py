@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-__all__ = ["enabled", "enumerate_monoid", "compile_seconds"]
+__all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -37,7 +37,8 @@ _NEVER = np.iinfo(np.int64).max
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
-_KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup")
+_KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
+            "_unpack_row", "_idempotent_flags", "_image_sizes")
 
 
 def enabled() -> bool:
@@ -134,8 +135,9 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
     ``st[7]`` elements), pauses at a block boundary (2: ``pause_work`` products done or
     ``pause_count`` elements found) or would exceed ``max_size`` (3: the current batch undone).
 
-    ``st``: count, level start, level end, next block start, number of level starts, phase
-    (0 generators to add, 1 running, 2 done), rows with their left graph filled, room needed.
+    ``st``: count, level start, level end, block start, number of level starts, phase (0
+    generators to add, 1 running, 2 done), rows with their left graph filled, room needed,
+    then where a block was left (letter, element, count at the batch start, inside a block).
     ``record``: keep the right and left graphs (else they are not touched).
     """
     cap, w = buf.shape
@@ -165,72 +167,82 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
                 if record:
                     first[i] = a
                     suffix[i] = -1
+                    right[i, :] = -1
                 count += 1
             gen_index[a] = i
         levels[0] = 0
         st[0], st[1], st[2], st[3], st[4], st[5], st[6] = count, 0, 0, 0, 1, 1, 0
     lo, hi, s, nlev, ldone = st[1], st[2], st[3], st[4], st[6]
+    a, u, count0, inblock = st[8], st[9], st[10], st[11]
     work = 0
     while True:
-        if s >= hi:                                   # start the next level
-            lo = hi
-            if lo >= count:
-                if record:
-                    _fill_left(left, right, parent, letter, gen_index, ldone, count)
-                st[0], st[1], st[2], st[3], st[4], st[5], st[6] = count, lo, hi, s, nlev, 2, count
-                return 0
-            hi = count
-            levels[nlev] = hi
-            nlev += 1
-            s = lo
-            if record:                                # every shorter element's left row
-                _fill_left(left, right, parent, letter, gen_index, ldone, lo)
-                ldone = lo
-        e = min(hi, s + chunk)
-        need = count + (e - s) * k + 1
-        if need > cap or 2 * need > tsize:
-            st[0], st[1], st[2], st[3], st[4], st[6], st[7] = count, lo, hi, s, nlev, ldone, need
-            return 1
-        per = k if batch else 1
-        for b0 in range(0, k, per):                   # one batch: what numpy adds at once
-            count0 = count
-            for a in range(b0, b0 + per):
-                for u in range(s, e):
-                    r = -1
-                    sf = suffix[u] if record else -1
-                    if sf >= 0:
-                        t = right[sf, a]
-                        if parent[t] != sf or letter[t] != a:     # s a is not new as s * a
-                            p = parent[t]
-                            y = gen_index[first[u]] if p < 0 else left[p, first[u]]
-                            r = right[y, letter[t]]
-                    if r < 0:
-                        _product(buf, u, a, gtab, mask, fbits, cand)
-                        r, slot = _find(buf, table, cand, consts, shift)
-                        if r < 0:
-                            if count >= max_size:             # undo this batch, stop
-                                if record:
-                                    for a2 in range(b0, b0 + per):
-                                        for u2 in range(s, e):
-                                            right[u2, a2] = -1
-                                st[0], st[1], st[2], st[3], st[4], st[6] = \
-                                    count0, lo, hi, s, nlev, ldone
-                                return 3
-                            r = count
-                            buf[r, :] = cand
-                            table[slot] = r
-                            parent[r] = u
-                            letter[r] = a
-                            if record:
-                                first[r] = first[u]
-                                suffix[r] = gen_index[a] if sf < 0 else right[sf, a]
-                            count += 1
+        if not inblock:
+            if s >= hi:                               # start the next level
+                lo = hi
+                if lo >= count:
                     if record:
-                        right[u, a] = r
+                        _fill_left(left, right, parent, letter, gen_index, ldone, count)
+                    st[0], st[1], st[2], st[3], st[4], st[5], st[6] = \
+                        count, lo, hi, s, nlev, 2, count
+                    return 0
+                hi = count
+                levels[nlev] = hi
+                nlev += 1
+                s = lo
+                if record:                            # every shorter element's left row
+                    _fill_left(left, right, parent, letter, gen_index, ldone, lo)
+                    ldone = lo
+            a, u, count0, inblock = 0, s, count, 1
+        e = min(hi, s + chunk)
+        while a < k:
+            while u < e:
+                r = -1
+                sf = suffix[u] if record else -1
+                if sf >= 0:
+                    t = right[sf, a]
+                    if parent[t] != sf or letter[t] != a:     # s a is not new as s * a
+                        p = parent[t]
+                        y = gen_index[first[u]] if p < 0 else left[p, first[u]]
+                        r = right[y, letter[t]]
+                if r < 0:
+                    _product(buf, u, a, gtab, mask, fbits, cand)
+                    r, slot = _find(buf, table, cand, consts, shift)
+                    if r < 0:
+                        if count >= max_size:             # undo this batch, stop
+                            if record:
+                                for a2 in range(0 if batch else a, a + 1):
+                                    for u2 in range(s, e):
+                                        right[u2, a2] = -1
+                            st[0], st[1], st[2], st[3], st[4], st[6] = \
+                                count0, lo, hi, s, nlev, ldone
+                            return 3
+                        if count + 1 > cap or 2 * (count + 1) > tsize:
+                            st[0], st[1], st[2], st[3], st[4], st[6], st[7] = \
+                                count, lo, hi, s, nlev, ldone, count + 1
+                            st[8], st[9], st[10], st[11] = a, u, count0, inblock
+                            return 1
+                        r = count
+                        buf[r, :] = cand
+                        table[slot] = r
+                        parent[r] = u
+                        letter[r] = a
+                        if record:
+                            first[r] = first[u]
+                            suffix[r] = gen_index[a] if sf < 0 else right[sf, a]
+                            right[r, :] = -1          # row not visited yet
+                        count += 1
+                if record:
+                    right[u, a] = r
+                u += 1
+            a += 1
+            u = s
+            if not batch:                             # numpy adds letter by letter
+                count0 = count
+        inblock = 0
         work += (e - s) * k
         s = e
         if work >= pause_work or count >= pause_count:
-            st[0], st[1], st[2], st[3], st[4], st[6] = count, lo, hi, s, nlev, ldone
+            st[0], st[1], st[2], st[3], st[4], st[6], st[11] = count, lo, hi, s, nlev, ldone, 0
             return 2
 
 
@@ -261,6 +273,56 @@ def _lookup(buf, count, table, consts, probes):
     return out
 
 
+def _unpack_row(codes, i, n, bits, x):
+    """``x`` = the transformation packed in row ``i`` of ``codes`` (``bits``-bit fields)."""
+    per = 64 // bits
+    fmask = np.uint64((1 << bits) - 1)
+    for j in range(n):
+        x[j] = np.int64((codes[i, j // per] >> np.uint64((j % per) * bits)) & fmask)
+
+
+def _idempotent_flags(codes, n, bits, out):
+    """``out[i]``: whether element ``i`` is idempotent (``x[x[q]] == x[q]`` for every ``q``)."""
+    x = np.empty(n, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        _unpack_row(codes, i, n, bits, x)
+        ok = True
+        for q in range(n):
+            if x[x[q]] != x[q]:
+                ok = False
+                break
+        out[i] = ok
+
+
+def _image_sizes(codes, rows, n, bits, out):
+    """``out[j]``: the image size (rank) of element ``rows[j]``."""
+    x = np.empty(n, dtype=np.int64)
+    seen = np.full(n, -1, dtype=np.int64)
+    for j in range(rows.shape[0]):
+        _unpack_row(codes, rows[j], n, bits, x)
+        c = 0
+        for q in range(n):
+            if seen[x[q]] != j:
+                seen[x[q]] = j
+                c += 1
+        out[j] = c
+
+
+def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
+    """Whether each packed element is idempotent (bool array)."""
+    out = np.empty(codes.shape[0], dtype=np.bool_)
+    _idempotent_flags(np.ascontiguousarray(codes), packing.n, packing.bits, out)
+    return out
+
+
+def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:
+    """The rank (image size) of the packed elements ``codes[rows]`` (int64 array)."""
+    out = np.empty(len(rows), dtype=np.int64)
+    _image_sizes(np.ascontiguousarray(codes), np.asarray(rows, dtype=np.int64), packing.n,
+                 packing.bits, out)
+    return out
+
+
 # ---------------------------------------------------------------------------- driver
 def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
     """``(gtab, field bits)``: per letter, the image of every field value."""
@@ -270,38 +332,32 @@ def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
         gg[:, :packing.n] = gens
         byte = np.arange(256)
         return np.ascontiguousarray(gg[:, byte & 15] | (gg[:, byte >> 4] << np.uint64(4))), 8
-    tab = np.zeros((k, 1 << packing.bits), dtype=np.uint64)
-    tab[:, :packing.n] = gens
-    return tab, packing.bits
+    # a field holds a state (< n) or is padding (0): n entries suffice
+    return np.ascontiguousarray(gens, dtype=np.uint64), packing.bits
 
 
 class _Arrays:
-    """The kernel's growing arrays."""
-
-    NAMES = ("buf", "right", "left", "parent", "letter", "first", "suffix", "levels")
+    """The kernel's growing arrays (the kernel initialises every row it creates)."""
 
     def __init__(self, cap: int, words: int, k: int, record: bool):
-        self.record = record
-        g = (cap, k) if record else (1, k)
-        self.buf = np.zeros((cap, words), dtype=np.uint64)
-        self.right = np.full(g, -1, dtype=np.int32)
-        self.left = np.full(g, -1, dtype=np.int32)
-        self.parent = np.zeros(cap, dtype=np.int32)
-        self.letter = np.zeros(cap, dtype=np.int32)
-        self.first = np.zeros(cap if record else 1, dtype=np.int32)
-        self.suffix = np.zeros(cap if record else 1, dtype=np.int32)
-        self.levels = np.zeros(cap + 2, dtype=np.int64)
+        g = cap if record else 1
+        self.buf = np.zeros((cap, words), dtype=np.uint64)     # padding fields stay zero
+        self.right = np.empty((g, k), dtype=np.int32)
+        self.left = np.empty((g, k), dtype=np.int32)
+        self.parent = np.empty(cap, dtype=np.int32)
+        self.letter = np.empty(cap, dtype=np.int32)
+        self.first = np.empty(g, dtype=np.int32)
+        self.suffix = np.empty(g, dtype=np.int32)
+        self.levels = np.empty(cap + 2, dtype=np.int64)
+        self.levels[0] = 0                   # the first level starts at 0 (set before any run)
+        self.growing = ("buf", "parent", "letter", "levels") + \
+            (("right", "left", "first", "suffix") if record else ())
 
     def grow(self, cap: int) -> None:
-        for name in self.NAMES:
-            old = getattr(self, name)
-            if name in ("right", "left", "first", "suffix") and not self.record:
-                continue
-            shape = (cap + 2,) if name == "levels" else (cap,) + old.shape[1:]
-            new = np.full(shape, -1, dtype=old.dtype) if name in ("right", "left") else \
-                np.zeros(shape, dtype=old.dtype)
-            new[:old.shape[0]] = old
-            setattr(self, name, new)
+        """In place where the allocator can (new rows of ``buf`` are zero)."""
+        for name in self.growing:
+            a = getattr(self, name)
+            a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
 
 
 def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph, check,
@@ -320,11 +376,11 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     gtab, fbits = _field_table(packing, gens)
     mask = packing.valid_mask()
     consts = _hash_consts(words)
-    cap = max(1 << 12, 2 * (k + 1))
+    cap = max(256, min(1 << 12, (1 << 17) // words), 2 * (k + 1))
     arr = _Arrays(cap, words, k, record)
     table = np.full(1 << max(13, math.ceil(math.log2(2 * cap))), -1, dtype=np.int32)
     gen_index = np.zeros(k, dtype=np.int64)
-    st = np.zeros(8, dtype=np.int64)
+    st = np.zeros(12, dtype=np.int64)
     pause_count = int(check[0]) if check is not None else _NEVER
     complete = False
     tc = time.perf_counter()
@@ -340,7 +396,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
         if rc == _GROW:
             need = int(st[7])
             if need > arr.buf.shape[0]:
-                arr.grow(max(need, arr.buf.shape[0] * 3 // 2))
+                arr.grow(max(need, arr.buf.shape[0] * 2))
             if 2 * need > table.size:
                 table = np.full(1 << math.ceil(math.log2(4 * need)), -1, dtype=np.int32)
                 _rehash(arr.buf, int(st[0]), table, consts)
