@@ -14,7 +14,9 @@ Here the enumeration is :func:`automata.monoid._enumerate` (vectorized, packed c
 the right graph; the left graph comes without a single new product from the words: ``a * x`` for
 ``x = p b`` (parent ``p``, last letter ``b``) is ``(a * p) * b``, one look-up in the right graph,
 level by level (``p`` is one letter shorter). SCCs are computed by scipy's compiled strong
-components. A D-class is regular iff it holds an idempotent ``e``; its maximal subgroup is the
+components and numbered in order of their least element. With numba (:mod:`automata.jit_core`)
+the enumeration, the left graph, the SCCs (Tarjan), idempotents and ranks are compiled, giving
+the same arrays. A D-class is regular iff it holds an idempotent ``e``; its maximal subgroup is the
 H-class of ``e``, acting faithfully by permutations on the image of ``e`` (Clifford and
 Preston 1961, Section 2.2). All H-classes of a D-class have the same size, so the monoid is
 aperiodic iff every H-class is a singleton.
@@ -60,19 +62,32 @@ def enumeration_work_limit(n_states: int, n_letters: int, max_work: int = DEFAUL
 
 
 def _strong_components(edges: np.ndarray) -> np.ndarray:
-    """SCC labels of the graph ``i -> edges[i, a]`` (all rows), via scipy when available."""
+    """SCC labels of the graph ``i -> edges[i, a]`` (all rows), numbered in order of their
+    least element (compiled when :mod:`automata.jit_core` runs; else scipy)."""
+    if _jit_enabled():
+        from .jit_core import strong_components
+
+        return strong_components(edges)
     m, k = edges.shape
     try:
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import connected_components
     except ImportError:                                   # pragma: no cover - scipy is a dep of sklearn
         from .green import _sccs
-        return _sccs(edges)
+        return _by_least_element(_sccs(edges))
     # built in compressed form directly (row i holds its k edges): no COO conversion
     it = np.int32 if m * k < 2**31 else np.int64
     g = csr_matrix((np.ones(m * k, dtype=it), edges.reshape(-1).astype(it, copy=False),
                     np.arange(0, m * k + 1, k, dtype=it)), shape=(m, m))
-    return connected_components(g, directed=True, connection="strong")[1].astype(np.int64)
+    return _by_least_element(connected_components(g, directed=True, connection="strong")[1])
+
+
+def _by_least_element(labels: np.ndarray) -> np.ndarray:
+    """The same partition, classes numbered in order of their least element (int64)."""
+    _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[inv.reshape(-1)]
 
 
 def _d_labels(r_lab: np.ndarray, l_lab: np.ndarray, max_rounds: int = 64) -> np.ndarray | None:

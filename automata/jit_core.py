@@ -29,7 +29,8 @@ import time
 
 import numpy as np
 
-__all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes"]
+__all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes",
+           "strong_components"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -38,7 +39,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_idempotent_flags", "_image_sizes")
+            "_unpack_row", "_idempotent_flags", "_image_sizes", "_scc_labels")
 
 
 def enabled() -> bool:
@@ -306,6 +307,78 @@ def _image_sizes(codes, rows, n, bits, out):
                 seen[x[q]] = j
                 c += 1
         out[j] = c
+
+
+def _scc_labels(edges, comp):
+    """Strongly connected components of ``i -> edges[i, a]`` (Tarjan 1972, iteratively: an
+    explicit stack of (vertex, next edge)), then numbered in order of their least vertex."""
+    m, k = edges.shape
+    index = np.full(m, -1, dtype=np.int64)
+    low = np.empty(m, dtype=np.int64)
+    onstack = np.zeros(m, dtype=np.bool_)
+    stack = np.empty(m, dtype=np.int64)
+    call_v = np.empty(m, dtype=np.int64)
+    call_e = np.empty(m, dtype=np.int64)
+    sp = 0
+    nxt = 0
+    ncomp = 0
+    for root in range(m):
+        if index[root] >= 0:
+            continue
+        index[root] = nxt
+        low[root] = nxt
+        nxt += 1
+        stack[sp] = root
+        sp += 1
+        onstack[root] = True
+        call_v[0] = root
+        call_e[0] = 0
+        depth = 1
+        while depth > 0:
+            v = call_v[depth - 1]
+            e = call_e[depth - 1]
+            if e < k:
+                call_e[depth - 1] = e + 1
+                w = edges[v, e]
+                if index[w] < 0:                       # descend
+                    index[w] = nxt
+                    low[w] = nxt
+                    nxt += 1
+                    stack[sp] = w
+                    sp += 1
+                    onstack[w] = True
+                    call_v[depth] = w
+                    call_e[depth] = 0
+                    depth += 1
+                elif onstack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            depth -= 1                                 # v is finished
+            if depth > 0 and low[v] < low[call_v[depth - 1]]:
+                low[call_v[depth - 1]] = low[v]
+            if low[v] == index[v]:                     # v roots a component: pop it
+                while True:
+                    sp -= 1
+                    w = stack[sp]
+                    onstack[w] = False
+                    comp[w] = ncomp
+                    if w == v:
+                        break
+                ncomp += 1
+    remap = np.full(ncomp, -1, dtype=np.int64)
+    c = 0
+    for i in range(m):
+        if remap[comp[i]] < 0:
+            remap[comp[i]] = c
+            c += 1
+        comp[i] = remap[comp[i]]
+
+
+def strong_components(edges: np.ndarray) -> np.ndarray:
+    """SCC labels (int64) of the graph ``i -> edges[i, a]``, numbered by least element."""
+    out = np.empty(edges.shape[0], dtype=np.int64)
+    _scc_labels(np.ascontiguousarray(edges), out)
+    return out
 
 
 def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
