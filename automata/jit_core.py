@@ -119,18 +119,22 @@ def _product(buf, u, a, gtab, mask, fbits, out):
         out[j] = y & mask[j]
 
 
-def _fill_left(left, right, parent, letter, gen_index, i0, i1):
-    """Left Cayley graph rows ``i0 .. i1-1``: ``a x = (a p) c`` for ``x = p c``."""
+def _fill_left(left, right, parent, letter, gen_index, canon, i0, i1):
+    """Left Cayley graph rows ``i0 .. i1-1``: ``a x = (a p) c`` for ``x = p c`` (a letter
+    acting as an earlier one, ``canon[a] < a``, copies its column)."""
     k = left.shape[1]
     for i in range(i0, i1):
         p = parent[i]
         c = letter[i]
         for a in range(k):
-            left[i, a] = right[gen_index[a], c] if p < 0 else right[left[p, a], c]
+            if canon[a] != a:
+                left[i, a] = left[i, canon[a]]
+            else:
+                left[i, a] = right[gen_index[a], c] if p < 0 else right[left[p, a], c]
 
 
 def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, gen_index,
-               gcodes, gtab, mask, consts, st, fbits, max_size, chunk, batch, record,
+               canon, gcodes, gtab, mask, consts, st, fbits, max_size, chunk, batch, record,
                pause_work, pause_count):
     """Run the enumeration from the state ``st`` until it is done (0), needs more room (1,
     ``st[7]`` elements), pauses at a block boundary (2: ``pause_work`` products done or
@@ -139,7 +143,9 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
     ``st``: count, level start, level end, block start, number of level starts, phase (0
     generators to add, 1 running, 2 done), rows with their left graph filled, room needed,
     then where a block was left (letter, element, count at the batch start, inside a block).
-    ``record``: keep the right and left graphs (else they are not touched).
+    ``record``: keep the right and left graphs (else they are not touched). ``canon[a]``: the
+    first letter with the same transformation as ``a``; a later duplicate only copies (its
+    products are never new: the earlier letter went first in this block).
     """
     cap, w = buf.shape
     k = gcodes.shape[0]
@@ -182,7 +188,7 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
                 lo = hi
                 if lo >= count:
                     if record:
-                        _fill_left(left, right, parent, letter, gen_index, ldone, count)
+                        _fill_left(left, right, parent, letter, gen_index, canon, ldone, count)
                     st[0], st[1], st[2], st[3], st[4], st[5], st[6] = \
                         count, lo, hi, s, nlev, 2, count
                     return 0
@@ -191,11 +197,16 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
                 nlev += 1
                 s = lo
                 if record:                            # every shorter element's left row
-                    _fill_left(left, right, parent, letter, gen_index, ldone, lo)
+                    _fill_left(left, right, parent, letter, gen_index, canon, ldone, lo)
                     ldone = lo
             a, u, count0, inblock = 0, s, count, 1
         e = min(hi, s + chunk)
         while a < k:
+            if canon[a] != a:                         # a duplicate letter
+                if record:
+                    for u2 in range(u, e):
+                        right[u2, a] = right[u2, canon[a]]
+                u = e
             while u < e:
                 r = -1
                 sf = suffix[u] if record else -1
@@ -409,12 +420,20 @@ def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(gens, dtype=np.uint64), packing.bits
 
 
+def _first_equal_rows(gens: np.ndarray) -> np.ndarray:
+    """``canon[a]``: the first letter whose transformation equals letter ``a``'s."""
+    seen: dict = {}
+    rows = np.ascontiguousarray(gens, dtype=np.int64)
+    return np.array([seen.setdefault(r.tobytes(), a) for a, r in enumerate(rows)],
+                    dtype=np.int64)
+
+
 class _Arrays:
     """The kernel's growing arrays (the kernel initialises every row it creates)."""
 
     def __init__(self, cap: int, words: int, k: int, record: bool):
         g = cap if record else 1
-        self.buf = np.zeros((cap, words), dtype=np.uint64)     # padding fields stay zero
+        self.buf = np.empty((cap, words), dtype=np.uint64)
         self.right = np.empty((g, k), dtype=np.int32)
         self.left = np.empty((g, k), dtype=np.int32)
         self.parent = np.empty(cap, dtype=np.int32)
@@ -426,11 +445,21 @@ class _Arrays:
         self.growing = ("buf", "parent", "letter", "levels") + \
             (("right", "left", "first", "suffix") if record else ())
 
-    def grow(self, cap: int) -> None:
-        """In place where the allocator can (new rows of ``buf`` are zero)."""
+    def grow(self, cap: int, used: int) -> None:
+        """Room for ``cap`` elements, keeping the first ``used`` rows (the kernel writes every
+        word of a row it creates, so nothing needs clearing)."""
+        for name in self.growing:
+            old = getattr(self, name)
+            new = np.empty((cap + 2 if name == "levels" else cap,) + old.shape[1:], old.dtype)
+            new[:used] = old[:used]
+            setattr(self, name, new)
+
+    def trim(self, count: int) -> None:
+        """Shrink every array to ``count`` rows, in place."""
         for name in self.growing:
             a = getattr(self, name)
-            a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
+            if a.shape[0] > count and name != "levels":
+                a.resize((count,) + a.shape[1:], refcheck=False)
 
 
 def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph, check,
@@ -449,10 +478,11 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     gtab, fbits = _field_table(packing, gens)
     mask = packing.valid_mask()
     consts = _hash_consts(words)
-    cap = max(256, min(1 << 12, (1 << 17) // words), 2 * (k + 1))
+    cap = max(1 << 10, 2 * (k + 1))
     arr = _Arrays(cap, words, k, record)
-    table = np.full(1 << max(13, math.ceil(math.log2(2 * cap))), -1, dtype=np.int32)
+    table = np.full(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), -1, dtype=np.int32)
     gen_index = np.zeros(k, dtype=np.int64)
+    canon = _first_equal_rows(gens)
     st = np.zeros(12, dtype=np.int64)
     pause_count = int(check[0]) if check is not None else _NEVER
     complete = False
@@ -460,7 +490,8 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     first_call = _STATE["compile_s"] is None
     while True:
         rc = _fp_kernel(arr.buf, arr.right, arr.left, arr.parent, arr.letter, arr.first,
-                        arr.suffix, table, arr.levels, gen_index, gcodes, gtab, mask, consts,
+                        arr.suffix, table, arr.levels, gen_index, canon, gcodes, gtab, mask,
+                        consts,
                         st, fbits, int(max_size), int(chunk), bool(batch), record,
                         _PAUSE_WORK, pause_count)
         if first_call:
@@ -469,7 +500,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
         if rc == _GROW:
             need = int(st[7])
             if need > arr.buf.shape[0]:
-                arr.grow(max(need, arr.buf.shape[0] * 2))
+                arr.grow(max(need, arr.buf.shape[0] * (8 if need < 1 << 16 else 2)), int(st[0]))
             if 2 * need > table.size:
                 table = np.full(1 << math.ceil(math.log2(4 * need)), -1, dtype=np.int32)
                 _rehash(arr.buf, int(st[0]), table, consts)
@@ -499,21 +530,21 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
 
 def _results(arr, table, st, gen_index, consts, probe, graph, complete, k):
     count = int(st[0])
-    codes = arr.buf[:count].copy()
-    parent = arr.parent[:count].copy()
-    letter = arr.letter[:count].astype(np.uint8 if k < 256 else np.uint16)
     found = _lookup(arr.buf, count, table, consts, np.ascontiguousarray(probe, dtype=np.uint64)) \
         if probe is not None else None
+    levels = arr.levels[:max(1, int(st[4]))].tolist()
+    arr.trim(count)
+    codes, parent = arr.buf, arr.parent
+    letter = arr.letter.astype(np.uint8 if k < 256 else np.uint16)
     if graph is not None:
-        right = arr.right[:count].copy()
+        right = arr.right
         if not complete:
             right[right < 0] = 0                 # the numpy path leaves unvisited rows zero
         graph["right"] = right
         if st[5] >= 1:
             graph["gen_index"] = gen_index.copy()
         if complete:
-            graph["left"] = arr.left[:count].copy()
-        levels = arr.levels[:max(1, int(st[4]))].tolist()
+            graph["left"] = arr.left
         graph["levels"] = np.array(levels + ([count] if levels[-1] != count else []),
                                    dtype=np.int64)
     if probe is not None:
