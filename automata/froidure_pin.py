@@ -240,6 +240,41 @@ def _levels_left(right: np.ndarray, parent: np.ndarray, letter: np.ndarray,
     return left
 
 
+def _d_classes(right, left, r_lab, l_lab, idem, identity):
+    """``(d_lab, d_size, n_r, n_l, reps, regular)``: D-class labels (identity first, then by
+    least element), sizes, R- and L-class counts, representatives (least idempotent, the
+    identity first; else the least element) and regularity."""
+    size = r_lab.shape[0]
+    d_raw = _d_labels(r_lab, l_lab)
+    if d_raw is None:
+        d_raw = _strong_components(np.concatenate([right, left], axis=1))
+    # number D-classes: identity first, then by first element
+    order_key = np.arange(size, dtype=np.int64)
+    order_key[identity] = -1
+    first = np.full(int(d_raw.max()) + 1, size, dtype=np.int64)
+    np.minimum.at(first, d_raw, order_key)
+    remap = np.empty_like(first)
+    remap[np.argsort(first, kind="stable")] = np.arange(first.size)
+    d_lab = remap[d_raw]
+    nd = int(first.size)
+    d_size = np.bincount(d_lab, minlength=nd)
+    n_r = np.bincount(np.unique(d_lab * (r_lab.max() + 1) + r_lab) // (r_lab.max() + 1),
+                      minlength=nd)
+    n_l = np.bincount(np.unique(d_lab * (l_lab.max() + 1) + l_lab) // (l_lab.max() + 1),
+                      minlength=nd)
+    # representative: least idempotent of the D-class, else its first element
+    big = np.iinfo(np.int64).max
+    rep_idem = np.full(nd, big, dtype=np.int64)
+    ii = np.flatnonzero(idem)
+    np.minimum.at(rep_idem, d_lab[ii], np.where(ii == identity, -1, ii))
+    rep_idem[rep_idem == -1] = identity
+    rep_any = np.full(nd, big, dtype=np.int64)
+    np.minimum.at(rep_any, d_lab, order_key)
+    rep_any[rep_any == -1] = identity
+    regular = rep_idem != big
+    return d_lab, d_size, n_r, n_l, np.where(regular, rep_idem, rep_any), regular
+
+
 def _idempotent_flags(mon: TransitionMonoid) -> np.ndarray:
     """Whether each semigroup element is idempotent."""
     if _jit_enabled():
@@ -323,37 +358,17 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
                             graph["levels"], size, identity)
     r_lab = _strong_components(right)
     l_lab = _strong_components(left)
-    d_raw = _d_labels(r_lab, l_lab)
-    if d_raw is None:
-        d_raw = _strong_components(np.concatenate([right, left], axis=1))
-    # number D-classes: identity first, then by first element
-    order_key = np.arange(size, dtype=np.int64)
-    order_key[identity] = -1
-    first = np.full(int(d_raw.max()) + 1, size, dtype=np.int64)
-    np.minimum.at(first, d_raw, order_key)
-    remap = np.empty_like(first)
-    remap[np.argsort(first, kind="stable")] = np.arange(first.size)
-    d_lab = remap[d_raw]
-    nd = int(first.size)
-    # idempotents, chunked over the unpacked elements
     idem = np.zeros(size, dtype=bool)
     idem[:s] = _idempotent_flags(mon)
     idem[identity] = True
     mon._facts["monoid_idempotents"] = int(idem.sum())
-    d_size = np.bincount(d_lab, minlength=nd)
-    n_r = np.bincount(np.unique(d_lab * (r_lab.max() + 1) + r_lab) // (r_lab.max() + 1), minlength=nd)
-    n_l = np.bincount(np.unique(d_lab * (l_lab.max() + 1) + l_lab) // (l_lab.max() + 1), minlength=nd)
-    # representative: least idempotent of the D-class, else its first element
-    big = np.iinfo(np.int64).max
-    rep_idem = np.full(nd, big, dtype=np.int64)
-    ii = np.flatnonzero(idem)
-    np.minimum.at(rep_idem, d_lab[ii], np.where(ii == identity, -1, ii))
-    rep_idem[rep_idem == -1] = identity
-    rep_any = np.full(nd, big, dtype=np.int64)
-    np.minimum.at(rep_any, d_lab, order_key)
-    rep_any[rep_any == -1] = identity
-    regular = rep_idem != big
-    reps = np.where(regular, rep_idem, rep_any)
+    if _jit_enabled():
+        from .jit_core import d_classes
+
+        d_lab, d_size, n_r, n_l, reps, regular = d_classes(r_lab, l_lab, idem, identity)
+    else:
+        d_lab, d_size, n_r, n_l, reps, regular = _d_classes(right, left, r_lab, l_lab, idem,
+                                                            identity)
     ranks = _ranks(mon, reps)
     dcs = []
     for d, (sz, nr, nl, reg, rep, rk) in enumerate(zip(

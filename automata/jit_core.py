@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 __all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes",
-           "strong_components"]
+           "strong_components", "d_classes"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -39,7 +39,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_idempotent_flags", "_image_sizes", "_scc_labels")
+            "_unpack_row", "_idempotent_flags", "_image_sizes", "_scc_labels", "_root",
+            "_d_classes")
 
 
 def enabled() -> bool:
@@ -390,6 +391,75 @@ def strong_components(edges: np.ndarray) -> np.ndarray:
     out = np.empty(edges.shape[0], dtype=np.int64)
     _scc_labels(np.ascontiguousarray(edges), out)
     return out
+
+
+def _root(up, x):
+    """Union-find: the root of ``x``, halving the path on the way."""
+    while up[x] != x:
+        up[x] = up[up[x]]
+        x = up[x]
+    return x
+
+
+def _d_classes(r_lab, l_lab, idem, identity):
+    """D-classes from R- and L-labels (``D = R o L``: the components joining each element's
+    R-class to its L-class, by union-find), numbered identity first, then by least element;
+    with their sizes, R- and L-class counts, representatives (least idempotent, the identity
+    first; else least element) and regularity."""
+    m = r_lab.shape[0]
+    nr = 0
+    nl = 0
+    for i in range(m):
+        nr = max(nr, r_lab[i] + 1)
+        nl = max(nl, l_lab[i] + 1)
+    up = np.arange(nr + nl)
+    for i in range(m):
+        a = _root(up, r_lab[i])
+        b = _root(up, nr + l_lab[i])
+        if a != b:
+            up[max(a, b)] = min(a, b)
+    name = np.full(nr + nl, -1, dtype=np.int64)
+    d_lab = np.empty(m, dtype=np.int64)
+    nd = 0
+    for j in range(-1, m):                    # the identity's class first
+        i = identity if j < 0 else j
+        c = _root(up, r_lab[i])
+        if name[c] < 0:
+            name[c] = nd
+            nd += 1
+        d_lab[i] = name[c]
+    d_size = np.zeros(nd, dtype=np.int64)
+    n_r = np.zeros(nd, dtype=np.int64)
+    n_l = np.zeros(nd, dtype=np.int64)
+    seen_r = np.zeros(nr, dtype=np.bool_)
+    seen_l = np.zeros(nl, dtype=np.bool_)
+    reps = np.full(nd, -1, dtype=np.int64)
+    regular = np.zeros(nd, dtype=np.bool_)
+    for j in range(-1, m):                    # least first, the identity before all
+        i = identity if j < 0 else j
+        if j == identity:
+            continue
+        d = d_lab[i]
+        d_size[d] += 1
+        if not seen_r[r_lab[i]]:
+            seen_r[r_lab[i]] = True
+            n_r[d] += 1
+        if not seen_l[l_lab[i]]:
+            seen_l[l_lab[i]] = True
+            n_l[d] += 1
+        if reps[d] < 0:
+            reps[d] = i
+        if idem[i] and not regular[d]:
+            regular[d] = True
+            reps[d] = i
+    return d_lab, d_size, n_r, n_l, reps, regular
+
+
+def d_classes(r_lab: np.ndarray, l_lab: np.ndarray, idem: np.ndarray, identity: int):
+    """``(d_lab, d_size, n_r, n_l, reps, regular)``, see :func:`_d_classes`."""
+    return _d_classes(np.ascontiguousarray(r_lab, dtype=np.int64),
+                      np.ascontiguousarray(l_lab, dtype=np.int64), np.ascontiguousarray(idem),
+                      int(identity))
 
 
 def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
