@@ -370,18 +370,16 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
         d_lab, d_size, n_r, n_l, reps, regular = _d_classes(right, left, r_lab, l_lab, idem,
                                                             identity)
     ranks = _ranks(mon, reps)
-    dcs = []
-    for d, (sz, nr, nl, reg, rep, rk) in enumerate(zip(
-            d_size.tolist(), n_r.tolist(), n_l.tolist(), regular.tolist(), reps.tolist(),
-            ranks.tolist())):
-        h, rem = divmod(sz, nr * nl)
-        if rem:                                            # pragma: no cover - a theorem
-            raise AssertionError("D-class size is not #R x #L x |H|")
-        dcs.append(FPDClass(d, sz, nr, nl, h, reg, rep, rk))
+    h_size, rem = np.divmod(d_size, n_r * n_l)
+    if rem.any():                                          # pragma: no cover - a theorem
+        raise AssertionError("D-class size is not #R x #L x |H|")
+    dcs = tuple(FPDClass(*row) for row in zip(
+        range(d_size.size), d_size.tolist(), n_r.tolist(), n_l.tolist(), h_size.tolist(),
+        regular.tolist(), reps.tolist(), ranks.tolist()))
     if time.perf_counter() - t0 > max_seconds and not partial_ok:
         raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")
     mon._facts["aperiodic"] = all(dc.h_size == 1 for dc in dcs)
-    return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, tuple(dcs),
+    return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, dcs,
                        time.perf_counter() - t0), None
 
 

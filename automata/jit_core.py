@@ -290,8 +290,16 @@ def _unpack_row(codes, i, n, bits, x):
     """``x`` = the transformation packed in row ``i`` of ``codes`` (``bits``-bit fields)."""
     per = 64 // bits
     fmask = np.uint64((1 << bits) - 1)
-    for j in range(n):
-        x[j] = np.int64((codes[i, j // per] >> np.uint64((j % per) * bits)) & fmask)
+    b = np.uint64(bits)
+    j = 0
+    for w in range(codes.shape[1]):
+        y = codes[i, w]
+        for _ in range(per):
+            if j >= n:
+                return
+            x[j] = np.int64(y & fmask)
+            y >>= b
+            j += 1
 
 
 def _idempotent_flags(codes, n, bits, out):
