@@ -45,11 +45,12 @@ _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash",
 
 def enabled() -> bool:
     """Whether the compiled core is used: numba importable and ``AUTOMATA_JIT`` not ``0``."""
-    if os.environ.get("AUTOMATA_JIT", "1").strip() == "0":
+    if os.environ.get("AUTOMATA_JIT") == "0":
         return False
-    if _STATE["loaded"] is None:
-        _STATE["loaded"] = _load()
-    return _STATE["loaded"]
+    loaded = _STATE["loaded"]
+    if loaded is None:
+        loaded = _STATE["loaded"] = _load()
+    return loaded
 
 
 def compile_seconds() -> float | None:

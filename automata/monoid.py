@@ -33,6 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import jit_core           # numba itself is imported on first use only
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 
@@ -444,9 +445,7 @@ def _blocks(k: int, words: int) -> tuple[int, bool]:
 
 def _jit_enabled() -> bool:
     """Whether :mod:`automata.jit_core` (numba) runs the enumeration."""
-    from .jit_core import enabled
-
-    return enabled()
+    return jit_core.enabled()
 
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
@@ -472,10 +471,8 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
     W = packing.words
     chunk, batch = _blocks(k, W)
     if _jit_enabled():
-        from .jit_core import enumerate_monoid
-
-        return enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph,
-                                check, chunk, batch, t0)
+        return jit_core.enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok,
+                                         probe, graph, check, chunk, batch, t0)
     mul_all = packing.all_right_multiplier(gens) if batch else None
     muls = [packing.right_multiplier(g) for g in gens] if not batch else None
     letters = np.arange(k)
