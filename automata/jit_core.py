@@ -525,12 +525,14 @@ class _Arrays:
             (("right", "left", "first", "suffix") if record else ())
 
     def grow(self, cap: int, used: int) -> None:
-        """Room for ``cap`` elements, keeping the first ``used`` rows (the kernel writes every
-        word of a row it creates, so nothing needs clearing)."""
+        """Room for ``cap`` elements, keeping the first ``used`` rows and the level starts
+        (the kernel writes every word of a row it creates, so nothing needs clearing)."""
         for name in self.growing:
             old = getattr(self, name)
-            new = np.empty((cap + 2 if name == "levels" else cap,) + old.shape[1:], old.dtype)
-            new[:used] = old[:used]
+            rows = cap + 2 if name == "levels" else cap
+            keep = used + 2 if name == "levels" else used     # <= used + 1 level starts
+            new = np.empty((rows,) + old.shape[1:], old.dtype)
+            new[:keep] = old[:keep]
             setattr(self, name, new)
 
     def trim(self, count: int) -> None:

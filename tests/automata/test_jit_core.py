@@ -205,3 +205,17 @@ def test_classify_same_dict(both):
     for name in ("parity", "word_problem_a5", "tomita3", "dyck_2_4"):
         a, b = both(lambda: classify(name).to_dict())
         assert a == b
+
+
+def test_one_letter_long_cycle(both):
+    """A cyclic monoid of order 5 * 7 * 9 * 11 * 13 = 45,045 from one permutation of 45 states:
+    one element per level, so there are as many level starts as elements (all kept when the
+    arrays grow)."""
+    perm, start = [], 0
+    for length in (5, 7, 9, 11, 13):
+        perm += [start + (i + 1) % length for i in range(length)]
+        start += length
+    gens = np.array([perm])
+    a, b = both(lambda: _raw(gens))
+    _assert_same_raw(a, b)
+    assert a[0][0].shape[0] == 45_045 and a[1]["levels"].size == 45_046
