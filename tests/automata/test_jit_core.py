@@ -219,3 +219,24 @@ def test_one_letter_long_cycle(both):
     a, b = both(lambda: _raw(gens))
     _assert_same_raw(a, b)
     assert a[0][0].shape[0] == 45_045 and a[1]["levels"].size == 45_046
+
+
+def test_letter_by_letter_batches(both):
+    """Over 8,192 states with 8 letters the numpy path adds products letter by letter (not all
+    letters in one batch); the compiled core follows that order and budget granularity."""
+    from automata.monoid import _blocks
+
+    rng = np.random.default_rng(5)
+    n, k = 8_200, 8
+    gens = rng.integers(0, 3, size=(k, n))
+    gens[:, :3] = rng.permutation(3)              # images within {0, 1, 2}: a small monoid
+    assert _blocks(k, _Packing.for_states(n).words)[1] is False
+    _assert_same_raw(*both(lambda: _raw(gens)))
+    _assert_same_raw(*both(lambda: _raw(gens, max_size=20, partial_ok=True)))
+
+
+@pytest.mark.parametrize("max_size", [5, 60, 700])
+def test_max_size_partial_many_letters(both, max_size):
+    rng = np.random.default_rng(max_size)
+    gens = rng.integers(0, 6, size=(12, 6))
+    _assert_same_raw(*both(lambda: _raw(gens, max_size=max_size, partial_ok=True)))
