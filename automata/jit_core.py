@@ -54,7 +54,8 @@ def enabled() -> bool:
 
 
 def compile_seconds() -> float | None:
-    """Seconds the first enumeration of this process spent compiling or loading the kernels."""
+    """Seconds of this process's first call of the enumeration kernel (compiling it or loading
+    it from the cache, and running it); None before that call."""
     return _STATE["compile_s"]
 
 

@@ -19,16 +19,16 @@ from .test_classify_golden import _with_dfa  # noqa: E402
 
 @pytest.fixture
 def both(monkeypatch):
-    """``run(fn)``: ``fn()`` with the compiled core, then with numpy."""
+    """``run(fn)``: ``fn()`` with the compiled core, then with numpy (whatever
+    ``AUTOMATA_JIT`` the test run was given; monkeypatch restores it afterwards)."""
     def run(fn):
         out = []
         for flag in ("1", "0"):
             monkeypatch.setenv("AUTOMATA_JIT", flag)
+            assert jit_core.enabled() == (flag == "1")
             clear_caches()
             out.append(fn())
-        monkeypatch.delenv("AUTOMATA_JIT")
         return out
-    assert jit_core.enabled()
     return run
 
 
