@@ -517,24 +517,20 @@ class _Arrays:
         self.right = np.empty((g, k), dtype=np.int32)
         self.left = np.empty((g, k), dtype=np.int32)
         self.parent = np.empty(cap, dtype=np.int32)
-        self.letter = np.empty(cap, dtype=np.int32)
+        self.letter = np.empty(cap, dtype=np.uint16)          # k <= 65535 letters
         self.first = np.empty(g, dtype=np.int32)
         self.suffix = np.empty(g, dtype=np.int32)
-        self.levels = np.empty(cap + 2, dtype=np.int64)
+        self.levels = np.empty(cap + 2, dtype=np.int32)
         self.levels[0] = 0                   # the first level starts at 0 (set before any run)
         self.growing = ("buf", "parent", "letter", "levels") + \
             (("right", "left", "first", "suffix") if record else ())
 
-    def grow(self, cap: int, used: int) -> None:
-        """Room for ``cap`` elements, keeping the first ``used`` rows and the level starts
-        (the kernel writes every word of a row it creates, so nothing needs clearing)."""
+    def grow(self, cap: int) -> None:
+        """Room for ``cap`` elements, in place where the allocator can (``ndarray.resize``,
+        as the numpy path grows: no second copy alive at the peak)."""
         for name in self.growing:
-            old = getattr(self, name)
-            rows = cap + 2 if name == "levels" else cap
-            keep = used + 2 if name == "levels" else used     # <= used + 1 level starts
-            new = np.empty((rows,) + old.shape[1:], old.dtype)
-            new[:keep] = old[:keep]
-            setattr(self, name, new)
+            a = getattr(self, name)
+            a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
 
     def trim(self, count: int) -> None:
         """Shrink every array to ``count`` rows, in place."""
@@ -582,9 +578,9 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
         if rc == _GROW:
             need = int(st[7])
             if need > arr.buf.shape[0]:
-                arr.grow(max(need, arr.buf.shape[0] * (8 if need < 1 << 16 else 2)), int(st[0]))
+                arr.grow(max(need, arr.buf.shape[0] * (8 if need < 1 << 16 else 2)))
             if 2 * need > table.size:
-                table = np.full(1 << math.ceil(math.log2(4 * need)), -1, dtype=np.int32)
+                table = np.full(1 << math.ceil(math.log2(2 * need)), -1, dtype=np.int32)
                 _rehash(arr.buf, int(st[0]), table, consts)
             continue
         if rc == _BUDGET:
