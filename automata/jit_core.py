@@ -569,8 +569,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     while True:
         rc = _fp_kernel(arr.buf, arr.right, arr.left, arr.parent, arr.letter, arr.first,
                         arr.suffix, table, arr.levels, gen_index, canon, gcodes, gtab, mask,
-                        consts,
-                        st, fbits, int(max_size), int(chunk), bool(batch), record,
+                        consts, st, fbits, int(max_size), int(chunk), bool(batch), record,
                         _PAUSE_WORK, pause_count)
         if first_call:
             _STATE["compile_s"] = time.perf_counter() - tc
@@ -588,7 +587,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
                 break
             raise BudgetExceededError(
                 f"transition monoid has more than {max_size:,} elements (max_size budget)")
-        count = int(st[0])
+        count = int(st[0])                      # rc is _PAUSE or _DONE: at a block boundary
         if check is not None and count >= check[0]:
             ok = check[1](arr.buf[:count])
             check, pause_count = None, _NEVER
