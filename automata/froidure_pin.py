@@ -14,7 +14,9 @@ Here the enumeration is :func:`automata.monoid._enumerate` (vectorized, packed c
 the right graph; the left graph comes without a single new product from the words: ``a * x`` for
 ``x = p b`` (parent ``p``, last letter ``b``) is ``(a * p) * b``, one look-up in the right graph,
 level by level (``p`` is one letter shorter). SCCs are computed by scipy's compiled strong
-components. A D-class is regular iff it holds an idempotent ``e``; its maximal subgroup is the
+components and numbered in order of their least element. With numba (:mod:`automata.jit_core`)
+the enumeration, the left graph, the SCCs (Tarjan), idempotents and ranks are compiled, giving
+the same arrays. A D-class is regular iff it holds an idempotent ``e``; its maximal subgroup is the
 H-class of ``e``, acting faithfully by permutations on the image of ``e`` (Clifford and
 Preston 1961, Section 2.2). All H-classes of a D-class have the same size, so the monoid is
 aperiodic iff every H-class is a singleton.
@@ -36,7 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .errors import BudgetExceededError
-from .monoid import TransitionMonoid, _enumerate, _Packing
+from .monoid import TransitionMonoid, _enumerate, _jit_enabled, _Packing
 
 __all__ = ["FPDClass", "FroidurePin", "froidure_pin", "cached_froidure_pin", "clear_caches",
            "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
@@ -60,19 +62,32 @@ def enumeration_work_limit(n_states: int, n_letters: int, max_work: int = DEFAUL
 
 
 def _strong_components(edges: np.ndarray) -> np.ndarray:
-    """SCC labels of the graph ``i -> edges[i, a]`` (all rows), via scipy when available."""
+    """SCC labels of the graph ``i -> edges[i, a]`` (all rows), numbered in order of their
+    least element (compiled when :mod:`automata.jit_core` runs; else scipy)."""
+    if _jit_enabled():
+        from .jit_core import strong_components
+
+        return strong_components(edges)
     m, k = edges.shape
     try:
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import connected_components
     except ImportError:                                   # pragma: no cover - scipy is a dep of sklearn
         from .green import _sccs
-        return _sccs(edges)
+        return _by_least_element(_sccs(edges))
     # built in compressed form directly (row i holds its k edges): no COO conversion
     it = np.int32 if m * k < 2**31 else np.int64
     g = csr_matrix((np.ones(m * k, dtype=it), edges.reshape(-1).astype(it, copy=False),
                     np.arange(0, m * k + 1, k, dtype=it)), shape=(m, m))
-    return connected_components(g, directed=True, connection="strong")[1].astype(np.int64)
+    return _by_least_element(connected_components(g, directed=True, connection="strong")[1])
+
+
+def _by_least_element(labels: np.ndarray) -> np.ndarray:
+    """The same partition, classes numbered in order of their least element (int64)."""
+    _, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return rank[inv.reshape(-1)]
 
 
 def _d_labels(r_lab: np.ndarray, l_lab: np.ndarray, max_rounds: int = 64) -> np.ndarray | None:
@@ -225,6 +240,71 @@ def _levels_left(right: np.ndarray, parent: np.ndarray, letter: np.ndarray,
     return left
 
 
+def _d_classes(right, left, r_lab, l_lab, idem, identity):
+    """``(d_lab, d_size, n_r, n_l, reps, regular)``: D-class labels (identity first, then by
+    least element), sizes, R- and L-class counts, representatives (least idempotent, the
+    identity first; else the least element) and regularity."""
+    size = r_lab.shape[0]
+    d_raw = _d_labels(r_lab, l_lab)
+    if d_raw is None:
+        d_raw = _strong_components(np.concatenate([right, left], axis=1))
+    # number D-classes: identity first, then by first element
+    order_key = np.arange(size, dtype=np.int64)
+    order_key[identity] = -1
+    first = np.full(int(d_raw.max()) + 1, size, dtype=np.int64)
+    np.minimum.at(first, d_raw, order_key)
+    remap = np.empty_like(first)
+    remap[np.argsort(first, kind="stable")] = np.arange(first.size)
+    d_lab = remap[d_raw]
+    nd = int(first.size)
+    d_size = np.bincount(d_lab, minlength=nd)
+    n_r = np.bincount(np.unique(d_lab * (r_lab.max() + 1) + r_lab) // (r_lab.max() + 1),
+                      minlength=nd)
+    n_l = np.bincount(np.unique(d_lab * (l_lab.max() + 1) + l_lab) // (l_lab.max() + 1),
+                      minlength=nd)
+    # representative: least idempotent of the D-class, else its first element
+    big = np.iinfo(np.int64).max
+    rep_idem = np.full(nd, big, dtype=np.int64)
+    ii = np.flatnonzero(idem)
+    np.minimum.at(rep_idem, d_lab[ii], np.where(ii == identity, -1, ii))
+    rep_idem[rep_idem == -1] = identity
+    rep_any = np.full(nd, big, dtype=np.int64)
+    np.minimum.at(rep_any, d_lab, order_key)
+    rep_any[rep_any == -1] = identity
+    regular = rep_idem != big
+    return d_lab, d_size, n_r, n_l, np.where(regular, rep_idem, rep_any), regular
+
+
+def _idempotent_flags(mon: TransitionMonoid) -> np.ndarray:
+    """Whether each semigroup element is idempotent."""
+    if _jit_enabled():
+        from .jit_core import idempotent_flags
+
+        return idempotent_flags(mon.codes, mon._packing)
+    idem = np.zeros(mon.semigroup_size, dtype=bool)
+    for st, x in mon.iter_chunks():                   # chunked over the unpacked elements
+        idem[st:st + x.shape[0]] = (np.take_along_axis(x, x, axis=1) == x).all(axis=1)
+    return idem
+
+
+def _ranks(mon: TransitionMonoid, reps: np.ndarray) -> np.ndarray:
+    """Image sizes of the monoid elements ``reps`` (an index past the semigroup: the
+    identity, rank ``n``)."""
+    n = mon.n_states
+    inside = reps < mon.semigroup_size
+    ranks = np.full(reps.size, n, dtype=np.int64)
+    if _jit_enabled():
+        from .jit_core import image_sizes
+
+        ranks[inside] = image_sizes(mon.codes, reps[inside], mon._packing)
+        return ranks
+    x = mon._packing.unpack(mon.codes[reps[inside]]).astype(np.int64)
+    mark = np.zeros(x.shape, dtype=bool)
+    mark[np.repeat(np.arange(x.shape[0]), n), x.reshape(-1)] = True
+    ranks[inside] = mark.sum(axis=1)
+    return ranks
+
+
 def froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: float = 30.0,
                  partial_ok: bool = False, alphabet: tuple | None = None) -> FroidurePin | None:
     """Enumerate the monoid generated by ``gens`` and compute its Green's relations.
@@ -269,60 +349,37 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
     gen_index = graph["gen_index"]
     if not in_sg:
         right = np.concatenate([right, gen_index[None, :].astype(np.int32)])
-    left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
-                        graph["levels"], size, identity)
+    if "left" in graph:                        # the compiled core built it on the way
+        left = graph["left"]
+        if not in_sg:
+            left = np.concatenate([left, gen_index[None, :].astype(np.int32)])
+    else:
+        left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
+                            graph["levels"], size, identity)
     r_lab = _strong_components(right)
     l_lab = _strong_components(left)
-    d_raw = _d_labels(r_lab, l_lab)
-    if d_raw is None:
-        d_raw = _strong_components(np.concatenate([right, left], axis=1))
-    # number D-classes: identity first, then by first element
-    order_key = np.arange(size, dtype=np.int64)
-    order_key[identity] = -1
-    first = np.full(int(d_raw.max()) + 1, size, dtype=np.int64)
-    np.minimum.at(first, d_raw, order_key)
-    remap = np.empty_like(first)
-    remap[np.argsort(first, kind="stable")] = np.arange(first.size)
-    d_lab = remap[d_raw]
-    nd = int(first.size)
-    # idempotents, chunked over the unpacked elements
     idem = np.zeros(size, dtype=bool)
-    for st, x in mon.iter_chunks():
-        idem[st:st + x.shape[0]] = (np.take_along_axis(x, x, axis=1) == x).all(axis=1)
+    idem[:s] = _idempotent_flags(mon)
     idem[identity] = True
     mon._facts["monoid_idempotents"] = int(idem.sum())
-    d_size = np.bincount(d_lab, minlength=nd)
-    n_r = np.bincount(np.unique(d_lab * (r_lab.max() + 1) + r_lab) // (r_lab.max() + 1), minlength=nd)
-    n_l = np.bincount(np.unique(d_lab * (l_lab.max() + 1) + l_lab) // (l_lab.max() + 1), minlength=nd)
-    # representative: least idempotent of the D-class, else its first element
-    big = np.iinfo(np.int64).max
-    rep_idem = np.full(nd, big, dtype=np.int64)
-    ii = np.flatnonzero(idem)
-    np.minimum.at(rep_idem, d_lab[ii], np.where(ii == identity, -1, ii))
-    rep_idem[rep_idem == -1] = identity
-    rep_any = np.full(nd, big, dtype=np.int64)
-    np.minimum.at(rep_any, d_lab, order_key)
-    rep_any[rep_any == -1] = identity
-    regular = rep_idem != big
-    reps = np.where(regular, rep_idem, rep_any)
-    rep_x = np.empty((nd, n), dtype=np.int64)
-    inside = reps < s
-    rep_x[inside] = packing.unpack(codes[reps[inside]])
-    rep_x[~inside] = np.arange(n)
-    mark = np.zeros((nd, n), dtype=bool)
-    mark[np.repeat(np.arange(nd), n), rep_x.reshape(-1).astype(np.int64)] = True
-    ranks = mark.sum(axis=1)
-    dcs = []
-    for d in range(nd):
-        h, rem = divmod(int(d_size[d]), int(n_r[d]) * int(n_l[d]))
-        if rem:                                            # pragma: no cover - a theorem
-            raise AssertionError("D-class size is not #R x #L x |H|")
-        dcs.append(FPDClass(d, int(d_size[d]), int(n_r[d]), int(n_l[d]), h, bool(regular[d]),
-                            int(reps[d]), int(ranks[d])))
+    if _jit_enabled():
+        from .jit_core import d_classes
+
+        d_lab, d_size, n_r, n_l, reps, regular = d_classes(r_lab, l_lab, idem, identity)
+    else:
+        d_lab, d_size, n_r, n_l, reps, regular = _d_classes(right, left, r_lab, l_lab, idem,
+                                                            identity)
+    ranks = _ranks(mon, reps)
+    h_size, rem = np.divmod(d_size, n_r * n_l)
+    if rem.any():                                          # pragma: no cover - a theorem
+        raise AssertionError("D-class size is not #R x #L x |H|")
+    dcs = tuple(FPDClass(*row) for row in zip(
+        range(d_size.size), d_size.tolist(), n_r.tolist(), n_l.tolist(), h_size.tolist(),
+        regular.tolist(), reps.tolist(), ranks.tolist()))
     if time.perf_counter() - t0 > max_seconds and not partial_ok:
         raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")
     mon._facts["aperiodic"] = all(dc.h_size == 1 for dc in dcs)
-    return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, tuple(dcs),
+    return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, dcs,
                        time.perf_counter() - t0), None
 
 

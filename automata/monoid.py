@@ -33,6 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import jit_core           # numba itself is imported on first use only
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 
@@ -433,6 +434,20 @@ class _Stop(Exception):
     pass
 
 
+def _blocks(k: int, words: int) -> tuple[int, bool]:
+    """``(chunk, batch)``: how many elements of a level are multiplied at once, and whether
+    by every letter in one batch (while a batch stays small: <= 2^18 products, ~32 MB) or
+    letter by letter. Together they fix the order in which new elements are numbered."""
+    chunk = max(16, min(_CHUNK, (1 << 18) // max(k, 1), (1 << 22) // max(k * words, 1)))
+    batch = chunk >= 256 or k > 8
+    return (chunk if batch else _CHUNK), batch
+
+
+def _jit_enabled() -> bool:
+    """Whether :mod:`automata.jit_core` (numba) runs the enumeration."""
+    return jit_core.enabled()
+
+
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
                partial_ok: bool = False, probe: np.ndarray | None = None,
                graph: dict | None = None, check=None):
@@ -454,13 +469,12 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
     t0 = time.perf_counter()
     k = gens.shape[0]
     W = packing.words
-    # batch every letter at once while a batch stays small (<= 2^18 products, ~32 MB)
-    chunk = max(16, min(_CHUNK, (1 << 18) // max(k, 1), (1 << 22) // max(k * W, 1)))
-    batch = chunk >= 256 or k > 8
+    chunk, batch = _blocks(k, W)
+    if _jit_enabled():
+        return jit_core.enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok,
+                                         probe, graph, check, chunk, batch, t0)
     mul_all = packing.all_right_multiplier(gens) if batch else None
     muls = [packing.right_multiplier(g) for g in gens] if not batch else None
-    if not batch:
-        chunk = _CHUNK
     letters = np.arange(k)
     cap = 1 << 12
     codes = np.zeros((cap, W), dtype=np.uint64)

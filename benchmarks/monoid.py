@@ -33,6 +33,13 @@ the cases whose names start so.
 - ``--big`` adds the full enumeration of T_8 (16,777,216 elements; about 0.6 GB).
 
 Ratios are ours / libsemigroups for times (below 1: we are faster).
+
+Each ``--against`` row also has the like-for-like *core*: ``core_s``, the median of
+:func:`automata.froidure_pin.froidure_pin` on the minimal DFA's letters (size, idempotents,
+Green's R, L, D and H, which is what the peer computes; monoids up to 1,000,000 elements), with
+``core_ratio`` = core / peer. When numba is installed (:mod:`automata.jit_core`) and not turned
+off, ``ours_nojit_s`` and ``core_nojit_s`` (with ``core_nojit_ratio``) time the same with
+``AUTOMATA_JIT=0``, the numpy path, in the same process.
 """
 from __future__ import annotations
 
@@ -163,10 +170,59 @@ def _random_dfa(n: int, seed: int):
     return DFA("abc", np.array(gens).T, 0, list(range(0, n, 3)))
 
 
+#: the core (``froidure_pin`` alone: what the peer computes) is timed up to this monoid size
+CORE_MAX_SIZE = 1_000_000
+
+
+def _with_jit(flag: str, fn):
+    """``fn()`` with ``AUTOMATA_JIT`` set to ``flag`` (then restored)."""
+    old = os.environ.get("AUTOMATA_JIT")
+    os.environ["AUTOMATA_JIT"] = flag
+    try:
+        return fn()
+    finally:
+        if old is None:
+            del os.environ["AUTOMATA_JIT"]
+        else:
+            os.environ["AUTOMATA_JIT"] = old
+
+
+def _jit_columns(d, reps: int, monoid_size: int, jit: bool) -> dict:
+    """Medians, in seconds: ``core_s`` = :func:`automata.froidure_pin.froidure_pin` of the
+    letters (size, idempotents, Green's R, L, D, H: like for like with the peer) under the
+    environment's ``AUTOMATA_JIT``; with ``jit`` also ``core_nojit_s`` and ``ours_nojit_s``
+    (the whole classification) with ``AUTOMATA_JIT=0``. The core is left out above
+    :data:`CORE_MAX_SIZE` elements (``monoid_size`` 0: unknown, tried with that budget)."""
+    from automata.classify import classify
+    from automata.errors import BudgetExceededError
+    from automata.froidure_pin import clear_caches, froidure_pin
+    from automata.monoid import generators_of
+
+    g = generators_of(d)
+    out: dict[str, float] = {}
+
+    def core():
+        return froidure_pin(g, max_size=CORE_MAX_SIZE, max_seconds=60.0)
+
+    if monoid_size <= CORE_MAX_SIZE:
+        try:
+            out["core_s"] = _median(core, reps)[0]
+            if jit:
+                out["core_nojit_s"] = _with_jit("0", lambda: _median(core, reps)[0])
+        except BudgetExceededError:
+            out = {}
+    if jit:
+        out["ours_nojit_s"] = _with_jit("0", lambda: _median(lambda: classify(d), reps,
+                                                             clear_caches)[0])
+    return out
+
+
 def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | None = None,
-                          sweep_step: int = 1, cases: list[str] | None = None) -> list[dict]:
+                          sweep_step: int = 1, cases: list[str] | None = None,
+                          jit: bool = True) -> list[dict]:
     """Rows ``{case, ours_s, libsemigroups_s, ratio, ...}``; see the module docstring.
-    ``cases``: run only the cases whose name starts with one of these prefixes."""
+    ``cases``: run only the cases whose name starts with one of these prefixes. ``jit``: also
+    time both ours and the core with ``AUTOMATA_JIT=0`` (the numpy path) when numba is used."""
     import libsemigroups_pybind11 as ls
 
     from automata.classify import classify
@@ -175,7 +231,15 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
     from automata.languages import get_language
     from automata.monoid import generators_of
 
+    from automata.jit_core import enabled
+
+    jit = jit and enabled()
     rows: list[dict] = []
+    # first calls (imports; with numba, loading or compiling the kernels) before any timing
+    t = time.perf_counter()
+    classify(get_language("parity").dfa)
+    print(json.dumps({"warm_up_s": round(time.perf_counter() - t, 3), "jit": jit}),
+          file=sys.stderr, flush=True)
 
     def wanted(name: str) -> bool:
         return cases is None or any(name.startswith(c) for c in cases)
@@ -185,6 +249,7 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
             return
         d = dfa.minimize()
         ours, c = _median(lambda: classify(d), reps, clear_caches)
+        cols = _jit_columns(d, reps, c.monoid_size or 0, jit)
         # Froidure-Pin enumerates (and stores both Cayley graphs of) the whole monoid: only
         # where that is the faster route (small monoids); Konieczny always
         skipped: list[str] = []
@@ -193,6 +258,9 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
         row = {"case": name, "ours_s": round(ours, 5), "libsemigroups_s": round(peer, 5),
                "ratio": round(ours / peer, 3), "peer": route, "monoid_size": c.monoid_size,
                "states": d.n_states, "letters": d.n_symbols, "repeats": reps}
+        row.update({key: round(v, 5) for key, v in cols.items()})
+        row.update({f"{key[:-2]}_ratio": round(v / peer, 3) for key, v in cols.items()
+                    if key.startswith("core")})
         if skipped:
             row["skipped"] = skipped
         row.update(extra or {})
@@ -224,6 +292,7 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
             k = key(r)
             case(f"mlregtest_{k}", read_att(root / "att" / f"{k}.att", alph["64"]))
         ours = peer = 0.0
+        totals: dict[str, float] = {}
         sel = files[::sweep_step]
         for f in sel if wanted("mlregtest_sweep") else ():
             d = read_att(f, alph[f.name.split(".")[0]]).minimize()
@@ -231,11 +300,16 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
             t = time.perf_counter()
             classify(d)
             ours += time.perf_counter() - t
+            for key, v in _jit_columns(d, 1, 0, jit).items():
+                totals[key] = totals.get(key, 0.0) + v
             peer += _peer_routes(ls, generators_of(d), 1, konieczny=False)[0]
         if wanted("mlregtest_sweep"):
             row = {"case": f"mlregtest_sweep_{len(sel)}", "ours_s": round(ours, 3),
                    "libsemigroups_s": round(peer, 3), "ratio": round(ours / peer, 3),
                    "peer": "froidure_pin", "acceptors": len(sel), "repeats": 1}
+            row.update({key: round(v, 3) for key, v in totals.items()})
+            row.update({f"{key[:-2]}_ratio": round(v / peer, 3) for key, v in totals.items()
+                        if key.startswith("core")})
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     return rows
@@ -348,8 +422,9 @@ def main(argv=None) -> int:
         else:
             print(f"# load average {_os.getloadavg()[0]:.2f} on {_os.cpu_count()} CPUs")
             for r in rows:
+                core = f"  core {r['core_s']:9.4f} s ratio {r['core_ratio']}" if "core_s" in r else ""
                 print(f"{r['case']:32s} ours {r['ours_s']:9.4f} s  libsemigroups {r['libsemigroups_s']:9.4f} s "
-                      f"({r['peer']})  ratio {r['ratio']}")
+                      f"({r['peer']})  ratio {r['ratio']}{core}")
         return 0
     res = run(args.repeats, args.big)
     if args.json:

@@ -1,0 +1,629 @@
+"""A compiled (numba) core for the breadth-first monoid enumeration of :mod:`automata.monoid`.
+
+This is the only module that imports numba, and only on first use. ``AUTOMATA_JIT=0`` in the
+environment turns it off; without numba everything runs the vectorized numpy code. The
+compiled kernels are cached on disk (``cache=True``), so they are compiled once per machine.
+
+The algorithm is Froidure and Pin's (1997, "Algorithms for computing finite semigroups", in
+*Foundations of Computational Mathematics*, Springer): elements are found breadth-first by
+right multiplication with the generators, each with its parent and last letter, and while the
+right Cayley graph is recorded most products need no multiplication at all. Write ``u = b s``
+(first letter ``b``, the suffix ``s`` one letter shorter). When ``t = s a`` was *not* found as
+``s`` times ``a`` (its own word is ``w(t) = w(p) c`` with ``p`` its parent, ``c`` its last
+letter), then ``u a = b t = (b p) c``: a look-up in the left graph (``b p``, known because
+``p`` is shorter than ``u``) and then in the right graph; only when that row entry is not
+known yet is the product computed and hashed. The visiting order is the numpy path's
+(level by level; within a level, blocks of ``chunk`` elements; within a block letter by
+letter), so the elements, their order, words and graphs are the same arrays as the numpy path
+gives; the shortcut changes only how a product already in the monoid is recognised.
+
+Elements are stored packed exactly as :class:`automata.monoid._Packing` packs them (``b``-bit
+fields in ``uint64`` words), multiplied field by field through a per-letter table, and kept in
+an open-addressing (linear probing) hash table of element ids.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+import numpy as np
+
+__all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes",
+           "strong_components", "d_classes"]
+
+_DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
+_PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
+_NEVER = np.iinfo(np.int64).max
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+_STATE: dict = {"loaded": None, "compile_s": None}
+_KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
+            "_unpack_row", "_idempotent_flags", "_image_sizes", "_scc_labels", "_root",
+            "_d_classes")
+
+
+def enabled() -> bool:
+    """Whether the compiled core is used: numba importable and ``AUTOMATA_JIT`` not ``0``."""
+    if os.environ.get("AUTOMATA_JIT") == "0":
+        return False
+    loaded = _STATE["loaded"]
+    if loaded is None:
+        loaded = _STATE["loaded"] = _load()
+    return loaded
+
+
+def compile_seconds() -> float | None:
+    """Seconds of this process's first call of the enumeration kernel (compiling it or loading
+    it from the cache, and running it); None before that call."""
+    return _STATE["compile_s"]
+
+
+def _load() -> bool:
+    """Replace the kernels of this module by their numba-compiled versions (False: no numba)."""
+    try:
+        import numba
+    except ImportError:
+        return False
+    g = globals()
+    for name in _KERNELS:
+        g[name] = numba.njit(cache=True, nogil=True)(g[name])
+    return True
+
+
+# ---------------------------------------------------------------------------- kernels
+# Plain Python functions, compiled by _load(); each refers to the others through this
+# module's globals, which _load() has replaced by the compiled versions before the first call.
+
+def _hash(row, consts):
+    """64-bit hash of one packed element (a row of ``uint64`` words)."""
+    if row.shape[0] == 1:
+        return row[0] * _MIX
+    h = np.uint64(0)
+    for j in range(row.shape[0]):
+        h += row[j] * consts[j]
+    h ^= h >> np.uint64(31)
+    h *= _MIX
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def _find(buf, table, row, consts, shift):
+    """``(id, slot)``: the id of ``row`` among the stored elements, or ``-1`` and the empty
+    slot where its probe ended."""
+    tmask = table.shape[0] - 1
+    slot = np.int64(_hash(row, consts) >> shift)
+    w = row.shape[0]
+    while True:
+        i = table[slot]
+        if i < 0:
+            return -1, slot
+        same = True
+        for j in range(w):
+            if buf[i, j] != row[j]:
+                same = False
+                break
+        if same:
+            return i, slot
+        slot = (slot + 1) & tmask
+
+
+def _product(buf, u, a, gtab, mask, fbits, out):
+    """``out`` = element ``u`` times generator ``a``, field by field (``gtab[a]`` maps a field
+    value to its image: one state for 8/16-bit fields, two 4-bit states per byte otherwise)."""
+    fmask = np.uint64((1 << fbits) - 1)
+    per = 64 // fbits
+    for j in range(buf.shape[1]):
+        x = buf[u, j]
+        y = np.uint64(0)
+        for f in range(per):
+            sh = np.uint64(f * fbits)
+            y |= gtab[a, np.int64((x >> sh) & fmask)] << sh
+        out[j] = y & mask[j]
+
+
+def _fill_left(left, right, parent, letter, gen_index, canon, i0, i1):
+    """Left Cayley graph rows ``i0 .. i1-1``: ``a x = (a p) c`` for ``x = p c`` (a letter
+    acting as an earlier one, ``canon[a] < a``, copies its column)."""
+    k = left.shape[1]
+    for i in range(i0, i1):
+        p = parent[i]
+        c = letter[i]
+        for a in range(k):
+            if canon[a] != a:
+                left[i, a] = left[i, canon[a]]
+            else:
+                left[i, a] = right[gen_index[a], c] if p < 0 else right[left[p, a], c]
+
+
+def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, gen_index,
+               canon, gcodes, gtab, mask, consts, st, fbits, max_size, chunk, batch, record,
+               pause_work, pause_count):
+    """Run the enumeration from the state ``st`` until it is done (0), needs more room (1,
+    ``st[7]`` elements), pauses at a block boundary (2: ``pause_work`` products done or
+    ``pause_count`` elements found) or would exceed ``max_size`` (3: the current batch undone).
+
+    ``st``: count, level start, level end, block start, number of level starts, phase (0
+    generators to add, 1 running, 2 done), rows with their left graph filled, room needed,
+    then where a block was left (letter, element, count at the batch start, inside a block).
+    ``record``: keep the right and left graphs (else they are not touched). ``canon[a]``: the
+    first letter with the same transformation as ``a``; a later duplicate only copies (its
+    products are never new: the earlier letter went first in this block).
+    """
+    cap, w = buf.shape
+    k = gcodes.shape[0]
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    cand = np.empty(w, dtype=np.uint64)
+    count = st[0]
+    if st[5] == 0:
+        if cap < k + 1 or 2 * (k + 1) > tsize:
+            st[7] = k + 1
+            return 1
+        for a in range(k):
+            i, slot = _find(buf, table, gcodes[a], consts, shift)
+            if i < 0:
+                if count >= max_size:
+                    st[0] = 0
+                    return 3
+                i = count
+                buf[i, :] = gcodes[a]
+                table[slot] = i
+                parent[i] = -1
+                letter[i] = a
+                if record:
+                    first[i] = a
+                    suffix[i] = -1
+                    right[i, :] = -1
+                count += 1
+            gen_index[a] = i
+        levels[0] = 0
+        st[0], st[1], st[2], st[3], st[4], st[5], st[6] = count, 0, 0, 0, 1, 1, 0
+    lo, hi, s, nlev, ldone = st[1], st[2], st[3], st[4], st[6]
+    a, u, count0, inblock = st[8], st[9], st[10], st[11]
+    work = 0
+    while True:
+        if not inblock:
+            if s >= hi:                               # start the next level
+                lo = hi
+                if lo >= count:
+                    if record:
+                        _fill_left(left, right, parent, letter, gen_index, canon, ldone, count)
+                    st[0], st[1], st[2], st[3], st[4], st[5], st[6] = \
+                        count, lo, hi, s, nlev, 2, count
+                    return 0
+                hi = count
+                levels[nlev] = hi
+                nlev += 1
+                s = lo
+                if record:                            # every shorter element's left row
+                    _fill_left(left, right, parent, letter, gen_index, canon, ldone, lo)
+                    ldone = lo
+            a, u, count0, inblock = 0, s, count, 1
+        e = min(hi, s + chunk)
+        while a < k:
+            if canon[a] != a:                         # a duplicate letter
+                if record:
+                    for u2 in range(u, e):
+                        right[u2, a] = right[u2, canon[a]]
+                u = e
+            while u < e:
+                r = -1
+                sf = suffix[u] if record else -1
+                if sf >= 0:
+                    t = right[sf, a]
+                    if parent[t] != sf or letter[t] != a:     # s a is not new as s * a
+                        p = parent[t]
+                        y = gen_index[first[u]] if p < 0 else left[p, first[u]]
+                        r = right[y, letter[t]]
+                if r < 0:
+                    _product(buf, u, a, gtab, mask, fbits, cand)
+                    r, slot = _find(buf, table, cand, consts, shift)
+                    if r < 0:
+                        if count >= max_size:             # undo this batch, stop
+                            if record:
+                                for a2 in range(0 if batch else a, a + 1):
+                                    for u2 in range(s, e):
+                                        right[u2, a2] = -1
+                            st[0], st[1], st[2], st[3], st[4], st[6] = \
+                                count0, lo, hi, s, nlev, ldone
+                            return 3
+                        if count + 1 > cap or 2 * (count + 1) > tsize:
+                            st[0], st[1], st[2], st[3], st[4], st[6], st[7] = \
+                                count, lo, hi, s, nlev, ldone, count + 1
+                            st[8], st[9], st[10], st[11] = a, u, count0, inblock
+                            return 1
+                        r = count
+                        buf[r, :] = cand
+                        table[slot] = r
+                        parent[r] = u
+                        letter[r] = a
+                        if record:
+                            first[r] = first[u]
+                            suffix[r] = gen_index[a] if sf < 0 else right[sf, a]
+                            right[r, :] = -1          # row not visited yet
+                        count += 1
+                if record:
+                    right[u, a] = r
+                u += 1
+            a += 1
+            u = s
+            if not batch:                             # numpy adds letter by letter
+                count0 = count
+        inblock = 0
+        work += (e - s) * k
+        s = e
+        if work >= pause_work or count >= pause_count:
+            st[0], st[1], st[2], st[3], st[4], st[6], st[11] = count, lo, hi, s, nlev, ldone, 0
+            return 2
+
+
+def _rehash(buf, count, table, consts):
+    """Insert elements ``0 .. count-1`` into the (empty) table."""
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    for i in range(count):
+        _, slot = _find(buf, table, buf[i], consts, shift)
+        table[slot] = i
+
+
+def _lookup(buf, count, table, consts, probes):
+    """Ids of the ``probes`` rows among elements ``0 .. count-1`` (-1 where absent)."""
+    tsize = table.shape[0]
+    log = 0
+    while (1 << log) < tsize:
+        log += 1
+    shift = np.uint64(64 - log)
+    out = np.full(probes.shape[0], -1, dtype=np.int64)
+    for j in range(probes.shape[0]):
+        i, _ = _find(buf, table, probes[j], consts, shift)
+        if 0 <= i < count:
+            out[j] = i
+    return out
+
+
+def _unpack_row(codes, i, n, bits, x):
+    """``x`` = the transformation packed in row ``i`` of ``codes`` (``bits``-bit fields)."""
+    per = 64 // bits
+    fmask = np.uint64((1 << bits) - 1)
+    b = np.uint64(bits)
+    j = 0
+    for w in range(codes.shape[1]):
+        y = codes[i, w]
+        for _ in range(per):
+            if j >= n:
+                return
+            x[j] = np.int64(y & fmask)
+            y >>= b
+            j += 1
+
+
+def _idempotent_flags(codes, n, bits, out):
+    """``out[i]``: whether element ``i`` is idempotent (``x[x[q]] == x[q]`` for every ``q``)."""
+    x = np.empty(n, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        _unpack_row(codes, i, n, bits, x)
+        ok = True
+        for q in range(n):
+            if x[x[q]] != x[q]:
+                ok = False
+                break
+        out[i] = ok
+
+
+def _image_sizes(codes, rows, n, bits, out):
+    """``out[j]``: the image size (rank) of element ``rows[j]``."""
+    x = np.empty(n, dtype=np.int64)
+    seen = np.full(n, -1, dtype=np.int64)
+    for j in range(rows.shape[0]):
+        _unpack_row(codes, rows[j], n, bits, x)
+        c = 0
+        for q in range(n):
+            if seen[x[q]] != j:
+                seen[x[q]] = j
+                c += 1
+        out[j] = c
+
+
+def _scc_labels(edges, comp):
+    """Strongly connected components of ``i -> edges[i, a]`` (Tarjan 1972, iteratively: an
+    explicit stack of (vertex, next edge)), then numbered in order of their least vertex."""
+    m, k = edges.shape
+    index = np.full(m, -1, dtype=np.int64)
+    low = np.empty(m, dtype=np.int64)
+    onstack = np.zeros(m, dtype=np.bool_)
+    stack = np.empty(m, dtype=np.int64)
+    call_v = np.empty(m, dtype=np.int64)
+    call_e = np.empty(m, dtype=np.int64)
+    sp = 0
+    nxt = 0
+    ncomp = 0
+    for root in range(m):
+        if index[root] >= 0:
+            continue
+        index[root] = nxt
+        low[root] = nxt
+        nxt += 1
+        stack[sp] = root
+        sp += 1
+        onstack[root] = True
+        call_v[0] = root
+        call_e[0] = 0
+        depth = 1
+        while depth > 0:
+            v = call_v[depth - 1]
+            e = call_e[depth - 1]
+            if e < k:
+                call_e[depth - 1] = e + 1
+                w = edges[v, e]
+                if index[w] < 0:                       # descend
+                    index[w] = nxt
+                    low[w] = nxt
+                    nxt += 1
+                    stack[sp] = w
+                    sp += 1
+                    onstack[w] = True
+                    call_v[depth] = w
+                    call_e[depth] = 0
+                    depth += 1
+                elif onstack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            depth -= 1                                 # v is finished
+            if depth > 0 and low[v] < low[call_v[depth - 1]]:
+                low[call_v[depth - 1]] = low[v]
+            if low[v] == index[v]:                     # v roots a component: pop it
+                while True:
+                    sp -= 1
+                    w = stack[sp]
+                    onstack[w] = False
+                    comp[w] = ncomp
+                    if w == v:
+                        break
+                ncomp += 1
+    remap = np.full(ncomp, -1, dtype=np.int64)
+    c = 0
+    for i in range(m):
+        if remap[comp[i]] < 0:
+            remap[comp[i]] = c
+            c += 1
+        comp[i] = remap[comp[i]]
+
+
+def strong_components(edges: np.ndarray) -> np.ndarray:
+    """SCC labels (int64) of the graph ``i -> edges[i, a]``, numbered by least element."""
+    out = np.empty(edges.shape[0], dtype=np.int64)
+    _scc_labels(np.ascontiguousarray(edges), out)
+    return out
+
+
+def _root(up, x):
+    """Union-find: the root of ``x``, halving the path on the way."""
+    while up[x] != x:
+        up[x] = up[up[x]]
+        x = up[x]
+    return x
+
+
+def _d_classes(r_lab, l_lab, idem, identity):
+    """D-classes from R- and L-labels (``D = R o L``: the components joining each element's
+    R-class to its L-class, by union-find), numbered identity first, then by least element;
+    with their sizes, R- and L-class counts, representatives (least idempotent, the identity
+    first; else least element) and regularity."""
+    m = r_lab.shape[0]
+    nr = 0
+    nl = 0
+    for i in range(m):
+        nr = max(nr, r_lab[i] + 1)
+        nl = max(nl, l_lab[i] + 1)
+    up = np.arange(nr + nl)
+    for i in range(m):
+        a = _root(up, r_lab[i])
+        b = _root(up, nr + l_lab[i])
+        if a != b:
+            up[max(a, b)] = min(a, b)
+    name = np.full(nr + nl, -1, dtype=np.int64)
+    d_lab = np.empty(m, dtype=np.int64)
+    nd = 0
+    for j in range(-1, m):                    # the identity's class first
+        i = identity if j < 0 else j
+        c = _root(up, r_lab[i])
+        if name[c] < 0:
+            name[c] = nd
+            nd += 1
+        d_lab[i] = name[c]
+    d_size = np.zeros(nd, dtype=np.int64)
+    n_r = np.zeros(nd, dtype=np.int64)
+    n_l = np.zeros(nd, dtype=np.int64)
+    seen_r = np.zeros(nr, dtype=np.bool_)
+    seen_l = np.zeros(nl, dtype=np.bool_)
+    reps = np.full(nd, -1, dtype=np.int64)
+    regular = np.zeros(nd, dtype=np.bool_)
+    for j in range(-1, m):                    # least first, the identity before all
+        i = identity if j < 0 else j
+        if j == identity:
+            continue
+        d = d_lab[i]
+        d_size[d] += 1
+        if not seen_r[r_lab[i]]:
+            seen_r[r_lab[i]] = True
+            n_r[d] += 1
+        if not seen_l[l_lab[i]]:
+            seen_l[l_lab[i]] = True
+            n_l[d] += 1
+        if reps[d] < 0:
+            reps[d] = i
+        if idem[i] and not regular[d]:
+            regular[d] = True
+            reps[d] = i
+    return d_lab, d_size, n_r, n_l, reps, regular
+
+
+def d_classes(r_lab: np.ndarray, l_lab: np.ndarray, idem: np.ndarray, identity: int):
+    """``(d_lab, d_size, n_r, n_l, reps, regular)``, see :func:`_d_classes`."""
+    return _d_classes(np.ascontiguousarray(r_lab, dtype=np.int64),
+                      np.ascontiguousarray(l_lab, dtype=np.int64), np.ascontiguousarray(idem),
+                      int(identity))
+
+
+def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
+    """Whether each packed element is idempotent (bool array)."""
+    out = np.empty(codes.shape[0], dtype=np.bool_)
+    _idempotent_flags(np.ascontiguousarray(codes), packing.n, packing.bits, out)
+    return out
+
+
+def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:
+    """The rank (image size) of the packed elements ``codes[rows]`` (int64 array)."""
+    out = np.empty(len(rows), dtype=np.int64)
+    _image_sizes(np.ascontiguousarray(codes), np.asarray(rows, dtype=np.int64), packing.n,
+                 packing.bits, out)
+    return out
+
+
+# ---------------------------------------------------------------------------- driver
+def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(gtab, field bits)``: per letter, the image of every field value."""
+    k = gens.shape[0]
+    if packing.bits == 4:                       # a byte holds two states
+        gg = np.zeros((k, 16), dtype=np.uint64)
+        gg[:, :packing.n] = gens
+        byte = np.arange(256)
+        return np.ascontiguousarray(gg[:, byte & 15] | (gg[:, byte >> 4] << np.uint64(4))), 8
+    # a field holds a state (< n) or is padding (0): n entries suffice
+    return np.ascontiguousarray(gens, dtype=np.uint64), packing.bits
+
+
+def _first_equal_rows(gens: np.ndarray) -> np.ndarray:
+    """``canon[a]``: the first letter whose transformation equals letter ``a``'s."""
+    seen: dict = {}
+    rows = np.ascontiguousarray(gens, dtype=np.int64)
+    return np.array([seen.setdefault(r.tobytes(), a) for a, r in enumerate(rows)],
+                    dtype=np.int64)
+
+
+class _Arrays:
+    """The kernel's growing arrays (the kernel initialises every row it creates)."""
+
+    def __init__(self, cap: int, words: int, k: int, record: bool):
+        g = cap if record else 1
+        self.buf = np.empty((cap, words), dtype=np.uint64)
+        self.right = np.empty((g, k), dtype=np.int32)
+        self.left = np.empty((g, k), dtype=np.int32)
+        self.parent = np.empty(cap, dtype=np.int32)
+        self.letter = np.empty(cap, dtype=np.uint16)          # k <= 65535 letters
+        self.first = np.empty(g, dtype=np.int32)
+        self.suffix = np.empty(g, dtype=np.int32)
+        self.levels = np.empty(cap + 2, dtype=np.int32)
+        self.levels[0] = 0                   # the first level starts at 0 (set before any run)
+        self.growing = ("buf", "parent", "letter", "levels") + \
+            (("right", "left", "first", "suffix") if record else ())
+
+    def grow(self, cap: int) -> None:
+        """Room for ``cap`` elements, in place where the allocator can (``ndarray.resize``,
+        as the numpy path grows: no second copy alive at the peak)."""
+        for name in self.growing:
+            a = getattr(self, name)
+            a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
+
+    def trim(self, count: int) -> None:
+        """Shrink every array to ``count`` rows, in place."""
+        for name in self.growing:
+            a = getattr(self, name)
+            if a.shape[0] > count and name != "levels":
+                a.resize((count,) + a.shape[1:], refcheck=False)
+
+
+def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph, check,
+                     chunk, batch, t0):
+    """:func:`automata.monoid._enumerate` with the compiled kernel (same arguments and
+    results; ``chunk``, ``batch``: the numpy path's block size and batching, which fix the
+    order of the elements)."""
+    from .errors import BudgetExceededError
+    from .monoid import _hash_consts
+
+    gens = np.asarray(gens)
+    k = gens.shape[0]
+    words = packing.words
+    record = graph is not None
+    gcodes = packing.pack(gens)
+    gtab, fbits = _field_table(packing, gens)
+    mask = packing.valid_mask()
+    consts = _hash_consts(words)
+    cap = max(1 << 10, 2 * (k + 1))
+    arr = _Arrays(cap, words, k, record)
+    table = np.full(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), -1, dtype=np.int32)
+    gen_index = np.zeros(k, dtype=np.int64)
+    canon = _first_equal_rows(gens)
+    st = np.zeros(12, dtype=np.int64)
+    pause_count = int(check[0]) if check is not None else _NEVER
+    complete = False
+    tc = time.perf_counter()
+    first_call = _STATE["compile_s"] is None
+    while True:
+        rc = _fp_kernel(arr.buf, arr.right, arr.left, arr.parent, arr.letter, arr.first,
+                        arr.suffix, table, arr.levels, gen_index, canon, gcodes, gtab, mask,
+                        consts, st, fbits, int(max_size), int(chunk), bool(batch), record,
+                        _PAUSE_WORK, pause_count)
+        if first_call:
+            _STATE["compile_s"] = time.perf_counter() - tc
+            first_call = False
+        if rc == _GROW:
+            need = int(st[7])
+            if need > arr.buf.shape[0]:
+                arr.grow(max(need, arr.buf.shape[0] * (8 if need < 1 << 16 else 2)))
+            if 2 * need > table.size:
+                table = np.full(1 << math.ceil(math.log2(2 * need)), -1, dtype=np.int32)
+                _rehash(arr.buf, int(st[0]), table, consts)
+            continue
+        if rc == _BUDGET:
+            if partial_ok:
+                break
+            raise BudgetExceededError(
+                f"transition monoid has more than {max_size:,} elements (max_size budget)")
+        count = int(st[0])                      # rc is _PAUSE or _DONE: at a block boundary
+        if check is not None and count >= check[0]:
+            ok = check[1](arr.buf[:count])
+            check, pause_count = None, _NEVER
+            if not ok:
+                break
+        if time.perf_counter() - t0 > max_seconds:
+            if partial_ok:
+                break
+            raise BudgetExceededError(
+                f"transition monoid enumeration exceeded {max_seconds:g} s (max_seconds "
+                f"budget) after {count:,} elements")
+        if rc == _DONE:
+            complete = True
+            break
+    return _results(arr, table, st, gen_index, consts, probe, graph, complete, k)
+
+
+def _results(arr, table, st, gen_index, consts, probe, graph, complete, k):
+    count = int(st[0])
+    found = _lookup(arr.buf, count, table, consts, np.ascontiguousarray(probe, dtype=np.uint64)) \
+        if probe is not None else None
+    levels = arr.levels[:max(1, int(st[4]))].tolist()
+    arr.trim(count)
+    codes, parent = arr.buf, arr.parent
+    letter = arr.letter.astype(np.uint8 if k < 256 else np.uint16)
+    if graph is not None:
+        right = arr.right
+        if not complete:
+            right[right < 0] = 0                 # the numpy path leaves unvisited rows zero
+        graph["right"] = right
+        if st[5] >= 1:
+            graph["gen_index"] = gen_index.copy()
+        if complete:
+            graph["left"] = arr.left
+        graph["levels"] = np.array(levels + ([count] if levels[-1] != count else []),
+                                   dtype=np.int64)
+    if probe is not None:
+        return codes, parent, letter, complete, found
+    return codes, parent, letter, complete

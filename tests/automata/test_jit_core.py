@@ -1,0 +1,242 @@
+"""The compiled enumeration core (:mod:`automata.jit_core`) gives exactly the numpy path's
+arrays: the same elements in the same order, words, Cayley graphs, level starts, Green's
+structure and budget behaviour. Each case runs both paths (``AUTOMATA_JIT=1`` and ``0``) in
+this process and compares everything."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from automata import jit_core  # noqa: E402
+from automata.errors import BudgetExceededError  # noqa: E402
+from automata.froidure_pin import _froidure_pin, clear_caches  # noqa: E402
+from automata.monoid import _enumerate, _Packing, generators_of, transition_monoid  # noqa: E402
+
+from .test_classify_golden import _with_dfa  # noqa: E402
+
+
+@pytest.fixture
+def both(monkeypatch):
+    """``run(fn)``: ``fn()`` with the compiled core, then with numpy (whatever
+    ``AUTOMATA_JIT`` the test run was given; monkeypatch restores it afterwards)."""
+    def run(fn):
+        out = []
+        for flag in ("1", "0"):
+            monkeypatch.setenv("AUTOMATA_JIT", flag)
+            assert jit_core.enabled() == (flag == "1")
+            clear_caches()
+            out.append(fn())
+        return out
+    return run
+
+
+def _tn(n: int) -> np.ndarray:
+    """Generators of the full transformation monoid T_n."""
+    return np.array([[(i + 1) % n for i in range(n)], [1, 0] + list(range(2, n)),
+                     [1] + list(range(1, n))])
+
+
+def _raw(gens, **kw):
+    """``_enumerate``'s results and graph for ``gens`` (identity probed)."""
+    gens = np.asarray(gens)
+    packing = _Packing.for_states(gens.shape[1])
+    graph: dict = {}
+    out = _enumerate(gens, packing, kw.pop("max_size", 10**7), kw.pop("max_seconds", 60.0),
+                     probe=packing.pack(np.arange(gens.shape[1])[None, :]), graph=graph, **kw)
+    return out, graph
+
+
+def _assert_same_raw(a, b):
+    (out_a, graph_a), (out_b, graph_b) = a, b
+    assert len(out_a) == len(out_b)
+    for x, y in zip(out_a, out_b):
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape
+            np.testing.assert_array_equal(x, y)
+        else:
+            assert x == y
+    assert set(graph_b) <= set(graph_a)            # the compiled core adds "left"
+    for key in graph_b:
+        np.testing.assert_array_equal(graph_a[key], graph_b[key])
+
+
+def _assert_same_fp(a, b):
+    (fa, sa), (fb, sb) = a, b
+    if fb is None:
+        assert fa is None
+        for x, y in zip(sa, sb):
+            assert x.dtype == y.dtype
+            np.testing.assert_array_equal(x, y)
+        return
+    for name in ("codes", "parent", "letter"):
+        x, y = getattr(fa.monoid, name), getattr(fb.monoid, name)
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+    for name in ("right", "left", "r_label", "l_label", "d_label", "idempotent"):
+        x, y = getattr(fa, name), getattr(fb, name)
+        assert x.dtype == y.dtype, name
+        np.testing.assert_array_equal(x, y, err_msg=name)
+    assert fa.identity == fb.identity
+    assert fa.monoid.identity_in_semigroup == fb.monoid.identity_in_semigroup
+    assert fa.d_classes == fb.d_classes
+
+
+def _random_gens(rng, k: int, n: int) -> np.ndarray:
+    gens = rng.integers(0, n, size=(k, n))
+    if rng.random() < 0.5:
+        gens[0] = rng.permutation(n)               # a unit: groups appear
+    return gens
+
+
+@pytest.mark.parametrize("name", _with_dfa())
+def test_registry_languages(both, name):
+    from automata.languages import get_language
+
+    gens = generators_of(get_language(name).dfa.minimize())
+    _assert_same_raw(*both(lambda: _raw(gens)))
+    _assert_same_fp(*both(lambda: _froidure_pin(gens, max_size=200_000, partial_ok=True)))
+
+
+@pytest.mark.parametrize("n", [3, 4, 5, 6])
+def test_full_transformation_monoids(both, n):
+    _assert_same_raw(*both(lambda: _raw(_tn(n))))
+    fa, fb = both(lambda: _froidure_pin(_tn(n), max_size=10**6))
+    _assert_same_fp(fa, fb)
+    assert fa[0].size == n ** n
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_small_alphabets(both, seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(12):
+        gens = _random_gens(rng, int(rng.integers(1, 4)), int(rng.integers(1, 31)))
+        _assert_same_fp(*both(lambda: _froidure_pin(gens, max_size=20_000, partial_ok=True)))
+
+
+@pytest.mark.parametrize("k,n", [(9, 12), (40, 20), (64, 30), (5, 300)])
+def test_many_letters_and_wide_fields(both, k, n):
+    """Batches of every letter at once (k > 8), and 16-bit fields (n > 256)."""
+    rng = np.random.default_rng(k * 1000 + n)
+    gens = rng.integers(0, n, size=(k, n))
+    gens[:, : n // 2] = rng.integers(0, 3, size=(k, n // 2))      # low rank: small monoid
+    _assert_same_raw(*both(lambda: _raw(gens, max_size=50_000, partial_ok=True)))
+    _assert_same_fp(*both(lambda: _froidure_pin(gens, max_size=50_000, partial_ok=True)))
+
+
+def test_duplicate_letters_and_identity_letter(both):
+    gens = np.array([[1, 2, 0, 3], [1, 2, 0, 3], [0, 1, 2, 3], [3, 3, 1, 0]])
+    _assert_same_raw(*both(lambda: _raw(gens)))
+    fa, fb = both(lambda: _froidure_pin(gens))
+    _assert_same_fp(fa, fb)
+    assert fa[0].monoid.identity_in_semigroup
+
+
+@pytest.mark.parametrize("max_size", [1, 2, 3, 50, 400, 3124])
+def test_max_size_partial_result(both, max_size):
+    """Over budget with ``partial_ok``: the same elements found so far, the same graph
+    prefix (rows not visited are zero on both paths)."""
+    a, b = both(lambda: _raw(_tn(5), max_size=max_size, partial_ok=True))
+    _assert_same_raw(a, b)
+    assert a[0][3] is False and a[0][0].shape[0] <= max_size
+
+
+def test_max_size_refused(both):
+    def run():
+        with pytest.raises(BudgetExceededError, match="max_size"):
+            _raw(_tn(5), max_size=3000)
+        with pytest.raises(BudgetExceededError, match="max_size"):
+            transition_monoid_of(_tn(5), max_size=100)
+        return True
+    assert both(run) == [True, True]
+
+
+def transition_monoid_of(gens, **kw):
+    from automata.dfa import DFA
+
+    dfa = DFA([f"l{a}" for a in range(gens.shape[0])], gens.T, 0, [0])
+    return transition_monoid(dfa, minimize=False, **kw)
+
+
+def test_transition_monoid_without_graph(both):
+    a, b = both(lambda: transition_monoid_of(_tn(5)))
+    for name in ("codes", "parent", "letter"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert a.identity_in_semigroup == b.identity_in_semigroup and a.size == 3125
+
+
+def test_time_budget(both):
+    def run():
+        with pytest.raises(BudgetExceededError, match="max_seconds"):
+            _raw(_tn(7), max_seconds=0.0)
+        out, _ = _raw(_tn(7), max_seconds=0.0, partial_ok=True)
+        return out[3], out[0].shape[0] < 7 ** 7
+    assert both(run) == [(False, True), (False, True)]
+
+
+@pytest.mark.parametrize("at", [1, 27, 200])
+def test_check_callback(both, at):
+    """``check``: called once with the elements found, stopping the run when it says no."""
+    seen = []
+
+    def check(codes):
+        seen.append(codes.copy())
+        return codes.shape[0] < 100
+
+    a, b = both(lambda: _raw(_tn(4), check=(at, check)))
+    _assert_same_raw(a, b)
+    assert len(seen) == 2
+    np.testing.assert_array_equal(seen[0], seen[1])
+    assert a[0][3] == (seen[0].shape[0] < 100)
+
+
+def test_disabled_by_environment(monkeypatch):
+    monkeypatch.setenv("AUTOMATA_JIT", "0")
+    assert not jit_core.enabled()
+    monkeypatch.setenv("AUTOMATA_JIT", "1")
+    assert jit_core.enabled()
+
+
+def test_classify_same_dict(both):
+    """Whole classification, both paths, on a few languages with groups and without."""
+    from automata.classify import classify
+
+    for name in ("parity", "word_problem_a5", "tomita3", "dyck_2_4"):
+        a, b = both(lambda: classify(name).to_dict())
+        assert a == b
+
+
+def test_one_letter_long_cycle(both):
+    """A cyclic monoid of order 5 * 7 * 9 * 11 * 13 = 45,045 from one permutation of 45 states:
+    one element per level, so there are as many level starts as elements (all kept when the
+    arrays grow)."""
+    perm, start = [], 0
+    for length in (5, 7, 9, 11, 13):
+        perm += [start + (i + 1) % length for i in range(length)]
+        start += length
+    gens = np.array([perm])
+    a, b = both(lambda: _raw(gens))
+    _assert_same_raw(a, b)
+    assert a[0][0].shape[0] == 45_045 and a[1]["levels"].size == 45_046
+
+
+def test_letter_by_letter_batches(both):
+    """Over 8,192 states with 8 letters the numpy path adds products letter by letter (not all
+    letters in one batch); the compiled core follows that order and budget granularity."""
+    from automata.monoid import _blocks
+
+    rng = np.random.default_rng(5)
+    n, k = 8_200, 8
+    gens = rng.integers(0, 3, size=(k, n))
+    gens[:, :3] = rng.permutation(3)              # images within {0, 1, 2}: a small monoid
+    assert _blocks(k, _Packing.for_states(n).words)[1] is False
+    _assert_same_raw(*both(lambda: _raw(gens)))
+    _assert_same_raw(*both(lambda: _raw(gens, max_size=20, partial_ok=True)))
+
+
+@pytest.mark.parametrize("max_size", [5, 60, 700])
+def test_max_size_partial_many_letters(both, max_size):
+    rng = np.random.default_rng(max_size)
+    gens = rng.integers(0, 6, size=(12, 6))
+    _assert_same_raw(*both(lambda: _raw(gens, max_size=max_size, partial_ok=True)))
