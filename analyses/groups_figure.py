@@ -7,7 +7,7 @@ DIR``) and writes ``DIR/groups_matrix.png``: rows are the group word problems or
 solvability and size (abelian Z_m first, then the solvable non-abelian groups, then A_5 and S_5),
 columns the cells in the order of the run; each square shows the observed whole-string accuracy
 of evaluation bin ``--bin`` (bin 2: lengths L+1..2L; bin 3: 2L+1..4L) and the classifier's
-verdict (Y, N or ?; Y* a yes stated only for more layers than the cell has, Y† a yes whose
+verdict (Y, N, U for unbounded precision only, or ?; Y* a yes stated only for more layers than the cell has, Y† a yes whose
 construction uses more reflections per token than the cell has, both undecided); a
 square whose run disagrees with the verdict (the rule of ``ssm.experiments.agreement``, always on bin 2)
 is outlined (bold in Markdown).
@@ -60,7 +60,7 @@ def _label(lang: str) -> str:
 
 
 def _short(verdict: str) -> str:
-    return {"yes": "Y", "no": "N"}.get(verdict, "?")
+    return {"yes": "Y", "no": "N", "unbounded-precision": "U"}.get(verdict, "?")
 
 
 def _disagrees(m: dict[str, Any], key: tuple[str, str]) -> bool:

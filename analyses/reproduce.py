@@ -54,7 +54,7 @@ def _write_matrix(best: dict, agree: dict, path: Path) -> None:
             m["agrees"] = {}
         panels.append((f"bin {b + 1}{span}", m))
     write_matrix_figure(panels, path, "best-of-k run: % strings right, verdict mark (Y yes, N no, "
-                        "? unknown; Y* yes only for more layers; – empty bin); red outline in bin 2: "
+                        "U unbounded precision only, ? unknown; Y* yes only for more layers; – empty bin); red outline in bin 2: "
                         "verdict and observation disagree")
 
 
