@@ -287,9 +287,10 @@ def write_figure(best, path: Path, verdict_map: Mapping[str, Mapping[str, dict]]
 
 
 def write_spread_figure(stats: Mapping[tuple[str, str], Mapping[str, Any]], path: Path,
-                        threshold: float = 0.9) -> None:
+                        threshold: float = 0.9, stacked_above: int = 60) -> None:
     """Bin-2 accuracy of every seed (dots), their mean (bar) and the best-of-k pick (ring) per
-    language and cell; dashed line at the solving threshold."""
+    language and cell; dashed line at the solving threshold. Above ``stacked_above``
+    (language, cell) pairs, one panel per cell, stacked (side by side they would be too wide)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -297,31 +298,51 @@ def write_spread_figure(stats: Mapping[tuple[str, str], Mapping[str, Any]], path
 
     langs = list(dict.fromkeys(lang for lang, _ in stats))
     cells = list(dict.fromkeys(c for _, c in stats))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))), 3.6))
-    width = 0.8 / max(1, len(cells))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for j, cell in enumerate(cells):
-        col = colors[j % len(colors)]
-        for i, lang in enumerate(langs):
-            st = stats.get((lang, cell))
-            if st is None:
-                continue
-            x = i + (j - (len(cells) - 1) / 2) * width
-            ax.bar(x, 100 * st["mean"], width=width, color=col, alpha=0.35)
-            ys = [100 * (a or 0.0) for _, a in st["seeds"]]
-            ax.scatter([x] * len(ys), ys, s=9, color=col, zorder=3)
-            if st["best_bin2"] is not None:
-                ax.scatter([x], [100 * st["best_bin2"]], s=40, facecolors="none", edgecolors="black",
-                           linewidths=0.8, zorder=4)
-    ax.axhline(100 * threshold, color="grey", lw=0.6, ls="--")
-    ax.set_ylim(-3, 105)
-    ax.set_ylabel("bin 2: % strings right", fontsize=8)
-    ax.set_xticks(range(len(langs)))
-    ax.set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
-    ax.set_title("every seed (dots), mean over seeds (bar), best-of-k by bin 1 (ring)", fontsize=9)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)]) for j in range(len(cells))]
-    fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8, frameon=False,
-               bbox_to_anchor=(0.5, 1.0))
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    stacked = len(stats) > stacked_above
+    groups = [[c] for c in cells] if stacked else [cells]
+    if stacked:
+        fig, axes = plt.subplots(len(groups), 1, figsize=(max(6.0, 0.32 * len(langs) + 1.5),
+                                                          0.6 + 1.45 * len(groups)),
+                                 sharex=True, squeeze=False)
+    else:
+        fig, axes = plt.subplots(figsize=(max(6.0, 0.3 * len(langs) * max(2, len(cells))), 3.6),
+                                 squeeze=False)
+    for ax, group in zip(axes[:, 0], groups):
+        width = 0.8 / max(1, len(group))
+        for j, cell in enumerate(group):
+            col = colors[cells.index(cell) % len(colors)]
+            for i, lang in enumerate(langs):
+                st = stats.get((lang, cell))
+                if st is None:
+                    continue
+                x = i + (j - (len(group) - 1) / 2) * width
+                ax.bar(x, 100 * st["mean"], width=width, color=col, alpha=0.35)
+                ys = [100 * (a or 0.0) for _, a in st["seeds"]]
+                ax.scatter([x] * len(ys), ys, s=9, color=col, zorder=3)
+                if st["best_bin2"] is not None:
+                    ax.scatter([x], [100 * st["best_bin2"]], s=40, facecolors="none",
+                               edgecolors="black", linewidths=0.8, zorder=4)
+        ax.axhline(100 * threshold, color="grey", lw=0.6, ls="--")
+        ax.set_ylim(-3, 105)
+        if stacked:
+            ax.set_yticks([0, 50, 100])
+            ax.set_ylabel(group[0], fontsize=7, rotation=0, ha="right", va="center")
+        else:
+            ax.set_ylabel("bin 2: % strings right", fontsize=8)
+    bottom = axes[-1, 0]
+    bottom.set_xticks(range(len(langs)))
+    bottom.set_xticklabels(langs, rotation=60, ha="right", fontsize=8)
+    title = "every seed (dots), mean over seeds (bar), best-of-k by bin 1 (ring)"
+    if stacked:
+        axes[0, 0].set_title(title + "; bin 2, % strings right", fontsize=9)
+        fig.tight_layout()
+    else:
+        axes[0, 0].set_title(title, fontsize=9)
+        handles = [plt.Rectangle((0, 0), 1, 1, color=colors[j % len(colors)])
+                   for j in range(len(cells))]
+        fig.legend(handles, cells, loc="upper center", ncol=min(6, len(cells)), fontsize=8,
+                   frameon=False, bbox_to_anchor=(0.5, 1.0))
+        fig.tight_layout(rect=(0, 0, 1, 0.9))
     _save_png(fig, path, dpi=120)
     plt.close(fig)
