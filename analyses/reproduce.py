@@ -20,75 +20,16 @@ no and < 90 %), ``figure.png`` and ``summary.json``. Presets: docs/training.md.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 from analyses.cli import add_common_args, run_main
 from analyses.plugins import ENV_VAR, load_plugins
-from analyses.reproduce_report import write_csv, write_figure, write_spread_figure, write_table
-from automata.atomic_io import atomic_write_text
+from analyses.reproduce_report import MATRIX_ABOVE, write_outputs  # noqa: F401 (re-exported)
 
 __all__ = ["write_outputs", "build_parser", "main"]
-
-
-#: Above this many (language, cell) pairs figure.png is a matrix (languages x cells, one panel
-#: per bin) instead of grouped bars, which would be too wide to read.
-MATRIX_ABOVE = 60
-
-
-def _write_matrix(best: dict, agree: dict, path: Path) -> None:
-    from analyses.groups_figure import frontier_matrix, write_matrix_figure
-
-    summary = {"selected": list(best.values()), "agreement": agree}
-    n_bins = max(len(r["bins"]) for r in best.values())
-    panels = []
-    for b in range(n_bins):
-        bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), {})
-        span = (f": {bounds['min_length']}–{bounds['max_length']}" if "min_length" in bounds
-                else "")
-        m = frontier_matrix(summary, b)
-        if b != 1:                            # agreement is read on bin 2: outline it there only
-            m["agrees"] = {}
-        panels.append((f"bin {b + 1}{span}", m))
-    write_matrix_figure(panels, path, "best-of-k run: % strings right, verdict mark (Y yes, N no, "
-                        "U unbounded precision only, ? unknown; Y* yes only for more layers; – empty bin); red outline in bin 2: "
-                        "verdict and observation disagree")
-
-
-def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "",
-                  checks: dict[str, Sequence[dict]] | None = None) -> dict[str, Any]:
-    """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
-    summary.json; return the summary. ``checks``: the follow-up runs of
-    :mod:`ssm.experiments.followup` (check name -> rows), attached to the disagreements."""
-    from ssm.experiments import get_cell, grid_statistics, read_disagreements
-
-    g = grid_statistics(rows)
-    best, agree, stats, major = g["best"], g["agreement"], g["stats"], g["majority"]
-    write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
-    cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
-    gaps = read_disagreements(rows, g["verdicts"], stats=stats)
-    if checks:
-        from ssm.experiments.followup import attach_checks
-
-        attach_checks(gaps, checks)
-    write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
-                majority=major, by_family=g["by_family"], disagreements=gaps)
-    if best and len(best) > MATRIX_ABOVE:
-        _write_matrix(best, agree, out / "figure.png")
-    elif best:
-        write_figure(best, out / "figure.png", g["verdicts"], cells)
-    if any(st["n_seeds"] > 1 for st in stats.values()):
-        write_spread_figure(stats, out / "figure_seeds.png")
-    summary = {"preset": preset.name, "n_runs": len(rows),
-               "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
-               "agreement_majority": major, "agreement_by_family": g["by_family"],
-               "seeds": g["seed_rows"], "disagreements": gaps,
-               "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
-    atomic_write_text(out / "summary.json", json.dumps(summary, indent=1) + "\n")
-    return summary
 
 
 def _positive(text: str) -> int:
@@ -163,7 +104,11 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     checks = None
     if args.check_disagreements:
-        checks = _run_checks(rows, jobs, out, args, log, env)
+        from ssm.experiments.followup import run_checks
+
+        checks = run_checks(rows, jobs, out, log=log, n_jobs=args.jobs, threads=args.threads,
+                            executor=args.executor, ray_address=args.ray_address,
+                            rerun=args.rerun, initializer=load_plugins, env=env)
     summary = write_outputs(rows, out, preset, "python -m analyses.reproduce " + " ".join(argv),
                             checks=checks)
     a = summary["agreement"]
@@ -176,23 +121,6 @@ def body(args: argparse.Namespace, argv: Sequence[str]) -> int:
              if args.seeds > 1 else "")
           + f"wrote {out}/runs.csv, table.md, figure.png")
     return 0
-
-
-def _run_checks(rows, jobs, out: Path, args: argparse.Namespace, log, env) -> dict[str, list]:
-    """The follow-up runs of :mod:`ssm.experiments.followup` for the sweep's disagreements."""
-    from ssm.experiments import grid_statistics, read_disagreements, run_jobs
-    from ssm.experiments.followup import check_jobs, check_slug
-
-    g = grid_statistics(rows)
-    gaps = read_disagreements(rows, g["verdicts"], stats=g["stats"])
-    todo = check_jobs(gaps, jobs)
-    log(f"checks: {sum(map(len, todo.values()))} follow-up runs for "
-        f"{len(next(iter(todo.values()), []))} disagreeing yes cells ({', '.join(todo)})")
-    return {name: run_jobs(cj, out / "checks" / check_slug(name), n_jobs=args.jobs,
-                           threads=args.threads, executor=args.executor,
-                           ray_address=args.ray_address, log=log, rerun=args.rerun,
-                           initializer=load_plugins, env=env)
-            for name, cj in todo.items() if cj}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -18,7 +19,8 @@ from analyses.paper_results import paper_cell
 from automata.atomic_io import atomic_open, atomic_write_bytes, atomic_write_text
 
 __all__ = ["bin_accuracy", "pct", "write_csv", "write_table", "write_figure", "seed_cell",
-           "agreement_lines", "write_spread_figure", "disagreement_lines"]
+           "agreement_lines", "write_spread_figure", "disagreement_lines", "write_matrix",
+           "MATRIX_ABOVE", "write_outputs"]
 
 
 def bin_accuracy(row: Mapping[str, Any], i: int) -> float | None:
@@ -346,3 +348,62 @@ def write_spread_figure(stats: Mapping[tuple[str, str], Mapping[str, Any]], path
         fig.tight_layout(rect=(0, 0, 1, 0.9))
     _save_png(fig, path, dpi=120)
     plt.close(fig)
+
+
+#: Above this many (language, cell) pairs figure.png is a matrix (languages x cells, one panel
+#: per bin) instead of grouped bars, which would be too wide to read.
+MATRIX_ABOVE = 60
+
+
+def write_matrix(best: dict, agree: dict, path: Path) -> None:
+    """figure.png of a large grid: the matrix of :mod:`analyses.groups_figure`, one panel per
+    evaluation bin, disagreements outlined in bin 2 (where agreement is read)."""
+    from analyses.groups_figure import frontier_matrix, write_matrix_figure
+
+    summary = {"selected": list(best.values()), "agreement": agree}
+    n_bins = max(len(r["bins"]) for r in best.values())
+    panels = []
+    for b in range(n_bins):
+        bounds = next((r["bins"][b] for r in best.values() if len(r["bins"]) > b), {})
+        span = (f": {bounds['min_length']}–{bounds['max_length']}" if "min_length" in bounds
+                else "")
+        m = frontier_matrix(summary, b)
+        if b != 1:                            # agreement is read on bin 2: outline it there only
+            m["agrees"] = {}
+        panels.append((f"bin {b + 1}{span}", m))
+    write_matrix_figure(panels, path, "best-of-k run: % strings right, verdict mark (Y yes, N no, "
+                        "U unbounded precision only, ? unknown; Y* yes only for more layers; – empty bin); red outline in bin 2: "
+                        "verdict and observation disagree")
+
+
+def write_outputs(rows: Sequence[dict], out: Path, preset: Any, command: str = "",
+                  checks: dict[str, Sequence[dict]] | None = None) -> dict[str, Any]:
+    """Write runs.csv, table.md, figure.png (figure_seeds.png with several seeds) and
+    summary.json; return the summary. ``checks``: the follow-up runs of
+    :mod:`ssm.experiments.followup` (check name -> rows), attached to the disagreements."""
+    from ssm.experiments import get_cell, grid_statistics, read_disagreements
+
+    g = grid_statistics(rows)
+    best, agree, stats, major = g["best"], g["agreement"], g["stats"], g["majority"]
+    write_csv(rows, out / "runs.csv", {r["run_id"] for r in best.values()})
+    cells = {r["cell"]: get_cell(r["cell"]) for r in rows}
+    gaps = read_disagreements(rows, g["verdicts"], stats=stats)
+    if checks:
+        from ssm.experiments.followup import attach_checks
+
+        attach_checks(gaps, checks)
+    write_table(best, g["verdicts"], agree, out / "table.md", preset, command, cells, stats=stats,
+                majority=major, by_family=g["by_family"], disagreements=gaps)
+    if best and len(best) > MATRIX_ABOVE:
+        write_matrix(best, agree, out / "figure.png")
+    elif best:
+        write_figure(best, out / "figure.png", g["verdicts"], cells)
+    if any(st["n_seeds"] > 1 for st in stats.values()):
+        write_spread_figure(stats, out / "figure_seeds.png")
+    summary = {"preset": preset.name, "n_runs": len(rows),
+               "n_failed": sum(1 for r in rows if r.get("error")), "agreement": agree,
+               "agreement_majority": major, "agreement_by_family": g["by_family"],
+               "seeds": g["seed_rows"], "disagreements": gaps,
+               "selected": [{k: v for k, v in r.items() if k != "_score"} for r in best.values()]}
+    atomic_write_text(out / "summary.json", json.dumps(summary, indent=1) + "\n")
+    return summary

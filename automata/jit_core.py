@@ -540,13 +540,33 @@ class _Arrays:
                 a.resize((count,) + a.shape[1:], refcheck=False)
 
 
+def _warm_up() -> float:
+    """Compile (or load from the cache) the enumeration kernel on the 2-element monoid of one
+    transposition; returns the seconds it took."""
+    from .monoid import _Packing
+
+    _STATE["warming"] = True
+    w0 = time.perf_counter()
+    try:
+        enumerate_monoid(np.array([[1, 0]]), _Packing.for_states(2), 10, math.inf, False, None,
+                         {}, None, 16, True, w0)
+    finally:
+        _STATE["warming"] = False
+    return time.perf_counter() - w0
+
+
 def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, graph, check,
                      chunk, batch, t0):
     """:func:`automata.monoid._enumerate` with the compiled kernel (same arguments and
     results; ``chunk``, ``batch``: the numpy path's block size and batching, which fix the
-    order of the elements)."""
+    order of the elements). The first call of a process compiles (or loads) the kernel on a
+    tiny monoid first and leaves that time out of ``max_seconds``: compiling is a one-time
+    cost, not work on the caller's monoid, and must not turn a small budget into a refusal."""
     from .errors import BudgetExceededError
     from .monoid import _hash_consts
+
+    if _STATE["compile_s"] is None and not _STATE.get("warming"):
+        t0 += _warm_up()
 
     gens = np.asarray(gens)
     k = gens.shape[0]

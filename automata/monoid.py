@@ -33,7 +33,7 @@ from typing import Sequence
 
 import numpy as np
 
-from . import jit_core           # numba itself is imported on first use only
+from .jit_core import enabled as _jit_on, enumerate_monoid as _jit_enumerate  # numba: on first use
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 
@@ -445,7 +445,7 @@ def _blocks(k: int, words: int) -> tuple[int, bool]:
 
 def _jit_enabled() -> bool:
     """Whether :mod:`automata.jit_core` (numba) runs the enumeration."""
-    return jit_core.enabled()
+    return _jit_on()
 
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,
@@ -471,8 +471,8 @@ def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: 
     W = packing.words
     chunk, batch = _blocks(k, W)
     if _jit_enabled():
-        return jit_core.enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok,
-                                         probe, graph, check, chunk, batch, t0)
+        return _jit_enumerate(gens, packing, max_size, max_seconds, partial_ok, probe, graph,
+                              check, chunk, batch, t0)
     mul_all = packing.all_right_multiplier(gens) if batch else None
     muls = [packing.right_multiplier(g) for g in gens] if not batch else None
     letters = np.arange(k)

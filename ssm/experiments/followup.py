@@ -22,13 +22,14 @@ figures join its evidence.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from ssm.experiments.agreement import THRESHOLD
 from ssm.experiments.grid import Job
 from ssm.experiments.selection import bin_accuracy
 
-__all__ = ["CHECKS", "check_slug", "check_jobs", "attach_checks"]
+__all__ = ["CHECKS", "check_slug", "check_jobs", "attach_checks", "run_checks"]
 
 
 def _wider(job: Job) -> Job:
@@ -84,3 +85,21 @@ def attach_checks(disagreements: Sequence[dict[str, Any]],
             f"{n}: " + ("failed" if c["error"] else
                         "–" if c["bin2"] is None else f"bin 2 {100 * c['bin2']:.0f} %")
             for n, c in got.items())
+
+
+def run_checks(rows: Sequence[dict], jobs: Sequence[Job], out: Path,
+               log: Callable[[str], None] = lambda s: None, **run_kwargs: Any
+               ) -> dict[str, list[dict]]:
+    """Run the checks of the sweep's disagreements (``rows``, ``jobs``: the sweep's) under
+    ``out/checks/<check>/``; returns ``check name -> rows`` for :func:`attach_checks`.
+    ``run_kwargs`` go to :func:`ssm.experiments.run_jobs` (jobs, executor, ...)."""
+    from ssm.experiments.disagreements import read_disagreements
+    from ssm.experiments.executors import run_jobs
+    from ssm.experiments.seed_stats import grid_statistics
+
+    g = grid_statistics(rows)
+    todo = check_jobs(read_disagreements(rows, g["verdicts"], stats=g["stats"]), jobs)
+    log(f"checks: {sum(map(len, todo.values()))} follow-up runs for "
+        f"{len(next(iter(todo.values()), []))} disagreeing yes cells ({', '.join(todo)})")
+    return {name: run_jobs(cj, Path(out) / "checks" / check_slug(name), log=log, **run_kwargs)
+            for name, cj in todo.items() if cj}
