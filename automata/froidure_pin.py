@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -40,8 +41,8 @@ import numpy as np
 from .errors import BudgetExceededError
 from .monoid import TransitionMonoid, _enumerate, _jit_enabled, _Packing
 
-__all__ = ["FPDClass", "FroidurePin", "froidure_pin", "cached_froidure_pin", "clear_caches",
-           "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
+__all__ = ["FPDClass", "DClassTable", "FroidurePin", "froidure_pin", "cached_froidure_pin",
+           "clear_caches", "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
 
 #: default bound on ``elements x letters x (states + 64)`` for :func:`froidure_pin` when it is
 #: used as the fast path (about 0.1-0.3 s of numpy on a 2-core machine)
@@ -124,6 +125,46 @@ class FPDClass:
     rank: int                     # image size of the representative
 
 
+class DClassTable(Sequence):
+    """The D-classes of an enumerated monoid as arrays, read as a sequence of
+    :class:`FPDClass`. The entries (and the representatives' ranks) are built together, once,
+    on first access: a J-trivial monoid has as many D-classes as elements, and building
+    thousands of objects that nobody reads was a large part of a small enumeration's time."""
+
+    def __init__(self, size, n_r, n_l, h_size, regular, reps, ranks):
+        self._cols = (size, n_r, n_l, h_size, regular, reps)
+        self._rank_fn, self._items = ranks, None
+
+    def _all(self) -> tuple:
+        if self._items is None:
+            size, n_r, n_l, h, regular, reps = self._cols
+            self._items = tuple(FPDClass(*row) for row in zip(
+                range(size.size), size.tolist(), n_r.tolist(), n_l.tolist(), h.tolist(),
+                regular.tolist(), reps.tolist(), self._rank_fn().tolist()))
+        return self._items
+
+    def __len__(self) -> int:
+        return int(self._cols[0].size)
+
+    def __getitem__(self, d):
+        return self._all()[d]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (DClassTable, tuple, list)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    @property
+    def h_sizes(self) -> np.ndarray:
+        """The H-class size of every D-class (int array), without building entries."""
+        return self._cols[3]
+
+
 @dataclass(frozen=True, eq=False)
 class FroidurePin:
     """The enumerated monoid (identity included) with Green's relations.
@@ -142,7 +183,8 @@ class FroidurePin:
         Green's classes; D-classes are numbered so that the identity's is 0 and the others in
         order of their first element (breadth-first, shortest words first).
     idempotent : bool array, shape (size,)
-    d_classes : tuple of FPDClass
+    d_classes : DClassTable
+        A sequence of :class:`FPDClass`, built on access.
     """
 
     monoid: TransitionMonoid
@@ -153,7 +195,7 @@ class FroidurePin:
     l_label: np.ndarray
     d_label: np.ndarray
     idempotent: np.ndarray
-    d_classes: tuple
+    d_classes: "DClassTable"
     seconds: float
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -171,7 +213,7 @@ class FroidurePin:
 
     @property
     def is_aperiodic(self) -> bool:
-        return all(d.h_size == 1 for d in self.d_classes)
+        return bool((self.d_classes.h_sizes == 1).all())
 
     def element(self, i: int) -> np.ndarray:
         """The transformation of monoid element ``i``."""
@@ -369,16 +411,13 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
     else:
         d_lab, d_size, n_r, n_l, reps, regular = _d_classes(right, left, r_lab, l_lab, idem,
                                                             identity)
-    ranks = _ranks(mon, reps)
     h_size, rem = np.divmod(d_size, n_r * n_l)
     if rem.any():                                          # pragma: no cover - a theorem
         raise AssertionError("D-class size is not #R x #L x |H|")
-    dcs = tuple(FPDClass(*row) for row in zip(
-        range(d_size.size), d_size.tolist(), n_r.tolist(), n_l.tolist(), h_size.tolist(),
-        regular.tolist(), reps.tolist(), ranks.tolist()))
+    dcs = DClassTable(d_size, n_r, n_l, h_size, regular, reps, lambda: _ranks(mon, reps))
     if time.perf_counter() - t0 > max_seconds and not partial_ok:
         raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")
-    mon._facts["aperiodic"] = all(dc.h_size == 1 for dc in dcs)
+    mon._facts["aperiodic"] = bool((h_size == 1).all())
     return FroidurePin(mon, identity, right, left, r_lab, l_lab, d_lab, idem, dcs,
                        time.perf_counter() - t0), None
 

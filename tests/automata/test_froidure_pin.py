@@ -182,3 +182,17 @@ def test_d_classes_from_r_and_l_equal_the_union_graph_sccs():
         pairs = set(zip(ref.tolist(), fp.d_label.tolist()))
         assert len(pairs) == len(set(ref.tolist())) == fp.n_d_classes
     assert _d_labels(np.array([0, 1, 2]), np.array([0, 0, 1]), max_rounds=0) is None
+
+
+def test_d_class_table_builds_entries_only_when_read():
+    import numpy as np
+
+    from automata.froidure_pin import DClassTable, froidure_pin
+
+    fp = froidure_pin(np.array([[1, 2, 0], [1, 0, 2], [1, 1, 2]]))   # T_3
+    table = fp.d_classes
+    assert isinstance(table, DClassTable)
+    assert not fp.is_aperiodic and len(table) == fp.n_d_classes == 3
+    assert table._items is None                       # size, aperiodicity: from the arrays
+    assert [d.h_size for d in table] == [6, 2, 1] and table[-1].rank == 1
+    assert table._items is not None and table == tuple(table) and list(table[0:2]) == list(table)[:2]
