@@ -33,9 +33,10 @@ from typing import Sequence
 
 import numpy as np
 
-from .jit_core import enabled as _jit_on, enumerate_monoid as _jit_enumerate  # numba: on first use
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
+from .jit_core import enabled as _jit_enabled  # numba itself: on first use
+from .jit_core import enumerate_monoid as _jit_enumerate
 
 __all__ = [
     "TransitionMonoid", "transition_monoid", "generators_of", "compose", "has_nontrivial_cycle",
@@ -441,11 +442,6 @@ def _blocks(k: int, words: int) -> tuple[int, bool]:
     chunk = max(16, min(_CHUNK, (1 << 18) // max(k, 1), (1 << 22) // max(k * words, 1)))
     batch = chunk >= 256 or k > 8
     return (chunk if batch else _CHUNK), batch
-
-
-def _jit_enabled() -> bool:
-    """Whether :mod:`automata.jit_core` (numba) runs the enumeration."""
-    return _jit_on()
 
 
 def _enumerate(gens: np.ndarray, packing: _Packing, max_size: int, max_seconds: float,

@@ -83,7 +83,7 @@ def read_disagreements(rows: Iterable[dict], verdict_map: Mapping[str, Mapping[s
     ``longest`` (longest test length), ``best_run`` (the best-of-k run's id), ``reading``
     (one of :data:`READINGS`, the last one written ``verdict challenged up to length N``) and
     ``evidence`` (one sentence)."""
-    rows = [r for r in rows]
+    rows = list(rows)
     stats = seed_statistics(rows, threshold) if stats is None else stats
     best = select_best(rows)
     by_best = {(c["language"], c["cell"]): c["agrees"]
