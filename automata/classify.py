@@ -485,8 +485,9 @@ def _resolve(obj) -> tuple[str, Any, DFA | None]:
 
 def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
     gens = generators_of(d)
-    perms = all(np.unique(g).size == g.size for g in gens)
-    same = all(np.array_equal(g, gens[0]) for g in gens)
+    ident = np.arange(d.n_states)
+    perms = bool((np.sort(gens, axis=1) == ident).all())          # every letter a bijection
+    same = bool((gens == gens[0]).all()) if len(gens) else True
     length_periodic = bool(same and perms)
     period = None
     if length_periodic:
@@ -494,8 +495,7 @@ def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
         x = t.copy()
         while not np.array_equal(x, np.arange(d.n_states)):
             x, period = t[x], period + 1
-    ident = np.arange(d.n_states)
-    has_id_letter = any(np.array_equal(g, ident) for g in gens)
+    has_id_letter = bool((gens == ident).all(axis=1).any())
     parity_like = bool(perms and size == 2 and has_id_letter and not same)
     mod3_like = bool(perms and size == 3)
     return {"is_group": bool(perms), "length_periodic": length_periodic,
@@ -584,8 +584,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             # the maximal subgroups as their elements (the H-classes of the idempotent
             # representatives): named from their multiplication tables, no sympy group built
             fp = green.enumerated
-            cand = [fp.group_permutations(i) for i, dc in enumerate(fp.d_classes)
-                    if dc.regular and dc.h_size > 1]
+            cand = [fp.group_permutations(i) for i in fp.d_classes.group_indices().tolist()]
         elif green.d_classes:
             cand = green.maximal_subgroups()
         else:

@@ -164,6 +164,26 @@ class DClassTable(Sequence):
         """The H-class size of every D-class (int array), without building entries."""
         return self._cols[3]
 
+    @property
+    def n_r_classes(self) -> np.ndarray:
+        return self._cols[1]
+
+    @property
+    def n_l_classes(self) -> np.ndarray:
+        return self._cols[2]
+
+    @property
+    def regular(self) -> np.ndarray:
+        return self._cols[4]
+
+    @property
+    def reps(self) -> np.ndarray:
+        return self._cols[5]
+
+    def group_indices(self) -> np.ndarray:
+        """The regular D-classes with a non-trivial maximal subgroup."""
+        return np.flatnonzero(self.regular & (self.h_sizes > 1))
+
 
 @dataclass(frozen=True, eq=False)
 class FroidurePin:
@@ -234,14 +254,15 @@ class FroidurePin:
         """The maximal subgroup of regular D-class ``d``: its elements as permutations of the
         sorted image of the idempotent representative, shape (h_size, rank); None when the
         D-class is not regular."""
-        dc = self.d_classes[d]
-        if not dc.regular:
+        table = self.d_classes
+        if not table.regular[d]:
             return None
-        e = self.element(dc.rep)
+        rep = int(table.reps[d])
+        e = self.element(rep)
         pts = np.flatnonzero(np.bincount(e, minlength=e.size) > 0)
         pos = np.full(e.size, -1, dtype=np.int64)
         pos[pts] = np.arange(pts.size)
-        H = self.h_class(dc.rep)
+        H = self.h_class(rep)
         X = np.stack([self.element(int(i)) for i in H]) if H.size <= 64 else \
             self._elements_of(H)
         return pos[X[:, pts]]
@@ -258,11 +279,12 @@ class FroidurePin:
     def witness_word(self, d: int) -> list[int] | None:
         """A word whose transformation lies in the maximal subgroup of D-class ``d`` and is not
         its identity (so it permutes that image with a cycle of length > 1); None if trivial."""
-        dc = self.d_classes[d]
-        if not dc.regular or dc.h_size == 1:
+        table = self.d_classes
+        if not table.regular[d] or table.h_sizes[d] == 1:
             return None
-        H = self.h_class(dc.rep)
-        i = int(H[H != dc.rep][0])
+        rep = int(table.reps[d])
+        H = self.h_class(rep)
+        i = int(H[H != rep][0])
         return self.word(i)
 
 
@@ -463,7 +485,10 @@ class EnumeratedImages:
     def __init__(self, fp: FroidurePin):
         self._fp = fp
         self._groups = None
-        self.witness_words = [fp.witness_word(d) for d in range(fp.n_d_classes)]
+        words = [None] * fp.n_d_classes
+        for d in fp.d_classes.group_indices().tolist():
+            words[d] = fp.witness_word(d)
+        self.witness_words = words
 
     @property
     def n_sccs(self) -> int:

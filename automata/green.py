@@ -35,6 +35,7 @@ Transformations act on the right (``x * y`` = apply ``x`` then ``y``), as in
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import factorial
 
@@ -509,8 +510,15 @@ class GreenStructure:
     def is_aperiodic(self) -> bool:
         return self.images.is_aperiodic
 
+    def _table(self):
+        """The enumerated monoid's D-class arrays, or None (orbit method)."""
+        return self.enumerated.d_classes if isinstance(self.d_classes, _EnumeratedDClasses) \
+            else None
+
     @property
     def monoid_size(self) -> int:
+        if self._table() is not None:
+            return self.enumerated.size
         return sum(d.size for d in self.d_classes)
 
     @property
@@ -562,10 +570,16 @@ class GreenStructure:
 
     def r_trivial(self) -> bool:
         """Every R-class is a singleton (image SCCs are single sets, groups trivial)."""
+        t = self._table()
+        if t is not None:
+            return bool((t.n_l_classes * t.h_sizes == 1).all())
         return all(d.r_class_size == 1 for d in self.d_classes)
 
     def l_trivial(self) -> bool:
         """Every L-class is a singleton."""
+        t = self._table()
+        if t is not None:
+            return bool((t.n_r_classes * t.h_sizes == 1).all())
         return all(d.l_class_size == 1 for d in self.d_classes)
 
 
@@ -708,13 +722,45 @@ def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
 
     if fp.n_d_classes > max_d_classes:
         raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
-    out = []
-    reps = fp._elements_of(np.array([dc.rep for dc in fp.d_classes], dtype=np.int64))
-    for dc, x in zip(fp.d_classes, reps):
-        out.append(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank, dc.n_l_classes,
-                          dc.n_r_classes, dc.h_size, dc.regular))
-    return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None, tuple(out),
-                          time.perf_counter() - t0, "enumeration", fp)
+    return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None,
+                          _EnumeratedDClasses(fp), time.perf_counter() - t0, "enumeration", fp)
+
+
+class _EnumeratedDClasses(Sequence):
+    """The :class:`DClass` entries of an enumerated monoid, built on first access (the
+    sizes, triviality and counts :class:`GreenStructure` answers come from the arrays)."""
+
+    def __init__(self, fp):
+        self._fp, self._items = fp, None
+
+    def _all(self) -> tuple:
+        if self._items is None:
+            fp = self._fp
+            table = fp.d_classes
+            reps = fp._elements_of(np.asarray(table.reps, dtype=np.int64))
+            self._items = tuple(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank,
+                                       dc.n_l_classes, dc.n_r_classes, dc.h_size, dc.regular)
+                                for dc, x in zip(table, reps))
+        return self._items
+
+    def __len__(self) -> int:
+        return self._fp.n_d_classes
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (_EnumeratedDClasses, tuple, list)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT_MAX_ORBIT,

@@ -29,8 +29,9 @@ import time
 
 import numpy as np
 
-__all__ = ["enabled", "enumerate_monoid", "compile_seconds", "idempotent_flags", "image_sizes",
-           "strong_components", "d_classes"]
+__all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
+           "image_sizes",
+           "strong_components", "d_classes", "max_tail"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -39,8 +40,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_idempotent_flags", "_image_sizes", "_scc_labels", "_root",
-            "_d_classes")
+            "_unpack_row", "_idempotent_flags", "_max_tail", "_image_sizes", "_scc_labels",
+            "_root", "_d_classes")
 
 
 def enabled() -> bool:
@@ -68,6 +69,19 @@ def _load() -> bool:
     g = globals()
     for name in _KERNELS:
         g[name] = numba.njit(cache=True, nogil=True)(g[name])
+    return True
+
+
+def compile_into(namespace: dict, names: tuple) -> bool:
+    """Compile the plain-Python kernels ``names`` of another module (its ``globals()``) in
+    place, the way this module's own are; False (nothing changed) when the core is off. Each
+    module calls it once, on its first use; this module stays the only one importing numba."""
+    if not enabled():
+        return False
+    import numba
+
+    for name in names:
+        namespace[name] = numba.njit(cache=True, nogil=True)(namespace[name])
     return True
 
 
@@ -317,6 +331,37 @@ def _idempotent_flags(codes, n, bits, out):
         out[i] = ok
 
 
+def _max_tail(codes, n, bits):
+    """max(1, the longest path to a fixed point in any element's functional graph): for an
+    aperiodic monoid the least k with ``x^k = x^(k+1)`` for all x; -1 when an element has a
+    cycle of length > 1 (not aperiodic)."""
+    x = np.empty(n, dtype=np.int64)
+    depth = np.empty(n, dtype=np.int64)
+    stack = np.empty(n + 1, dtype=np.int64)
+    best = 1
+    for i in range(codes.shape[0]):
+        _unpack_row(codes, i, n, bits, x)
+        depth[:] = -1
+        for q in range(n):
+            m = 0
+            p = q
+            while depth[p] < 0 and x[p] != p:
+                if m > n - 1:
+                    return -1                    # n steps without a fixed point: a cycle
+                stack[m] = p
+                m += 1
+                p = x[p]
+            if depth[p] < 0:
+                depth[p] = 0
+            base = depth[p]
+            for t in range(m - 1, -1, -1):
+                base += 1
+                depth[stack[t]] = base
+            if base > best:
+                best = base
+    return best
+
+
 def _image_sizes(codes, rows, n, bits, out):
     """``out[j]``: the image size (rank) of element ``rows[j]``."""
     x = np.empty(n, dtype=np.int64)
@@ -477,6 +522,11 @@ def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
     out = np.empty(codes.shape[0], dtype=np.bool_)
     _idempotent_flags(np.ascontiguousarray(codes), packing.n, packing.bits, out)
     return out
+
+
+def max_tail(codes: np.ndarray, packing) -> int:
+    """See :func:`_max_tail` (-1: some element is not aperiodic)."""
+    return int(_max_tail(np.ascontiguousarray(codes), packing.n, packing.bits))
 
 
 def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:

@@ -386,6 +386,11 @@ class TransitionMonoid:
         known = self._facts.get("aperiodic")
         if known is False:
             return None
+        if _jit_enabled():
+            from .jit_core import max_tail
+
+            k = max_tail(self.codes, self._packing)
+            return None if k < 0 else k
         for _, x in self.iter_chunks():
             if known is None and has_nontrivial_cycle(x).any():
                 return None

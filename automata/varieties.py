@@ -7,7 +7,9 @@
   semilattice for every idempotent ``e``; Brzozowski and Simon 1973, McNaughton 1974): on the
   syntactic **semigroup** (images of non-empty words), from the enumerated monoid, only when it
   has at most ``max_size`` elements (default 20,000); locally testable also needs the work
-  ``#idempotents x |S| x #states`` to stay under 5e7; otherwise ``None`` ("unknown").
+  ``#idempotents x |S| x #states`` to stay under 5e7 (the idempotents checked: one per regular
+  D-class when Green's structure enumerated the monoid, else all) and every ``e S e`` to have
+  at most 3,000 elements; otherwise ``None`` ("unknown").
 
 >>> from automata.dfa import DFA
 >>> v = varieties(DFA("ab", [[1, 0], [1, 1]], 0, [1]))    # "contains an a"
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .jit_varieties import available as _compiled, semigroup_checks as _compiled_checks
 from .dfa import DFA
 from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
@@ -30,6 +33,7 @@ __all__ = ["Varieties", "varieties", "VARIETY_MAX_SIZE"]
 
 VARIETY_MAX_SIZE = 20_000
 _MAX_WORK = 50_000_000
+_MAX_LOCAL = 3000                 # largest local monoid e S e checked for commutation
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,16 @@ class Varieties:
 
 
 def _commutative(gens: np.ndarray) -> bool:
-    for i in range(len(gens)):
-        for j in range(i + 1, len(gens)):
-            if not np.array_equal(gens[j][gens[i]], gens[i][gens[j]]):
-                return False
+    """Whether the letters' transformations commute pairwise: the distinct letters only
+    (equal ones commute), all pairs at once when ``k² n`` is small."""
+    g = np.array(list({r.tobytes(): r for r in gens}.values())) if len(gens) > 1 else gens
+    k, n = g.shape
+    if k * k * n <= 4_000_000:
+        ab = g[np.arange(k)[:, None, None], g[None, :, :]]     # ab[j, i] = g_i then g_j
+        return bool((ab == ab.transpose(1, 0, 2)).all())
+    for i in range(k):
+        if not (g[i + 1:, g[i]] == g[i][g[i + 1:]]).all():
+            return False
     return True
 
 
@@ -79,12 +89,23 @@ def _distinct_rows(x: np.ndarray) -> np.ndarray:
     return np.unique(x, axis=0)                              # pragma: no cover - 2^-64 odds
 
 
-def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
-    """(definite, reverse_definite, locally_testable) on the syntactic semigroup."""
+def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray, local: np.ndarray | None = None):
+    """(definite, reverse_definite, locally_testable) on the syntactic semigroup (compiled
+    by :mod:`automata.jit_varieties` when the compiled core is on: the same answers).
+
+    ``local``: the semigroup indices of one idempotent per regular D-class, when known; only
+    their local monoids are checked. That suffices: for D-related idempotents ``e = a ā``,
+    ``f = ā a`` (``a`` in ``R_e ∩ L_f``), ``s ↦ ā s a`` is an isomorphism from ``eSe`` onto
+    ``fSf`` with inverse ``t ↦ a t ā``. Otherwise every idempotent is checked."""
     S = m.elements().astype(np.int64)
-    idem = S[(np.take_along_axis(S, S, axis=1) == S).all(axis=1)]
+    if _compiled():
+        return _compiled_checks(S, gens, _MAX_WORK, _MAX_LOCAL, local)
+    flags = (np.take_along_axis(S, S, axis=1) == S).all(axis=1)
+    idem = S[flags]
     definite = all(bool((idem[:, g] == idem).all()) for g in gens)      # g * e = e
     reverse = all(bool((g[idem] == idem).all()) for g in gens)          # e * g = e
+    if local is not None:
+        idem = S[np.asarray(local, dtype=np.int64)]
     if idem.shape[0] * S.shape[0] * S.shape[1] > _MAX_WORK:
         return definite, reverse, None
     lt = True
@@ -93,7 +114,7 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
         if not (np.take_along_axis(T, T, axis=1) == T).all():
             lt = False
             break
-        if T.shape[0] > 3000:
+        if T.shape[0] > _MAX_LOCAL:
             return definite, reverse, None
         # pairwise commutation: (t1 * t2)[q] = t2[t1[q]]
         a = T[:, None, :]
@@ -105,6 +126,17 @@ def _semigroup_checks(m: TransitionMonoid, gens: np.ndarray):
             lt = False
             break
     return definite, reverse, lt
+
+
+def _local_idempotents(green: GreenStructure | None, monoid: TransitionMonoid):
+    """One idempotent per regular D-class of the semigroup (semigroup indices, D-classes in
+    order), from Green's structure when it enumerated this very monoid; else None."""
+    fp = getattr(green, "enumerated", None) if green is not None else None
+    if fp is None or fp.monoid.codes is not monoid.codes:
+        return None
+    table = fp.d_classes
+    reps = np.asarray(table.reps, dtype=np.int64)[np.asarray(table.regular, dtype=bool)]
+    return reps[reps < monoid.semigroup_size]         # the identity only when a word gives it
 
 
 def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionMonoid | None = None,
@@ -149,5 +181,6 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         except BudgetExceededError:
             monoid = None
     if monoid is not None and monoid.semigroup_size <= max_size:
-        definite, reverse, loc = _semigroup_checks(monoid, gens)
+        definite, reverse, loc = _semigroup_checks(monoid, gens, _local_idempotents(green,
+                                                                                 monoid))
     return Varieties(comm, ap, rt, lt_, jt, loc, definite, reverse)

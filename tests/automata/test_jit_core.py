@@ -261,3 +261,31 @@ def test_compiling_is_left_out_of_the_time_budget(tmp_path):
                          timeout=300, cwd=str(Path(__file__).resolve().parents[2]))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "27"                     # T_3, complete
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_aperiodicity_index_both_paths(both, seed):
+    """``TransitionMonoid.aperiodicity_index`` (compiled: the longest path to a fixed point)
+    equals the numpy powers on aperiodic, non-aperiodic and not-yet-known monoids."""
+    rng = np.random.default_rng(100 + seed)
+    cases = [np.array([[1, 2, 3, 4, 4]]), np.array([[1, 0, 2]]), np.array([[0, 0, 1, 2, 3, 4]])]
+    for _ in range(10):
+        n = int(rng.integers(2, 12))
+        gens = rng.integers(0, n, size=(int(rng.integers(1, 4)), n))
+        if rng.random() < 0.5:
+            gens = np.minimum(gens, np.arange(n))        # x[q] <= q: aperiodic
+        cases.append(gens)
+    for gens in cases:
+        def run():
+            m = transition_monoid(_dfa_of(gens), minimize=False)
+            m._facts.pop("aperiodic", None)               # make the test see the scan
+            return m.aperiodicity_index()
+        a, b = both(run)
+        assert a == b
+
+
+def _dfa_of(gens):
+    from automata.dfa import DFA
+
+    gens = np.asarray(gens)
+    return DFA([f"s{i}" for i in range(len(gens))], gens.T, 0, [0])

@@ -96,3 +96,64 @@ def test_distinct_rows_are_the_unique_rows():
         want = np.unique(x, axis=0)
         assert got.shape == want.shape
         assert np.array_equal(np.unique(got, axis=0), want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dfas(max_states=6, alphabet="abc"))
+def test_compiled_semigroup_checks_equal_numpy(d):
+    """automata.jit_varieties gives the numpy path's answers, also at budgets small enough to
+    make "locally testable" unknown (work bound or local monoid size)."""
+    import pytest
+
+    from automata import jit_varieties
+    from automata import varieties as V
+
+    if not jit_varieties.available():
+        pytest.skip("compiled core off")
+    import os
+
+    from automata.green import green_structure
+
+    d = d.minimize()
+    g = green_structure(d, minimize=False, method="enumeration")
+    m = g.enumerated.monoid
+    reps = V._local_idempotents(g, m)
+    assert reps is not None
+    gens = generators_of(d).astype(np.int64)
+    for work, size in ((V._MAX_WORK, V._MAX_LOCAL), (40, V._MAX_LOCAL), (V._MAX_WORK, 1)):
+        for local in (None, reps):
+            got = jit_varieties.semigroup_checks(m.elements(), gens, work, size, local)
+            old = (V._MAX_WORK, V._MAX_LOCAL)
+            V._MAX_WORK, V._MAX_LOCAL = work, size
+            os.environ["AUTOMATA_JIT"], flag = "0", os.environ.get("AUTOMATA_JIT")
+            try:
+                want = V._semigroup_checks(m, gens, local)
+            finally:
+                V._MAX_WORK, V._MAX_LOCAL = old
+                if flag is None:
+                    del os.environ["AUTOMATA_JIT"]
+                else:
+                    os.environ["AUTOMATA_JIT"] = flag
+            assert got == want
+    # D-related idempotents have isomorphic local monoids: one per regular D-class decides
+    full = jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL)
+    assert jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL,
+                                          reps) == full
+
+
+def test_commutative_on_distinct_letters_and_large_alphabets():
+    from automata.varieties import _commutative
+
+    rng = np.random.default_rng(0)
+    perm = rng.permutation(7)
+    powers = [np.arange(7)]
+    for _ in range(5):
+        powers.append(perm[powers[-1]])
+    assert _commutative(np.array(powers * 3))                # powers of one permutation
+    g = np.array(powers + [np.array([1, 0, 2, 3, 4, 5, 6])])
+    assert _commutative(g) == all(np.array_equal(a[b], b[a]) for a in g for b in g)
+    big = np.tile(np.arange(3000), (40, 1))                  # k² n above the one-shot bound
+    big[7] = np.roll(big[7], 1)
+    assert _commutative(big)
+    big[9] = np.arange(3000)[::-1]
+    assert not _commutative(big)

@@ -1,0 +1,171 @@
+"""Compiled (numba) semigroup-level variety checks for :mod:`automata.varieties`.
+
+The checks are those of :func:`automata.varieties._semigroup_checks` on the enumerated
+syntactic semigroup ``S`` (rows are transformations, ``x * y`` applies ``x`` then ``y``):
+
+* definite: ``s e = e`` for every idempotent ``e`` (enough for the generators ``s``);
+* reverse definite: ``e s = e``;
+* locally testable (Brzozowski and Simon 1973, McNaughton 1974): every local monoid ``e S e``
+  is idempotent and commutative.
+
+The idempotents (every one, or one per regular D-class when the caller knows them: D-related
+idempotents have isomorphic local monoids) are visited in the caller's order, and each local
+monoid is checked as the numpy path does (idempotent first, then its size against ``max_t``,
+then commutation), so both paths give the same answer, including "unknown". The kernels
+are compiled through :func:`automata.jit_core.compile_into` on first use; with
+``AUTOMATA_JIT=0`` or without numba :func:`available` is False and the numpy path runs.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .jit_core import compile_into, enabled
+
+__all__ = ["available", "semigroup_checks"]
+
+_KERNELS = ("_same_row", "_local_monoid", "_semigroup_kernel")
+_STATE: dict = {"loaded": None}
+_UNKNOWN = 2
+
+
+def available() -> bool:
+    """Whether the compiled checks run (the compiled core is on; compiled on first call)."""
+    if not enabled():
+        return False
+    if _STATE["loaded"] is None:
+        _STATE["loaded"] = compile_into(globals(), _KERNELS)
+    return bool(_STATE["loaded"])
+
+
+# ---------------------------------------------------------------------------- kernels
+# Plain Python functions, compiled in place by available().
+
+def _same_row(t, x, y):
+    for q in range(t.shape[1]):
+        if t[x, q] != t[y, q]:
+            return False
+    return True
+
+
+def _local_monoid(S, e, t, h, rep):
+    """Fill ``t`` with the rows ``e s e`` (s in S) and ``rep[:count]`` with one row index per
+    distinct row (grouped by a 64-bit hash, rows compared within a group); returns count."""
+    m, n = S.shape
+    for s in range(m):
+        hv = np.uint64(14695981039346656037)
+        for q in range(n):
+            v = S[e, S[s, S[e, q]]]
+            t[s, q] = v
+            hv = (hv ^ np.uint64(v + 1)) * np.uint64(1099511628211)
+        h[s] = hv
+    order = np.argsort(h)
+    count = 0
+    i = 0
+    while i < m:
+        j = i
+        while j < m and h[order[j]] == h[order[i]]:
+            j += 1
+        start = count
+        for r in range(i, j):
+            x = order[r]
+            dup = False
+            for u in range(start, count):
+                if _same_row(t, rep[u], x):
+                    dup = True
+                    break
+            if not dup:
+                rep[count] = x
+                count += 1
+        i = j
+    return count
+
+
+def _semigroup_kernel(S, gens, local, max_work, max_t, out):
+    """out[0] definite, out[1] reverse definite, out[2] locally testable (2: unknown);
+    ``local``: the idempotents (row indices) whose local monoids are checked, ``[-1]`` for
+    every idempotent."""
+    m, n = S.shape
+    k = gens.shape[0]
+    idem = np.empty(m, dtype=np.int64)
+    ni = 0
+    for i in range(m):
+        ok = True
+        for q in range(n):
+            if S[i, S[i, q]] != S[i, q]:
+                ok = False
+                break
+        if ok:
+            idem[ni] = i
+            ni += 1
+    definite = 1
+    reverse = 1
+    for a in range(k):
+        for u in range(ni):
+            e = idem[u]
+            for q in range(n):
+                if S[e, gens[a, q]] != S[e, q]:          # g * e = e
+                    definite = 0
+                if gens[a, S[e, q]] != S[e, q]:          # e * g = e
+                    reverse = 0
+            if definite == 0 and reverse == 0:
+                break
+    out[0] = definite
+    out[1] = reverse
+    if local.shape[0] == 0 or local[0] >= 0:
+        ni = local.shape[0]
+        idem[:ni] = local
+    if ni * m * n > max_work:
+        out[2] = 2
+        return
+    t = np.empty((m, n), dtype=S.dtype)
+    h = np.empty(m, dtype=np.uint64)
+    rep = np.empty(m, dtype=np.int64)
+    lt = 1
+    for u in range(ni):
+        c = _local_monoid(S, idem[u], t, h, rep)
+        for r in range(c):                               # every e s e idempotent
+            x = rep[r]
+            for q in range(n):
+                if t[x, t[x, q]] != t[x, q]:
+                    lt = 0
+                    break
+            if lt == 0:
+                break
+        if lt == 0:
+            break
+        if c > max_t:
+            lt = 2
+            break
+        for r in range(c):                               # pairwise commutation
+            x = rep[r]
+            for w in range(r + 1, c):
+                y = rep[w]
+                for q in range(n):
+                    if t[y, t[x, q]] != t[x, t[y, q]]:
+                        lt = 0
+                        break
+                if lt == 0:
+                    break
+            if lt == 0:
+                break
+        if lt == 0:
+            break
+    out[2] = lt
+
+
+# ---------------------------------------------------------------------------- wrapper
+
+def semigroup_checks(S: np.ndarray, gens: np.ndarray, max_work: int, max_t: int,
+                     local: np.ndarray | None = None) -> tuple[bool, bool, bool | None]:
+    """(definite, reverse_definite, locally_testable) of the semigroup with rows ``S``
+    generated by ``gens``; ``local``: the (idempotent) row indices whose local monoids
+    ``e S e`` are checked, in order (default: every idempotent). Locally testable is None
+    when ``#checked x |S| x #states`` exceeds ``max_work`` or a local monoid has more than
+    ``max_t`` elements."""
+    out = np.zeros(3, dtype=np.int64)
+    loc = np.full(1, -1, dtype=np.int64) if local is None else \
+        np.ascontiguousarray(local, dtype=np.int64)
+    _semigroup_kernel(np.ascontiguousarray(S, dtype=np.int64),
+                      np.ascontiguousarray(gens, dtype=np.int64), loc, int(max_work),
+                      int(max_t), out)
+    return bool(out[0]), bool(out[1]), None if out[2] == _UNKNOWN else bool(out[2])
