@@ -30,8 +30,7 @@ import time
 import numpy as np
 
 __all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
-           "image_sizes",
-           "strong_components", "d_classes", "max_tail"]
+           "image_sizes", "strong_components", "d_classes", "max_tail"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
