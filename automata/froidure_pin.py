@@ -540,12 +540,14 @@ def remember(fp: FroidurePin, gens: np.ndarray) -> None:
 
 
 def clear_caches() -> None:
-    """Forget the recent enumerations (here and in :mod:`automata.monoid`), e.g. to time a
-    first classification."""
+    """Forget the recent enumerations (here and in :mod:`automata.monoid`) and the
+    remembered group facts (:mod:`automata.groups`), e.g. to time a first classification."""
     from . import monoid
+    from .groups import clear_memo
 
     _RECENT.clear()
     monoid._RECENT.clear()
+    clear_memo()
 
 
 def cached_froidure_pin(gens: np.ndarray, *, max_size: int, max_seconds: float = 30.0,

@@ -456,6 +456,23 @@ def _symmetric_info(g) -> GroupInfo | None:
                      abelian_invariants=(), exponent=exp if order <= _MAX_ENUM else None)
 
 
+#: the facts of the last groups given as element arrays, keyed by their set of rows (one
+#: classification names a maximal subgroup and, for its witness, the same group again)
+_MEMO: dict = {}
+_MEMO_MAX = 64
+
+
+def _memo_key(g: np.ndarray) -> bytes:
+    rows = np.ascontiguousarray(g, dtype=np.int64)
+    order = np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(rows.shape[0])
+    return np.array(rows.shape, dtype=np.int64).tobytes() + rows[order].tobytes()
+
+
+def clear_memo() -> None:
+    """Forget the remembered group facts (part of ``froidure_pin.clear_caches``)."""
+    _MEMO.clear()
+
+
 def group_info(g) -> GroupInfo:
     """Order, name, cyclic/abelian/solvable, derived length and 2-group data of ``g``: a sympy
     ``PermutationGroup``, a :class:`TrivialGroup`, or an int array whose rows are all the
@@ -464,7 +481,24 @@ def group_info(g) -> GroupInfo:
     Groups of at most :data:`~automata.group_tables.TABLE_MAX_ORDER` elements are decided on
     their multiplication table (:func:`group_info_from_elements`, numpy); larger ones by sympy
     (:func:`group_info_sympy`). Both give the same answer (``tests/automata/test_group_tables.py``).
+
+    Facts of element arrays are remembered (the same set of rows, in any order, is one
+    group); :func:`clear_memo` forgets them.
     """
+    if not (isinstance(g, np.ndarray) and g.ndim == 2):
+        return _group_info(g)
+    key = _memo_key(g)
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = _group_info(g)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = hit
+    return hit
+
+
+def _group_info(g) -> GroupInfo:
+    """The facts of ``g``, computed (see :func:`group_info`)."""
     if isinstance(g, TrivialGroup):
         return GroupInfo(**_TRIVIAL_INFO)
     if isinstance(g, np.ndarray) and g.shape[0] < 1000 and len(prime_factors(g.shape[0])) == 1 \

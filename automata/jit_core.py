@@ -30,7 +30,7 @@ import time
 import numpy as np
 
 __all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
-           "image_sizes", "strong_components", "d_classes", "max_tail"]
+           "image_sizes", "strong_components", "d_classes", "max_tail", "first_cyclic"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -39,8 +39,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_idempotent_flags", "_max_tail", "_image_sizes", "_scc_labels",
-            "_root", "_d_classes")
+            "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
+            "_image_sizes", "_scc_labels", "_root", "_d_classes")
 
 
 def enabled() -> bool:
@@ -330,6 +330,31 @@ def _idempotent_flags(codes, n, bits, out):
         out[i] = ok
 
 
+def _tail(x, n, depth, stack):
+    """The longest path to a fixed point in the functional graph of ``x`` (0 for the
+    identity), or -1 when ``x`` has a cycle of length > 1."""
+    depth[:] = -1
+    best = 0
+    for q in range(n):
+        m = 0
+        p = q
+        while depth[p] < 0 and x[p] != p:
+            if m > n - 1:
+                return -1                        # n steps without a fixed point: a cycle
+            stack[m] = p
+            m += 1
+            p = x[p]
+        if depth[p] < 0:
+            depth[p] = 0
+        base = depth[p]
+        for t in range(m - 1, -1, -1):
+            base += 1
+            depth[stack[t]] = base
+        if base > best:
+            best = base
+    return best
+
+
 def _max_tail(codes, n, bits):
     """max(1, the longest path to a fixed point in any element's functional graph): for an
     aperiodic monoid the least k with ``x^k = x^(k+1)`` for all x; -1 when an element has a
@@ -340,25 +365,24 @@ def _max_tail(codes, n, bits):
     best = 1
     for i in range(codes.shape[0]):
         _unpack_row(codes, i, n, bits, x)
-        depth[:] = -1
-        for q in range(n):
-            m = 0
-            p = q
-            while depth[p] < 0 and x[p] != p:
-                if m > n - 1:
-                    return -1                    # n steps without a fixed point: a cycle
-                stack[m] = p
-                m += 1
-                p = x[p]
-            if depth[p] < 0:
-                depth[p] = 0
-            base = depth[p]
-            for t in range(m - 1, -1, -1):
-                base += 1
-                depth[stack[t]] = base
-            if base > best:
-                best = base
+        t = _tail(x, n, depth, stack)
+        if t < 0:
+            return -1
+        if t > best:
+            best = t
     return best
+
+
+def _first_cyclic(codes, n, bits):
+    """The first element with a cycle of length > 1, or -1."""
+    x = np.empty(n, dtype=np.int64)
+    depth = np.empty(n, dtype=np.int64)
+    stack = np.empty(n + 1, dtype=np.int64)
+    for i in range(codes.shape[0]):
+        _unpack_row(codes, i, n, bits, x)
+        if _tail(x, n, depth, stack) < 0:
+            return i
+    return -1
 
 
 def _image_sizes(codes, rows, n, bits, out):
@@ -526,6 +550,11 @@ def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
 def max_tail(codes: np.ndarray, packing) -> int:
     """See :func:`_max_tail` (-1: some element is not aperiodic)."""
     return int(_max_tail(np.ascontiguousarray(codes), packing.n, packing.bits))
+
+
+def first_cyclic(codes: np.ndarray, packing) -> int:
+    """The index of the first packed element with a cycle of length > 1, or -1."""
+    return int(_first_cyclic(np.ascontiguousarray(codes), packing.n, packing.bits))
 
 
 def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:

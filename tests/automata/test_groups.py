@@ -54,3 +54,22 @@ def test_two_groups_and_frattini_length():
 def test_to_dict_is_plain():
     d = group_info(SymmetricGroup(3)).to_dict()
     assert d["name"] == "S_3" and d["prime_factors"] == [2, 3]
+
+
+def test_group_info_remembers_element_sets_in_any_order():
+    import numpy as np
+
+    from automata.group_tables import closure
+    from automata.groups import _MEMO, clear_memo, group_info, group_info_from_elements
+
+    clear_memo()
+    s4 = closure(np.array([[1, 0, 2, 3], [1, 2, 3, 0]]))
+    a = group_info(s4)
+    assert len(_MEMO) == 1
+    b = group_info(s4[::-1].copy())                       # same set, other order: one entry
+    assert b is a and len(_MEMO) == 1
+    assert a == group_info_from_elements(s4)
+    d4 = closure(np.array([[1, 2, 3, 0], [3, 2, 1, 0]]))
+    assert group_info(d4).name == "D_4" and len(_MEMO) == 2
+    clear_memo()
+    assert not _MEMO

@@ -266,7 +266,11 @@ def test_compiling_is_left_out_of_the_time_budget(tmp_path):
 @pytest.mark.parametrize("seed", range(4))
 def test_aperiodicity_index_both_paths(both, seed):
     """``TransitionMonoid.aperiodicity_index`` (compiled: the longest path to a fixed point)
-    equals the numpy powers on aperiodic, non-aperiodic and not-yet-known monoids."""
+    equals the numpy powers on aperiodic, non-aperiodic and not-yet-known monoids, and
+    ``find_nonaperiodic_element`` finds the same first element with a cycle (complete and
+    partial enumerations)."""
+    from automata.monoid import find_nonaperiodic_element
+
     rng = np.random.default_rng(100 + seed)
     cases = [np.array([[1, 2, 3, 4, 4]]), np.array([[1, 0, 2]]), np.array([[0, 0, 1, 2, 3, 4]])]
     for _ in range(10):
@@ -281,6 +285,8 @@ def test_aperiodicity_index_both_paths(both, seed):
             m._facts.pop("aperiodic", None)               # make the test see the scan
             return m.aperiodicity_index()
         a, b = both(run)
+        assert a == b
+        a, b = both(lambda: find_nonaperiodic_element(gens, max_elements=300))
         assert a == b
 
 
