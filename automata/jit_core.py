@@ -332,20 +332,21 @@ def _idempotent_flags(codes, n, bits, out):
 
 def _tail(x, n, depth, stack):
     """The longest path to a fixed point in the functional graph of ``x`` (0 for the
-    identity), or -1 when ``x`` has a cycle of length > 1."""
-    depth[:] = -1
+    identity), or -1 when ``x`` has a cycle of length > 1. ``depth``: scratch of length n."""
+    for q in range(n):
+        depth[q] = 0 if x[q] == q else -1
     best = 0
     for q in range(n):
+        if depth[q] >= 0:
+            continue
         m = 0
         p = q
-        while depth[p] < 0 and x[p] != p:
+        while depth[p] < 0:
             if m > n - 1:
                 return -1                        # n steps without a fixed point: a cycle
             stack[m] = p
             m += 1
             p = x[p]
-        if depth[p] < 0:
-            depth[p] = 0
         base = depth[p]
         for t in range(m - 1, -1, -1):
             base += 1
@@ -675,7 +676,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
         if rc == _GROW:
             need = int(st[7])
             if need > arr.buf.shape[0]:
-                arr.grow(max(need, arr.buf.shape[0] * (8 if need < 1 << 16 else 2)))
+                arr.grow(max(need, arr.buf.shape[0] * 2))
             if 2 * need > table.size:
                 table = np.full(1 << math.ceil(math.log2(2 * need)), -1, dtype=np.int32)
                 _rehash(arr.buf, int(st[0]), table, consts)
