@@ -134,19 +134,30 @@ def _fmt(word: list[str], alphabet: tuple) -> str | list:
     return "".join(word) if all(len(s) == 1 for s in alphabet) else list(word)
 
 
-def _word_to(d: DFA, target: int) -> list[int]:
-    """Shortest word from the initial state to ``target``."""
-    prev = {d.initial: None}
+_TREE: list = [None, None]          # the last DFA and its breadth-first tree
+
+
+def _bfs_tree(d: DFA) -> dict:
+    """``prev[t] = (s, a)``: the breadth-first tree of ``d`` from its initial state (letters
+    in order), kept for the last DFA asked about (one classification asks several times)."""
+    if _TREE[0] is d:
+        return _TREE[1]
+    rows = d.delta.tolist()
+    prev: dict = {d.initial: None}
     q = deque([d.initial])
     while q:
         s = q.popleft()
-        if s == target:
-            break
-        for a in range(d.n_symbols):
-            t = int(d.delta[s, a])
+        for a, t in enumerate(rows[s]):
             if t not in prev:
                 prev[t] = (s, a)
                 q.append(t)
+    _TREE[0], _TREE[1] = d, prev
+    return prev
+
+
+def _word_to(d: DFA, target: int) -> list[int]:
+    """Shortest word from the initial state to ``target`` (the first in breadth-first order)."""
+    prev = _bfs_tree(d)
     out = []
     s = target
     while prev[s] is not None:
@@ -157,7 +168,8 @@ def _word_to(d: DFA, target: int) -> list[int]:
 
 def _separating(d: DFA, p: int, q: int) -> list[int] | None:
     """Shortest word ``v`` with exactly one of ``p.v``, ``q.v`` accepting."""
-    acc = d.accepting_mask
+    acc = d.accepting_mask.tolist()
+    rows = d.delta.tolist()
     prev = {(p, q): None}
     dq = deque([(p, q)])
     while dq:
@@ -168,8 +180,7 @@ def _separating(d: DFA, p: int, q: int) -> list[int] | None:
                 s, a = prev[s]
                 out.append(a)
             return out[::-1]
-        for a in range(d.n_symbols):
-            t = (int(d.delta[s[0], a]), int(d.delta[s[1], a]))
+        for a, t in enumerate(zip(rows[s[0]], rows[s[1]])):
             if t not in prev:
                 prev[t] = (s, a)
                 dq.append(t)
@@ -200,7 +211,15 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     if v is None:
         return None
     syms = d.alphabet
-    seq = [d.accepts([syms[i] for i in u + w * k + v]) for k in range(2 * L)]
+    rows, acc = d.delta.tolist(), d.accepting_mask.tolist()
+
+    def accepts(word: list[int]) -> bool:
+        q = d.initial
+        for a in word:
+            q = rows[q][a]
+        return bool(acc[q])
+
+    seq = [accepts(u + w * k + v) for k in range(2 * L)]
     p = next(p for p in range(1, L + 1) if all(seq[i] == seq[i + p] for i in range(len(seq) - p)))
     if p <= 1:
         return None
