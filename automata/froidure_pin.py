@@ -263,8 +263,7 @@ class FroidurePin:
         pos = np.full(e.size, -1, dtype=np.int64)
         pos[pts] = np.arange(pts.size)
         H = self.h_class(rep)
-        X = np.stack([self.element(int(i)) for i in H]) if H.size <= 64 else \
-            self._elements_of(H)
+        X = self._elements_of(H)
         return pos[X[:, pts]]
 
     def _elements_of(self, idx: np.ndarray) -> np.ndarray:
