@@ -463,9 +463,12 @@ _MEMO_MAX = 64
 
 
 def _memo_key(g: np.ndarray) -> bytes:
-    rows = np.ascontiguousarray(g, dtype=np.int64)
-    order = np.lexsort(rows.T[::-1]) if rows.shape[1] else np.arange(rows.shape[0])
-    return np.array(rows.shape, dtype=np.int64).tobytes() + rows[order].tobytes()
+    """The shape and the sorted 64-bit codes of the rows (the row codes of
+    :mod:`automata.group_tables`, which tell its group elements apart the same way)."""
+    from .group_tables import _codes, _weights
+
+    codes = np.sort(_codes(np.asarray(g, dtype=np.int64), _weights(g.shape[1])))
+    return np.array(g.shape, dtype=np.int64).tobytes() + codes.tobytes()
 
 
 def clear_memo() -> None:
