@@ -512,7 +512,7 @@ def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
     if length_periodic:
         t, period = gens[0], 1
         x = t.copy()
-        while not np.array_equal(x, np.arange(d.n_states)):
+        while not np.array_equal(x, ident):
             x, period = t[x], period + 1
     has_id_letter = bool((gens == ident).all(axis=1).any())
     parity_like = bool(perms and size == 2 and has_id_letter and not same)

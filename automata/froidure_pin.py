@@ -41,7 +41,7 @@ import numpy as np
 from .errors import BudgetExceededError
 from .monoid import TransitionMonoid, _enumerate, _jit_enabled, _Packing
 
-__all__ = ["FPDClass", "DClassTable", "FroidurePin", "froidure_pin", "cached_froidure_pin",
+__all__ = ["FPDClass", "DClassTable", "LazyEntries", "FroidurePin", "froidure_pin", "cached_froidure_pin",
            "clear_caches", "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
 
 #: default bound on ``elements x letters x (states + 64)`` for :func:`froidure_pin` when it is
@@ -125,7 +125,38 @@ class FPDClass:
     rank: int                     # image size of the representative
 
 
-class DClassTable(Sequence):
+class LazyEntries(Sequence):
+    """A sequence whose entries are built together, once, on first access (``_build``);
+    its length is known without them (``__len__``)."""
+
+    _items = None
+
+    def _build(self) -> tuple:
+        raise NotImplementedError
+
+    def _all(self) -> tuple:
+        if self._items is None:
+            self._items = self._build()
+        return self._items
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (LazyEntries, tuple, list)):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+class DClassTable(LazyEntries):
     """The D-classes of an enumerated monoid as arrays, read as a sequence of
     :class:`FPDClass`. The entries (and the representatives' ranks) are built together, once,
     on first access: a J-trivial monoid has as many D-classes as elements, and building
@@ -133,31 +164,16 @@ class DClassTable(Sequence):
 
     def __init__(self, size, n_r, n_l, h_size, regular, reps, ranks):
         self._cols = (size, n_r, n_l, h_size, regular, reps)
-        self._rank_fn, self._items = ranks, None
+        self._rank_fn = ranks
 
-    def _all(self) -> tuple:
-        if self._items is None:
-            size, n_r, n_l, h, regular, reps = self._cols
-            self._items = tuple(FPDClass(*row) for row in zip(
-                range(size.size), size.tolist(), n_r.tolist(), n_l.tolist(), h.tolist(),
-                regular.tolist(), reps.tolist(), self._rank_fn().tolist()))
-        return self._items
+    def _build(self) -> tuple:
+        size, n_r, n_l, h, regular, reps = self._cols
+        return tuple(FPDClass(*row) for row in zip(
+            range(size.size), size.tolist(), n_r.tolist(), n_l.tolist(), h.tolist(),
+            regular.tolist(), reps.tolist(), self._rank_fn().tolist()))
 
     def __len__(self) -> int:
         return int(self._cols[0].size)
-
-    def __getitem__(self, d):
-        return self._all()[d]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (DClassTable, tuple, list)):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None
 
     @property
     def h_sizes(self) -> np.ndarray:

@@ -35,7 +35,6 @@ Transformations act on the right (``x * y`` = apply ``x`` then ``y``), as in
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from math import factorial
 
@@ -43,6 +42,7 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
+from .froidure_pin import LazyEntries
 from .groups import TrivialGroup, sympy_permutations
 from .monoid import generators_of, has_nontrivial_cycle
 
@@ -726,41 +726,22 @@ def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
                           _EnumeratedDClasses(fp), time.perf_counter() - t0, "enumeration", fp)
 
 
-class _EnumeratedDClasses(Sequence):
+class _EnumeratedDClasses(LazyEntries):
     """The :class:`DClass` entries of an enumerated monoid, built on first access (the
     sizes, triviality and counts :class:`GreenStructure` answers come from the arrays)."""
 
     def __init__(self, fp):
-        self._fp, self._items = fp, None
+        self._fp = fp
 
-    def _all(self) -> tuple:
-        if self._items is None:
-            fp = self._fp
-            table = fp.d_classes
-            reps = fp._elements_of(np.asarray(table.reps, dtype=np.int64))
-            self._items = tuple(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank,
-                                       dc.n_l_classes, dc.n_r_classes, dc.h_size, dc.regular)
-                                for dc, x in zip(table, reps))
-        return self._items
+    def _build(self) -> tuple:
+        table = self._fp.d_classes
+        reps = self._fp._elements_of(np.asarray(table.reps, dtype=np.int64))
+        return tuple(DClass(tuple(x.tolist()), dc.index, dc.index, dc.rank, dc.n_l_classes,
+                            dc.n_r_classes, dc.h_size, dc.regular)
+                     for dc, x in zip(table, reps))
 
     def __len__(self) -> int:
         return self._fp.n_d_classes
-
-    def __getitem__(self, i):
-        return self._all()[i]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, (_EnumeratedDClasses, tuple, list)):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return repr(self._all())
 
 
 def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT_MAX_ORBIT,

@@ -23,7 +23,8 @@ from .jit_core import compile_into, enabled
 
 __all__ = ["available", "semigroup_checks"]
 
-_KERNELS = ("_same_row", "_local_monoid", "_semigroup_kernel")
+_KERNELS = ("_same_row", "_local_monoid", "_all_idempotent", "_all_commute",
+            "_semigroup_kernel")
 _STATE: dict = {"loaded": None}
 _UNKNOWN = 2
 
@@ -123,34 +124,36 @@ def _semigroup_kernel(S, gens, local, max_work, max_t, out):
     lt = 1
     for u in range(ni):
         c = _local_monoid(S, idem[u], t, h, rep)
-        for r in range(c):                               # every e s e idempotent
-            x = rep[r]
-            for q in range(n):
-                if t[x, t[x, q]] != t[x, q]:
-                    lt = 0
-                    break
-            if lt == 0:
-                break
-        if lt == 0:
+        if not _all_idempotent(t, rep, c):
+            lt = 0
             break
         if c > max_t:
             lt = 2
             break
-        for r in range(c):                               # pairwise commutation
-            x = rep[r]
-            for w in range(r + 1, c):
-                y = rep[w]
-                for q in range(n):
-                    if t[y, t[x, q]] != t[x, t[y, q]]:
-                        lt = 0
-                        break
-                if lt == 0:
-                    break
-            if lt == 0:
-                break
-        if lt == 0:
+        if not _all_commute(t, rep, c):
+            lt = 0
             break
     out[2] = lt
+
+
+def _all_idempotent(t, rep, c):
+    for r in range(c):
+        x = rep[r]
+        for q in range(t.shape[1]):
+            if t[x, t[x, q]] != t[x, q]:
+                return False
+    return True
+
+
+def _all_commute(t, rep, c):
+    for r in range(c):
+        x = rep[r]
+        for w in range(r + 1, c):
+            y = rep[w]
+            for q in range(t.shape[1]):
+                if t[y, t[x, q]] != t[x, t[y, q]]:
+                    return False
+    return True
 
 
 # ---------------------------------------------------------------------------- wrapper

@@ -666,18 +666,21 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
         codes, parent, letter = fp.monoid.codes, fp.monoid.parent, fp.monoid.letter
     else:
         codes, parent, letter = sample
-    for s in range(0, codes.shape[0], _CHUNK):
-        if _jit_enabled():
-            from .jit_core import first_cyclic
+    i = -1
+    if _jit_enabled():
+        from .jit_core import first_cyclic
 
-            i = first_cyclic(codes[s:s + _CHUNK], packing)
-            bad = np.array([i] if i >= 0 else [], dtype=np.int64)
-        else:
+        i = first_cyclic(codes, packing)
+    else:
+        for s in range(0, codes.shape[0], _CHUNK):
             bad = np.flatnonzero(has_nontrivial_cycle(packing.unpack(codes[s:s + _CHUNK])))
-        if bad.size:
-            i, word = s + int(bad[0]), []
-            while i >= 0:
-                word.append(int(letter[i]))
-                i = int(parent[i])
-            return word[::-1]
-    return None
+            if bad.size:
+                i = s + int(bad[0])
+                break
+    if i < 0:
+        return None
+    word = []
+    while i >= 0:
+        word.append(int(letter[i]))
+        i = int(parent[i])
+    return word[::-1]
