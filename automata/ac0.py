@@ -31,6 +31,9 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import BudgetExceededError
+from .jit_levels import cayley_levels as _jit_cayley_levels
+from .jit_levels import cycle_orders as _jit_cycle_orders
+from .jit_levels import enabled as _jit_enabled
 
 __all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
 
@@ -42,7 +45,9 @@ class Levels:
     ``sets[k - 1]`` is an int array ``(m_k, n)`` of distinct transformations (row ``x`` maps
     state ``q`` to ``x[q]``); ``parent[k - 1][i]`` and ``letter[k - 1][i]`` say that row ``i`` of
     level k is row ``parent`` of level k-1 followed by ``letter`` (level 1: ``parent = -1``).
-    ``S_{start} = S_{start + period}``, and no earlier level recurs.
+    ``S_{start} = S_{start + period}``, and no earlier level recurs. ``ids[k - 1]`` (when the
+    levels were walked on an enumerated monoid's Cayley graph, else None): the monoid indices
+    of level k's rows, in the same order.
     """
 
     sets: tuple
@@ -50,6 +55,7 @@ class Levels:
     letter: tuple
     start: int
     period: int
+    ids: tuple | None = None
 
     @property
     def stable_index(self) -> int:
@@ -96,8 +102,23 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
     of element indices and ``S_k · Σ`` is one look-up per element and letter, no product of
     transformations. Each element's rank in the byte order of its int32 row (the order
     :func:`_rows_unique` sorts by) is computed once, so the sets, their order and the first
-    occurrences (parents, letters) are those of the direct computation."""
+    occurrences (parents, letters) are those of the direct computation. With the compiled
+    kernels (:mod:`automata.jit_levels`) the walk runs there, with the same results."""
     t0 = time.perf_counter()
+    if _jit_enabled():
+        mon = fp.monoid
+        over, rows, res = _jit_cayley_levels(
+            mon.codes, mon._packing.bits, mon.semigroup_size, mon.n_states, fp.right,
+            fp.identity, n_let, max_levels, max_elements, t0, max_seconds)
+        if over is not None and over != "equal":
+            raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
+        if over is None:
+            ids, par, let, offs, start = res         # all levels end to end
+            cut = [slice(a, b) for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
+            at = rows[ids]                           # one gather; each level a view of it
+            return Levels(tuple(at[c] for c in cut), tuple(par[c] for c in cut),
+                          tuple(let[c] for c in cut), start, len(cut) + 1 - start,
+                          tuple(ids[c] for c in cut))
     m = fp.size
     rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
     view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
@@ -128,7 +149,7 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         if key in seen:
             j = seen[key]
             sets = tuple(rows[lv] for lv in levels)
-            return Levels(sets, tuple(parents), tuple(letters), j, k + 1 - j)
+            return Levels(sets, tuple(parents), tuple(letters), j, k + 1 - j, tuple(levels))
         total += len(el)
         if total > max_elements:
             raise BudgetExceededError(f"AC0 test: the length levels exceed {max_elements:,} "
@@ -137,6 +158,14 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         parents.append(idx % len(cur))
         letters.append(idx // len(cur))
         seen[key] = k + 1
+
+
+def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) -> str:
+    """The message of a length-levels budget running out."""
+    return {"levels": f"AC0 test: more than {max_levels:,} length levels",
+            "seconds": f"AC0 test: over {max_seconds:g} s",
+            "elements": f"AC0 test: the length levels exceed {max_elements:,} transformations"
+            }[which]
 
 
 def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
@@ -215,6 +244,10 @@ def cycle_orders(xs: np.ndarray) -> np.ndarray:
     >>> cycle_orders(np.array([[1, 2, 0, 3, 3], [1, 0, 3, 4, 2], [0, 0, 1, 2, 3]])).tolist()
     [3, 6, 1]
     """
+    if np.ndim(xs) == 2 and np.shape(xs)[0] and np.shape(xs)[1] and _jit_enabled():
+        out = _jit_cycle_orders(xs)
+        if out is not None:                      # else an lcm overflows: numpy's arithmetic
+            return out
     xs = np.asarray(xs, dtype=np.int64)
     m, n = xs.shape
     if m == 0:

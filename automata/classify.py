@@ -29,6 +29,8 @@ from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
+from .jit_levels import enabled as _jit_enabled
+from .jit_levels import parity_candidates as _jit_parity_candidates
 from .languages import Language, resolve_language
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
                      transition_monoid)
@@ -431,6 +433,22 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     return None
 
 
+def _parity_candidates(xs: np.ndarray, q0: int):
+    """The rows ``i`` of ``xs`` with ``g³ = g ≠ g²``, ``g²`` fixing ``q0`` and ``g`` moving it,
+    in order, each with the row ``j`` equal to ``g²`` (None: not in ``xs``)."""
+    if _jit_enabled():
+        cand, js = _jit_parity_candidates(xs, q0)
+        return [(i, None if j < 0 else j) for i, j in zip(cand.tolist(), js.tolist())]
+    g2 = np.take_along_axis(xs, xs, axis=1)           # (x·x)[q] = x[x[q]]
+    g3 = np.take_along_axis(xs, g2, axis=1)
+    cand = np.flatnonzero((g3 == xs).all(axis=1) & (g2 != xs).any(axis=1)
+                          & (g2[:, q0] == q0) & (xs[:, q0] != q0))
+    if cand.size == 0:
+        return []
+    index = {x.tobytes(): i for i, x in enumerate(xs)}
+    return ((i, index.get(g2[i].tobytes())) for i in cand)
+
+
 def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     """A reduction of parity to the language of the minimal DFA ``d``, or None.
 
@@ -450,15 +468,7 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     syms = d.alphabet
     for k in range(1, len(levels.sets) + 1):
         xs = levels.sets[k - 1]
-        g2 = np.take_along_axis(xs, xs, axis=1)           # (x·x)[q] = x[x[q]]
-        g3 = np.take_along_axis(xs, g2, axis=1)
-        cand = np.flatnonzero((g3 == xs).all(axis=1) & (g2 != xs).any(axis=1)
-                              & (g2[:, q0] == q0) & (xs[:, q0] != q0))
-        if cand.size == 0:
-            continue
-        index = {x.tobytes(): i for i, x in enumerate(xs)}
-        for i in cand:
-            j = index.get(g2[i].tobytes())
+        for i, j in _parity_candidates(xs, q0):
             if j is None:
                 continue
             v = _separating(d, q0, int(xs[i][q0]))

@@ -1,0 +1,200 @@
+"""The compiled kernels of :mod:`automata.jit_levels` give exactly the numpy code's results:
+the same length levels (sets, parents, letters, start, period, element ids), AC0 certificates,
+cycle orders and parity reductions, and the same budget refusals. Each case runs both paths
+(``AUTOMATA_JIT=1`` and ``0``) in this process and compares everything."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from automata import jit_core  # noqa: E402
+from automata.ac0 import ac0_certificate, cycle_orders, length_levels  # noqa: E402
+from automata.classify import parity_reduction  # noqa: E402
+from automata.dfa import DFA  # noqa: E402
+from automata.errors import BudgetExceededError  # noqa: E402
+from automata.froidure_pin import clear_caches, froidure_pin  # noqa: E402
+
+from .test_classify_golden import _with_dfa  # noqa: E402
+
+
+@pytest.fixture
+def both(monkeypatch):
+    """``run(fn)``: ``fn()`` with the compiled kernels, then with numpy (as in test_jit_core)."""
+    def run(fn):
+        out = []
+        for flag in ("1", "0"):
+            monkeypatch.setenv("AUTOMATA_JIT", flag)
+            assert jit_core.enabled() == (flag == "1")
+            clear_caches()
+            out.append(fn())
+        return out
+    return run
+
+
+MLREGTEST = next((p / "shared" / "data" / "mlregtest" for p in Path(__file__).resolve().parents[3:]
+                  if (p / "shared" / "data" / "mlregtest" / "att").exists()),
+                 Path(__file__).resolve().parents[3] / "shared" / "data" / "mlregtest")
+
+
+def _everything(d: DFA, cayley: bool = True, **kw):
+    """Levels (on the Cayley graph when ``cayley`` and the monoid is small enough), the AC0
+    certificate, the parity reduction and the cycle orders of every level; or the message of
+    the budget that ran out."""
+    fp = froidure_pin(np.asarray(d.delta).T, max_size=300_000, partial_ok=True) if cayley else None
+    try:
+        lv = length_levels(d, cayley=fp, **{"max_elements": 400_000, **kw})
+    except BudgetExceededError as e:
+        return str(e)
+    cert = ac0_certificate(d, levels=lv).to_dict()
+    return lv, cert, parity_reduction(d, lv), [cycle_orders(x) for x in lv.sets]
+
+
+def _assert_same(a, b):
+    if isinstance(a, str) or isinstance(b, str):
+        assert a == b
+        return
+    (la, ca, ra, oa), (lb, cb, rb, ob) = a, b
+    assert (la.start, la.period, len(la.sets)) == (lb.start, lb.period, len(lb.sets))
+    assert (la.ids is None) == (lb.ids is None)
+    for name in ("sets", "parent", "letter") + (("ids",) if la.ids is not None else ()):
+        for x, y in zip(getattr(la, name), getattr(lb, name)):
+            assert x.dtype == y.dtype and x.shape == y.shape, name
+            np.testing.assert_array_equal(x, y, err_msg=name)
+    assert ca == cb and ra == rb
+    for x, y in zip(oa, ob):
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x, y)
+
+
+def _random_dfa(rng) -> DFA:
+    n, k = int(rng.integers(1, 9)), int(rng.integers(1, 5))
+    delta = rng.integers(0, n, size=(n, k))
+    if rng.random() < 0.6:
+        delta[:, 0] = rng.permutation(n)               # a unit: groups, parity reductions
+    if k > 1 and rng.random() < 0.3:
+        delta[:, k - 1] = delta[:, 0]                  # a repeated letter
+    return DFA("abcd"[:k], delta, 0, list(np.flatnonzero(rng.random(n) < 0.5)))
+
+
+@pytest.mark.parametrize("name", _with_dfa())
+def test_registry_languages(both, name):
+    from automata.languages import get_language
+
+    d = get_language(name).dfa.minimize()
+    _assert_same(*both(lambda: _everything(d)))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_dfas(both, seed):
+    rng = np.random.default_rng(seed)
+    found = 0
+    for _ in range(20):
+        d = _random_dfa(rng)
+        a, b = both(lambda d=d: _everything(d))
+        _assert_same(a, b)
+        found += not isinstance(a, str) and a[2] is not None
+        # the direct (no Cayley graph) levels: the same sets, scans and reductions
+        c, e = both(lambda d=d: _everything(d, cayley=False))
+        _assert_same(c, e)
+        if not isinstance(a, str) and not isinstance(c, str):
+            assert a[1:3] == c[1:3]
+    assert found or seed % 2            # parity reductions do turn up
+
+
+def test_more_than_256_states(both):
+    """Rows with entries >= 256: the byte order of int32 rows is not the numeric one."""
+    n = 300
+    a = (np.arange(n) + 75) % n                         # 4 blocks of 75 states in a cycle
+    b = np.arange(n) % 4
+    c = np.where(np.arange(n) % 75 == 0, np.arange(n) + 1, np.arange(n))
+    d = DFA("abc", np.stack([a, b, c]).T, 0, [0, 5])
+    x, y = both(lambda: _everything(d))
+    _assert_same(x, y)
+    assert not isinstance(x, str) and len(x[0].sets) > 2 and x[0].sets[0].max() >= 256
+
+
+def test_many_levels(both):
+    """One permutation with cycles of 5, 7 and 9 states: 315 levels of one element each
+    (the tables of levels grow many times), and a wider one with 16 letters of 4 distinct
+    actions."""
+    perm, start = [], 0
+    for length in (5, 7, 9):
+        perm += [start + (i + 1) % length for i in range(length)]
+        start += length
+    d = DFA("a", np.array([perm]).T, 0, [0, 6])
+    a, b = both(lambda: _everything(d))
+    _assert_same(a, b)
+    assert len(a[0].sets) == 315 and a[0].start == 1 and a[0].period == 315
+    rng = np.random.default_rng(1)
+    gens = np.stack([rng.permutation(8), rng.integers(0, 8, 8), rng.permutation(8),
+                     rng.integers(0, 8, 8)])[rng.integers(0, 4, 16)]
+    d = DFA([f"x{i}" for i in range(16)], gens.T, 0, [0, 1])
+    _assert_same(*both(lambda: _everything(d)))
+
+
+@pytest.mark.parametrize("kw", [{"max_elements": 30}, {"max_levels": 1}, {"max_levels": 3},
+                                {"max_seconds": 0.0}])
+def test_budgets(both, kw):
+    gens = np.array([[(i + 1) % 5 for i in range(5)], [1, 0] + list(range(2, 5)),
+                     [1] + list(range(1, 5))])                 # T_5: 3,125 elements
+    d = DFA(["c", "t", "e"], gens.T, 0, [0])
+    a, b = both(lambda: _everything(d, **kw))
+    assert isinstance(a, str) and a.startswith("AC0 test")
+    _assert_same(a, b)
+
+
+def test_cycle_orders_overflow_uses_numpy(both):
+    """Cycles of the first 16 primes' lengths (lcm > 2^63): numpy's int64 arithmetic wraps; the
+    kernel gives way to it, so the two paths still agree."""
+    primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53]
+    perm, start = [], 0
+    for p in primes:
+        perm += [start + (i + 1) % p for i in range(p)]
+        start += p
+    xs = np.array([perm, list(range(start))])
+    a, b = both(lambda: cycle_orders(xs))
+    np.testing.assert_array_equal(a, b)
+    small = np.array([perm[:17] + list(range(17, start))])           # 2 * 3 * 5 * 7
+    assert cycle_orders(small).tolist() == [210]
+
+
+@pytest.mark.skipif(not (MLREGTEST / "att").exists(), reason="shared MLRegTest data absent")
+@pytest.mark.parametrize("case", ["64.64.Reg.0.0.9", "16.16.SP.6.1.8", "04.04.Zp.3.1.2",
+                                  "16.16.SL.4.1.3"])
+def test_mlregtest_acceptors(both, case):
+    from automata.att import mlregtest_alphabets, read_att
+
+    files = sorted((MLREGTEST / "att").glob("*.att"))
+    path = MLREGTEST / "att" / f"{case}.att"
+    if not path.exists():
+        pytest.skip(f"{case} absent")
+    d = read_att(path, mlregtest_alphabets(files)[case.split(".")[0]]).minimize()
+    a, b = both(lambda: _everything(d))
+    _assert_same(a, b)
+    assert not isinstance(a, str) and a[0].ids is not None
+
+
+def test_compiling_is_left_out_of_the_time_budget(tmp_path):
+    """With an empty kernel cache the first length levels compile the kernels for seconds; a
+    0.5 s budget must still give the levels (compiling is not the caller's work)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np\n"
+            "from automata.ac0 import length_levels\n"
+            "from automata.dfa import DFA\n"
+            "from automata.froidure_pin import froidure_pin\n"
+            "d = DFA('ab', np.array([[1, 2, 0], [1, 0, 2]]).T, 0, [0])\n"
+            "fp = froidure_pin(np.asarray(d.delta).T, max_size=100)\n"
+            "lv = length_levels(d, cayley=fp, max_seconds=0.5)\n"
+            "print(lv.ids is not None, sum(map(len, lv.sets)))\n")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "AUTOMATA_JIT": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=300, cwd=str(Path(__file__).resolve().parents[2]), check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "True"
