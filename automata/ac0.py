@@ -33,6 +33,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError
 from .jit_levels import cayley_levels as _jit_cayley_levels
 from .jit_levels import cycle_orders as _jit_cycle_orders
+from .jit_levels import direct_levels as _jit_direct_levels
 from .jit_levels import enabled as _jit_enabled
 
 __all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
@@ -113,12 +114,7 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         if over is not None and over != "equal":
             raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
         if over is None:
-            ids, par, let, offs, start = res         # all levels end to end
-            cut = [slice(a, b) for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
-            at = rows[ids]                           # one gather; each level a view of it
-            return Levels(tuple(at[c] for c in cut), tuple(par[c] for c in cut),
-                          tuple(let[c] for c in cut), start, len(cut) + 1 - start,
-                          tuple(ids[c] for c in cut))
+            return _levels_from(rows, res)
     m = fp.size
     rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
     view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
@@ -160,6 +156,17 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         seen[key] = k + 1
 
 
+def _levels_from(rows: np.ndarray, res: tuple) -> Levels:
+    """:class:`Levels` from a compiled walk's arrays (all levels end to end; ``ids`` None:
+    ``rows`` are the levels' own rows, else every element's, gathered by ``ids``)."""
+    ids, par, let, offs, start = res
+    cut = [slice(a, b) for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
+    at = rows if ids is None else rows[ids]          # one gather; each level a view of it
+    return Levels(tuple(at[c] for c in cut), tuple(par[c] for c in cut),
+                  tuple(let[c] for c in cut), start, len(cut) + 1 - start,
+                  None if ids is None else tuple(ids[c] for c in cut))
+
+
 def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) -> str:
     """The message of a length-levels budget running out."""
     return {"levels": f"AC0 test: more than {max_levels:,} length levels",
@@ -190,6 +197,12 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
                                        max_seconds)
     gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
     t0 = time.perf_counter()
+    if _jit_enabled():
+        over, rows, res = _jit_direct_levels(gens, max_levels, max_elements, t0, max_seconds)
+        if over is not None:
+            raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
+        if rows is not None:
+            return _levels_from(rows, res)
     x, idx = _rows_unique(gens)
     sets, parents, letters = [x], [np.full(len(x), -1)], [idx.astype(np.int64)]
     seen = {x.tobytes(): 1}

@@ -23,15 +23,17 @@ import numpy as np
 from .jit_core import compile_into
 from .jit_core import enabled as _core_enabled
 
-__all__ = ["cayley_levels", "cycle_orders", "enabled", "parity_candidates"]
+__all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates"]
 
 _STATE: dict = {"loaded": None, "warm_s": None}
-_KERNELS = ("_cayley_levels", "_level_slot", "_rehash_levels", "_row_less", "_prepare",
-            "_row_hash", "_parity_scan", "_cycle_orders")
+_KERNELS = ("_cayley_levels", "_direct_levels", "_close_level", "_radix_sort", "_level_slot",
+            "_rehash_levels", "_row_less", "_prepare", "_row_hash", "_parity_scan",
+            "_cycle_orders")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BIG = np.iinfo(np.int64).max
+_DENSE_BITS = 22                    # direct levels: a table over all 2^bits codes up to this
 
 
 def enabled() -> bool:
@@ -70,6 +72,24 @@ def _rehash_levels(ltable, hashes, ids, offs, nlev):
     for j in range(nlev):
         _, slot = _level_slot(ltable, hashes, ids, offs, hashes[j], offs[j], offs[j + 1] - offs[j])
         ltable[slot] = j
+
+
+def _close_level(ltable, hashes, ids, offs, h, base, nf, nlev, total, max_total, st):
+    """Level ``nlev + 1`` is written (``ids[base : base + nf]``, ``h`` its hash before the last
+    mix): 0 if it equals an earlier level, 4 if the levels' elements pass ``max_total`` (both
+    with ``st`` set), else -1 with the level committed to the offsets and the table."""
+    h ^= h >> np.uint64(29)
+    j, slot = _level_slot(ltable, hashes, ids, offs, h, base, nf)
+    if j >= 0:
+        st[0], st[1], st[2] = nlev, total, j + 1
+        return 0
+    if nlev > 0 and total + nf > max_total:
+        st[0], st[1] = nlev, total + nf
+        return 4
+    hashes[nlev] = h
+    ltable[slot] = nlev
+    offs[nlev + 1] = base + nf
+    return -1
 
 
 def _cayley_levels(succ, letters, n_let, root, max_levels, max_total, lev, par, let, offs, hashes,
@@ -133,18 +153,134 @@ def _cayley_levels(succ, letters, n_let, root, max_levels, max_total, lev, par, 
             par[base + j] = -1 if nlev == 0 else p % size
             let[base + j] = p // size
             h = (h ^ np.uint64(r)) * _MIX
-        h ^= h >> np.uint64(29)
-        j, slot = _level_slot(ltable, hashes, lev, offs, h, base, nf)
-        if j >= 0:
-            st[0], st[1], st[2] = nlev, total, j + 1
-            return 0
+        rc = _close_level(ltable, hashes, lev, offs, h, base, nf, nlev, total, max_total, st)
+        if rc >= 0:
+            return rc
         total += nf
-        if nlev > 0 and total > max_total:
-            st[0], st[1] = nlev, total
-            return 4
-        hashes[nlev] = h
-        ltable[slot] = nlev
-        offs[nlev + 1] = base + nf
+        nlev += 1
+
+
+def _radix_sort(a, tmp, n, nbits):
+    """Sort ``a[:n]`` (non-negative, below ``2^nbits``) in place, by 11-bit digits from the
+    lowest (``tmp``: room for ``n``); a stable counting sort per digit."""
+    count = np.empty(2049, dtype=np.int64)
+    src, dst = a, tmp
+    shift = 0
+    while shift < nbits:
+        count[:] = 0
+        for i in range(n):
+            count[((src[i] >> shift) & 2047) + 1] += 1
+        for d in range(2048):
+            count[d + 1] += count[d]
+        for i in range(n):
+            d = (src[i] >> shift) & 2047
+            dst[count[d]] = src[i]
+            count[d] += 1
+        src, dst = dst, src
+        shift += 11
+    if src is not a:
+        a[:n] = src[:n]
+
+
+def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, codes, par, let,
+                   offs, hashes, ltable, hkey, hidx, found, fpos, tmp, stamp, st, pause_work):
+    """The length levels of the transformations ``gens`` (one row per letter) without a Cayley
+    graph: each element is one integer, its row's entries in fields of ``shifts`` (the first
+    entry highest: ascending codes are the rows in lexicographic order). The next level is
+    ``x`` then ``gens[letters[c]]`` for every letter (outer) and element ``x`` (inner); each
+    new element is appended to ``found`` with its position in ``fpos``, found new through
+    ``stamp`` (a table over every code: ``level << 32 | index``, never cleared) when it has
+    entries, else a hash table ``hkey``/``hidx`` of at least twice the products (cleared per
+    level); then the level is sorted. States, arguments and return codes as
+    :func:`_cayley_levels`'s; ``st[4]``: the products of the next level."""
+    n = shifts.shape[0]
+    kc = letters.shape[0]
+    dense = stamp.shape[0] > 0
+    nlev = st[0]
+    total = st[1]
+    work = 0
+    while True:
+        if nlev == 0:
+            lo, size = 0, 1
+        else:
+            lo, size = offs[nlev - 1], offs[nlev] - offs[nlev - 1]
+            if nlev >= max_levels:
+                st[0], st[1] = nlev, total
+                return 3
+            if work >= pause_work:
+                st[0], st[1] = nlev, total
+                return 2
+        base = offs[nlev]
+        need = size * kc
+        tag = nlev + 1
+        tsize, tlog = 16, 4
+        while tsize < 2 * need:
+            tsize *= 2
+            tlog += 1
+        hshift = np.uint64(64 - tlog)
+        if base + need > codes.shape[0] or (not dense and tsize > hkey.shape[0]) \
+                or need > found.shape[0] or need > fpos.shape[0] or need > tmp.shape[0] \
+                or nlev + 2 > offs.shape[0] or 2 * (nlev + 1) > ltable.shape[0]:
+            st[0], st[1], st[3], st[4] = nlev, total, base + need, need
+            return 1
+        tmask = tsize - 1
+        if not dense:
+            hkey[:tsize] = -1
+        nf = 0
+        for c in range(kc):                          # letter-major: x then a
+            g = gens[letters[c]]
+            p = letters[c] * size
+            for i in range(size):
+                y = np.int64(0)
+                if nlev == 0:                            # the identity, then the letter
+                    for q in range(n):
+                        y |= np.int64(g[q]) << shifts[q]
+                else:
+                    x = codes[lo + i]
+                    for q in range(n):
+                        y |= np.int64(g[(x >> shifts[q]) & fmask]) << shifts[q]
+                if dense:
+                    if (stamp[y] >> 32) == tag:
+                        continue
+                    stamp[y] = (tag << 32) | nf
+                else:
+                    slot = np.int64((np.uint64(y) * _MIX) >> hshift)
+                    while hkey[slot] >= 0 and hkey[slot] != y:
+                        slot = (slot + 1) & tmask
+                    if hkey[slot] >= 0:
+                        continue
+                    hkey[slot] = y
+                    hidx[slot] = nf
+                found[nf] = y
+                fpos[nf] = p + i
+                nf += 1
+        work += need * n
+        if dense and 4 * nf > stamp.shape[0]:
+            t = 0
+            for y in range(stamp.shape[0]):          # many: a scan of the codes is cheaper
+                if (stamp[y] >> 32) == tag:
+                    found[t] = y
+                    t += 1
+        else:
+            _radix_sort(found, tmp, nf, nbits)
+        h = np.uint64(nf)
+        for j in range(nf):
+            y = found[j]
+            if dense:
+                pj = fpos[stamp[y] & 0xFFFFFFFF]
+            else:
+                slot = np.int64((np.uint64(y) * _MIX) >> hshift)
+                while hkey[slot] != y:
+                    slot = (slot + 1) & tmask
+                pj = fpos[hidx[slot]]
+            codes[base + j] = y
+            par[base + j] = -1 if nlev == 0 else pj % size
+            let[base + j] = pj // size
+            h = (h ^ np.uint64(y)) * _MIX
+        rc = _close_level(ltable, hashes, codes, offs, h, base, nf, nlev, total, max_total, st)
+        if rc >= 0:
+            return rc
+        total += nf
         nlev += 1
 
 
@@ -342,9 +478,42 @@ def _warm_up() -> float:
     cayley_levels(codes, 8, 1, 2, np.array([[1], [0]], dtype=np.int32), 1, 1, 100, 100, w0,
                   math.inf)
     rows = np.array([[1, 0], [0, 1]], dtype=np.int32)
+    direct_levels(rows, 100, 100, w0, math.inf)
     cycle_orders(rows)
     parity_candidates(rows, 0)
     return time.perf_counter() - w0
+
+
+def _first_call(t0: float) -> float:
+    """``t0`` moved past the compiling (or loading) of the kernels, which the first call of a
+    process does first, so that it stays out of the caller's time budget."""
+    if _STATE["warm_s"] is None:
+        _STATE["warm_s"] = 0.0
+        _STATE["warm_s"] = w = _warm_up()
+        t0 += w
+    return t0
+
+
+def _grown(out: np.ndarray, need: int) -> np.ndarray:
+    """``out`` (3 rows) with at least ``need`` columns (twice as many when it grows)."""
+    if need <= out.shape[1]:
+        return out
+    grown = np.empty((3, max(need, 2 * out.shape[1])), dtype=np.int64)
+    grown[:, :out.shape[1]] = out
+    return grown
+
+
+def _level_tables(offs, hashes, ltable, ids, nlev: int):
+    """The offsets, hashes and hash table of ``nlev`` levels, twice as large (a power of two
+    table, the levels re-inserted) if the next level needs room, else as they are."""
+    if nlev + 2 <= offs.size and 2 * (nlev + 1) <= ltable.size:
+        return offs, hashes, ltable
+    lcap = 2 * offs.size
+    offs = np.concatenate([offs, np.zeros(lcap - offs.size, dtype=np.int64)])
+    hashes = np.concatenate([hashes, np.empty(lcap - hashes.size, dtype=np.uint64)])
+    ltable = np.full(1 << (4 * lcap - 1).bit_length(), -1, dtype=np.int64)
+    _rehash_levels(ltable, hashes, ids, offs, nlev)
+    return offs, hashes, ltable
 
 
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,
@@ -359,10 +528,7 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     ``j`` is ``ids[offsets[j] : offsets[j + 1]]``, and level ``start`` recurs after the last).
     The first call of a process compiles (or loads) the kernels first and leaves that time
     out of ``max_seconds``."""
-    if _STATE["warm_s"] is None:
-        _STATE["warm_s"] = 0.0
-        _STATE["warm_s"] = w = _warm_up()
-        t0 += w
+    t0 = _first_call(t0)
     m = right.shape[0]
     rows = np.empty((m, n), dtype=np.int32)
     ws = np.zeros((5, m), dtype=np.int64)        # rank, by rank, stamp, first position, found
@@ -388,16 +554,8 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
         pause = _PAUSE_WORK
         nlev = int(st[0])
         if rc == _GROW:
-            if int(st[3]) > out.shape[1]:
-                grown = np.empty((3, max(int(st[3]), 2 * out.shape[1])), dtype=np.int64)
-                grown[:, :out.shape[1]] = out
-                out = grown
-            if nlev + 2 > offs.size or 2 * (nlev + 1) > ltable.size:
-                lcap = 2 * offs.size
-                offs = np.concatenate([offs, np.zeros(lcap - offs.size, dtype=np.int64)])
-                hashes = np.concatenate([hashes, np.empty(lcap - hashes.size, dtype=np.uint64)])
-                ltable = np.full(1 << (4 * lcap - 1).bit_length(), -1, dtype=np.int64)  # 2^j
-                _rehash_levels(ltable, hashes, out[0], offs, nlev)
+            out = _grown(out, int(st[3]))
+            offs, hashes, ltable = _level_tables(offs, hashes, ltable, out[0], nlev)
             continue
         if rc == _PAUSE:
             if time.perf_counter() - t0 > max_seconds:
@@ -408,6 +566,63 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
         end = int(offs[nlev])
         return None, rows, (ws[1][out[0, :end]], out[1, :end].copy(), out[2, :end].copy(),
                             offs[:nlev + 1], int(st[2]))
+
+
+def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
+                  max_seconds: float):
+    """The length levels of the transformations ``gens`` (``(letters, n)``, each row a letter)
+    without a Cayley graph, when a row fits in one int64 (``n·⌈log2 n⌉ <= 63``; else
+    ``(None, None, None)``): ``(over, rows, levels)`` as :func:`cayley_levels` gives them
+    (``ids``: None), ``over`` None or the budget that ran out."""
+    gens = np.ascontiguousarray(gens, dtype=np.int32)
+    k, n = gens.shape
+    b = max(1, (n - 1).bit_length())
+    if n * b > 63 or k == 0:
+        return None, None, None
+    t0 = _first_call(t0)
+    shifts = (b * np.arange(n - 1, -1, -1)).astype(np.int64)
+    _, first = np.unique(gens.view(np.dtype((np.void, 4 * n))).ravel(), return_index=True)
+    letters = np.sort(first).astype(np.int64)           # one letter per distinct generator
+    # codes, parents, letters: room for the budget's elements at once (the pages are only
+    # touched as levels fill them), capped; grown by doubling past that
+    out = np.empty((3, min(int(max_total), 1 << 20) + 16 * k + 64), dtype=np.int64)
+    offs = np.zeros(66, dtype=np.int64)
+    hashes = np.empty(66, dtype=np.uint64)
+    ltable = np.full(256, -1, dtype=np.int64)
+    # a table over every code (zeroed lazily by the system), or a hash table grown to need
+    stamp = np.zeros(1 << (n * b) if n * b <= _DENSE_BITS else 0, dtype=np.int64)
+    hkey, hidx = (np.empty(0 if stamp.size else 64, dtype=np.int64) for _ in range(2))
+    found, fpos, tmp = (np.empty(64, dtype=np.int64) for _ in range(3))
+    st = np.zeros(5, dtype=np.int64)
+    pause = 0
+    while True:
+        rc = _direct_levels(gens, letters, shifts, np.int64((1 << b) - 1), n * b,
+                            int(max_levels), int(max_total), out[0], out[1], out[2], offs,
+                            hashes, ltable, hkey, hidx, found, fpos, tmp, stamp, st, pause)
+        pause = _PAUSE_WORK
+        nlev = int(st[0])
+        if rc == _GROW:
+            out = _grown(out, int(st[3]))
+            need = int(st[4])
+            if stamp.size == 0 and 2 * need > hkey.size:
+                size = 1 << (2 * need - 1).bit_length()
+                hkey, hidx = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+            if need > found.size:
+                found, fpos, tmp = (np.empty(max(need, 2 * found.size), dtype=np.int64)
+                                    for _ in range(3))
+            offs, hashes, ltable = _level_tables(offs, hashes, ltable, out[0], nlev)
+            continue
+        if rc == _PAUSE:
+            if time.perf_counter() - t0 > max_seconds:
+                return "seconds", None, None
+            continue
+        if rc != _DONE:
+            return ("levels" if rc == _LEVELS else "elements"), None, None
+        end = int(offs[nlev])
+        codes = out[0, :end]
+        rows = ((codes[:, None] >> shifts) & ((1 << b) - 1)).astype(np.int32)
+        return None, rows, (None, out[1, :end].copy(), out[2, :end].copy(), offs[:nlev + 1],
+                            int(st[2]))
 
 
 def cycle_orders(xs: np.ndarray) -> np.ndarray | None:

@@ -14,25 +14,10 @@ pytest.importorskip("numba")
 
 from automata import jit_core  # noqa: E402
 from automata.errors import BudgetExceededError  # noqa: E402
-from automata.froidure_pin import _froidure_pin, clear_caches  # noqa: E402
+from automata.froidure_pin import _froidure_pin  # noqa: E402
 from automata.monoid import _enumerate, _Packing, generators_of, transition_monoid  # noqa: E402
 
 from .test_classify_golden import _with_dfa  # noqa: E402
-
-
-@pytest.fixture
-def both(monkeypatch):
-    """``run(fn)``: ``fn()`` with the compiled core, then with numpy (whatever
-    ``AUTOMATA_JIT`` the test run was given; monkeypatch restores it afterwards)."""
-    def run(fn):
-        out = []
-        for flag in ("1", "0"):
-            monkeypatch.setenv("AUTOMATA_JIT", flag)
-            assert jit_core.enabled() == (flag == "1")
-            clear_caches()
-            out.append(fn())
-        return out
-    return run
 
 
 def _tn(n: int) -> np.ndarray:

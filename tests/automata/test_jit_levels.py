@@ -11,28 +11,13 @@ import pytest
 
 pytest.importorskip("numba")
 
-from automata import jit_core  # noqa: E402
 from automata.ac0 import ac0_certificate, cycle_orders, length_levels  # noqa: E402
 from automata.classify import parity_reduction  # noqa: E402
 from automata.dfa import DFA  # noqa: E402
 from automata.errors import BudgetExceededError  # noqa: E402
-from automata.froidure_pin import clear_caches, froidure_pin  # noqa: E402
+from automata.froidure_pin import froidure_pin  # noqa: E402
 
 from .test_classify_golden import _with_dfa  # noqa: E402
-
-
-@pytest.fixture
-def both(monkeypatch):
-    """``run(fn)``: ``fn()`` with the compiled kernels, then with numpy (as in test_jit_core)."""
-    def run(fn):
-        out = []
-        for flag in ("1", "0"):
-            monkeypatch.setenv("AUTOMATA_JIT", flag)
-            assert jit_core.enabled() == (flag == "1")
-            clear_caches()
-            out.append(fn())
-        return out
-    return run
 
 
 MLREGTEST = next((p / "shared" / "data" / "mlregtest" for p in Path(__file__).resolve().parents[3:]
@@ -115,6 +100,7 @@ def test_more_than_256_states(both):
     x, y = both(lambda: _everything(d))
     _assert_same(x, y)
     assert not isinstance(x, str) and len(x[0].sets) > 2 and x[0].sets[0].max() >= 256
+    _assert_same(*both(lambda: _everything(d, cayley=False)))   # rows wider than 63 bits
 
 
 def test_many_levels(both):
@@ -142,9 +128,34 @@ def test_budgets(both, kw):
     gens = np.array([[(i + 1) % 5 for i in range(5)], [1, 0] + list(range(2, 5)),
                      [1] + list(range(1, 5))])                 # T_5: 3,125 elements
     d = DFA(["c", "t", "e"], gens.T, 0, [0])
-    a, b = both(lambda: _everything(d, **kw))
-    assert isinstance(a, str) and a.startswith("AC0 test")
-    _assert_same(a, b)
+    for cayley in (True, False):
+        a, b = both(lambda c=cayley: _everything(d, c, **kw))
+        assert isinstance(a, str) and a.startswith("AC0 test")
+        _assert_same(a, b)
+
+
+@pytest.mark.parametrize("dense_bits", [0, 22, 63])
+def test_direct_levels_tables(both, monkeypatch, dense_bits):
+    """The direct (no Cayley graph) levels with each way of removing duplicates: a hash table
+    (``_DENSE_BITS = 0``), a table over every code, sorted by radix passes or scanned when
+    the level is large (T_4's levels reach all 256 codes of its 8-bit table), against numpy;
+    one to three 11-bit radix passes (codes of 6 to 24 bits)."""
+    from automata import jit_levels
+
+    monkeypatch.setattr(jit_levels, "_DENSE_BITS", dense_bits)
+    cases = []
+    for n in (4, 5):                                 # T_4, T_5: 256 and 3,125 elements
+        gens = np.array([[(i + 1) % n for i in range(n)], [1, 0] + list(range(2, n)),
+                         [1] + list(range(1, n))])
+        cases.append(DFA(["c", "t", "e"], gens.T, 0, [0]))
+    rng = np.random.default_rng(7)
+    for n in (3, 6, 8):
+        cases.append(DFA("ab", np.stack([rng.permutation(n), rng.integers(0, n, n)]).T, 0, [0]))
+    for d in cases:
+        a, b = both(lambda d=d: _everything(d, cayley=False))
+        _assert_same(a, b)
+        assert not isinstance(a, str) and a[0].ids is None
+    assert len(a[0].sets) > 1
 
 
 def test_cycle_orders_overflow_uses_numpy(both):
