@@ -449,6 +449,15 @@ def _parity_candidates(xs: np.ndarray, q0: int):
     return ((i, index.get(g2[i].tobytes())) for i in cand)
 
 
+def _word_map(d: DFA, word: list[int]) -> list[int]:
+    """The state each state of ``d`` reaches on ``word`` (letter indices), from its
+    transitions."""
+    m = np.arange(d.n_states)
+    for a in word:
+        m = d.delta[m, a]
+    return m.tolist()
+
+
 def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     """A reduction of parity to the language of the minimal DFA ``d``, or None.
 
@@ -457,7 +466,8 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     it. Then for every x over {0, 1}, with ``h(0)`` a word of f and ``h(1)`` a word of g (both
     of length k) and ``v`` a word separating the initial state from its image under g:
     ``h(x) v`` is in L iff x has an even number of 1s (or iff odd: see ``even_accepted``).
-    The returned words are checked by running the DFA on all x of length ≤ 6.
+    The returned words are checked by running the DFA on ``h(x) v`` for all x of length ≤ 6
+    (each block's state map taken from the transitions once, then composed).
 
     >>> from automata.ac0 import length_levels
     >>> d = regex_to_dfa("((0|1)(0|1))*", "01")      # even length
@@ -476,13 +486,18 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
                 continue
             e_word = levels.word(k, j)
             g_word = levels.word(k, int(i))
-            even = bool(d.accepts([syms[a] for a in v]))
+            # the DFA run on h(x)·v, block by block: each block's state map read off the
+            # transitions once (not the levels' rows), then composed
+            zero, one = _word_map(d, e_word), _word_map(d, g_word)
+            acc = d.accepting_mask[np.asarray(_word_map(d, v))].tolist()
+            even = acc[q0]
             ok = True
             for n in range(7):
                 for bits in range(2 ** n):
-                    x = [(bits >> t) & 1 for t in range(n)]
-                    word = [a for b in x for a in (g_word if b else e_word)] + v
-                    if d.accepts([syms[a] for a in word]) != (even == (sum(x) % 2 == 0)):
+                    q = q0
+                    for t in range(n):
+                        q = one[q] if (bits >> t) & 1 else zero[q]
+                    if acc[q] != (even == (bits.bit_count() % 2 == 0)):
                         ok = False
                         break
                 if not ok:

@@ -583,9 +583,10 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     shifts = (b * np.arange(n - 1, -1, -1)).astype(np.int64)
     _, first = np.unique(gens.view(np.dtype((np.void, 4 * n))).ravel(), return_index=True)
     letters = np.sort(first).astype(np.int64)           # one letter per distinct generator
-    # codes, parents, letters: room for the budget's elements at once (the pages are only
-    # touched as levels fill them), capped; grown by doubling past that
-    out = np.empty((3, min(int(max_total), 1 << 20) + 16 * k + 64), dtype=np.int64)
+    # codes, parents, letters: room at once for the levels the budget allows and the products
+    # of the last (at most (1 + k)·max_total; the pages are only touched as levels fill them),
+    # capped at 2^22; grown by doubling past that
+    out = np.empty((3, min((1 + k) * int(max_total), 1 << 22) + 16 * k + 64), dtype=np.int64)
     offs = np.zeros(66, dtype=np.int64)
     hashes = np.empty(66, dtype=np.uint64)
     ltable = np.full(256, -1, dtype=np.int64)

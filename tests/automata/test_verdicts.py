@@ -222,3 +222,19 @@ def test_verdicts_respect_class_inclusions_on_random_dfas():
         _consistent(classify(d))
 
     check()
+
+
+def test_parity_reduction_check_runs_the_dfa():
+    """The reduction's check composes each block's state map read off the transitions: the
+    same states as running the DFA letter by letter, from every state."""
+    import numpy as np
+
+    from automata.classify import _word_map
+    from automata.languages import get_language
+
+    d = get_language("word_problem_s5").dfa
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        word = rng.integers(0, d.n_symbols, size=int(rng.integers(0, 9))).tolist()
+        sym = [d.alphabet[a] for a in word]
+        assert _word_map(d, word) == [d.run(sym, start=q) for q in range(d.n_states)]
