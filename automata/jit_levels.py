@@ -26,9 +26,9 @@ from .jit_core import enabled as _core_enabled
 __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates"]
 
 _STATE: dict = {"loaded": None, "warm_s": None}
-_KERNELS = ("_cayley_levels", "_direct_levels", "_close_level", "_radix_sort", "_level_slot",
-            "_rehash_levels", "_row_less", "_prepare", "_row_hash", "_parity_scan",
-            "_cycle_orders")
+_KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
+            "_level_slot", "_rehash_levels", "_row_less", "_prepare", "_row_hash",
+            "_parity_scan", "_cycle_orders")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -74,6 +74,19 @@ def _rehash_levels(ltable, hashes, ids, offs, nlev):
         ltable[slot] = j
 
 
+def _level_start(offs, nlev, total, work, max_levels, pause_work, st):
+    """``(rc, lo, size)``: where the last level lies (level 0: the identity alone), or a stop
+    before the next one (``rc`` 3: ``max_levels``; 2: a pause for the time budget; ``st``
+    set); ``rc`` -1: go on."""
+    if nlev == 0:
+        return -1, 0, 1
+    lo, size = offs[nlev - 1], offs[nlev] - offs[nlev - 1]
+    if nlev >= max_levels or work >= pause_work:
+        st[0], st[1] = nlev, total
+        return (3 if nlev >= max_levels else 2), lo, size
+    return -1, lo, size
+
+
 def _close_level(ltable, hashes, ids, offs, h, base, nf, nlev, total, max_total, st):
     """Level ``nlev + 1`` is written (``ids[base : base + nf]``, ``h`` its hash before the last
     mix): 0 if it equals an earlier level, 4 if the levels' elements pass ``max_total`` (both
@@ -109,16 +122,9 @@ def _cayley_levels(succ, letters, n_let, root, max_levels, max_total, lev, par, 
     total = st[1]
     work = 0
     while True:
-        if nlev == 0:
-            lo, size = 0, 1
-        else:
-            lo, size = offs[nlev - 1], offs[nlev] - offs[nlev - 1]
-            if nlev >= max_levels:
-                st[0], st[1] = nlev, total
-                return 3
-            if work >= pause_work:
-                st[0], st[1] = nlev, total
-                return 2
+        rc, lo, size = _level_start(offs, nlev, total, work, max_levels, pause_work, st)
+        if rc >= 0:
+            return rc
         base = offs[nlev]
         if base + min(m, size * n_let) > lev.shape[0] or nlev + 2 > offs.shape[0] \
                 or 2 * (nlev + 1) > ltable.shape[0]:
@@ -200,16 +206,9 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
     total = st[1]
     work = 0
     while True:
-        if nlev == 0:
-            lo, size = 0, 1
-        else:
-            lo, size = offs[nlev - 1], offs[nlev] - offs[nlev - 1]
-            if nlev >= max_levels:
-                st[0], st[1] = nlev, total
-                return 3
-            if work >= pause_work:
-                st[0], st[1] = nlev, total
-                return 2
+        rc, lo, size = _level_start(offs, nlev, total, work, max_levels, pause_work, st)
+        if rc >= 0:
+            return rc
         base = offs[nlev]
         need = size * kc
         tag = nlev + 1
