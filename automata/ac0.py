@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,8 @@ class Levels:
     level k is row ``parent`` of level k-1 followed by ``letter`` (level 1: ``parent = -1``).
     ``S_{start} = S_{start + period}``, and no earlier level recurs. ``ids[k - 1]`` (when the
     levels were walked on an enumerated monoid's Cayley graph, else None): the monoid indices
-    of level k's rows, in the same order.
+    of level k's rows, in the same order; ``sets`` then gathers a level's rows from ``rows``
+    (every element's) when it is first read.
     """
 
     sets: tuple
@@ -57,6 +59,8 @@ class Levels:
     start: int
     period: int
     ids: tuple | None = None
+    #: every monoid element's row (by monoid index) when ``ids`` is given, else None
+    rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def stable_index(self) -> int:
@@ -144,8 +148,9 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         key = el.tobytes()
         if key in seen:
             j = seen[key]
-            sets = tuple(rows[lv] for lv in levels)
-            return Levels(sets, tuple(parents), tuple(letters), j, k + 1 - j, tuple(levels))
+            ids = tuple(levels)
+            return Levels(_GatheredSets(rows, ids), tuple(parents), tuple(letters), j,
+                          k + 1 - j, ids, rows)
         total += len(el)
         if total > max_elements:
             raise BudgetExceededError(f"AC0 test: the length levels exceed {max_elements:,} "
@@ -156,15 +161,50 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
         seen[key] = k + 1
 
 
+class _GatheredSets(Sequence):
+    """The levels' rows, each level gathered from every element's rows by its ids on first
+    access (most callers read one level, the stable one: gathering all of them was a third
+    of a 64-letter acceptor's AC0 test)."""
+
+    def __init__(self, rows: np.ndarray, ids: tuple):
+        self._rows, self._ids = rows, ids
+        self._done: dict[int, np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[j] for j in range(*k.indices(len(self))))
+        k = range(len(self))[k]                     # negative indices, IndexError
+        x = self._done.get(k)
+        if x is None:
+            x = self._done[k] = self._rows[self._ids[k]]
+        return x
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (Sequence, tuple)):
+            return len(self) == len(other) and all(
+                np.array_equal(a, b) for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None
+
+
 def _levels_from(rows: np.ndarray, res: tuple) -> Levels:
     """:class:`Levels` from a compiled walk's arrays (all levels end to end; ``ids`` None:
-    ``rows`` are the levels' own rows, else every element's, gathered by ``ids``)."""
+    ``rows`` are the levels' own rows, else every element's, each level gathered by its
+    ``ids`` when it is read)."""
     ids, par, let, offs, start = res
     cut = [slice(a, b) for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
-    at = rows if ids is None else rows[ids]          # one gather; each level a view of it
-    return Levels(tuple(at[c] for c in cut), tuple(par[c] for c in cut),
-                  tuple(let[c] for c in cut), start, len(cut) + 1 - start,
-                  None if ids is None else tuple(ids[c] for c in cut))
+    if ids is None:
+        sets = tuple(rows[c] for c in cut)
+        level_ids = None
+    else:
+        level_ids = tuple(ids[c] for c in cut)
+        sets = _GatheredSets(rows, level_ids)
+    return Levels(sets, tuple(par[c] for c in cut), tuple(let[c] for c in cut), start,
+                  len(cut) + 1 - start, level_ids, rows if ids is not None else None)
 
 
 def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) -> str:

@@ -449,6 +449,37 @@ def _parity_candidates(xs: np.ndarray, q0: int):
     return ((i, index.get(g2[i].tobytes())) for i in cand)
 
 
+def _level_parity_candidates(levels: Levels, q0: int):
+    """``(k, i, j, g[q0])`` for each level k (from 1) and each row i of it that
+    :func:`_parity_candidates` finds with ``g²`` in the same level (row j), in order. Levels
+    walked on a Cayley graph are scanned once over every element's row, then read by ids."""
+    if levels.ids is None or levels.rows is None:
+        for k in range(1, len(levels.sets) + 1):
+            xs = levels.sets[k - 1]
+            for i, j in _parity_candidates(xs, q0):
+                if j is not None:
+                    yield k, int(i), int(j), int(xs[i][q0])
+        return
+    rows = levels.rows
+    square = np.full(rows.shape[0], -1, dtype=np.int64)   # element -> the element g² (or -1)
+    for i, j in _parity_candidates(rows, q0):
+        if j is not None:
+            square[i] = j
+    if not (square >= 0).any():
+        return
+    pos = np.full(rows.shape[0], -1, dtype=np.int64)      # element -> its row in the level
+    for k, ids in enumerate(levels.ids, start=1):
+        hit = np.flatnonzero(square[ids] >= 0)
+        if hit.size == 0:
+            continue
+        pos[ids] = np.arange(ids.size)
+        for i in hit.tolist():
+            j = int(pos[square[ids[i]]])
+            if j >= 0:
+                yield k, i, j, int(rows[ids[i], q0])
+        pos[ids] = -1
+
+
 def _word_map(d: DFA, word: list[int]) -> list[int]:
     """The state each state of ``d`` reaches on ``word`` (letter indices), from its
     transitions."""
@@ -476,43 +507,39 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     """
     q0 = d.initial
     syms = d.alphabet
-    for k in range(1, len(levels.sets) + 1):
-        xs = levels.sets[k - 1]
-        for i, j in _parity_candidates(xs, q0):
-            if j is None:
-                continue
-            v = _separating(d, q0, int(xs[i][q0]))
-            if v is None:
-                continue
-            e_word = levels.word(k, j)
-            g_word = levels.word(k, int(i))
-            # the DFA run on h(x)·v, block by block: each block's state map read off the
-            # transitions once (not the levels' rows), then composed
-            zero, one = _word_map(d, e_word), _word_map(d, g_word)
-            acc = d.accepting_mask[np.asarray(_word_map(d, v))].tolist()
-            even = acc[q0]
-            ok = True
-            for n in range(7):
-                for bits in range(2 ** n):
-                    q = q0
-                    for t in range(n):
-                        q = one[q] if (bits >> t) & 1 else zero[q]
-                    if acc[q] != (even == (bits.bit_count() % 2 == 0)):
-                        ok = False
-                        break
-                if not ok:
+    for k, i, j, gq0 in _level_parity_candidates(levels, q0):
+        v = _separating(d, q0, gq0)
+        if v is None:
+            continue
+        e_word = levels.word(k, j)
+        g_word = levels.word(k, int(i))
+        # the DFA run on h(x)·v, block by block: each block's state map read off the
+        # transitions once (not the levels' rows), then composed
+        zero, one = _word_map(d, e_word), _word_map(d, g_word)
+        acc = d.accepting_mask[np.asarray(_word_map(d, v))].tolist()
+        even = acc[q0]
+        ok = True
+        for n in range(7):
+            for bits in range(2 ** n):
+                q = q0
+                for t in range(n):
+                    q = one[q] if (bits >> t) & 1 else zero[q]
+                if acc[q] != (even == (bits.bit_count() % 2 == 0)):
+                    ok = False
                     break
             if not ok:
-                continue
-            return {"block_length": k, "zero": _fmt([syms[a] for a in e_word], syms),
-                    "one": _fmt([syms[a] for a in g_word], syms),
-                    "v": _fmt([syms[a] for a in v], syms), "even_accepted": even,
-                    "verified": True,
-                    "statement": f"x in {{0,1}}* has an {'even' if even else 'odd'} number of "
-                                 f"1s iff h(x)·v is in L, with h(0) = "
-                                 f"{_fmt([syms[a] for a in e_word], syms)!r}, h(1) = "
-                                 f"{_fmt([syms[a] for a in g_word], syms)!r}, v = "
-                                 f"{_fmt([syms[a] for a in v], syms)!r}"}
+                break
+        if not ok:
+            continue
+        return {"block_length": k, "zero": _fmt([syms[a] for a in e_word], syms),
+                "one": _fmt([syms[a] for a in g_word], syms),
+                "v": _fmt([syms[a] for a in v], syms), "even_accepted": even,
+                "verified": True,
+                "statement": f"x in {{0,1}}* has an {'even' if even else 'odd'} number of "
+                             f"1s iff h(x)·v is in L, with h(0) = "
+                             f"{_fmt([syms[a] for a in e_word], syms)!r}, h(1) = "
+                             f"{_fmt([syms[a] for a in g_word], syms)!r}, v = "
+                             f"{_fmt([syms[a] for a in v], syms)!r}"}
     return None
 
 
