@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
+from .ac0 import Levels, ac0_certificate, cycle_orders, length_levels
 from .dfa import DFA
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
@@ -33,7 +33,7 @@ from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
 from .languages import Language, resolve_language
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
-                     transition_monoid)
+                     has_nontrivial_cycle, transition_monoid)
 from .varieties import Varieties, varieties
 from .verdicts import FAMILIES, FAMILY_STATEMENTS, AlgebraFacts, Prediction, predict
 
@@ -323,12 +323,12 @@ def letter_period_witness(d: DFA) -> dict[str, Any] | None:
     >>> letter_period_witness(DFA("ab", [[1, 0], [0, 1]], 0, [0]))["w"]
     'a'
     """
-    for a, g in enumerate(generators_of(d)):
-        if cycle_order(g) > 1:
-            return _period_witness(d, [a], "a single repeated letter has period > 1; a layer "
-                                           "whose matrix has eigenvalues in [0, 1] is "
-                                           "eventually constant on it")
-    return None
+    cyclic = np.flatnonzero(has_nontrivial_cycle(generators_of(d)))   # order > 1
+    if cyclic.size == 0:
+        return None
+    return _period_witness(d, [int(cyclic[0])], "a single repeated letter has period > 1; a "
+                                                "layer whose matrix has eigenvalues in [0, 1] "
+                                                "is eventually constant on it")
 
 
 def _prime_factors(n: int) -> list[int]:

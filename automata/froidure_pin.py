@@ -435,22 +435,24 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
     else:
         left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
                             graph["levels"], size, identity)
-    r_lab = _strong_components(right)
-    l_lab = _strong_components(left)
-    idem = np.zeros(size, dtype=bool)
-    idem[:s] = _idempotent_flags(mon)
-    idem[identity] = True
-    mon._facts["monoid_idempotents"] = int(idem.sum())
-    if _jit_enabled():
-        from .jit_core import d_classes
+    if _jit_enabled():                      # SCCs, idempotents and D-classes in one call
+        from .jit_core import green_labels
 
-        d_lab, d_size, n_r, n_l, reps, regular = d_classes(r_lab, l_lab, idem, identity)
+        r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size = green_labels(
+            right, left, codes, packing, identity)
+        rem = h_size < 0
     else:
+        r_lab = _strong_components(right)
+        l_lab = _strong_components(left)
+        idem = np.zeros(size, dtype=bool)
+        idem[:s] = _idempotent_flags(mon)
+        idem[identity] = True
         d_lab, d_size, n_r, n_l, reps, regular = _d_classes(right, left, r_lab, l_lab, idem,
                                                             identity)
-    h_size, rem = np.divmod(d_size, n_r * n_l)
+        h_size, rem = np.divmod(d_size, n_r * n_l)
     if rem.any():                                          # pragma: no cover - a theorem
         raise AssertionError("D-class size is not #R x #L x |H|")
+    mon._facts["monoid_idempotents"] = int(np.count_nonzero(idem))
     dcs = DClassTable(d_size, n_r, n_l, h_size, regular, reps, lambda: _ranks(mon, reps))
     if time.perf_counter() - t0 > max_seconds and not partial_ok:
         raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")

@@ -30,7 +30,8 @@ import time
 import numpy as np
 
 __all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
-           "image_sizes", "strong_components", "d_classes", "max_tail", "first_cyclic"]
+           "image_sizes", "strong_components", "d_classes", "green_labels", "max_tail",
+           "first_cyclic"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -40,7 +41,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
-            "_image_sizes", "_scc_labels", "_root", "_d_classes")
+            "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel")
 
 
 def enabled() -> bool:
@@ -534,6 +535,41 @@ def _d_classes(r_lab, l_lab, idem, identity):
     return d_lab, d_size, n_r, n_l, reps, regular
 
 
+def _green_kernel(right, left, codes, n, bits, identity, r_lab, l_lab, idem):
+    """Green's relations of an enumerated monoid in one call: the R- and L-labels (SCCs of
+    the Cayley graphs), the idempotents (elements past the packed ones: the identity) and
+    :func:`_d_classes`, with each D-class's H-class size (-1 where ``#R·#L`` does not divide
+    its size, which a theorem forbids)."""
+    _scc_labels(right, r_lab)
+    _scc_labels(left, l_lab)
+    s = codes.shape[0]
+    _idempotent_flags(codes, n, bits, idem[:s])
+    for i in range(s, idem.shape[0]):
+        idem[i] = True
+    idem[identity] = True
+    d_lab, d_size, n_r, n_l, reps, regular = _d_classes(r_lab, l_lab, idem, identity)
+    h_size = np.empty(d_size.shape[0], dtype=np.int64)
+    for d in range(d_size.shape[0]):
+        rl = n_r[d] * n_l[d]
+        h_size[d] = d_size[d] // rl if d_size[d] % rl == 0 else -1
+    return d_lab, d_size, n_r, n_l, reps, regular, h_size
+
+
+def green_labels(right: np.ndarray, left: np.ndarray, codes: np.ndarray, packing,
+                 identity: int):
+    """``(r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size)`` of the
+    monoid whose Cayley graphs are ``right`` and ``left`` (its first elements packed in
+    ``codes``), see :func:`_green_kernel`."""
+    m = right.shape[0]
+    r_lab = np.empty(m, dtype=np.int64)
+    l_lab = np.empty(m, dtype=np.int64)
+    idem = np.empty(m, dtype=np.bool_)
+    out = _green_kernel(np.ascontiguousarray(right), np.ascontiguousarray(left),
+                        np.ascontiguousarray(codes), packing.n, packing.bits, int(identity),
+                        r_lab, l_lab, idem)
+    return (r_lab, l_lab, idem) + tuple(out)
+
+
 def d_classes(r_lab: np.ndarray, l_lab: np.ndarray, idem: np.ndarray, identity: int):
     """``(d_lab, d_size, n_r, n_l, reps, regular)``, see :func:`_d_classes`."""
     return _d_classes(np.ascontiguousarray(r_lab, dtype=np.int64),
@@ -573,18 +609,20 @@ def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
     if packing.bits == 4:                       # a byte holds two states
         gg = np.zeros((k, 16), dtype=np.uint64)
         gg[:, :packing.n] = gens
-        byte = np.arange(256)
-        return np.ascontiguousarray(gg[:, byte & 15] | (gg[:, byte >> 4] << np.uint64(4))), 8
+        # byte b = lo | hi << 4 (entry [hi, lo] of the outer table) maps to g[lo] | g[hi] << 4
+        return ((gg[:, :, None] << np.uint64(4)) | gg[:, None, :]).reshape(k, 256), 8
     # a field holds a state (< n) or is padding (0): n entries suffice
     return np.ascontiguousarray(gens, dtype=np.uint64), packing.bits
 
 
 def _first_equal_rows(gens: np.ndarray) -> np.ndarray:
     """``canon[a]``: the first letter whose transformation equals letter ``a``'s."""
-    seen: dict = {}
     rows = np.ascontiguousarray(gens, dtype=np.int64)
-    return np.array([seen.setdefault(r.tobytes(), a) for a, r in enumerate(rows)],
-                    dtype=np.int64)
+    if rows.shape[0] <= 1:
+        return np.zeros(rows.shape[0], dtype=np.int64)
+    _, first, inv = np.unique(rows.view(np.dtype((np.void, 8 * rows.shape[1]))).ravel(),
+                              return_index=True, return_inverse=True)
+    return first[inv.reshape(-1)].astype(np.int64)
 
 
 class _Arrays:

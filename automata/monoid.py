@@ -26,6 +26,7 @@ every element has a shortest word. Budgets (``max_size``, ``max_seconds``) raise
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -84,6 +85,13 @@ def has_nontrivial_cycle(x: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------- packing
+if sys.byteorder != "little":                     # pragma: no cover - codes are read as bytes
+    raise ImportError("automata.monoid packs transformations as little-endian words")
+
+_PACKINGS: dict = {}          # n -> its _Packing
+_MASKS: dict = {}             # n -> its valid_mask()
+
+
 @dataclass(frozen=True)
 class _Packing:
     n: int
@@ -92,24 +100,32 @@ class _Packing:
 
     @classmethod
     def for_states(cls, n: int) -> "_Packing":
+        hit = _PACKINGS.get(n)
+        if hit is not None:
+            return hit
         bits = 4 if n <= 16 else 8 if n <= 256 else 16
         if n > 65536:
             raise InvalidAutomatonError(f"{n} states are too many for the monoid enumerator")
-        return cls(n, bits, math.ceil(n * bits / 64))
+        out = _PACKINGS[n] = cls(n, bits, math.ceil(n * bits / 64))
+        return out
 
     @property
     def dtype(self):
         return np.uint8 if self.bits <= 8 else np.uint16
 
     def pack(self, x: np.ndarray) -> np.ndarray:
-        """(m, n) transformations -> (m, words) uint64 codes."""
+        """(m, n) transformations -> (m, words) uint64 codes: entry ``q`` in the ``bits``-bit
+        field ``q`` (little-endian words, as :meth:`unpack` reads them), padding zero."""
         x = np.asarray(x)
-        m = x.shape[0]
-        per = 64 // self.bits
-        buf = np.zeros((m, self.words * per), dtype=np.uint64)
-        buf[:, :self.n] = x
-        shifts = (np.arange(per, dtype=np.uint64) * np.uint64(self.bits))
-        return (buf.reshape(m, self.words, per) << shifts).sum(axis=2, dtype=np.uint64)
+        out = np.zeros((x.shape[0], self.words), dtype=np.uint64)
+        if self.bits == 4:                       # a byte holds entries 2j (low) and 2j + 1
+            b = out.view(np.uint8)
+            lo, hi = x[:, 0::2].astype(np.uint8), x[:, 1::2].astype(np.uint8)
+            b[:, :lo.shape[1]] = lo
+            b[:, :hi.shape[1]] |= hi << np.uint8(4)
+        else:
+            out.view(self.dtype)[:, :self.n] = x
+        return out
 
     def unpack(self, codes: np.ndarray) -> np.ndarray:
         """(m, words) uint64 codes -> (m, n) transformations (uint8 or uint16)."""
@@ -124,7 +140,14 @@ class _Packing:
         return codes.view(self.dtype).reshape(m, -1)[:, :self.n]
 
     def valid_mask(self) -> np.ndarray:
-        """(words,) uint64 masks of the bits that hold entries (padding must stay zero)."""
+        """(words,) uint64 masks of the bits that hold entries (padding must stay zero); a
+        fresh copy each call."""
+        hit = _MASKS.get(self.n)
+        if hit is None:
+            hit = _MASKS[self.n] = self._valid_mask()
+        return hit.copy()
+
+    def _valid_mask(self) -> np.ndarray:
         masks = np.zeros(self.words, dtype=np.uint64)
         per = 64 // self.bits
         for j in range(self.words):
