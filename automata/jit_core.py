@@ -41,7 +41,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
-            "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel")
+            "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
+            "_setup_letters")
 
 
 def enabled() -> bool:
@@ -602,29 +603,46 @@ def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:
     return out
 
 
+def _setup_letters(gens, bits, gcodes, gtab, canon):
+    """The kernel's inputs from the letters (``gens``, int64 ``(k, n)``): their packed codes
+    (``bits``-bit fields), the field table (``bits == 4``: per letter, the image of every
+    byte, two fields; else ``gtab`` is the letters themselves) and ``canon`` (the first letter
+    equal to each)."""
+    k, n = gens.shape
+    per = 64 // bits
+    for a in range(k):
+        for w in range(gcodes.shape[1]):
+            gcodes[a, w] = 0
+        for q in range(n):
+            gcodes[a, q // per] |= np.uint64(gens[a, q]) << np.uint64(bits * (q % per))
+        if bits == 4:
+            for b in range(256):
+                lo = b & 15
+                hi = b >> 4
+                v = np.uint64(0)
+                if lo < n:
+                    v |= np.uint64(gens[a, lo])
+                if hi < n:
+                    v |= np.uint64(gens[a, hi]) << np.uint64(4)
+                gtab[a, b] = v
+        else:
+            for q in range(n):
+                gtab[a, q] = np.uint64(gens[a, q])
+        canon[a] = a
+        for b in range(a):
+            if canon[b] != b:
+                continue
+            same = True
+            for w in range(gcodes.shape[1]):
+                if gcodes[b, w] != gcodes[a, w]:
+                    same = False
+                    break
+            if same:
+                canon[a] = b
+                break
+
+
 # ---------------------------------------------------------------------------- driver
-def _field_table(packing, gens: np.ndarray) -> tuple[np.ndarray, int]:
-    """``(gtab, field bits)``: per letter, the image of every field value."""
-    k = gens.shape[0]
-    if packing.bits == 4:                       # a byte holds two states
-        gg = np.zeros((k, 16), dtype=np.uint64)
-        gg[:, :packing.n] = gens
-        # byte b = lo | hi << 4 (entry [hi, lo] of the outer table) maps to g[lo] | g[hi] << 4
-        return ((gg[:, :, None] << np.uint64(4)) | gg[:, None, :]).reshape(k, 256), 8
-    # a field holds a state (< n) or is padding (0): n entries suffice
-    return np.ascontiguousarray(gens, dtype=np.uint64), packing.bits
-
-
-def _first_equal_rows(gens: np.ndarray) -> np.ndarray:
-    """``canon[a]``: the first letter whose transformation equals letter ``a``'s."""
-    rows = np.ascontiguousarray(gens, dtype=np.int64)
-    if rows.shape[0] <= 1:
-        return np.zeros(rows.shape[0], dtype=np.int64)
-    _, first, inv = np.unique(rows.view(np.dtype((np.void, 8 * rows.shape[1]))).ravel(),
-                              return_index=True, return_inverse=True)
-    return first[inv.reshape(-1)].astype(np.int64)
-
-
 class _Arrays:
     """The kernel's growing arrays (the kernel initialises every row it creates)."""
 
@@ -689,15 +707,18 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     k = gens.shape[0]
     words = packing.words
     record = graph is not None
-    gcodes = packing.pack(gens)
-    gtab, fbits = _field_table(packing, gens)
+    gcodes = np.empty((k, words), dtype=np.uint64)
+    fbits = 8 if packing.bits == 4 else packing.bits
+    gtab = np.empty((k, 256 if packing.bits == 4 else packing.n), dtype=np.uint64)
+    canon = np.empty(k, dtype=np.int64)
+    _setup_letters(np.ascontiguousarray(gens, dtype=np.int64), packing.bits, gcodes, gtab,
+                   canon)
     mask = packing.valid_mask()
     consts = _hash_consts(words)
     cap = max(1 << 10, 2 * (k + 1))
     arr = _Arrays(cap, words, k, record)
     table = np.full(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), -1, dtype=np.int32)
     gen_index = np.zeros(k, dtype=np.int64)
-    canon = _first_equal_rows(gens)
     st = np.zeros(12, dtype=np.int64)
     pause_count = int(check[0]) if check is not None else _NEVER
     complete = False

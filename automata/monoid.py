@@ -90,6 +90,16 @@ if sys.byteorder != "little":                     # pragma: no cover - codes are
 
 _PACKINGS: dict = {}          # n -> its _Packing
 _MASKS: dict = {}             # n -> its valid_mask()
+_IDENTITIES: dict = {}        # n -> its identity_code()
+_KEEP = 256                   # entries kept per table (then it starts again)
+
+
+def _kept(table: dict, n: int, value):
+    """``table[n] = value`` in a small per-``n`` memo (emptied past ``_KEEP`` entries)."""
+    if len(table) >= _KEEP:
+        table.clear()
+    table[n] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,7 @@ class _Packing:
         bits = 4 if n <= 16 else 8 if n <= 256 else 16
         if n > 65536:
             raise InvalidAutomatonError(f"{n} states are too many for the monoid enumerator")
-        out = _PACKINGS[n] = cls(n, bits, math.ceil(n * bits / 64))
-        return out
+        return _kept(_PACKINGS, n, cls(n, bits, math.ceil(n * bits / 64)))
 
     @property
     def dtype(self):
@@ -139,12 +148,19 @@ class _Packing:
             return out[:, :self.n]
         return codes.view(self.dtype).reshape(m, -1)[:, :self.n]
 
+    def identity_code(self) -> np.ndarray:
+        """The (1, words) code of the identity transformation (a fresh copy each call)."""
+        hit = _IDENTITIES.get(self.n)
+        if hit is None:
+            hit = _kept(_IDENTITIES, self.n, self.pack(np.arange(self.n)[None, :]))
+        return hit.copy()
+
     def valid_mask(self) -> np.ndarray:
         """(words,) uint64 masks of the bits that hold entries (padding must stay zero); a
         fresh copy each call."""
         hit = _MASKS.get(self.n)
         if hit is None:
-            hit = _MASKS[self.n] = self._valid_mask()
+            hit = _kept(_MASKS, self.n, self._valid_mask())
         return hit.copy()
 
     def _valid_mask(self) -> np.ndarray:
@@ -661,7 +677,7 @@ def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAUL
                 f"transition monoid has more than {max_size:,} elements (max_size budget)")
         return hit
     packing = _Packing.for_states(d.n_states)
-    ident = packing.pack(np.arange(d.n_states)[None, :])
+    ident = packing.identity_code()
     codes, parent, letter, _, found = _enumerate(gens, packing, int(max_size), float(max_seconds),
                                                  probe=ident)
     return TransitionMonoid(d.n_states, d.alphabet, codes, parent, letter, bool(found[0] >= 0),
