@@ -480,21 +480,30 @@ def _context(f: AlgebraFacts) -> dict[str, Any]:
             "ac0_s": ac0.get("stable_index", "s")}
 
 
+def _rules_by_family() -> dict[str, tuple[tuple[Rule, str], ...]]:
+    """Each family's rules in :data:`RULES` order, each with its reference line."""
+    return {fam: tuple((r, "; ".join(REFERENCES[x] for x in r.references) or "—")
+                       for r in RULES if r.family == fam) for fam in FAMILIES}
+
+
+_BY_FAMILY = _rules_by_family()
+
+
 def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
-    """Apply :data:`RULES`: one :class:`Prediction` per family, in :data:`FAMILIES` order."""
+    """Apply :data:`RULES`: one :class:`Prediction` per family, in :data:`FAMILIES` order
+    (the first rule of the family whose condition holds)."""
     ctx = _context(facts)
     out = []
     for fam in FAMILIES:
-        for rule in RULES:
-            if rule.family != fam or not CONDITIONS[rule.when](facts):
+        for rule, reference in _BY_FAMILY[fam]:
+            if not CONDITIONS[rule.when](facts):
                 continue
             lo = LAYERS[rule.min_layers](facts) if rule.min_layers else None
             hi = LAYERS[rule.max_layers](facts) if rule.max_layers else None
             wit = facts.witnesses.get(rule.witness) if rule.witness else None
             out.append(Prediction(
                 model=fam, expressible=rule.verdict, min_layers=lo, max_layers=hi,
-                status=rule.status, reason=rule.reason.format(**ctx),
-                reference="; ".join(REFERENCES[r] for r in rule.references) or "—",
+                status=rule.status, reason=rule.reason.format(**ctx), reference=reference,
                 rule=rule.name, witness=wit))
             break
     return tuple(out)
