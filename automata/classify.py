@@ -629,8 +629,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     d = dfa.minimize()
     gens = generators_of(d)
     # cheap witness first: a short word with a non-trivial cycle answers "not aperiodic"
-    short = find_nonaperiodic_element(gens, max_elements=5000, max_seconds=1.0) \
-        if d.n_states <= 65536 else None
+    short = find_nonaperiodic_element(gens, max_elements=5000, max_seconds=1.0,
+                                      alphabet=d.alphabet) if d.n_states <= 65536 else None
     green: GreenStructure | None = None
     try:
         green = green_structure(d, minimize=False, max_orbit=budget.orbit_max,

@@ -685,12 +685,14 @@ def transition_monoid(dfa: DFA, *, minimize: bool = True, max_size: int = DEFAUL
 
 
 def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
-                              max_seconds: float = 2.0) -> list[int] | None:
+                              max_seconds: float = 2.0,
+                              alphabet: tuple | None = None) -> list[int] | None:
     """A short word whose transformation has a cycle of length > 1, or None if none is found.
 
     Searches the first breadth-first levels of the semigroup (at most ``max_elements``
     elements), so it answers "not aperiodic" cheaply for most languages; ``None`` proves
-    nothing unless the whole semigroup was covered.
+    nothing unless the whole semigroup was covered. ``alphabet``: the letters' names, for the
+    enumeration kept for later calls (as :func:`automata.froidure_pin.cached_froidure_pin`).
     """
     from .froidure_pin import cached_froidure_pin
 
@@ -698,7 +700,8 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
     packing = _Packing.for_states(gens.shape[1])
     # the Froidure-Pin path: a complete enumeration is kept for automata.green (no re-work),
     # and an aperiodic monoid (every H-class trivial) needs no scan
-    fp, sample = cached_froidure_pin(gens, max_size=max_elements, max_seconds=max_seconds)
+    fp, sample = cached_froidure_pin(gens, max_size=max_elements, max_seconds=max_seconds,
+                                     alphabet=alphabet)
     if fp is not None:
         if fp.is_aperiodic:
             return None

@@ -73,6 +73,14 @@ def _commutative(gens: np.ndarray) -> bool:
     return True
 
 
+def _commutative_on_cayley_graph(fp) -> bool:
+    """:func:`_commutative` read off an enumerated monoid's right Cayley graph: the letters
+    commute iff ``a·b`` and ``b·a`` are the same element for all letters ``a, b``."""
+    letters = fp.right[fp.identity]                   # the element of each letter
+    ab = fp.right[letters]                            # ab[a, b]: the element a·b
+    return bool((ab == ab.T).all())
+
+
 def _distinct_rows(x: np.ndarray) -> np.ndarray:
     """The distinct rows of ``x`` (in some order): grouped by a 64-bit hash of each row,
     every row then compared with its group's first row; ``np.unique`` only if two different
@@ -159,7 +167,8 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
     """
     d = dfa.minimize() if minimize else dfa
     gens = generators_of(d).astype(np.int64)
-    comm = _commutative(gens)
+    fp = green.enumerated if green is not None and green.method == "enumeration" else None
+    comm = _commutative_on_cayley_graph(fp) if fp is not None else _commutative(gens)
     if green is None:
         try:
             green = green_structure(d, minimize=False)
