@@ -711,7 +711,10 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         if aperiodic is None:
             aperiodic = mon.is_aperiodic()
     idem = mon.idempotent_count() if mon is not None else idem_green
-    index = mon.aperiodicity_index() if mon is not None and aperiodic else None
+    fp = green.enumerated if green is not None and green.method == "enumeration" else None
+    index = None
+    if mon is not None and aperiodic:
+        index = fp.aperiodicity_index() if fp is not None else mon.aperiodicity_index()
     # witness
     witness = None
     if aperiodic is False:
@@ -732,7 +735,6 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
                     max_size=budget.variety_max_size, minimize=False, monoid_size=monoid_size)
     flags = _facts_flags(d, monoid_size)
-    fp = green.enumerated if green is not None and green.method == "enumeration" else None
     extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon, fp)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,
                          monoid_size=monoid_size, **flags, **extra)

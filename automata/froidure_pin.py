@@ -291,6 +291,21 @@ class FroidurePin:
         out[~inside] = np.arange(self.monoid.n_states)
         return out
 
+    def aperiodicity_index(self) -> int | None:
+        """:meth:`TransitionMonoid.aperiodicity_index`, the same answer: with the compiled
+        core, each element's powers are walked on the right Cayley graph while that takes
+        fewer look-ups than the tails of the transformations (``size x states``) would."""
+        mon = self.monoid
+        if _jit_enabled() and mon._facts.get("aperiodic") is not False:
+            from .jit_core import power_index
+
+            s = mon.semigroup_size
+            k = power_index(self.right, mon.parent, mon.letter, s, mon.n_states,
+                            s * mon.n_states // 2)
+            if k != -2:
+                return None if k < 0 else k
+        return mon.aperiodicity_index()
+
     def witness_word(self, d: int) -> list[int] | None:
         """A word whose transformation lies in the maximal subgroup of D-class ``d`` and is not
         its identity (so it permutes that image with a cycle of length > 1); None if trivial."""

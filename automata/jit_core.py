@@ -31,7 +31,7 @@ import numpy as np
 
 __all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
            "image_sizes", "strong_components", "d_classes", "green_labels", "max_tail",
-           "first_cyclic"]
+           "power_index", "first_cyclic"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
 _PAUSE_WORK = 1 << 17          # products between two returns to Python (time budget checks)
@@ -42,7 +42,7 @@ _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
             "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
-            "_setup_letters")
+            "_setup_letters", "_power_index")
 
 
 def enabled() -> bool:
@@ -376,6 +376,42 @@ def _max_tail(codes, n, bits):
     return best
 
 
+def _power_index(right, parent, letter, s, n, word, budget):
+    """max over the elements ``x`` (``0 .. s-1``; ``parent``/``letter`` give each a word) of
+    the least ``k >= 1`` with ``x^k = x^(k+1)``, each power found on the right Cayley graph
+    (``x^(k+1)``: ``x^k`` followed by the letters of ``x``'s word); -1 when some ``x`` has
+    none up to ``k = n`` (a transformation of ``n`` states with ``x^n != x^(n+1)`` has a
+    cycle of length > 1); -2 after ``budget`` look-ups. ``word``: scratch of length
+    ``>= s``."""
+    best = 1
+    work = 0
+    for x in range(s):
+        m = 0
+        y = x
+        while y >= 0:                         # the word of x, last letter first
+            word[m] = letter[y]
+            m += 1
+            y = parent[y]
+        p = x
+        k = 1
+        while True:
+            q = p
+            for t in range(m - 1, -1, -1):
+                q = right[q, word[t]]
+            work += m
+            if work > budget:
+                return -2
+            if q == p:
+                break
+            if k >= n:
+                return -1
+            p = q
+            k += 1
+        if k > best:
+            best = k
+    return best
+
+
 def _first_cyclic(codes, n, bits):
     """The first element with a cycle of length > 1, or -1."""
     x = np.empty(n, dtype=np.int64)
@@ -588,6 +624,16 @@ def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
 def max_tail(codes: np.ndarray, packing) -> int:
     """See :func:`_max_tail` (-1: some element is not aperiodic)."""
     return int(_max_tail(np.ascontiguousarray(codes), packing.n, packing.bits))
+
+
+def power_index(right: np.ndarray, parent: np.ndarray, letter: np.ndarray, s: int,
+                n: int, budget: int) -> int:
+    """See :func:`_power_index` (the index of an enumerated aperiodic monoid; -1: not
+    aperiodic; -2: over ``budget`` look-ups)."""
+    word = np.empty(max(1, s), dtype=np.int64)
+    return int(_power_index(np.ascontiguousarray(right), np.ascontiguousarray(parent),
+                            np.ascontiguousarray(letter), int(s), int(n), word,
+                            int(budget)))
 
 
 def first_cyclic(codes: np.ndarray, packing) -> int:

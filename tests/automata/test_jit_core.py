@@ -275,6 +275,40 @@ def test_aperiodicity_index_both_paths(both, seed):
         assert a == b
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_aperiodicity_index_on_the_cayley_graph(both, seed):
+    """``FroidurePin.aperiodicity_index`` (compiled: powers walked on the right Cayley graph,
+    or the tails when that would take more look-ups) equals the numpy powers of the
+    transition monoid, on aperiodic and non-aperiodic monoids, with the look-up budget
+    ample, tight and none."""
+    from automata.froidure_pin import froidure_pin
+
+    rng = np.random.default_rng(200 + seed)
+    shift = np.maximum(np.arange(12) - 1, 0)               # index 11
+    cases = [np.array([[1, 2, 3, 4, 4]]), np.array([[1, 0, 2]]), _tn(4), shift[None, :],
+             np.stack([shift, np.where(np.arange(12) == 5, 11, np.arange(12))]),
+             np.stack([shift, np.minimum(np.arange(12) + 1, 11)])]
+    for _ in range(12):
+        aperiodic = rng.random() < 0.7
+        n = int(rng.integers(2, 30 if aperiodic else 7))
+        gens = rng.integers(0, n, size=(int(rng.integers(1, 4)), n))
+        if aperiodic:                                     # x[q] <= q, most of them fixed
+            gens = np.where(rng.random(gens.shape) < 0.8, np.arange(n),
+                            np.minimum(gens, np.arange(n)))
+        cases.append(gens)
+    for gens in cases:
+        want = both(lambda: transition_monoid(_dfa_of(gens), minimize=False)
+                    .aperiodicity_index())[1]
+        fp = froidure_pin(gens)
+        assert fp.aperiodicity_index() == want
+        if want is not None:
+            mon = fp.monoid
+            s, n = mon.semigroup_size, mon.n_states
+            walked = jit_core.power_index(fp.right, mon.parent, mon.letter, s, n, 10**9)
+            assert walked == want
+            assert jit_core.power_index(fp.right, mon.parent, mon.letter, s, n, 0) == -2
+
+
 def _dfa_of(gens):
     from automata.dfa import DFA
 
