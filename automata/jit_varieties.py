@@ -21,10 +21,10 @@ import numpy as np
 
 from .jit_core import compile_into, enabled
 
-__all__ = ["available", "semigroup_checks"]
+__all__ = ["available", "semigroup_checks", "cayley_semigroup_checks"]
 
 _KERNELS = ("_same_row", "_local_monoid", "_all_idempotent", "_all_commute",
-            "_semigroup_kernel")
+            "_semigroup_kernel", "_walk", "_cayley_kernel")
 _STATE: dict = {"loaded": None}
 _UNKNOWN = 2
 
@@ -156,7 +156,121 @@ def _all_commute(t, rep, c):
     return True
 
 
+def _walk(right, x, words, start, end):
+    """``x`` followed by the word ``words[start:end]`` on the right Cayley graph."""
+    for t in range(start, end):
+        x = right[x, words[t]]
+    return x
+
+
+def _cayley_kernel(right, left, parent, letter, idem, s, n, local, max_work, max_t, out):
+    """:func:`_semigroup_kernel` on an enumerated monoid's Cayley graphs (elements
+    ``0 .. s-1`` the semigroup, ``parent``/``letter`` their words, ``idem`` the idempotent
+    flags): ``g·e = e`` is ``left[e, g] = e``, ``e·g = e`` is ``right[e, g] = e``, a local
+    monoid ``eSe`` is a set of element indices (``e·x`` for every x by the words' recurrence
+    ``e·(p a) = (e·p)·a``, then ``·e`` along e's word) and products of its elements are
+    walks along words. The same answers, budgets and order of checks."""
+    k = right.shape[1]
+    idx = np.empty(s, dtype=np.int64)
+    ni = 0
+    for i in range(s):
+        if idem[i]:
+            idx[ni] = i
+            ni += 1
+    definite = 1
+    reverse = 1
+    for a in range(k):
+        for u in range(ni):
+            e = idx[u]
+            if left[e, a] != e:                          # g * e = e
+                definite = 0
+            if right[e, a] != e:                         # e * g = e
+                reverse = 0
+        if definite == 0 and reverse == 0:
+            break
+    out[0] = definite
+    out[1] = reverse
+    if local.shape[0] == 0 or local[0] >= 0:
+        ni = local.shape[0]
+        idx[:ni] = local
+    if ni * s * n > max_work:
+        out[2] = 2
+        return
+    # every element's word, end to end (a word is its parent's word and one letter)
+    wlen = np.empty(s, dtype=np.int64)
+    total = 0
+    for i in range(s):
+        wlen[i] = 1 if parent[i] < 0 else wlen[parent[i]] + 1
+        total += wlen[i]
+    start = np.empty(s + 1, dtype=np.int64)
+    start[0] = 0
+    for i in range(s):
+        start[i + 1] = start[i] + wlen[i]
+    words = np.empty(total, dtype=np.int64)
+    for i in range(s):
+        p = parent[i]
+        b = start[i]
+        if p >= 0:
+            for t in range(wlen[p]):
+                words[b + t] = words[start[p] + t]
+        words[b + wlen[i] - 1] = letter[i]
+    es = np.empty(s, dtype=np.int64)
+    stamp = np.full(right.shape[0], -1, dtype=np.int64)
+    rep = np.empty(s, dtype=np.int64)
+    lt = 1
+    for u in range(ni):
+        e = idx[u]
+        c = 0
+        for x in range(s):                               # e·x, parents first
+            es[x] = right[e if parent[x] < 0 else es[parent[x]], letter[x]]
+            y = _walk(right, es[x], words, start[e], start[e + 1])     # e·x·e
+            if stamp[y] != u:
+                stamp[y] = u
+                rep[c] = y
+                c += 1
+        ok = True
+        for r in range(c):
+            if not idem[rep[r]]:
+                ok = False
+                break
+        if not ok:
+            lt = 0
+            break
+        if c > max_t:
+            lt = 2
+            break
+        for r in range(c):
+            x = rep[r]
+            for w in range(r + 1, c):
+                y = rep[w]
+                if _walk(right, x, words, start[y], start[y + 1]) != \
+                        _walk(right, y, words, start[x], start[x + 1]):
+                    ok = False
+                    break
+            if not ok:
+                break
+        if not ok:
+            lt = 0
+            break
+    out[2] = lt
+
+
 # ---------------------------------------------------------------------------- wrapper
+def cayley_semigroup_checks(fp, max_work: int, max_t: int,
+                            local: np.ndarray | None = None) -> tuple[bool, bool, bool | None]:
+    """:func:`semigroup_checks` of the semigroup of the enumerated monoid ``fp``
+    (:class:`~automata.froidure_pin.FroidurePin`) on its Cayley graphs, without its
+    transformations: the same answers."""
+    mon = fp.monoid
+    out = np.zeros(3, dtype=np.int64)
+    loc = np.full(1, -1, dtype=np.int64) if local is None else \
+        np.ascontiguousarray(local, dtype=np.int64)
+    _cayley_kernel(np.ascontiguousarray(fp.right), np.ascontiguousarray(fp.left),
+                   np.ascontiguousarray(mon.parent), np.ascontiguousarray(mon.letter),
+                   np.ascontiguousarray(fp.idempotent), int(mon.semigroup_size),
+                   int(mon.n_states), loc, int(max_work), int(max_t), out)
+    return bool(out[0]), bool(out[1]), None if out[2] == _UNKNOWN else bool(out[2])
+
 
 def semigroup_checks(S: np.ndarray, gens: np.ndarray, max_work: int, max_t: int,
                      local: np.ndarray | None = None) -> tuple[bool, bool, bool | None]:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .jit_varieties import available as _compiled, semigroup_checks as _compiled_checks
+from .jit_varieties import cayley_semigroup_checks as _cayley_checks
 from .dfa import DFA
 from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
@@ -190,6 +191,11 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         except BudgetExceededError:
             monoid = None
     if monoid is not None and monoid.semigroup_size <= max_size:
-        definite, reverse, loc = _semigroup_checks(monoid, gens, _local_idempotents(green,
-                                                                                 monoid))
+        local = _local_idempotents(green, monoid)
+        if (fp is not None and fp.monoid.codes is monoid.codes and _compiled()
+                and fp.right.shape[1] == gens.shape[0]):
+            # the same checks on the Cayley graphs of the enumeration behind Green's structure
+            definite, reverse, loc = _cayley_checks(fp, _MAX_WORK, _MAX_LOCAL, local)
+        else:
+            definite, reverse, loc = _semigroup_checks(monoid, gens, local)
     return Varieties(comm, ap, rt, lt_, jt, loc, definite, reverse)

@@ -101,8 +101,9 @@ def test_distinct_rows_are_the_unique_rows():
 @settings(max_examples=150, deadline=None)
 @given(dfas(max_states=6, alphabet="abc"))
 def test_compiled_semigroup_checks_equal_numpy(d):
-    """automata.jit_varieties gives the numpy path's answers, also at budgets small enough to
-    make "locally testable" unknown (work bound or local monoid size)."""
+    """automata.jit_varieties gives the numpy path's answers (on the transformations and on the
+    Cayley graphs), also at budgets small enough to make "locally testable" unknown (work
+    bound or local monoid size); commutativity read off the Cayley graph agrees."""
     import pytest
 
     from automata import jit_varieties
@@ -123,6 +124,9 @@ def test_compiled_semigroup_checks_equal_numpy(d):
     for work, size in ((V._MAX_WORK, V._MAX_LOCAL), (40, V._MAX_LOCAL), (V._MAX_WORK, 1)):
         for local in (None, reps):
             got = jit_varieties.semigroup_checks(m.elements(), gens, work, size, local)
+            # the same checks on the Cayley graphs (element indices, no transformations)
+            assert jit_varieties.cayley_semigroup_checks(g.enumerated, work, size,
+                                                         local) == got
             old = (V._MAX_WORK, V._MAX_LOCAL)
             V._MAX_WORK, V._MAX_LOCAL = work, size
             os.environ["AUTOMATA_JIT"], flag = "0", os.environ.get("AUTOMATA_JIT")
@@ -135,6 +139,7 @@ def test_compiled_semigroup_checks_equal_numpy(d):
                 else:
                     os.environ["AUTOMATA_JIT"] = flag
             assert got == want
+    assert V._commutative_on_cayley_graph(g.enumerated) == V._commutative(gens)
     # D-related idempotents have isomorphic local monoids: one per regular D-class decides
     full = jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL)
     assert jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL,
