@@ -27,7 +27,7 @@ __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
-            "_level_slot", "_rehash_levels", "_row_less", "_prepare", "_row_hash",
+            "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
             "_parity_scan", "_cycle_orders")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
@@ -380,75 +380,90 @@ def _cycle_orders(xs, out):
     return True
 
 
-def _row_less(rows, i, j):
-    """Whether row ``i`` comes before row ``j`` in the byte order of their (little-endian)
-    int32 entries: at the first entry that differs, compare its bytes, least significant
-    first (the order numpy sorts the rows' raw bytes in)."""
-    for q in range(rows.shape[1]):
-        a = np.int64(rows[i, q])
-        b = np.int64(rows[j, q])
-        if a != b:
-            ka = ((a & 255) << 24) | (((a >> 8) & 255) << 16) | (((a >> 16) & 255) << 8) \
-                | ((a >> 24) & 255)
-            kb = ((b & 255) << 24) | (((b >> 8) & 255) << 16) | (((b >> 16) & 255) << 8) \
-                | ((b >> 24) & 255)
-            return ka < kb
+def _byte_key(v):
+    """An int32 entry's rank in the order of its little-endian bytes, least significant
+    first: rows compared entry by entry with these keys are in the order numpy sorts their
+    raw bytes in."""
+    a = np.int64(v)
+    return ((a & 255) << 24) | (((a >> 8) & 255) << 16) | (((a >> 16) & 255) << 8) \
+        | ((a >> 24) & 255)
+
+
+def _sort_rows(rows, order, tmp):
+    """``order`` = the rows' indices in the byte order of their int32 entries (at the first
+    entry that differs, the smaller :func:`_byte_key` first), by refinement
+    from the first entry on (most significant digit first): each group of rows equal so far
+    is sorted by its next entry and split, until every group is one row; False when two
+    rows are equal. Rows sharing long prefixes cost one pass per shared entry, not one per
+    comparison as in a comparison sort."""
+    m, n = rows.shape
+    for i in range(m):
+        order[i] = i
+    if m <= 1:
+        return True
+    keys = np.empty(m, dtype=np.int64)
+    gs = np.empty(m, dtype=np.int64)
+    ge = np.empty(m, dtype=np.int64)
+    gs2 = np.empty(m, dtype=np.int64)
+    ge2 = np.empty(m, dtype=np.int64)
+    ng = 1
+    gs[0] = 0
+    ge[0] = m
+    for q in range(n):
+        nn = 0
+        for g in range(ng):
+            a = gs[g]
+            b = ge[g]
+            for i in range(a, b):
+                keys[i] = _byte_key(rows[order[i], q])
+            if b - a <= 16:                            # insertion sort
+                for i in range(a + 1, b):
+                    kv = keys[i]
+                    ov = order[i]
+                    j = i - 1
+                    while j >= a and keys[j] > kv:
+                        keys[j + 1] = keys[j]
+                        order[j + 1] = order[j]
+                        j -= 1
+                    keys[j + 1] = kv
+                    order[j + 1] = ov
+            else:
+                idx = np.argsort(keys[a:b])
+                for i in range(b - a):
+                    tmp[i] = order[a + idx[i]]
+                for i in range(b - a):
+                    order[a + i] = tmp[i]
+                for i in range(b - a):
+                    tmp[i] = keys[a + idx[i]]
+                for i in range(b - a):
+                    keys[a + i] = tmp[i]
+            r = a
+            for i in range(a + 1, b + 1):
+                if i == b or keys[i] != keys[i - 1]:
+                    if i - r > 1:
+                        gs2[nn] = r
+                        ge2[nn] = i
+                        nn += 1
+                    r = i
+        if nn == 0:
+            return True
+        for g in range(nn):
+            gs[g] = gs2[g]
+            ge[g] = ge2[g]
+        ng = nn
     return False
 
 
-def _prepare(codes, bits, s, right, identity, n_let, rows, ws, letters, succ):
-    """Unpack the elements' rows (``rows``; elements ``s ..``: the identity), rank them in
-    byte order (``ws[0]``: rank of each element, ``ws[1]``: element of each rank; merge sort),
-    pick one letter per distinct generator (the first: ``letters``) and fill ``succ``. Returns
-    the number of those letters, or -1 if two rows are equal."""
+def _prepare(right, identity, n_let, rows, ws, letters, succ):
+    """Rank the elements' rows (``rows``) in byte order (``ws[0]``: rank of each element,
+    ``ws[1]``: element of each rank; see :func:`_sort_rows`), pick one letter per distinct
+    generator (the first: ``letters``) and fill ``succ``. Returns the number of those
+    letters, or -1 if two rows are equal."""
     m, n = rows.shape
-    per = 64 // bits
-    fmask = np.uint64((1 << bits) - 1)
+    rank, order = ws[0], ws[1]
+    if not _sort_rows(rows, order, ws[4]):
+        return -1                                     # two equal rows
     for i in range(m):
-        if i >= s:
-            for q in range(n):
-                rows[i, q] = q
-            continue
-        q = 0
-        for w in range(codes.shape[1]):
-            y = codes[i, w]
-            for _ in range(per):
-                if q >= n:
-                    break
-                rows[i, q] = np.int32(y & fmask)
-                y >>= np.uint64(bits)
-                q += 1
-    rank, order, tmp = ws[0], ws[1], ws[4]
-    for i in range(m):
-        order[i] = i
-    width = 1
-    while width < m:                                 # bottom-up merge sort
-        for lo in range(0, m, 2 * width):
-            mid = min(lo + width, m)
-            hi = min(lo + 2 * width, m)
-            a, b, t = lo, mid, lo
-            while a < mid and b < hi:
-                if _row_less(rows, order[b], order[a]):
-                    tmp[t] = order[b]
-                    b += 1
-                else:
-                    tmp[t] = order[a]
-                    a += 1
-                t += 1
-            while a < mid:
-                tmp[t] = order[a]
-                a += 1
-                t += 1
-            while b < hi:
-                tmp[t] = order[b]
-                b += 1
-                t += 1
-        for i in range(m):
-            order[i] = tmp[i]
-        width *= 2
-    for i in range(m):
-        if i and not _row_less(rows, order[i - 1], order[i]):
-            return -1
         rank[order[i]] = i
     kc = 0
     for a in range(n_let):
@@ -515,6 +530,23 @@ def _level_tables(offs, hashes, ltable, ids, nlev: int):
     return offs, hashes, ltable
 
 
+def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarray:
+    """The ``(m, n)`` int32 rows of the elements packed in ``codes`` (``s`` of them, in
+    ``bits``-bit fields of little-endian words, as :mod:`automata.monoid` packs them), the
+    identity after them."""
+    rows = np.empty((m, n), dtype=np.int32)
+    if s == 0:
+        pass
+    elif bits == 4:
+        b = codes.view(np.uint8).reshape(s, -1)
+        rows[:s, 0::2] = (b & 15)[:, :(n + 1) // 2]
+        rows[:s, 1::2] = (b >> 4)[:, :n // 2]
+    else:
+        rows[:s] = codes.view(np.uint8 if bits == 8 else np.uint16).reshape(s, -1)[:, :n]
+    rows[s:] = np.arange(n, dtype=np.int32)
+    return rows
+
+
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,
                   identity: int, n_let: int, max_levels: int, max_total: int, t0: float,
                   max_seconds: float):
@@ -529,12 +561,12 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     out of ``max_seconds``."""
     t0 = _first_call(t0)
     m = right.shape[0]
-    rows = np.empty((m, n), dtype=np.int32)
+    rows = _unpacked(np.ascontiguousarray(codes, dtype=np.uint64), int(bits), int(s), int(n),
+                     m)
     ws = np.zeros((5, m), dtype=np.int64)        # rank, by rank, stamp, first position, found
     letters = np.empty(n_let, dtype=np.int64)
     succ = np.empty((n_let, m), dtype=np.int32)
-    kc = _prepare(np.ascontiguousarray(codes, dtype=np.uint64), int(bits), int(s),
-                  np.ascontiguousarray(right, dtype=np.int32), int(identity), int(n_let), rows,
+    kc = _prepare(np.ascontiguousarray(right, dtype=np.int32), int(identity), int(n_let), rows,
                   ws, letters, succ)
     if kc < 0:
         return "equal", rows, None
