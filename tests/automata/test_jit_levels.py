@@ -209,3 +209,24 @@ def test_compiling_is_left_out_of_the_time_budget(tmp_path):
                          timeout=300, cwd=str(Path(__file__).resolve().parents[2]), check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split()[0] == "True"
+
+
+def test_sort_rows_is_the_byte_order():
+    """``_sort_rows`` (refinement by entries) orders int32 rows as numpy sorts their raw
+    bytes, on short and long shared prefixes, entries past 255 and groups past the insertion
+    sort's size; two equal rows answer False."""
+    from automata import jit_levels
+
+    assert jit_levels.enabled()
+    rng = np.random.default_rng(7)
+    for m, n, hi, prefix in ((1, 3, 3, 0), (2, 1, 2, 0), (40, 5, 3, 0), (300, 30, 700, 20),
+                             (2000, 12, 4, 6), (500, 4, 70000, 0)):
+        for _ in range(3):
+            rows = rng.integers(0, hi, size=(m, n)).astype(np.int32)
+            rows[:, :prefix] = rows[0, :prefix]              # a prefix shared by every row
+            view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * n))).ravel()
+            distinct = np.unique(view).size == m
+            order, tmp = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+            assert jit_levels._sort_rows(rows, order, tmp) == distinct
+            if distinct:
+                np.testing.assert_array_equal(order, np.argsort(view, kind="stable"))
