@@ -363,9 +363,10 @@ def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10
     lv = levels or length_levels(d, max_elements=max_elements, max_levels=max_levels,
                                  max_seconds=max_seconds)
     s = lv.stable_index
+    if aperiodic:                                # its size only: no rows gathered
+        return AC0Certificate(True, s, len(lv.ids[s - 1] if lv.ids is not None
+                                           else lv.sets[s - 1]), lv.period)
     stable = lv.sets[s - 1]
-    if aperiodic:
-        return AC0Certificate(True, s, len(stable), lv.period)
     orders = cycle_orders(stable)
     bad = np.flatnonzero(orders > 1)
     if bad.size:
