@@ -454,7 +454,7 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
         from .jit_core import green_labels
 
         r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size = green_labels(
-            right, left, codes, packing, identity)
+            right, left, parent, letter, codes, packing, identity)
         rem = h_size < 0
     else:
         r_lab = _strong_components(right)

@@ -42,7 +42,7 @@ _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
             "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
-            "_setup_letters", "_power_index")
+            "_setup_letters", "_power_index", "_idempotents_by_words")
 
 
 def enabled() -> bool:
@@ -572,15 +572,47 @@ def _d_classes(r_lab, l_lab, idem, identity):
     return d_lab, d_size, n_r, n_l, reps, regular
 
 
-def _green_kernel(right, left, codes, n, bits, identity, r_lab, l_lab, idem):
+def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
+    """``idem[x]`` for the packed elements: ``x·x = x``, found by walking ``x``'s word from
+    ``x`` on the right Cayley graph when the word is shorter than ``n`` (else from the
+    transformation, as :func:`_idempotent_flags`)."""
+    s = codes.shape[0]
+    wlen = np.empty(s, dtype=np.int64)
+    word = np.empty(n + 1, dtype=np.int64)
+    x_row = np.empty(n, dtype=np.int64)
+    for x in range(s):
+        p = parent[x]
+        wlen[x] = 1 if p < 0 else wlen[p] + 1
+        if wlen[x] >= n:
+            _unpack_row(codes, x, n, bits, x_row)
+            ok = True
+            for q in range(n):
+                if x_row[x_row[q]] != x_row[q]:
+                    ok = False
+                    break
+            idem[x] = ok
+            continue
+        m = 0
+        y = x
+        while y >= 0:                          # x's word, last letter first
+            word[m] = letter[y]
+            m += 1
+            y = parent[y]
+        z = x
+        for t in range(m - 1, -1, -1):
+            z = right[z, word[t]]
+        idem[x] = z == x
+
+
+def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, l_lab, idem):
     """Green's relations of an enumerated monoid in one call: the R- and L-labels (SCCs of
-    the Cayley graphs), the idempotents (elements past the packed ones: the identity) and
-    :func:`_d_classes`, with each D-class's H-class size (-1 where ``#R·#L`` does not divide
-    its size, which a theorem forbids)."""
+    the Cayley graphs), the idempotents (:func:`_idempotents_by_words`; elements past the
+    packed ones: the identity) and :func:`_d_classes`, with each D-class's H-class size (-1
+    where ``#R·#L`` does not divide its size, which a theorem forbids)."""
     _scc_labels(right, r_lab)
     _scc_labels(left, l_lab)
     s = codes.shape[0]
-    _idempotent_flags(codes, n, bits, idem[:s])
+    _idempotents_by_words(right, parent, letter, codes, n, bits, idem[:s])
     for i in range(s, idem.shape[0]):
         idem[i] = True
     idem[identity] = True
@@ -592,16 +624,17 @@ def _green_kernel(right, left, codes, n, bits, identity, r_lab, l_lab, idem):
     return d_lab, d_size, n_r, n_l, reps, regular, h_size
 
 
-def green_labels(right: np.ndarray, left: np.ndarray, codes: np.ndarray, packing,
-                 identity: int):
+def green_labels(right: np.ndarray, left: np.ndarray, parent: np.ndarray, letter: np.ndarray,
+                 codes: np.ndarray, packing, identity: int):
     """``(r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size)`` of the
     monoid whose Cayley graphs are ``right`` and ``left`` (its first elements packed in
-    ``codes``), see :func:`_green_kernel`."""
+    ``codes``, with their words by ``parent`` and ``letter``), see :func:`_green_kernel`."""
     m = right.shape[0]
     r_lab = np.empty(m, dtype=np.int64)
     l_lab = np.empty(m, dtype=np.int64)
     idem = np.empty(m, dtype=np.bool_)
     out = _green_kernel(np.ascontiguousarray(right), np.ascontiguousarray(left),
+                        np.ascontiguousarray(parent), np.ascontiguousarray(letter),
                         np.ascontiguousarray(codes), packing.n, packing.bits, int(identity),
                         r_lab, l_lab, idem)
     return (r_lab, l_lab, idem) + tuple(out)
