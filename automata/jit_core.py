@@ -814,7 +814,10 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
         if rc == _GROW:
             need = int(st[7])
             if need > arr.buf.shape[0]:
-                arr.grow(max(need, arr.buf.shape[0] * 2))
+                # eight times at first (a copy of the 2^10 first rows, not three copies on
+                # the way to a few thousand), then twice; never past the budget's size
+                cap = arr.buf.shape[0]
+                arr.grow(max(need, min(cap * (8 if cap <= 1 << 10 else 2), int(max_size) + 2)))
             if 2 * need > table.size:
                 table = np.full(1 << math.ceil(math.log2(2 * need)), -1, dtype=np.int32)
                 _rehash(arr.buf, int(st[0]), table, consts)

@@ -508,11 +508,12 @@ def _first_call(t0: float) -> float:
     return t0
 
 
-def _grown(out: np.ndarray, need: int) -> np.ndarray:
-    """``out`` (3 rows) with at least ``need`` columns (twice as many when it grows)."""
+def _grown(out: np.ndarray, need: int, room: int = 0) -> np.ndarray:
+    """``out`` (3 rows) with at least ``need`` columns: twice as many when it grows, or
+    ``room`` (what the budget can still use) when that is more."""
     if need <= out.shape[1]:
         return out
-    grown = np.empty((3, max(need, 2 * out.shape[1])), dtype=np.int64)
+    grown = np.empty((3, max(need, 2 * out.shape[1], room)), dtype=np.int64)
     grown[:, :out.shape[1]] = out
     return grown
 
@@ -585,7 +586,9 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
         pause = _PAUSE_WORK
         nlev = int(st[0])
         if rc == _GROW:
-            out = _grown(out, int(st[3]))
+            # the levels stop past max_total elements, so max_total + one level (<= m) is
+            # all they can take: one copy instead of several doublings
+            out = _grown(out, int(st[3]), int(max_total) + m + 64)
             offs, hashes, ltable = _level_tables(offs, hashes, ltable, out[0], nlev)
             continue
         if rc == _PAUSE:
