@@ -130,6 +130,9 @@ REFERENCES = {
                    "language in AC0",
     "hao2022": "Hao, Angluin, Frank 2022, Formal Language Recognition by Hard Attention "
                "Transformers: Perspectives from Circuit Complexity (TACL): UHAT ⊆ AC0",
+    "fss1984": "Furst, Saxe, Sipser 1984, Parity, Circuits, and the Polynomial-Time "
+               "Hierarchy (Math. Systems Theory); Håstad 1986, Almost optimal lower bounds "
+               "for small depth circuits (STOC): parity is not in AC0",
     "bcst1992": "Barrington, Compton, Straubing, Thérien 1992, Regular languages in NC1 (JCSS): "
                 "a regular language is in AC0 iff its syntactic morphism is quasi-aperiodic",
     "hahn2020": "Hahn 2020, Theoretical Limitations of Self-Attention in Neural Sequence Models "
@@ -365,7 +368,7 @@ RULES: tuple[Rule, ...] = (
          "with abelian factors, so no number of diagonal layers tracks it",
          ("shakerinava2026", "merrill2024"), "theorem", witness="nonsolvable"),
     Rule("complex_nonsolvable", "ssm_complex", "some_nonsolvable", "no",
-         "the monoid contains the non-solvable group(s) {groups}, so the language is "
+         "the monoid contains the non-solvable group(s) {nonsolvable}, so the language is "
          "NC1-complete; diagonal SSMs at log precision lie in TC0: no, unless TC0 = NC1",
          ("merrill2024", "barrington1989"), "theorem", witness="nonsolvable"),
     Rule("complex_solvable", "ssm_complex", "all_solvable", "yes",
@@ -445,12 +448,18 @@ RULES: tuple[Rule, ...] = (
          "L is not in AC0: the stable semigroup η(Σ^{ac0_s}) contains a non-trivial group (the "
          "witness word of length {ac0_s}); unique-hard-attention transformers recognise only "
          "languages in AC0", ("bcst1992", "hao2022"), "theorem", witness="not_ac0"),
+    Rule("hard_pe_nonsolvable", "transformer_hard_pe", "some_nonsolvable", "no",
+         "the AC0 test is over budget, but the monoid contains the non-solvable group(s) "
+         "{nonsolvable}: L is NC1-complete under AC0 reductions, and parity is in NC1 but "
+         "not in AC0, so L is not in AC0; unique-hard-attention transformers recognise only "
+         "languages in AC0", ("barrington1989", "fss1984", "hao2022"), "derived",
+         witness="nonsolvable"),
     # --- soft attention with trained encodings
     Rule("soft_counter", "transformer_soft", "counter", "unknown",
          "no cited result decides this counter language for soft attention with these "
          "encodings", (), "none"),
     Rule("soft_nonsolvable", "transformer_soft", "some_nonsolvable", "no",
-         "the monoid contains the non-solvable group(s) {groups}, so the language is "
+         "the monoid contains the non-solvable group(s) {nonsolvable}, so the language is "
          "NC1-complete; log-precision soft-attention transformers lie in uniform TC0: no, "
          "unless TC0 = NC1", ("merrill_sabharwal2023", "barrington1989"), "theorem",
          witness="nonsolvable"),
@@ -472,8 +481,10 @@ def _context(f: AlgebraFacts) -> dict[str, Any]:
     names = [g.name or f"a group of order {g.order}" for g in _groups(f)]
     red = f.witnesses.get("parity_reduction") or {}
     ac0 = f.witnesses.get("ac0") or {}
+    nonsolvable = [g.name or f"a group of order {g.order}" for g in _groups(f) if not g.solvable]
     return {"groups": ", ".join(names) if names else "a non-trivial group (not identified: over "
                                                       "budget)",
+            "nonsolvable": ", ".join(nonsolvable) or "?",
             "period": f.period,
             "red_k": red.get("block_length", "k"), "red_e": red.get("zero", "?"),
             "red_g": red.get("one", "?"), "red_v": red.get("v", "?"),

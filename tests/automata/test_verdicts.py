@@ -2,6 +2,7 @@
 (every witness is checked by running the DFA)."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from automata.classify import classify
@@ -238,3 +239,26 @@ def test_parity_reduction_check_runs_the_dfa():
         word = rng.integers(0, d.n_symbols, size=int(rng.integers(0, 9))).tolist()
         sym = [d.alphabet[a] for a in word]
         assert _word_map(d, word) == [d.run(sym, start=q) for q in range(d.n_states)]
+
+
+def test_uhat_non_solvable_group_when_the_ac0_test_is_over_budget():
+    """R9: T_6's length levels pass the AC0 budget, but its monoid holds S_5 and S_6, so
+    unique hard attention gets "no" (derived: NC1-complete, parity not in AC0); T_5, whose
+    levels recur within the budget, keeps the AC0 certificate's rule. The non-solvable rules
+    name only the non-solvable groups."""
+    from automata.dfa import DFA
+
+    def tn(n):
+        return np.array([[(i + 1) % n for i in range(n)], [1, 0] + list(range(2, n)),
+                         [1] + list(range(1, n))])
+
+    c6 = classify(DFA(["c", "t", "e"], tn(6).T, 0, [0]))
+    assert c6.ac0 is None and any("AC0 test" in n for n in c6.notes)
+    p = c6.prediction("transformer_hard_pe")
+    assert (p.expressible, p.rule, p.status) == ("no", "hard_pe_nonsolvable", "derived")
+    for fam in ("transformer_hard_pe", "transformer_soft"):
+        reason = c6.prediction(fam).reason
+        assert "S_5, S_6" in reason and "S_4" not in reason and "Z_2" not in reason
+    c5 = classify(DFA(["c", "t", "e"], tn(5).T, 0, [0]))
+    assert c5.ac0 is not None and not c5.ac0["ac0"]
+    assert c5.prediction("transformer_hard_pe").rule == "hard_pe_not_ac0"
