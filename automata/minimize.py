@@ -19,6 +19,10 @@ at most the number of states of the minimal DFA. Rounds with few marked states (
 automata, where ``R`` is large) run through a plain-Python path with the same data structures,
 because numpy's per-call overhead would dominate them.
 
+With the compiled core (:mod:`automata.jit_minimize`), :func:`minimal_table` first tries
+Moore's refinement compiled, which a few rounds settle for most automata, and comes here when
+it needs more rounds; the canonical renumbering makes both give the same table.
+
 >>> from automata.dfa import DFA
 >>> d = DFA("ab", [[1, 0], [2, 1], [3, 2], [0, 3]], 0, [0, 2])   # count a's mod 4, accept even
 >>> m = minimize(d)                                                # ... is "even number of a's"
@@ -31,6 +35,8 @@ import numpy as np
 
 from typing import TYPE_CHECKING
 
+from .jit_minimize import available as _moore_available
+from .jit_minimize import moore_partition as _moore_partition
 from .reachability import bfs_order, concat_ranges
 
 if TYPE_CHECKING:  # annotations only: automata.dfa imports this module
@@ -319,7 +325,7 @@ def acyclic_partition(delta: np.ndarray, accepting_mask: np.ndarray) -> tuple[np
     return np.array(block, dtype=np.int64), nb
 
 
-def minimize(dfa: "DFA", small_round: int = SMALL_ROUND) -> "DFA":
+def minimize(dfa: "DFA", small_round: int = SMALL_ROUND, moore: bool | None = None) -> "DFA":
     """Minimal complete DFA of the same language, canonically numbered.
 
     Unreachable states are dropped first; the quotient by the Hopcroft partition is then
@@ -333,6 +339,9 @@ def minimize(dfa: "DFA", small_round: int = SMALL_ROUND) -> "DFA":
     dfa : DFA
     small_round : int
         Passed to :func:`hopcroft_partition`.
+    moore : bool, optional
+        ``False``: Hopcroft's refinement only; default: the compiled Moore refinement first when
+        the compiled core is on (see :func:`minimal_table`).
 
     Returns
     -------
@@ -340,14 +349,20 @@ def minimize(dfa: "DFA", small_round: int = SMALL_ROUND) -> "DFA":
         Of ``dfa``'s class, with ``n_states`` equal to the number of Myhill-Nerode classes of
         the language.
     """
-    table, accepting = minimal_table(dfa.delta, dfa.initial, dfa.accepting_mask, small_round)
+    table, accepting = minimal_table(dfa.delta, dfa.initial, dfa.accepting_mask, small_round,
+                                     moore)
     return type(dfa)(dfa.alphabet, table, 0, accepting)
 
 
 def minimal_table(delta: np.ndarray, initial: int, accepting_mask: np.ndarray,
-                  small_round: int = SMALL_ROUND) -> tuple[np.ndarray, list[int]]:
+                  small_round: int = SMALL_ROUND,
+                  moore: bool | None = None) -> tuple[np.ndarray, list[int]]:
     """The minimal automaton of a transition table as ``(table, accepting states)``: initial
     state 0, states in canonical BFS order (the arrays :func:`minimize` wraps in a DFA).
+
+    The partition is Revuz's (acyclic, large), else the compiled Moore refinement
+    (:mod:`automata.jit_minimize`; unless ``moore`` is False, and while it settles within its
+    rounds), else Hopcroft's; the canonical numbering makes the table the same whichever.
 
     >>> table, acc = minimal_table(np.array([[1, 0], [2, 1], [3, 2], [0, 3]]), 0,
     ...                            np.array([True, False, True, False]))
@@ -362,6 +377,8 @@ def minimal_table(delta: np.ndarray, initial: int, accepting_mask: np.ndarray,
     delta = remap[delta[order]]
     acc = accepting_mask[order]
     found = acyclic_partition(delta, acc) if len(order) >= ACYCLIC_MIN_STATES else None
+    if found is None and moore is not False and _moore_available():
+        found = _moore_partition(delta, acc)          # compiled; None: too many rounds
     block, nb = found if found is not None else hopcroft_partition(delta, acc, small_round)
     table = np.empty((nb, delta.shape[1]), dtype=np.int64)
     table[block] = block[delta]

@@ -14,7 +14,8 @@ from automata.random_dfa import random_dfa
 
 from .strategies import accepted_words, dfas, myhill_nerode_count
 
-# both refinement paths: every round vectorized (0) and every round in Python (huge threshold)
+# both Hopcroft refinement paths (moore=False): every round vectorized (0) and every round in
+# Python (huge threshold); the compiled Moore refinement is tested on its own below
 PATHS = [0, 10**9]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -62,7 +63,7 @@ def blow_up(small: DFA, copies: int, seed: int, junk: int = 0) -> DFA:
 @SETTINGS
 @given(d=dfas(max_states=6, alphabet="ab"))
 def test_minimize_preserves_language(d, small_round):
-    m = minimize(d, small_round=small_round)
+    m = minimize(d, small_round=small_round, moore=False)
     assert accepted_words(m, 8) == accepted_words(d, 8)
 
 
@@ -70,7 +71,7 @@ def test_minimize_preserves_language(d, small_round):
 @SETTINGS
 @given(d=dfas(max_states=6, alphabet="ab"))
 def test_minimize_state_count_is_myhill_nerode(d, small_round):
-    m = minimize(d, small_round=small_round)
+    m = minimize(d, small_round=small_round, moore=False)
     n = d.n_states
     assert m.n_states == myhill_nerode_count(d.accepts, "ab", n - 1, n)
 
@@ -126,7 +127,7 @@ def test_blown_up_dfa_collapses(small_round):
     target = minimize(small)
     big = blow_up(small, 300, seed=8, junk=50)
     assert big.n_states == 30 * 300 + 50
-    assert minimize(big, small_round=small_round).same_structure(target)
+    assert minimize(big, small_round=small_round, moore=False).same_structure(target)
 
 
 def test_deep_cycle():
@@ -137,7 +138,7 @@ def test_deep_cycle():
     m = d.minimize()
     assert m.n_states == 300
     assert all(m.accepts("a" * i) == (i % 300 == 0) for i in range(700))
-    assert minimize(d, small_round=0).same_structure(m)
+    assert minimize(d, small_round=0, moore=False).same_structure(m)
 
 
 def test_trivial_partitions():
@@ -167,3 +168,34 @@ def test_minimize_100k_random():
         w = "".join(rng.choice(["a", "b"], size=int(rng.integers(0, 40))))
         assert m.accepts(w) == d.accepts(w)
     assert elapsed < 10.0, f"minimizing 100k states took {elapsed:.1f}s (quadratic?)"
+
+
+def test_compiled_moore_matches_the_reference():
+    """``automata.jit_minimize.moore_partition`` gives the reference Moore partition on medium
+    random DFAs, and None when its rounds run out (a deep cycle needs 300)."""
+    from automata import jit_minimize
+
+    if not jit_minimize.available():
+        pytest.skip("compiled core off")
+    for seed in range(6):
+        d = random_dfa(400, "abc"[: 2 + seed % 2], seed, accept_prob=[0.5, 0.05, 0.01, 0.3,
+                                                                       0.0, 1.0][seed])
+        block, nb = jit_minimize.moore_partition(d.delta, d.accepting_mask)
+        ref = moore_partition(d.delta, d.accepting_mask)
+        assert nb == len(set(ref)) and same_partition(block, ref)
+    n = 600
+    deep = np.stack([(np.arange(n) + 1) % n, np.arange(n)], axis=1)
+    acc = np.isin(np.arange(n), [0, 300])
+    assert jit_minimize.moore_partition(deep, acc) is None
+    block, nb = jit_minimize.moore_partition(deep, acc, max_rounds=400)
+    assert nb == 300 and same_partition(block, moore_partition(deep, acc))
+
+
+@SETTINGS
+@given(d=dfas(max_states=7, alphabet="abc"))
+def test_minimal_table_is_the_same_with_and_without_moore(d):
+    from automata.minimize import minimal_table
+
+    a = minimal_table(d.delta, d.initial, d.accepting_mask)
+    b = minimal_table(d.delta, d.initial, d.accepting_mask, moore=False)
+    assert a[1] == b[1] and np.array_equal(a[0], b[0]) and a[0].dtype == b[0].dtype
