@@ -44,6 +44,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 from .froidure_pin import LazyEntries
 from .groups import TrivialGroup, sympy_permutations
+from .jit_core import enabled as _jit_enabled
 from .monoid import generators_of, has_nontrivial_cycle
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
@@ -97,8 +98,13 @@ def _group_of(perms, r: int):
 def _sccs(edges: np.ndarray) -> np.ndarray:
     """Strongly connected components (iterative Tarjan) of the graph ``i -> edges[i, a]``.
 
-    Returns ``comp`` (N,) with components numbered in order of their smallest node.
+    Returns ``comp`` (N,) with components numbered in order of their smallest node (compiled
+    by :mod:`automata.jit_core` when it runs: the same numbering).
     """
+    if _jit_enabled() and edges.ndim == 2 and edges.shape[0]:
+        from .jit_core import strong_components
+
+        return strong_components(np.asarray(edges, dtype=np.int64))
     n, k = edges.shape
     index = [-1] * n
     low = [0] * n

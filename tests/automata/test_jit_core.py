@@ -314,3 +314,20 @@ def _dfa_of(gens):
 
     gens = np.asarray(gens)
     return DFA([f"s{i}" for i in range(len(gens))], gens.T, 0, [0])
+
+
+def test_orbit_sccs_compiled_equal_python(both):
+    """``automata.green._sccs`` (the orbit method's image and kernel graphs) numbers the
+    components by least node the same way compiled and in Python, on random graphs with
+    one to many components and on T_5's image orbit."""
+    from automata.green import _sccs, image_orbit
+
+    rng = np.random.default_rng(11)
+    graphs = [rng.integers(0, m, size=(m, k)) for m, k in ((1, 1), (5, 2), (60, 1), (300, 3))]
+    graphs.append(np.minimum(np.arange(200)[:, None] + rng.integers(0, 3, size=(200, 2)), 199))
+    graphs.append(image_orbit(_tn(5)).edges)
+    for g in graphs:
+        a, b = both(lambda: _sccs(g))
+        assert a.dtype == b.dtype == np.int64
+        np.testing.assert_array_equal(a, b)
+    assert len(np.unique(both(lambda: _sccs(graphs[-2]))[0])) > 1
