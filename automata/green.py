@@ -45,6 +45,8 @@ from .errors import BudgetExceededError, InvalidAutomatonError
 from .froidure_pin import LazyEntries
 from .groups import TrivialGroup, sympy_permutations
 from .jit_core import enabled as _jit_enabled
+from .jit_orbits import available as _orbits_compiled
+from .jit_orbits import tree_maps as _compiled_tree_maps
 from .monoid import generators_of, has_nontrivial_cycle
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
@@ -166,8 +168,11 @@ def _tree_maps(members: np.ndarray, comp: np.ndarray, edges: np.ndarray, gens: n
     ``T_child = a * T_parent``). ``not forward``: BFS on reversed edges towards the
     representative; returns for each member a transformation carrying it *to* the
     representative (right: ``U = a * U_next``; left: ``V = V_next * a``).
-    Also returns the tree words as lists of letters (in path order).
+    Also returns the tree words as lists of letters (in path order). Compiled by
+    :mod:`automata.jit_orbits` when the core runs (the same trees, maps and words).
     """
+    if members.size > 1 and gens.dtype == np.int64 and _orbits_compiled():
+        return _compiled_tree_maps(members, edges.shape[0], edges, gens, forward, left)
     n = gens.shape[1]
     ident = np.arange(n)
     succ = edges[members].tolist()

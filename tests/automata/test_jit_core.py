@@ -331,3 +331,28 @@ def test_orbit_sccs_compiled_equal_python(both):
         assert a.dtype == b.dtype == np.int64
         np.testing.assert_array_equal(a, b)
     assert len(np.unique(both(lambda: _sccs(graphs[-2]))[0])) > 1
+
+
+def test_orbit_spanning_trees_compiled_equal_python(both):
+    """``automata.green._tree_maps`` (``automata.jit_orbits`` when compiled): the same members
+    in the same order, the same transformations (dtype included) and words, forward and
+    backward, for the right (image) and left (kernel) actions, on every SCC of T_4's and
+    T_5's orbits and of a random DFA's."""
+    from automata.green import _sccs, _tree_maps, image_orbit, kernel_orbit
+
+    rng = np.random.default_rng(5)
+    cases = [_tn(4), _tn(5), rng.integers(0, 9, size=(3, 9))]
+    for gens in cases:
+        gens = np.asarray(gens, dtype=np.int64)
+        for orbit in (image_orbit(gens), kernel_orbit(gens)):
+            comp = _sccs(orbit.edges)
+            for c in range(int(comp.max()) + 1):
+                members = np.flatnonzero(comp == c)
+                for forward in (True, False):
+                    for left in (False, True):
+                        a, b = both(lambda: _tree_maps(members, comp, orbit.edges, gens,
+                                                       forward, left))
+                        assert list(a[0]) == list(b[0]) and a[1] == b[1]
+                        for key in a[0]:
+                            assert a[0][key].dtype == b[0][key].dtype
+                            np.testing.assert_array_equal(a[0][key], b[0][key])
