@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-__all__ = ["enabled", "compile_into", "enumerate_monoid", "compile_seconds", "idempotent_flags",
+__all__ = ["enabled", "compile_into", "compiled_once", "enumerate_monoid", "compile_seconds", "idempotent_flags",
            "image_sizes", "strong_components", "d_classes", "green_labels", "max_tail",
            "power_index", "first_cyclic"]
 
@@ -40,8 +40,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_idempotent_flags", "_tail", "_max_tail", "_first_cyclic",
-            "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
+            "_unpack_row", "_is_idempotent", "_idempotent_flags", "_tail", "_max_tail",
+            "_first_cyclic", "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
             "_setup_letters", "_power_index", "_idempotents_by_words")
 
 
@@ -71,6 +71,17 @@ def _load() -> bool:
     for name in _KERNELS:
         g[name] = numba.njit(cache=True, nogil=True)(g[name])
     return True
+
+
+def compiled_once(state: dict, namespace: dict, names: tuple) -> bool:
+    """Whether another module's kernels ``names`` run compiled: the core is on, and they are
+    compiled through :func:`compile_into` on the first call (``state["loaded"]`` keeps the
+    answer). Each ``jit_*`` module's ``available()`` is this."""
+    if not enabled():
+        return False
+    if state.get("loaded") is None:
+        state["loaded"] = compile_into(namespace, names)
+    return bool(state["loaded"])
 
 
 def compile_into(namespace: dict, names: tuple) -> bool:
@@ -319,17 +330,20 @@ def _unpack_row(codes, i, n, bits, x):
             j += 1
 
 
+def _is_idempotent(x, n):
+    """Whether the transformation ``x`` (its first ``n`` entries) satisfies ``x·x = x``."""
+    for q in range(n):
+        if x[x[q]] != x[q]:
+            return False
+    return True
+
+
 def _idempotent_flags(codes, n, bits, out):
     """``out[i]``: whether element ``i`` is idempotent (``x[x[q]] == x[q]`` for every ``q``)."""
     x = np.empty(n, dtype=np.int64)
     for i in range(codes.shape[0]):
         _unpack_row(codes, i, n, bits, x)
-        ok = True
-        for q in range(n):
-            if x[x[q]] != x[q]:
-                ok = False
-                break
-        out[i] = ok
+        out[i] = _is_idempotent(x, n)
 
 
 def _tail(x, n, depth, stack):
@@ -585,12 +599,7 @@ def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
         wlen[x] = 1 if p < 0 else wlen[p] + 1
         if wlen[x] >= n:
             _unpack_row(codes, x, n, bits, x_row)
-            ok = True
-            for q in range(n):
-                if x_row[x_row[q]] != x_row[q]:
-                    ok = False
-                    break
-            idem[x] = ok
+            idem[x] = _is_idempotent(x_row, n)
             continue
         m = 0
         y = x

@@ -20,8 +20,7 @@ import time
 
 import numpy as np
 
-from .jit_core import compile_into
-from .jit_core import enabled as _core_enabled
+from .jit_core import compiled_once
 
 __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates"]
 
@@ -38,11 +37,7 @@ _DENSE_BITS = 22                    # direct levels: a table over all 2^bits cod
 
 def enabled() -> bool:
     """Whether the compiled kernels are used (compiling them through jit_core on first use)."""
-    if not _core_enabled():
-        return False
-    if _STATE["loaded"] is None:
-        _STATE["loaded"] = compile_into(globals(), _KERNELS)
-    return _STATE["loaded"]
+    return compiled_once(_STATE, globals(), _KERNELS)
 
 
 # ---------------------------------------------------------------------------- kernels

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit_core import compile_into, enabled
+from .jit_core import compiled_once
 
 __all__ = ["available", "moore_partition", "MOORE_MAX_ROUNDS"]
 
@@ -30,11 +30,7 @@ MOORE_MAX_ROUNDS = 32
 
 def available() -> bool:
     """Whether the compiled refinement runs (the compiled core is on; compiled on first call)."""
-    if not enabled():
-        return False
-    if _STATE["loaded"] is None:
-        _STATE["loaded"] = compile_into(globals(), _KERNELS)
-    return bool(_STATE["loaded"])
+    return compiled_once(_STATE, globals(), _KERNELS)
 
 
 # ---------------------------------------------------------------------------- kernels

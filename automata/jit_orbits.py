@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit_core import compile_into, enabled
+from .jit_core import compiled_once
 
 __all__ = ["available", "tree_maps"]
 
@@ -26,11 +26,7 @@ _SCRATCH: dict = {}
 
 def available() -> bool:
     """Whether the compiled trees run (the compiled core is on; compiled on first call)."""
-    if not enabled():
-        return False
-    if _STATE["loaded"] is None:
-        _STATE["loaded"] = compile_into(globals(), _KERNELS)
-    return bool(_STATE["loaded"])
+    return compiled_once(_STATE, globals(), _KERNELS)
 
 
 # ---------------------------------------------------------------------------- kernel

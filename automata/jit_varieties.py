@@ -19,23 +19,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .jit_core import compile_into, enabled
+from .jit_core import compiled_once
 
 __all__ = ["available", "semigroup_checks", "cayley_semigroup_checks"]
 
 _KERNELS = ("_same_row", "_local_monoid", "_all_idempotent", "_all_commute",
-            "_semigroup_kernel", "_walk", "_cayley_kernel")
+            "_checked_idempotents", "_semigroup_kernel", "_walk", "_cayley_kernel")
 _STATE: dict = {"loaded": None}
 _UNKNOWN = 2
 
 
 def available() -> bool:
     """Whether the compiled checks run (the compiled core is on; compiled on first call)."""
-    if not enabled():
-        return False
-    if _STATE["loaded"] is None:
-        _STATE["loaded"] = compile_into(globals(), _KERNELS)
-    return bool(_STATE["loaded"])
+    return compiled_once(_STATE, globals(), _KERNELS)
 
 
 # ---------------------------------------------------------------------------- kernels
@@ -81,6 +77,15 @@ def _local_monoid(S, e, t, h, rep):
     return count
 
 
+def _checked_idempotents(local, idem, ni):
+    """How many idempotents' local monoids are checked: the caller's ``local`` ones (copied
+    into ``idem``), or, when ``local`` is ``[-1]``, the ``ni`` found."""
+    if local.shape[0] == 0 or local[0] >= 0:
+        idem[:local.shape[0]] = local
+        return local.shape[0]
+    return ni
+
+
 def _semigroup_kernel(S, gens, local, max_work, max_t, out):
     """out[0] definite, out[1] reverse definite, out[2] locally testable (2: unknown);
     ``local``: the idempotents (row indices) whose local monoids are checked, ``[-1]`` for
@@ -112,9 +117,7 @@ def _semigroup_kernel(S, gens, local, max_work, max_t, out):
                 break
     out[0] = definite
     out[1] = reverse
-    if local.shape[0] == 0 or local[0] >= 0:
-        ni = local.shape[0]
-        idem[:ni] = local
+    ni = _checked_idempotents(local, idem, ni)
     if ni * m * n > max_work:
         out[2] = 2
         return
@@ -190,9 +193,7 @@ def _cayley_kernel(right, left, parent, letter, idem, s, n, local, max_work, max
             break
     out[0] = definite
     out[1] = reverse
-    if local.shape[0] == 0 or local[0] >= 0:
-        ni = local.shape[0]
-        idx[:ni] = local
+    ni = _checked_idempotents(local, idx, ni)
     if ni * s * n > max_work:
         out[2] = 2
         return
