@@ -106,7 +106,11 @@ def test_budget():
         length_levels(d, max_elements=50)
     c = classify(d, budget=Budget(ac0_max_elements=50))
     assert c.ac0 is None and any("AC0 test" in n for n in c.notes)
-    assert c.prediction("transformer_hard_pe").expressible == "unknown"
+    # T_7 holds S_5, S_6, S_7: not in AC0 without the levels (rule R9)
+    assert c.prediction("transformer_hard_pe").rule == "hard_pe_nonsolvable"
+    t4 = DFA(["c", "t", "e"], np.array([[1, 2, 3, 0], [1, 0, 2, 3], [1, 1, 2, 3]]).T, 0, [0])
+    c4 = classify(t4, budget=Budget(ac0_max_elements=50))          # S_4: solvable, undecided
+    assert c4.ac0 is None and c4.prediction("transformer_hard_pe").expressible == "unknown"
     sf = classify("tomita4", budget=Budget(ac0_max_elements=1))     # star-free: yes without AC0
     assert sf.ac0 is None and sf.prediction("transformer_hard_pe").rule == "hard_pe_star_free"
 
