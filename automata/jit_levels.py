@@ -531,13 +531,11 @@ def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarra
     ``bits``-bit fields of little-endian words, as :mod:`automata.monoid` packs them), the
     identity after them."""
     rows = np.empty((m, n), dtype=np.int32)
-    if s == 0:
-        pass
-    elif bits == 4:
+    if s and bits == 4:                          # (no packed element: a view cannot reshape)
         b = codes.view(np.uint8).reshape(s, -1)
         rows[:s, 0::2] = (b & 15)[:, :(n + 1) // 2]
         rows[:s, 1::2] = (b >> 4)[:, :n // 2]
-    else:
+    elif s:
         rows[:s] = codes.view(np.uint8 if bits == 8 else np.uint16).reshape(s, -1)[:, :n]
     rows[s:] = np.arange(n, dtype=np.int32)
     return rows
