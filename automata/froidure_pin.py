@@ -370,11 +370,8 @@ def _d_classes(right, left, r_lab, l_lab, idem, identity):
 
 
 def _idempotent_flags(mon: TransitionMonoid) -> np.ndarray:
-    """Whether each semigroup element is idempotent."""
-    if _jit_enabled():
-        from .jit_core import idempotent_flags
-
-        return idempotent_flags(mon.codes, mon._packing)
+    """Whether each semigroup element is idempotent (the numpy path; compiled, the flags come
+    from :func:`automata.jit_core.green_labels`)."""
     idem = np.zeros(mon.semigroup_size, dtype=bool)
     for st, x in mon.iter_chunks():                   # chunked over the unpacked elements
         idem[st:st + x.shape[0]] = (np.take_along_axis(x, x, axis=1) == x).all(axis=1)

@@ -29,8 +29,8 @@ import time
 
 import numpy as np
 
-__all__ = ["enabled", "compile_into", "compiled_once", "enumerate_monoid", "compile_seconds", "idempotent_flags",
-           "image_sizes", "strong_components", "d_classes", "green_labels", "max_tail",
+__all__ = ["enabled", "compile_into", "compiled_once", "enumerate_monoid", "compile_seconds",
+           "image_sizes", "strong_components", "green_labels", "max_tail",
            "power_index", "first_cyclic"]
 
 _DONE, _GROW, _PAUSE, _BUDGET = 0, 1, 2, 3
@@ -40,7 +40,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_is_idempotent", "_idempotent_flags", "_tail", "_max_tail",
+            "_unpack_row", "_is_idempotent", "_tail", "_max_tail",
             "_first_cyclic", "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
             "_setup_letters", "_power_index", "_idempotents_by_words")
 
@@ -338,14 +338,6 @@ def _is_idempotent(x, n):
     return True
 
 
-def _idempotent_flags(codes, n, bits, out):
-    """``out[i]``: whether element ``i`` is idempotent (``x[x[q]] == x[q]`` for every ``q``)."""
-    x = np.empty(n, dtype=np.int64)
-    for i in range(codes.shape[0]):
-        _unpack_row(codes, i, n, bits, x)
-        out[i] = _is_idempotent(x, n)
-
-
 def _tail(x, n, depth, stack):
     """The longest path to a fixed point in the functional graph of ``x`` (0 for the
     identity), or -1 when ``x`` has a cycle of length > 1. ``depth``: scratch of length n."""
@@ -589,7 +581,7 @@ def _d_classes(r_lab, l_lab, idem, identity):
 def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
     """``idem[x]`` for the packed elements: ``x·x = x``, found by walking ``x``'s word from
     ``x`` on the right Cayley graph when the word is shorter than ``n`` (else from the
-    transformation, as :func:`_idempotent_flags`)."""
+    transformation, :func:`_is_idempotent`)."""
     s = codes.shape[0]
     wlen = np.empty(s, dtype=np.int64)
     word = np.empty(n + 1, dtype=np.int64)
@@ -647,20 +639,6 @@ def green_labels(right: np.ndarray, left: np.ndarray, parent: np.ndarray, letter
                         np.ascontiguousarray(codes), packing.n, packing.bits, int(identity),
                         r_lab, l_lab, idem)
     return (r_lab, l_lab, idem) + tuple(out)
-
-
-def d_classes(r_lab: np.ndarray, l_lab: np.ndarray, idem: np.ndarray, identity: int):
-    """``(d_lab, d_size, n_r, n_l, reps, regular)``, see :func:`_d_classes`."""
-    return _d_classes(np.ascontiguousarray(r_lab, dtype=np.int64),
-                      np.ascontiguousarray(l_lab, dtype=np.int64), np.ascontiguousarray(idem),
-                      int(identity))
-
-
-def idempotent_flags(codes: np.ndarray, packing) -> np.ndarray:
-    """Whether each packed element is idempotent (bool array)."""
-    out = np.empty(codes.shape[0], dtype=np.bool_)
-    _idempotent_flags(np.ascontiguousarray(codes), packing.n, packing.bits, out)
-    return out
 
 
 def max_tail(codes: np.ndarray, packing) -> int:
