@@ -140,10 +140,14 @@ def test_compiled_semigroup_checks_equal_numpy(d):
                     os.environ["AUTOMATA_JIT"] = flag
             assert got == want
     assert V._commutative_on_cayley_graph(g.enumerated) == V._commutative(gens)
-    # D-related idempotents have isomorphic local monoids: one per regular D-class decides
+    # D-related idempotents have isomorphic local monoids: one per regular D-class decides the
+    # same (where both decide: which local monoid runs past a budget first depends on the
+    # order the idempotents are visited in, so one may say unknown where the other decides)
     full = jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL)
-    assert jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL,
-                                          reps) == full
+    by_reps = jit_varieties.semigroup_checks(m.elements(), gens, V._MAX_WORK, V._MAX_LOCAL,
+                                             reps)
+    assert by_reps[:2] == full[:2]
+    assert None in (full[2], by_reps[2]) or by_reps[2] == full[2]
 
 
 def test_commutative_on_distinct_letters_and_large_alphabets():
