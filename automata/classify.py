@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
@@ -554,19 +555,34 @@ def _resolve(obj) -> tuple[str, Any, DFA | None]:
     return lang.name, lang, lang.dfa
 
 
+def _permutation_order(t: list[int]) -> int:
+    """The order of the permutation ``t``: the lcm of its cycle lengths."""
+    seen = [False] * len(t)
+    order = 1
+    for i in range(len(t)):
+        length = 0
+        while not seen[i]:
+            seen[i], i, length = True, t[i], length + 1
+        if length:
+            order = math.lcm(order, length)
+    return order
+
+
 def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
     gens = generators_of(d)
-    ident = np.arange(d.n_states)
-    perms = bool((np.sort(gens, axis=1) == ident).all())          # every letter a bijection
-    same = bool((gens == gens[0]).all()) if len(gens) else True
+    n = d.n_states
+    if gens.size <= 4096:                       # small: lists beat a handful of numpy calls
+        rows, ident = gens.tolist(), list(range(n))
+        perms = all(sorted(r) == ident for r in rows)                 # every letter a bijection
+        same = all(r == rows[0] for r in rows)
+        has_id_letter = ident in rows
+    else:
+        ident = np.arange(n)
+        perms = bool((np.sort(gens, axis=1) == ident).all())
+        same = bool((gens == gens[0]).all())
+        has_id_letter = bool((gens == ident).all(axis=1).any())
     length_periodic = bool(same and perms)
-    period = None
-    if length_periodic:
-        t, period = gens[0], 1
-        x = t.copy()
-        while not np.array_equal(x, ident):
-            x, period = t[x], period + 1
-    has_id_letter = bool((gens == ident).all(axis=1).any())
+    period = _permutation_order(gens[0].tolist()) if length_periodic else None
     parity_like = bool(perms and size == 2 and has_id_letter and not same)
     mod3_like = bool(perms and size == 3)
     return {"is_group": bool(perms), "length_periodic": length_periodic,

@@ -491,13 +491,24 @@ def _context(f: AlgebraFacts) -> dict[str, Any]:
             "ac0_s": ac0.get("stable_index", "s")}
 
 
-def _rules_by_family() -> dict[str, tuple[tuple[Rule, str], ...]]:
-    """Each family's rules in :data:`RULES` order, each with its reference line."""
-    return {fam: tuple((r, "; ".join(REFERENCES[x] for x in r.references) or "—")
+def _rules_by_family() -> dict[str, tuple[tuple[Rule, str, Cond, bool], ...]]:
+    """Each family's rules in :data:`RULES` order, each with its reference line, its
+    condition and whether its reason is a template with fields."""
+    return {fam: tuple((r, "; ".join(REFERENCES[x] for x in r.references) or "—",
+                        CONDITIONS[r.when], "{" in r.reason)
                        for r in RULES if r.family == fam) for fam in FAMILIES}
 
 
 _BY_FAMILY = _rules_by_family()
+
+
+def _prediction(fields: dict) -> Prediction:
+    """A :class:`Prediction` with these fields, without the frozen dataclass's per-field
+    ``object.__setattr__`` (``predict`` makes one per family on every classification; the
+    class has no ``__post_init__`` or validation to skip)."""
+    p = object.__new__(Prediction)
+    p.__dict__.update(fields)
+    return p
 
 
 def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
@@ -506,15 +517,16 @@ def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
     ctx = _context(facts)
     out = []
     for fam in FAMILIES:
-        for rule, reference in _BY_FAMILY[fam]:
-            if not CONDITIONS[rule.when](facts):
+        for rule, reference, when, template in _BY_FAMILY[fam]:
+            if not when(facts):
                 continue
             lo = LAYERS[rule.min_layers](facts) if rule.min_layers else None
             hi = LAYERS[rule.max_layers](facts) if rule.max_layers else None
             wit = facts.witnesses.get(rule.witness) if rule.witness else None
-            out.append(Prediction(
-                model=fam, expressible=rule.verdict, min_layers=lo, max_layers=hi,
-                status=rule.status, reason=rule.reason.format(**ctx), reference=reference,
-                rule=rule.name, witness=wit))
+            out.append(_prediction({
+                "model": fam, "expressible": rule.verdict, "min_layers": lo, "max_layers": hi,
+                "status": rule.status,
+                "reason": rule.reason.format_map(ctx) if template else rule.reason,
+                "reference": reference, "rule": rule.name, "witness": wit}))
             break
     return tuple(out)
