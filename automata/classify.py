@@ -379,6 +379,41 @@ def odd_period_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> 
     return None
 
 
+def _greedy_generators(perms: np.ndarray) -> list[int]:
+    """Row indices of ``perms`` (all the elements of a permutation group), taken in order
+    whenever a row lies outside the subgroup the rows taken so far generate, until they
+    generate the group."""
+    from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, GroupTable, closure
+
+    order, r = perms.shape
+    kept: list[int] = []
+    if order <= TABLE_MAX_ORDER and order * order * r <= TABLE_MAX_WORK:
+        t = GroupTable(perms)                    # subgroups as masks over its table
+        mask = np.zeros(order, dtype=bool)
+        reached = mask.copy()
+        for u in range(order):
+            if u == t.identity or reached[u]:
+                continue
+            kept.append(u)
+            mask[u] = True
+            reached = t.generated(mask)
+            if reached.all():
+                break
+        return kept
+    ident = np.arange(r)
+    seen: set = set()
+    for u in range(order):
+        p = perms[u]
+        if (p == ident).all() or p.tobytes() in seen:
+            continue
+        kept.append(u)
+        cur = closure(perms[kept], max_order=order)
+        seen = {x.tobytes() for x in cur}
+        if cur.shape[0] == order:
+            break
+    return kept
+
+
 def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) -> dict | None:
     """Words whose elements generate a non-solvable group inside the syntactic monoid.
 
@@ -386,7 +421,6 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     lie in the maximal subgroup of an idempotent and, restricted to its image (a set of
     states), generate a non-solvable permutation group of the given order.
     """
-    from .group_tables import closure
     from .groups import group_info
 
     el = elements if elements is not None else _elements_with_words(d, max_elements)
@@ -399,7 +433,6 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
         image = np.unique(e)
         if image.size < 5:                       # a non-solvable group has degree >= 5
             continue
-        pos = {int(q): j for j, q in enumerate(image)}
         # x in H_e: x·e = e·x = x and x permutes the image of e
         inside = ((e[xs] == xs).all(axis=1) & (xs[:, e] == xs).all(axis=1)
                   & (np.sort(xs[:, image], axis=1) == image).all(axis=1))
@@ -407,22 +440,14 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
         if len(members) < 60:
             continue
         order = len(members)                     # |H_e|, the group's order
-        kept, kept_p, cur = [], [], None         # greedy generators, shortest words first
-        reached: set = set()
-        ident = np.arange(image.size)
-        for j in members:
-            p = np.array([pos[int(x)] for x in xs[j][image]])
-            if (p == ident).all() or p.tobytes() in reached:
-                continue
-            kept.append(j)
-            kept_p.append(p)
-            cur = closure(np.stack(kept_p), max_order=order)
-            reached = {x.tobytes() for x in cur}
-            if cur.shape[0] == order:
-                break
-        if cur is None:
+        pos = np.full(xs.shape[1], -1, dtype=np.int64)
+        pos[image] = np.arange(image.size)
+        perms = pos[xs[members][:, image]]       # each member on the image, as 0 .. |image|-1
+        kept = _greedy_generators(perms)         # shortest words first
+        if not kept:
             continue
-        info = group_info(cur)
+        info = group_info(perms)
+        kept = [members[u] for u in kept]
         if info.solvable:
             continue
         syms = d.alphabet
