@@ -32,6 +32,7 @@ from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
+from .jit_levels import shortlex_order as _jit_shortlex
 from .languages import Language, resolve_language
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
                      has_nontrivial_cycle, transition_monoid)
@@ -138,6 +139,14 @@ def _fmt(word: list[str], alphabet: tuple) -> str | list:
 
 
 _TREE: list = [None, None]          # the last DFA and its breadth-first tree
+_LISTS: list = [None, None]         # the last DFA and (its transitions, accepting flags) as lists
+
+
+def _as_lists(d: DFA) -> tuple[list, list]:
+    """``d.delta`` and ``d.accepting_mask`` as lists, kept for the last DFA asked about."""
+    if _LISTS[0] is not d:
+        _LISTS[0], _LISTS[1] = d, (d.delta.tolist(), d.accepting_mask.tolist())
+    return _LISTS[1]
 
 
 def _bfs_tree(d: DFA) -> dict:
@@ -145,7 +154,7 @@ def _bfs_tree(d: DFA) -> dict:
     in order), kept for the last DFA asked about (one classification asks several times)."""
     if _TREE[0] is d:
         return _TREE[1]
-    rows = d.delta.tolist()
+    rows = _as_lists(d)[0]
     prev: dict = {d.initial: None}
     q = deque([d.initial])
     while q:
@@ -171,8 +180,7 @@ def _word_to(d: DFA, target: int) -> list[int]:
 
 def _separating(d: DFA, p: int, q: int) -> list[int] | None:
     """Shortest word ``v`` with exactly one of ``p.v``, ``q.v`` accepting."""
-    acc = d.accepting_mask.tolist()
-    rows = d.delta.tolist()
+    rows, acc = _as_lists(d)
     prev = {(p, q): None}
     dq = deque([(p, q)])
     while dq:
@@ -202,10 +210,10 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     y = t.copy()
     for _ in range(max(1, int(np.ceil(np.log2(max(d.n_states, 2)))))):
         y = y[y]
-    cyc = np.unique(y[t[y] != y])
+    cyc = y[t[y] != y]                  # the points on cycles of length > 1
     if cyc.size == 0:
         return None
-    q = int(cyc[0])
+    q = int(cyc.min())
     L, s = 1, int(t[q])
     while s != q:
         s, L = int(t[s]), L + 1
@@ -214,7 +222,7 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     if v is None:
         return None
     syms = d.alphabet
-    rows, acc = d.delta.tolist(), d.accepting_mask.tolist()
+    rows, acc = _as_lists(d)
 
     def accepts(word: list[int]) -> bool:
         q = d.initial
@@ -275,6 +283,8 @@ def shortlex_order(mon: TransitionMonoid) -> np.ndarray:
     parent = np.asarray(mon.parent, dtype=np.int64)
     letter = np.asarray(mon.letter, dtype=np.int64)
     m = parent.shape[0]
+    if m and _jit_enabled():
+        return _jit_shortlex(parent, letter, max(1, int(letter.max()) + 1))
     length = np.ones(m, dtype=np.int64)
     anc = parent.copy()
     while (anc >= 0).any():

@@ -22,12 +22,13 @@ import numpy as np
 
 from .jit_core import compiled_once
 
-__all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates"]
+__all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates",
+           "shortlex_order"]
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
             "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
-            "_parity_scan", "_cycle_orders")
+            "_parity_scan", "_cycle_orders", "_shortlex")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -375,6 +376,50 @@ def _cycle_orders(xs, out):
     return True
 
 
+def _shortlex(parent, letter, k, out):
+    """``out``: the elements in shortlex order of their words (a word is its parent's word
+    and one letter), as :func:`automata.classify.shortlex_order` orders them: by length, then
+    by (parent's rank, letter)."""
+    m = parent.shape[0]
+    length = np.zeros(m, dtype=np.int64)
+    chain = np.empty(m, dtype=np.int64)
+    for i in range(m):                               # word lengths, each chain walked once
+        c = 0
+        j = i
+        while j >= 0 and length[j] == 0:
+            chain[c] = j
+            c += 1
+            j = parent[j]
+        base = 0 if j < 0 else length[j]
+        for t in range(c - 1, -1, -1):
+            base += 1
+            length[chain[t]] = base
+    top = 0
+    for i in range(m):
+        top = max(top, length[i])
+    start = np.zeros(top + 2, dtype=np.int64)
+    for i in range(m):
+        start[length[i] + 1] += 1
+    for L in range(1, top + 2):
+        start[L] += start[L - 1]
+    fill = start.copy()
+    for i in range(m):                               # by length, in index order
+        out[fill[length[i]]] = i
+        fill[length[i]] += 1
+    rank = np.empty(m, dtype=np.int64)
+    for L in range(1, top + 1):
+        lo, hi = start[L], start[L + 1]
+        key = np.empty(hi - lo, dtype=np.int64)
+        for t in range(lo, hi):
+            x = out[t]
+            key[t - lo] = letter[x] if L == 1 else rank[parent[x]] * k + letter[x]
+        order = np.argsort(key, kind="mergesort")
+        lv = out[lo:hi].copy()
+        for t in range(hi - lo):
+            out[lo + t] = lv[order[t]]
+            rank[lv[order[t]]] = lo + t
+
+
 def _byte_key(v):
     """An int32 entry's rank in the order of its little-endian bytes, least significant
     first: rows compared entry by entry with these keys are in the order numpy sorts their
@@ -490,6 +535,7 @@ def _warm_up() -> float:
     direct_levels(rows, 100, 100, w0, math.inf)
     cycle_orders(rows)
     parity_candidates(rows, 0)
+    shortlex_order(np.array([-1, 0]), np.array([0, 0]), 1)
     return time.perf_counter() - w0
 
 
@@ -668,3 +714,12 @@ def parity_candidates(xs: np.ndarray, q0: int) -> tuple[np.ndarray, np.ndarray]:
     js = np.empty(xs.shape[0], dtype=np.int64)
     nc = _parity_scan(xs, int(q0), cand, js)
     return cand[:nc], js[:nc]
+
+
+def shortlex_order(parent: np.ndarray, letter: np.ndarray, k: int) -> np.ndarray:
+    """The element indices in shortlex order of their words (``parent``, ``letter``: each
+    element's word is its parent's and one letter; ``k``: the letters' bound in the keys)."""
+    out = np.empty(parent.shape[0], dtype=np.int64)
+    _shortlex(np.ascontiguousarray(parent, dtype=np.int64),
+              np.ascontiguousarray(letter, dtype=np.int64), int(k), out)
+    return out

@@ -230,3 +230,32 @@ def test_sort_rows_is_the_byte_order():
             assert jit_levels._sort_rows(rows, order, tmp) == distinct
             if distinct:
                 np.testing.assert_array_equal(order, np.argsort(view, kind="stable"))
+
+
+def test_shortlex_order_kernel_matches_numpy(monkeypatch):
+    """The compiled shortlex order equals the numpy one on enumerated monoids (the
+    enumeration's own order and a shuffled one, where parents may come after children)."""
+    from automata.classify import shortlex_order
+    from automata.monoid import transition_monoid
+
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        mon = transition_monoid(_random_dfa(rng), minimize=False)
+        fast = shortlex_order(mon)
+        monkeypatch.setenv("AUTOMATA_JIT", "0")
+        slow = shortlex_order(mon)
+        monkeypatch.delenv("AUTOMATA_JIT")
+        np.testing.assert_array_equal(fast, slow)
+        assert sorted(fast.tolist()) == list(range(mon.semigroup_size))
+        # relabel the elements at random: the same words, in another index order
+        m = mon.semigroup_size
+        perm = rng.permutation(m)                      # new index of each old element
+        parent = np.where(mon.parent >= 0, perm[np.maximum(mon.parent, 0)], -1)
+        new_parent, new_letter = np.empty(m, np.int64), np.empty(m, np.int64)
+        new_parent[perm], new_letter[perm] = parent, mon.letter
+
+        class _Words:
+            pass
+        w = _Words()
+        w.parent, w.letter = new_parent, new_letter
+        np.testing.assert_array_equal(shortlex_order(w), perm[slow])
