@@ -198,12 +198,28 @@ def _separating(d: DFA, p: int, q: int) -> list[int] | None:
     return None
 
 
+_WITNESSES: list = [None, {}]       # the last DFA and its witnesses by word
+
+
 def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     """Words ``u, w, v`` and period ``p > 1`` with membership of ``u w^k v`` cycling with period p.
 
     ``d`` must be minimal and ``w``'s transformation must have a cycle of length > 1. The
     sequence is verified by running the DFA on ``u w^k v`` for ``k < 2 * cycle length``.
+    (Remembered per word for the last DFA asked about: one classification often asks for
+    the same word several times, e.g. a single letter as the main and the letter witness.)
     """
+    if _WITNESSES[0] is not d:
+        _WITNESSES[0], _WITNESSES[1] = d, {}
+    key = tuple(int(a) for a in w)
+    if key not in _WITNESSES[1]:
+        _WITNESSES[1][key] = _nonstar_free_witness(d, list(key))
+    wit = _WITNESSES[1][key]
+    return None if wit is None else {**wit, "memberships": list(wit["memberships"])}
+
+
+def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
+    """:func:`nonstar_free_witness`, computed."""
     t = np.arange(d.n_states)
     for a in w:
         t = d.delta[t, a]
