@@ -191,20 +191,40 @@ class _GatheredSets(Sequence):
     __hash__ = None
 
 
+class _Cuts(Sequence):
+    """The levels of one array laid end to end (level ``k``: ``flat[offs[k] : offs[k + 1]]``),
+    each a view made when it is read."""
+
+    def __init__(self, flat: np.ndarray, offs: list):
+        self._flat, self._offs = flat, offs
+
+    def __len__(self) -> int:
+        return len(self._offs) - 1
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[j] for j in range(*k.indices(len(self))))
+        k = range(len(self))[k]                     # negative indices, IndexError
+        return self._flat[self._offs[k]:self._offs[k + 1]]
+
+    __eq__ = _GatheredSets.__eq__
+    __hash__ = None
+
+
 def _levels_from(rows: np.ndarray, res: tuple) -> Levels:
     """:class:`Levels` from a compiled walk's arrays (all levels end to end; ``ids`` None:
     ``rows`` are the levels' own rows, else every element's, each level gathered by its
     ``ids`` when it is read)."""
     ids, par, let, offs, start = res
-    cut = [slice(a, b) for a, b in zip(offs[:-1].tolist(), offs[1:].tolist())]
+    offs = offs.tolist()
     if ids is None:
-        sets = tuple(rows[c] for c in cut)
+        sets = _Cuts(rows, offs)
         level_ids = None
     else:
-        level_ids = tuple(ids[c] for c in cut)
+        level_ids = _Cuts(ids, offs)
         sets = _GatheredSets(rows, level_ids)
-    return Levels(sets, tuple(par[c] for c in cut), tuple(let[c] for c in cut), start,
-                  len(cut) + 1 - start, level_ids, rows if ids is not None else None)
+    return Levels(sets, _Cuts(par, offs), _Cuts(let, offs), start, len(offs) - start,
+                  level_ids, rows if ids is not None else None)
 
 
 def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) -> str:
