@@ -46,6 +46,7 @@ from .froidure_pin import LazyEntries
 from .groups import TrivialGroup, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
+from .jit_orbits import least_in_class as _least_in_class
 from .jit_orbits import tree_maps as _compiled_tree_maps
 from .monoid import generators_of, has_nontrivial_cycle
 
@@ -353,9 +354,14 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
 def _canonical_kernels(labels: np.ndarray) -> np.ndarray:
     """Canonical form of partitions given by class labels: each state -> least state of its class.
 
-    labels : int array (m, n). Returns an int64 array (m, n).
+    labels : int array (m, n). Returns an int64 array (m, n) (compiled by
+    :mod:`automata.jit_orbits` when the core runs: the same array).
     """
     labels = np.asarray(labels)
+    if _orbits_compiled():
+        out = _least_in_class(labels)
+        if out is not None:
+            return out
     m, n = labels.shape
     order = np.argsort(labels, axis=1, kind="stable")
     srt = np.take_along_axis(labels, order, axis=1)

@@ -17,9 +17,9 @@ import numpy as np
 
 from .jit_core import compiled_once
 
-__all__ = ["available", "tree_maps"]
+__all__ = ["available", "least_in_class", "tree_maps"]
 
-_KERNELS = ("_tree_kernel",)
+_KERNELS = ("_tree_kernel", "_least_in_class")
 _STATE: dict = {"loaded": None}
 _SCRATCH: dict = {}
 
@@ -29,7 +29,21 @@ def available() -> bool:
     return compiled_once(_STATE, globals(), _KERNELS)
 
 
-# ---------------------------------------------------------------------------- kernel
+# ---------------------------------------------------------------------------- kernels
+def _least_in_class(labels, first, out):
+    """``out[i, q]``: the least state ``p`` with ``labels[i, p] == labels[i, q]`` (labels in
+    ``0 .. first.size - 1``; ``first`` is -1 everywhere on entry and exit)."""
+    m, n = labels.shape
+    for i in range(m):
+        for q in range(n):
+            lab = labels[i, q]
+            if first[lab] < 0:
+                first[lab] = q
+            out[i, q] = first[lab]
+        for q in range(n):
+            first[labels[i, q]] = -1
+
+
 def _tree_kernel(members, pos, edges, gens, forward, left, maps, par, let, order):
     """Fill ``maps`` (one row per member), ``par``/``let`` (tree parent's member index and
     letter; -1 at the representative) and ``order`` (member indices in visiting order);
@@ -104,6 +118,21 @@ def _tree_kernel(members, pos, edges, gens, forward, left, maps, par, let, order
 
 
 # ---------------------------------------------------------------------------- wrapper
+def least_in_class(labels: np.ndarray) -> np.ndarray | None:
+    """:func:`automata.green._canonical_kernels` compiled: each state to the least state of
+    its class, for labels in ``0 .. 4n``; None for other labels (the caller's numpy path)."""
+    m, n = labels.shape
+    if m == 0 or n == 0:
+        return None
+    lo, hi = int(labels.min()), int(labels.max())
+    if lo < 0 or hi > 4 * n:
+        return None
+    out = np.empty((m, n), dtype=np.int64)
+    _least_in_class(np.ascontiguousarray(labels, dtype=np.int64),
+                    np.full(hi + 1, -1, dtype=np.int64), out)
+    return out
+
+
 def tree_maps(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.ndarray,
               forward: bool, left: bool, pos: np.ndarray | None = None):
     """``(maps, words)`` as :func:`automata.green._tree_maps` returns them (dicts keyed by

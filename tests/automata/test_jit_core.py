@@ -356,3 +356,21 @@ def test_orbit_spanning_trees_compiled_equal_python(both):
                         for key in a[0]:
                             assert a[0][key].dtype == b[0][key].dtype
                             np.testing.assert_array_equal(a[0][key], b[0][key])
+
+
+def test_least_in_class_matches_numpy(monkeypatch):
+    """The compiled canonical kernels (each state to the least state of its class) equal the
+    numpy ones, on labels inside and outside the range the kernel takes."""
+    from automata.green import _canonical_kernels
+
+    rng = np.random.default_rng(21)
+    for _ in range(300):
+        m, n = int(rng.integers(0, 30)), int(rng.integers(1, 12))
+        x = rng.integers(-2 if rng.random() < 0.1 else 0, int(rng.integers(1, 6 * n + 2)),
+                         size=(m, n))
+        fast = _canonical_kernels(x)
+        monkeypatch.setenv("AUTOMATA_JIT", "0")
+        slow = _canonical_kernels(x)
+        monkeypatch.delenv("AUTOMATA_JIT")
+        assert fast.dtype == slow.dtype == np.int64
+        np.testing.assert_array_equal(fast, slow)
