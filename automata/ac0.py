@@ -70,6 +70,12 @@ class Levels:
     def word(self, k: int, i: int) -> list[int]:
         """Letter indices of a word of length k whose element is row i of level k."""
         out = []
+        if isinstance(self.letter, _Cuts) and isinstance(self.parent, _Cuts):
+            letter, parent, offs = self.letter._flat, self.parent._flat, self.letter._offs
+            for lev in range(k - 1, -1, -1):       # the flat arrays, without a view per level
+                out.append(int(letter[offs[lev] + i]))
+                i = int(parent[offs[lev] + i])
+            return out[::-1]
         for lev in range(k - 1, -1, -1):
             out.append(int(self.letter[lev][i]))
             i = int(self.parent[lev][i])

@@ -30,6 +30,7 @@ from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
+from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
 from .jit_levels import shortlex_order as _jit_shortlex
@@ -350,7 +351,9 @@ def letter_period_witness(d: DFA) -> dict[str, Any] | None:
     >>> letter_period_witness(DFA("ab", [[1, 0], [0, 1]], 0, [0]))["w"]
     'a'
     """
-    cyclic = np.flatnonzero(has_nontrivial_cycle(generators_of(d)))   # order > 1
+    gens = generators_of(d)
+    orders = _jit_cycle_orders(gens) if _jit_enabled() else None      # None: an lcm overflows
+    cyclic = np.flatnonzero(orders > 1 if orders is not None else has_nontrivial_cycle(gens))
     if cyclic.size == 0:
         return None
     return _period_witness(d, [int(cyclic[0])], "a single repeated letter has period > 1; a "

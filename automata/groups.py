@@ -490,6 +490,8 @@ def group_info(g) -> GroupInfo:
     """
     if not (isinstance(g, np.ndarray) and g.ndim == 2):
         return _group_info(g)
+    if _is_prime_order(g):                       # Z_p: nothing to remember
+        return _prime_info(int(g.shape[0]))
     key = _memo_key(g)
     hit = _MEMO.get(key)
     if hit is None:
@@ -500,12 +502,17 @@ def group_info(g) -> GroupInfo:
     return hit
 
 
+def _is_prime_order(g) -> bool:
+    """``g`` is an element array of prime order below 1000 (then the group is Z_p)."""
+    return isinstance(g, np.ndarray) and 1 < g.shape[0] < 1000 \
+        and prime_factors(g.shape[0]) == (g.shape[0],)
+
+
 def _group_info(g) -> GroupInfo:
     """The facts of ``g``, computed (see :func:`group_info`)."""
     if isinstance(g, TrivialGroup):
         return GroupInfo(**_TRIVIAL_INFO)
-    if isinstance(g, np.ndarray) and g.shape[0] < 1000 and len(prime_factors(g.shape[0])) == 1 \
-            and prime_factors(g.shape[0])[0] == g.shape[0]:
+    if _is_prime_order(g):
         return _prime_info(int(g.shape[0]))
     full = _symmetric_info(g)
     if full is not None:
