@@ -33,7 +33,7 @@ _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BIG = np.iinfo(np.int64).max
-_DENSE_BITS = 22                    # direct levels: a table over all 2^bits codes up to this
+_DENSE_BITS = 26                    # direct levels: a bitmap over all 2^bits codes (<= 8 MB)
 
 
 def enabled() -> bool:
@@ -162,13 +162,14 @@ def _cayley_levels(succ, letters, n_let, root, max_levels, max_total, lev, par, 
         nlev += 1
 
 
-def _radix_sort(a, tmp, n, nbits):
-    """Sort ``a[:n]`` (non-negative, below ``2^nbits``) in place, by 11-bit digits from the
-    lowest (``tmp``: room for ``n``); a stable counting sort per digit."""
+def _radix_sort(a, tmp, n, nbits, low):
+    """Sort ``a[:n]`` (non-negative) in place by bits ``low .. low + nbits - 1`` (the bits
+    above them zero), by 11-bit digits from the lowest (``tmp``: room for ``n``); a stable
+    counting sort per digit."""
     count = np.empty(2049, dtype=np.int64)
     src, dst = a, tmp
-    shift = 0
-    while shift < nbits:
+    shift = low
+    while shift < low + nbits:
         count[:] = 0
         for i in range(n):
             count[((src[i] >> shift) & 2047) + 1] += 1
@@ -185,19 +186,23 @@ def _radix_sort(a, tmp, n, nbits):
 
 
 def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, codes, par, let,
-                   offs, hashes, ltable, hkey, hidx, found, fpos, tmp, stamp, st, pause_work):
+                   offs, hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause_work):
     """The length levels of the transformations ``gens`` (one row per letter) without a Cayley
     graph: each element is one integer, its row's entries in fields of ``shifts`` (the first
     entry highest: ascending codes are the rows in lexicographic order). The next level is
-    ``x`` then ``gens[letters[c]]`` for every letter (outer) and element ``x`` (inner); each
-    new element is appended to ``found`` with its position in ``fpos``, found new through
-    ``stamp`` (a table over every code: ``level << 32 | index``, never cleared) when it has
-    entries, else a hash table ``hkey``/``hidx`` of at least twice the products (cleared per
-    level); then the level is sorted. States, arguments and return codes as
-    :func:`_cayley_levels`'s; ``st[4]``: the products of the next level."""
+    ``x`` then ``gens[letters[c]]`` for every letter (outer) and element ``x`` (inner). With
+    ``seen`` (a bitmap over every code, one bit per code, cleared after each level: small
+    enough to stay in cache) each new element is appended to ``found`` as ``code << S |
+    position`` (``S = 63 - nbits``) and the level sorted by its codes, the first position
+    carried along; without it (codes too wide), through a hash table ``hkey``/``hidx`` of at
+    least twice the products (cleared per level), with its position in ``fpos``. States,
+    arguments and return codes as :func:`_cayley_levels`'s; ``st[4]``: the products of the
+    next level."""
     n = shifts.shape[0]
     kc = letters.shape[0]
-    dense = stamp.shape[0] > 0
+    dense = seen.shape[0] > 0
+    pshift = np.int64(63 - nbits)
+    pmask = (np.int64(1) << pshift) - 1
     nlev = st[0]
     total = st[1]
     work = 0
@@ -207,7 +212,6 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
             return rc
         base = offs[nlev]
         need = size * kc
-        tag = nlev + 1
         tsize, tlog = 16, 4
         while tsize < 2 * need:
             tsize *= 2
@@ -235,9 +239,12 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
                     for q in range(n):
                         y |= np.int64(g[(x >> shifts[q]) & fmask]) << shifts[q]
                 if dense:
-                    if (stamp[y] >> 32) == tag:
+                    wd = y >> 6
+                    bit = np.uint64(1) << np.uint64(y & 63)
+                    if seen[wd] & bit:
                         continue
-                    stamp[y] = (tag << 32) | nf
+                    seen[wd] |= bit
+                    found[nf] = (y << pshift) | (p + i)
                 else:
                     slot = np.int64((np.uint64(y) * _MIX) >> hshift)
                     while hkey[slot] >= 0 and hkey[slot] != y:
@@ -246,24 +253,23 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
                         continue
                     hkey[slot] = y
                     hidx[slot] = nf
-                found[nf] = y
-                fpos[nf] = p + i
+                    found[nf] = y
+                    fpos[nf] = p + i
                 nf += 1
         work += need * n
-        if dense and 4 * nf > stamp.shape[0]:
-            t = 0
-            for y in range(stamp.shape[0]):          # many: a scan of the codes is cheaper
-                if (stamp[y] >> 32) == tag:
-                    found[t] = y
-                    t += 1
+        if dense:
+            for j in range(nf):                      # clear the level's bits
+                seen[(found[j] >> pshift) >> 6] = 0         # (one shift may pass 63 bits)
+            _radix_sort(found, tmp, nf, nbits, pshift)
         else:
-            _radix_sort(found, tmp, nf, nbits)
+            _radix_sort(found, tmp, nf, nbits, 0)
         h = np.uint64(nf)
         for j in range(nf):
-            y = found[j]
             if dense:
-                pj = fpos[stamp[y] & 0xFFFFFFFF]
+                y = found[j] >> pshift
+                pj = found[j] & pmask
             else:
+                y = found[j]
                 slot = np.int64((np.uint64(y) * _MIX) >> hshift)
                 while hkey[slot] != y:
                     slot = (slot + 1) & tmask
@@ -663,22 +669,22 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     offs = np.zeros(66, dtype=np.int64)
     hashes = np.empty(66, dtype=np.uint64)
     ltable = np.full(256, -1, dtype=np.int64)
-    # a table over every code (zeroed lazily by the system), or a hash table grown to need
-    stamp = np.zeros(1 << (n * b) if n * b <= _DENSE_BITS else 0, dtype=np.int64)
-    hkey, hidx = (np.empty(0 if stamp.size else 64, dtype=np.int64) for _ in range(2))
+    # a bitmap over every code, or a hash table grown to need
+    seen = np.zeros(max(1, (1 << (n * b)) >> 6) if n * b <= _DENSE_BITS else 0, dtype=np.uint64)
+    hkey, hidx = (np.empty(0 if seen.size else 64, dtype=np.int64) for _ in range(2))
     found, fpos, tmp = (np.empty(64, dtype=np.int64) for _ in range(3))
     st = np.zeros(5, dtype=np.int64)
     pause = 0
     while True:
         rc = _direct_levels(gens, letters, shifts, np.int64((1 << b) - 1), n * b,
                             int(max_levels), int(max_total), out[0], out[1], out[2], offs,
-                            hashes, ltable, hkey, hidx, found, fpos, tmp, stamp, st, pause)
+                            hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause)
         pause = _PAUSE_WORK
         nlev = int(st[0])
         if rc == _GROW:
             out = _grown(out, int(st[3]))
             need = int(st[4])
-            if stamp.size == 0 and 2 * need > hkey.size:
+            if seen.size == 0 and 2 * need > hkey.size:
                 size = 1 << (2 * need - 1).bit_length()
                 hkey, hidx = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
             if need > found.size:

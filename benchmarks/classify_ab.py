@@ -14,7 +14,7 @@ which timing one commit after the other cannot promise. Each input's time is the
 compared; ``differ`` counts the inputs where they are not equal (a changed verdict shows here).
 
 Cases: ``registry`` (every registered language with a DFA), ``random`` (the random DFAs of
-:mod:`benchmarks.monoid`), ``word_problem_s5``, ``word_problem_a5``, ``T_5``, ``T_6``, and with
+:mod:`benchmarks.monoid`), ``word_problem_s5``, ``word_problem_a5``, ``T_5`` … ``T_8``, and with
 ``--mlregtest`` its 1,470 acceptors in three rows by monoid size: ``mlregtest_tiny`` (< 100
 elements), ``mlregtest_mid`` (100–999), ``mlregtest_big`` (≥ 1,000). The first run on a commit
 also compiles its numba kernels into the cache folder (some seconds; not timed).
@@ -41,7 +41,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE_NAME = "automata_base"
-CASES = ("registry", "random", "word_problem_s5", "word_problem_a5", "T_5", "T_6")
+CASES = ("registry", "random", "word_problem_s5", "word_problem_a5", "T_5", "T_6", "T_7", "T_8")
 MLREGTEST_CASES = ("mlregtest_tiny", "mlregtest_mid", "mlregtest_big")
 _IMPORT = re.compile(r"^(\s*)(from|import) automata(?=[.\s])", re.MULTILINE)
 
@@ -132,7 +132,7 @@ def _inputs(pkg: dict, case: str, mlregtest: Path | None) -> list:
         return out
     if case in ("word_problem_s5", "word_problem_a5"):
         return [pkg["languages"].get_language(case).dfa.minimize()]
-    if case in ("T_5", "T_6"):
+    if case in ("T_5", "T_6", "T_7", "T_8"):
         return [_dfa(pkg, ["c", "t", "e"], _tn(int(case[2:])).T, 0, [0])]
     if case == "mlregtest":
         att = pkg["att"]
