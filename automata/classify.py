@@ -613,10 +613,12 @@ def _permutation_order(t: list[int]) -> int:
     """The order of the permutation ``t``: the lcm of its cycle lengths."""
     seen = [False] * len(t)
     order = 1
-    for i in range(len(t)):
-        length = 0
-        while not seen[i]:
-            seen[i], i, length = True, t[i], length + 1
+    for start in range(len(t)):
+        length, q = 0, start
+        while not seen[q]:                      # around start's cycle, if not walked yet
+            seen[q] = True
+            q = t[q]
+            length += 1
         if length:
             order = math.lcm(order, length)
     return order

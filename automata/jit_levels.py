@@ -669,8 +669,10 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     offs = np.zeros(66, dtype=np.int64)
     hashes = np.empty(66, dtype=np.uint64)
     ltable = np.full(256, -1, dtype=np.int64)
-    # a bitmap over every code, or a hash table grown to need
-    seen = np.zeros(max(1, (1 << (n * b)) >> 6) if n * b <= _DENSE_BITS else 0, dtype=np.uint64)
+    # a bitmap over every code, or a hash table grown to need (past 32 bits a product's
+    # position might not fit below its code)
+    dense = n * b <= min(_DENSE_BITS, 32)
+    seen = np.zeros(max(1, (1 << (n * b)) >> 6) if dense else 0, dtype=np.uint64)
     hkey, hidx = (np.empty(0 if seen.size else 64, dtype=np.int64) for _ in range(2))
     found, fpos, tmp = (np.empty(64, dtype=np.int64) for _ in range(3))
     st = np.zeros(5, dtype=np.int64)
