@@ -709,9 +709,6 @@ def _setup_letters(gens, bits, gcodes, gtab, canon):
 
 
 # ---------------------------------------------------------------------------- driver
-_VIEW_BYTES = 1 << 20
-
-
 class _Arrays:
     """The kernel's growing arrays (the kernel initialises every row it creates)."""
 
@@ -737,17 +734,11 @@ class _Arrays:
             a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
 
     def trim(self, count: int) -> None:
-        """Shrink every array to ``count`` rows: in place, or, while they hold at most
-        :data:`_VIEW_BYTES` in all, as views of their first ``count`` rows (a reallocation
-        per array saved on small monoids, for a few kB kept)."""
-        small = sum(getattr(self, name).nbytes for name in self.growing) <= _VIEW_BYTES
+        """Shrink every array to ``count`` rows, in place."""
         for name in self.growing:
             a = getattr(self, name)
             if a.shape[0] > count and name != "levels":
-                if small:
-                    setattr(self, name, a[:count])
-                else:
-                    a.resize((count,) + a.shape[1:], refcheck=False)
+                a.resize((count,) + a.shape[1:], refcheck=False)
 
 
 def _warm_up() -> float:
