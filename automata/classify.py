@@ -17,14 +17,13 @@
 """
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import numpy as np
 
-from .ac0 import Levels, ac0_certificate, cycle_orders, length_levels
+from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
 from .dfa import DFA
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
@@ -139,22 +138,31 @@ def _fmt(word: list[str], alphabet: tuple) -> str | list:
     return "".join(word) if all(len(s) == 1 for s in alphabet) else list(word)
 
 
-_TREE: list = [None, None]          # the last DFA and its breadth-first tree
-_LISTS: list = [None, None]         # the last DFA and (its transitions, accepting flags) as lists
+_LAST: list = [None, {}]            # the last DFA asked about and what was derived from it
+
+
+def _derived(d: DFA) -> dict:
+    """What the witnesses derived from ``d`` so far (one classification asks several times);
+    kept for the last DFA asked about only."""
+    if _LAST[0] is not d:
+        _LAST[0], _LAST[1] = d, {}
+    return _LAST[1]
 
 
 def _as_lists(d: DFA) -> tuple[list, list]:
-    """``d.delta`` and ``d.accepting_mask`` as lists, kept for the last DFA asked about."""
-    if _LISTS[0] is not d:
-        _LISTS[0], _LISTS[1] = d, (d.delta.tolist(), d.accepting_mask.tolist())
-    return _LISTS[1]
+    """``d.delta`` and ``d.accepting_mask`` as lists."""
+    got = _derived(d)
+    if "lists" not in got:
+        got["lists"] = (d.delta.tolist(), d.accepting_mask.tolist())
+    return got["lists"]
 
 
 def _bfs_tree(d: DFA) -> dict:
     """``prev[t] = (s, a)``: the breadth-first tree of ``d`` from its initial state (letters
-    in order), kept for the last DFA asked about (one classification asks several times)."""
-    if _TREE[0] is d:
-        return _TREE[1]
+    in order)."""
+    got = _derived(d)
+    if "tree" in got:
+        return got["tree"]
     rows = _as_lists(d)[0]
     prev: dict = {d.initial: None}
     q = deque([d.initial])
@@ -164,7 +172,7 @@ def _bfs_tree(d: DFA) -> dict:
             if t not in prev:
                 prev[t] = (s, a)
                 q.append(t)
-    _TREE[0], _TREE[1] = d, prev
+    got["tree"] = prev
     return prev
 
 
@@ -199,9 +207,6 @@ def _separating(d: DFA, p: int, q: int) -> list[int] | None:
     return None
 
 
-_WITNESSES: list = [None, {}]       # the last DFA and its witnesses by word
-
-
 def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     """Words ``u, w, v`` and period ``p > 1`` with membership of ``u w^k v`` cycling with period p.
 
@@ -210,12 +215,11 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     (Remembered per word for the last DFA asked about: one classification often asks for
     the same word several times, e.g. a single letter as the main and the letter witness.)
     """
-    if _WITNESSES[0] is not d:
-        _WITNESSES[0], _WITNESSES[1] = d, {}
+    known = _derived(d).setdefault("witnesses", {})
     key = tuple(int(a) for a in w)
-    if key not in _WITNESSES[1]:
-        _WITNESSES[1][key] = _nonstar_free_witness(d, list(key))
-    wit = _WITNESSES[1][key]
+    if key not in known:
+        known[key] = _nonstar_free_witness(d, list(key))
+    wit = known[key]
     return None if wit is None else {**wit, "memberships": list(wit["memberships"])}
 
 
@@ -609,21 +613,6 @@ def _resolve(obj) -> tuple[str, Any, DFA | None]:
     return lang.name, lang, lang.dfa
 
 
-def _permutation_order(t: list[int]) -> int:
-    """The order of the permutation ``t``: the lcm of its cycle lengths."""
-    seen = [False] * len(t)
-    order = 1
-    for start in range(len(t)):
-        length, q = 0, start
-        while not seen[q]:                      # around start's cycle, if not walked yet
-            seen[q] = True
-            q = t[q]
-            length += 1
-        if length:
-            order = math.lcm(order, length)
-    return order
-
-
 def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
     gens = generators_of(d)
     n = d.n_states
@@ -638,7 +627,7 @@ def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
         same = bool((gens == gens[0]).all())
         has_id_letter = bool((gens == ident).all(axis=1).any())
     length_periodic = bool(same and perms)
-    period = _permutation_order(gens[0].tolist()) if length_periodic else None
+    period = cycle_order(gens[0]) if length_periodic else None          # a permutation's order
     parity_like = bool(perms and size == 2 and has_id_letter and not same)
     mod3_like = bool(perms and size == 3)
     return {"is_group": bool(perms), "length_periodic": length_periodic,

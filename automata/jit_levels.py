@@ -218,7 +218,8 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
             tlog += 1
         hshift = np.uint64(64 - tlog)
         if base + need > codes.shape[0] or (not dense and tsize > hkey.shape[0]) \
-                or need > found.shape[0] or need > fpos.shape[0] or need > tmp.shape[0] \
+                or need > found.shape[0] or (not dense and need > fpos.shape[0]) \
+                or need > tmp.shape[0] \
                 or nlev + 2 > offs.shape[0] or 2 * (nlev + 1) > ltable.shape[0]:
             st[0], st[1], st[3], st[4] = nlev, total, base + need, need
             return 1
@@ -674,7 +675,8 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     dense = n * b <= min(_DENSE_BITS, 32)
     seen = np.zeros(max(1, (1 << (n * b)) >> 6) if dense else 0, dtype=np.uint64)
     hkey, hidx = (np.empty(0 if seen.size else 64, dtype=np.int64) for _ in range(2))
-    found, fpos, tmp = (np.empty(64, dtype=np.int64) for _ in range(3))
+    found, tmp = (np.empty(64, dtype=np.int64) for _ in range(2))
+    fpos = np.empty(0 if dense else 64, dtype=np.int64)        # the bitmap packs positions
     st = np.zeros(5, dtype=np.int64)
     pause = 0
     while True:
@@ -686,12 +688,14 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
         if rc == _GROW:
             out = _grown(out, int(st[3]))
             need = int(st[4])
-            if seen.size == 0 and 2 * need > hkey.size:
+            if not dense and 2 * need > hkey.size:
                 size = 1 << (2 * need - 1).bit_length()
                 hkey, hidx = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
             if need > found.size:
-                found, fpos, tmp = (np.empty(max(need, 2 * found.size), dtype=np.int64)
-                                    for _ in range(3))
+                found, tmp = (np.empty(max(need, 2 * found.size), dtype=np.int64)
+                              for _ in range(2))
+                if not dense:
+                    fpos = np.empty(found.size, dtype=np.int64)
             offs, hashes, ltable = _level_tables(offs, hashes, ltable, out[0], nlev)
             continue
         if rc == _PAUSE:

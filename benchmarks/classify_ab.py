@@ -147,11 +147,12 @@ def _normal(c) -> str:
 
 
 def compare(base: dict, head: dict, base_in: list, head_in: list, repeats: int) -> dict:
-    """Best-of-``repeats`` seconds per input for both packages, alternating, and whether each
-    input's classifications differ (``diff_at``)."""
+    """Best-of-``repeats`` seconds per input for both packages, alternating, whether each
+    input's classifications differ (``diff_at``) and the head's monoid sizes (``sizes``)."""
     n = len(head_in)
     best = {"base": [float("inf")] * n, "head": [float("inf")] * n}
     diff_at = [False] * n
+    sizes = [0] * n
     for r in range(repeats):
         for i in range(n):
             order = (("base", base, base_in), ("head", head, head_in))
@@ -163,9 +164,11 @@ def compare(base: dict, head: dict, base_in: list, head_in: list, repeats: int) 
                 best[tag][i] = min(best[tag][i], time.perf_counter() - t0)
                 if r == 0:
                     out[tag] = _normal(c)
+                    if tag == "head":
+                        sizes[i] = c.monoid_size or 0
             if r == 0:
                 diff_at[i] = out["base"] != out["head"]
-    return {"base": best["base"], "head": best["head"], "diff_at": diff_at}
+    return {"base": best["base"], "head": best["head"], "diff_at": diff_at, "sizes": sizes}
 
 
 def _row(case: str, res: dict, idx: list[int] | None = None) -> dict:
@@ -197,19 +200,16 @@ def run(base_rev: str, cases: list[str], repeats: int = 3, mlregtest: str | None
             continue
         res = compare(base, head, _inputs(base, case, None), _inputs(head, case, None), repeats)
         rows.append(_row(case, res))
-        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     wanted = [c for c in cases if c.startswith("mlregtest")]
     if wanted:
         root = Path(mlregtest)
         h_in, b_in = _inputs(head, "mlregtest", root), _inputs(base, "mlregtest", root)
-        sizes = [head["classify"](d).monoid_size or 0 for d in h_in]
         res = compare(base, head, b_in, h_in, repeats)
         bounds = {"mlregtest_tiny": (0, 100), "mlregtest_mid": (100, 1000),
                   "mlregtest_big": (1000, float("inf"))}
         for case in wanted:
             lo, hi = bounds[case]
-            rows.append(_row(case, res, [i for i, s in enumerate(sizes) if lo <= s < hi]))
-            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+            rows.append(_row(case, res, [i for i, s in enumerate(res["sizes"]) if lo <= s < hi]))
     return rows
 
 

@@ -61,6 +61,7 @@ def test_compare_alternates_and_reports_differences():
     class _Result:
         def __init__(self, x):
             self.x = x
+            self.monoid_size = x + 10
 
         def to_dict(self):
             return {"x": self.x}
@@ -73,6 +74,7 @@ def test_compare_alternates_and_reports_differences():
     head = package("head", lambda d: d if d != 2 else -1)         # differs on input 2 only
     res = ab.compare(base, head, [0, 1, 2], [0, 1, 2], repeats=2)
     assert res["diff_at"] == [False, False, True]
+    assert res["sizes"] == [10, 11, 9]                            # the head's sizes
     assert len(res["base"]) == len(res["head"]) == 3
     # each input timed twice per package, the order swapped from one input to the next
     assert [t for t, _ in calls[:6]] == ["base", "head", "head", "base", "base", "head"]

@@ -5,6 +5,7 @@ cycle orders and parity reductions, and the same budget refusals. Each case runs
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -253,9 +254,5 @@ def test_shortlex_order_kernel_matches_numpy(monkeypatch):
         parent = np.where(mon.parent >= 0, perm[np.maximum(mon.parent, 0)], -1)
         new_parent, new_letter = np.empty(m, np.int64), np.empty(m, np.int64)
         new_parent[perm], new_letter[perm] = parent, mon.letter
-
-        class _Words:
-            pass
-        w = _Words()
-        w.parent, w.letter = new_parent, new_letter
-        np.testing.assert_array_equal(shortlex_order(w), perm[slow])
+        relabelled = SimpleNamespace(parent=new_parent, letter=new_letter)
+        np.testing.assert_array_equal(shortlex_order(relabelled), perm[slow])
