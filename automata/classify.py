@@ -29,6 +29,10 @@ from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
 from .groups import GroupInfo, group_info
+from .jit_groups import available as _jit_groups_available
+from .jit_groups import greedy_generators as _jit_greedy_generators
+from .jit_groups import h_class_rows as _jit_h_class_rows
+from .jit_groups import idempotent_rows as _jit_idempotent_rows
 from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
@@ -422,6 +426,8 @@ def _greedy_generators(perms: np.ndarray) -> list[int]:
     kept: list[int] = []
     if order <= TABLE_MAX_ORDER and order * order * r <= TABLE_MAX_WORK:
         t = GroupTable(perms)                    # subgroups as masks over its table
+        if _jit_groups_available():
+            return _jit_greedy_generators(t.table, t.identity).tolist()
         mask = np.zeros(order, dtype=bool)
         reached = mask.copy()
         for u in range(order):
@@ -460,22 +466,27 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     if el is None:
         return None
     xs, words = el
-    idem = np.flatnonzero((np.take_along_axis(xs, xs, axis=1) == xs).all(axis=1)).tolist()
+    fast = _jit_groups_available()
+    idem = (_jit_idempotent_rows(xs) if fast else
+            np.flatnonzero((np.take_along_axis(xs, xs, axis=1) == xs).all(axis=1))).tolist()
     for i in idem:
         e = xs[i]
         image = np.unique(e)
         if image.size < 5:                       # a non-solvable group has degree >= 5
             continue
         # x in H_e: x·e = e·x = x and x permutes the image of e
-        inside = ((e[xs] == xs).all(axis=1) & (xs[:, e] == xs).all(axis=1)
-                  & (np.sort(xs[:, image], axis=1) == image).all(axis=1))
-        members = np.flatnonzero(inside).tolist()
+        if fast:
+            members = _jit_h_class_rows(xs, e, image).tolist()
+        else:
+            inside = ((e[xs] == xs).all(axis=1) & (xs[:, e] == xs).all(axis=1)
+                      & (np.sort(xs[:, image], axis=1) == image).all(axis=1))
+            members = np.flatnonzero(inside).tolist()
         if len(members) < 60:
             continue
         order = len(members)                     # |H_e|, the group's order
         pos = np.full(xs.shape[1], -1, dtype=np.int64)
         pos[image] = np.arange(image.size)
-        perms = pos[xs[members][:, image]]       # each member on the image, as 0 .. |image|-1
+        perms = pos[xs[np.ix_(members, image)]]  # each member on the image, as 0 .. |image|-1
         kept = _greedy_generators(perms)         # shortest words first
         if not kept:
             continue
