@@ -469,35 +469,39 @@ def nonsolvable_witness(d: DFA, elements=None, *, max_elements: int = 20_000) ->
     fast = _jit_groups_available()
     idem = (_jit_idempotent_rows(xs) if fast else
             np.flatnonzero((np.take_along_axis(xs, xs, axis=1) == xs).all(axis=1))).tolist()
+    n = xs.shape[1]
     for i in idem:
         e = xs[i]
-        image = np.unique(e)
+        image = np.flatnonzero(np.bincount(e, minlength=n))     # sorted, as np.unique
         if image.size < 5:                       # a non-solvable group has degree >= 5
             continue
         # x in H_e: x·e = e·x = x and x permutes the image of e
         if fast:
-            members = _jit_h_class_rows(xs, e, image).tolist()
+            members = _jit_h_class_rows(xs, e, image)
         else:
             inside = ((e[xs] == xs).all(axis=1) & (xs[:, e] == xs).all(axis=1)
                       & (np.sort(xs[:, image], axis=1) == image).all(axis=1))
-            members = np.flatnonzero(inside).tolist()
-        if len(members) < 60:
+            members = np.flatnonzero(inside)
+        if members.size < 60:
             continue
-        order = len(members)                     # |H_e|, the group's order
-        pos = np.full(xs.shape[1], -1, dtype=np.int64)
-        pos[image] = np.arange(image.size)
-        perms = pos[xs[np.ix_(members, image)]]  # each member on the image, as 0 .. |image|-1
+        order = int(members.size)                # |H_e|, the group's order
+        if image.size == n:                      # e is the identity: members act on all states
+            perms = xs[members]
+        else:                                    # each member on the image, as 0 .. |image|-1
+            pos = np.full(n, -1, dtype=np.int64)
+            pos[image] = np.arange(image.size)
+            perms = pos[xs[members][:, image]]
         kept = _greedy_generators(perms)         # shortest words first
         if not kept:
             continue
         info = group_info(perms)
-        kept = [members[u] for u in kept]
+        kept = members[kept].tolist()
         if info.solvable:
             continue
         syms = d.alphabet
         ws = [_fmt([syms[a] for a in words[j]], syms) for j in kept]
         name = info.name
-        return {"words": ws, "image": [int(q) for q in image], "order": order, "name": name,
+        return {"words": ws, "image": image.tolist(), "order": order, "name": name,
                 "statement": f"the elements of {ws} act on the states {image.tolist()} as "
                              f"generators of the non-solvable group {name or order}"}
     return None
@@ -559,6 +563,23 @@ def _word_map(d: DFA, word: list[int]) -> list[int]:
     return m.tolist()
 
 
+def _parity_holds(zero: list[int], one: list[int], acc: list[bool], q0: int,
+                  max_len: int) -> bool:
+    """Whether, for every x over {0, 1} of length ≤ ``max_len``, the state reached from
+    ``q0`` by the maps ``zero``/``one`` (applied letter by letter) is accepting (``acc``) iff
+    x's number of 1s has the parity that the empty word has. The words of one length are
+    checked together through the (state, parity) pairs they end in: the same tests as
+    running all ``2^(max_len+1) - 1`` words one by one."""
+    even = acc[q0]
+    reached = {(q0, 0)}
+    for n in range(max_len + 1):
+        if any(acc[q] != (even == (p == 0)) for q, p in reached):
+            return False
+        if n < max_len:
+            reached = {(zero[q], p) for q, p in reached} | {(one[q], 1 - p) for q, p in reached}
+    return True
+
+
 def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     """A reduction of parity to the language of the minimal DFA ``d``, or None.
 
@@ -568,7 +589,8 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
     of length k) and ``v`` a word separating the initial state from its image under g:
     ``h(x) v`` is in L iff x has an even number of 1s (or iff odd: see ``even_accepted``).
     The returned words are checked by running the DFA on ``h(x) v`` for all x of length ≤ 6
-    (each block's state map taken from the transitions once, then composed).
+    (each block's state map taken from the transitions once, then composed; the words of
+    one length checked together through the (state, parity) pairs they end in).
 
     >>> from automata.ac0 import length_levels
     >>> d = regex_to_dfa("((0|1)(0|1))*", "01")      # even length
@@ -588,18 +610,7 @@ def parity_reduction(d: DFA, levels: Levels) -> dict[str, Any] | None:
         zero, one = _word_map(d, e_word), _word_map(d, g_word)
         acc = d.accepting_mask[np.asarray(_word_map(d, v))].tolist()
         even = acc[q0]
-        ok = True
-        for n in range(7):
-            for bits in range(2 ** n):
-                q = q0
-                for t in range(n):
-                    q = one[q] if (bits >> t) & 1 else zero[q]
-                if acc[q] != (even == (bits.bit_count() % 2 == 0)):
-                    ok = False
-                    break
-            if not ok:
-                break
-        if not ok:
+        if not _parity_holds(zero, one, acc, q0, 6):
             continue
         return {"block_length": k, "zero": _fmt([syms[a] for a in e_word], syms),
                 "one": _fmt([syms[a] for a in g_word], syms),

@@ -262,3 +262,30 @@ def test_uhat_non_solvable_group_when_the_ac0_test_is_over_budget():
     c5 = classify(DFA(["c", "t", "e"], tn(5).T, 0, [0]))
     assert c5.ac0 is not None and not c5.ac0["ac0"]
     assert c5.prediction("transformer_hard_pe").rule == "hard_pe_not_ac0"
+
+
+def test_parity_check_equals_running_every_word():
+    """The reduction's check over (state, parity) pairs gives the same answer as running
+    each x of length ≤ 6 on random maps, and it rejects as well as accepts."""
+    import numpy as np
+
+    from automata.classify import _parity_holds
+
+    rng = np.random.default_rng(11)
+    seen = set()
+    for _ in range(400):
+        n = int(rng.integers(1, 5))
+        zero, one = rng.integers(0, n, n).tolist(), rng.integers(0, n, n).tolist()
+        acc = (rng.random(n) < 0.5).tolist()
+        q0 = int(rng.integers(0, n))
+        brute = True
+        for length in range(7):
+            for bits in range(2 ** length):
+                q = q0
+                for t in range(length):
+                    q = one[q] if (bits >> t) & 1 else zero[q]
+                if acc[q] != (acc[q0] == (bin(bits).count("1") % 2 == 0)):
+                    brute = False
+        assert _parity_holds(zero, one, acc, q0, 6) == brute
+        seen.add(brute)
+    assert seen == {True, False}
