@@ -364,6 +364,7 @@ def direct_table(els: np.ndarray, base_points: np.ndarray, size: int):
 
 
 def generated(table: np.ndarray, mask: np.ndarray, identity: int) -> np.ndarray:
+    """The subgroup (a mask) that the elements of ``mask`` generate, on the group's table."""
     h = np.array(mask, dtype=np.bool_)
     _generated_kernel(table, h, identity)
     return h
@@ -384,12 +385,14 @@ def commutator_subgroup(table: np.ndarray, inverse: np.ndarray, identity: int,
 
 
 def element_orders(table: np.ndarray, identity: int) -> np.ndarray:
+    """Each element's order, on the group's table."""
     out = np.empty(table.shape[0], dtype=np.int64)
     _orders_kernel(table, identity, out)
     return out
 
 
 def centre(table: np.ndarray) -> np.ndarray:
+    """The centre as a mask: the elements that commute with every element."""
     out = np.empty(table.shape[0], dtype=np.bool_)
     _centre_kernel(table, out)
     return out
@@ -403,20 +406,25 @@ def row_codes(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def is_abelian(table: np.ndarray) -> bool:
+    """Whether the table is symmetric."""
     return bool(_abelian_kernel(table))
 
 
 def support_size(els: np.ndarray) -> int:
+    """The number of points that some row moves."""
     return int(_support_kernel(els))
 
 
 def idempotent_rows(xs: np.ndarray) -> np.ndarray:
+    """The indices of the idempotent rows (``x[x[q]] = x[q]``), in order."""
     xs = np.ascontiguousarray(xs)
     out = np.empty(xs.shape[0], dtype=np.int64)
     return out[:_idempotent_kernel(xs, out)]
 
 
 def h_class_rows(xs: np.ndarray, e: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """The indices of the rows in the H-class of the idempotent ``e`` (its image ``image``),
+    in order: see :func:`_h_class_kernel`."""
     xs = np.ascontiguousarray(xs)
     out = np.empty(xs.shape[0], dtype=np.int64)
     mark = np.zeros(xs.shape[1], dtype=np.int8)

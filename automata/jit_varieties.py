@@ -86,23 +86,13 @@ def _checked_idempotents(local, idem, ni):
     return ni
 
 
-def _semigroup_kernel(S, gens, local, max_work, max_t, out):
+def _semigroup_kernel(S, gens, idem, local, max_work, max_t, out):
     """out[0] definite, out[1] reverse definite, out[2] locally testable (2: unknown);
-    ``local``: the idempotents (row indices) whose local monoids are checked, ``[-1]`` for
-    every idempotent."""
+    ``idem``: the idempotent rows, in order; ``local``: the idempotents (row indices) whose
+    local monoids are checked, ``[-1]`` for every idempotent."""
     m, n = S.shape
     k = gens.shape[0]
-    idem = np.empty(m, dtype=np.int64)
-    ni = 0
-    for i in range(m):
-        ok = True
-        for q in range(n):
-            if S[i, S[i, q]] != S[i, q]:
-                ok = False
-                break
-        if ok:
-            idem[ni] = i
-            ni += 1
+    ni = idem.shape[0]
     definite = 1
     reverse = 1
     for a in range(k):
@@ -117,7 +107,8 @@ def _semigroup_kernel(S, gens, local, max_work, max_t, out):
                 break
     out[0] = definite
     out[1] = reverse
-    ni = _checked_idempotents(local, idem, ni)
+    chk = idem if local.shape[0] > 0 and local[0] < 0 else local
+    ni = chk.shape[0]
     if ni * m * n > max_work:
         out[2] = 2
         return
@@ -126,7 +117,7 @@ def _semigroup_kernel(S, gens, local, max_work, max_t, out):
     rep = np.empty(m, dtype=np.int64)
     lt = 1
     for u in range(ni):
-        c = _local_monoid(S, idem[u], t, h, rep)
+        c = _local_monoid(S, chk[u], t, h, rep)
         if not _all_idempotent(t, rep, c):
             lt = 0
             break
@@ -280,10 +271,13 @@ def semigroup_checks(S: np.ndarray, gens: np.ndarray, max_work: int, max_t: int,
     ``e S e`` are checked, in order (default: every idempotent). Locally testable is None
     when ``#checked x |S| x #states`` exceeds ``max_work`` or a local monoid has more than
     ``max_t`` elements."""
+    from .jit_groups import available as _groups_compiled, idempotent_rows
+
     out = np.zeros(3, dtype=np.int64)
     loc = np.full(1, -1, dtype=np.int64) if local is None else \
         np.ascontiguousarray(local, dtype=np.int64)
-    _semigroup_kernel(np.ascontiguousarray(S, dtype=np.int64),
-                      np.ascontiguousarray(gens, dtype=np.int64), loc, int(max_work),
-                      int(max_t), out)
+    S = np.ascontiguousarray(S, dtype=np.int64)
+    _groups_compiled()                           # the idempotent scan compiled too
+    _semigroup_kernel(S, np.ascontiguousarray(gens, dtype=np.int64), idempotent_rows(S), loc,
+                      int(max_work), int(max_t), out)
     return bool(out[0]), bool(out[1]), None if out[2] == _UNKNOWN else bool(out[2])
