@@ -24,7 +24,7 @@ from .jit_core import compiled_once
 __all__ = ["available", "semigroup_checks", "cayley_semigroup_checks"]
 
 _KERNELS = ("_same_row", "_local_monoid", "_all_idempotent", "_all_commute",
-            "_checked_idempotents", "_semigroup_kernel", "_walk", "_cayley_kernel")
+            "_semigroup_kernel", "_walk", "_cayley_kernel")
 _STATE: dict = {"loaded": None}
 _UNKNOWN = 2
 
@@ -75,15 +75,6 @@ def _local_monoid(S, e, t, h, rep):
                 count += 1
         i = j
     return count
-
-
-def _checked_idempotents(local, idem, ni):
-    """How many idempotents' local monoids are checked: the caller's ``local`` ones (copied
-    into ``idem``), or, when ``local`` is ``[-1]``, the ``ni`` found."""
-    if local.shape[0] == 0 or local[0] >= 0:
-        idem[:local.shape[0]] = local
-        return local.shape[0]
-    return ni
 
 
 def _semigroup_kernel(S, gens, idem, local, max_work, max_t, out):
@@ -157,25 +148,20 @@ def _walk(right, x, words, start, end):
     return x
 
 
-def _cayley_kernel(right, left, parent, letter, idem, s, n, local, max_work, max_t, out):
+def _cayley_kernel(right, left, parent, letter, idem, ids, s, n, local, max_work, max_t,
+                   out):
     """:func:`_semigroup_kernel` on an enumerated monoid's Cayley graphs (elements
     ``0 .. s-1`` the semigroup, ``parent``/``letter`` their words, ``idem`` the idempotent
-    flags): ``g·e = e`` is ``left[e, g] = e``, ``e·g = e`` is ``right[e, g] = e``, a local
+    flags, ``ids`` the idempotents among ``0 .. s-1`` in order): ``g·e = e`` is ``left[e, g] = e``, ``e·g = e`` is ``right[e, g] = e``, a local
     monoid ``eSe`` is a set of element indices (``e·x`` for every x by the words' recurrence
     ``e·(p a) = (e·p)·a``, then ``·e`` along e's word) and products of its elements are
     walks along words. The same answers, budgets and order of checks."""
     k = right.shape[1]
-    idx = np.empty(s, dtype=np.int64)
-    ni = 0
-    for i in range(s):
-        if idem[i]:
-            idx[ni] = i
-            ni += 1
     definite = 1
     reverse = 1
     for a in range(k):
-        for u in range(ni):
-            e = idx[u]
+        for u in range(ids.shape[0]):
+            e = ids[u]
             if left[e, a] != e:                          # g * e = e
                 definite = 0
             if right[e, a] != e:                         # e * g = e
@@ -184,7 +170,8 @@ def _cayley_kernel(right, left, parent, letter, idem, s, n, local, max_work, max
             break
     out[0] = definite
     out[1] = reverse
-    ni = _checked_idempotents(local, idx, ni)
+    chk = ids if local.shape[0] > 0 and local[0] < 0 else local
+    ni = chk.shape[0]
     if ni * s * n > max_work:
         out[2] = 2
         return
@@ -211,7 +198,7 @@ def _cayley_kernel(right, left, parent, letter, idem, s, n, local, max_work, max
     rep = np.empty(s, dtype=np.int64)
     lt = 1
     for u in range(ni):
-        e = idx[u]
+        e = chk[u]
         c = 0
         for x in range(s):                               # e·x, parents first
             es[x] = right[e if parent[x] < 0 else es[parent[x]], letter[x]]
@@ -257,10 +244,12 @@ def cayley_semigroup_checks(fp, max_work: int, max_t: int,
     out = np.zeros(3, dtype=np.int64)
     loc = np.full(1, -1, dtype=np.int64) if local is None else \
         np.ascontiguousarray(local, dtype=np.int64)
+    s = int(mon.semigroup_size)
+    idem = np.ascontiguousarray(fp.idempotent)
     _cayley_kernel(np.ascontiguousarray(fp.right), np.ascontiguousarray(fp.left),
                    np.ascontiguousarray(mon.parent), np.ascontiguousarray(mon.letter),
-                   np.ascontiguousarray(fp.idempotent), int(mon.semigroup_size),
-                   int(mon.n_states), loc, int(max_work), int(max_t), out)
+                   idem, np.flatnonzero(idem[:s]).astype(np.int64), s, int(mon.n_states), loc,
+                   int(max_work), int(max_t), out)
     return bool(out[0]), bool(out[1]), None if out[2] == _UNKNOWN else bool(out[2])
 
 
