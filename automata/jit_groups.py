@@ -30,11 +30,13 @@ import numpy as np
 from .jit_core import compiled_once
 
 __all__ = ["available", "base", "centre", "commutator_subgroup", "direct_table", "element_orders",
-           "generated", "greedy_generators", "h_class_rows", "idempotent_rows", "is_abelian", "row_codes", "support_size"]
+           "generated", "greedy_generators", "h_class_rows", "idempotent_rows", "is_abelian",
+           "row_codes", "support_size"]
 
-_KERNELS = ("_base_kernel", "_direct_table_kernel", "_close", "_generated_kernel", "_greedy_kernel", "_commutator_kernel",
-            "_orders_kernel", "_centre_kernel", "_abelian_kernel", "_support_kernel",
-            "_codes_kernel", "_idempotent_kernel", "_h_class_kernel")
+_KERNELS = ("_base_kernel", "_direct_table_kernel", "_close", "_generated_kernel",
+            "_greedy_kernel", "_commutator_kernel", "_orders_kernel", "_centre_kernel",
+            "_abelian_kernel", "_support_kernel", "_codes_kernel", "_idempotent_kernel",
+            "_h_class_kernel")
 _STATE: dict = {"loaded": None}
 _OK, _NOT_DISTINCT, _NOT_CLOSED, _NO_IDENTITY = 0, 1, 2, 3
 

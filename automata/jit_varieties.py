@@ -152,10 +152,11 @@ def _cayley_kernel(right, left, parent, letter, idem, ids, s, n, local, max_work
                    out):
     """:func:`_semigroup_kernel` on an enumerated monoid's Cayley graphs (elements
     ``0 .. s-1`` the semigroup, ``parent``/``letter`` their words, ``idem`` the idempotent
-    flags, ``ids`` the idempotents among ``0 .. s-1`` in order): ``g·e = e`` is ``left[e, g] = e``, ``e·g = e`` is ``right[e, g] = e``, a local
-    monoid ``eSe`` is a set of element indices (``e·x`` for every x by the words' recurrence
-    ``e·(p a) = (e·p)·a``, then ``·e`` along e's word) and products of its elements are
-    walks along words. The same answers, budgets and order of checks."""
+    flags, ``ids`` the idempotents among ``0 .. s-1`` in order): ``g·e = e`` is
+    ``left[e, g] = e``, ``e·g = e`` is ``right[e, g] = e``, a local monoid ``eSe`` is a set
+    of element indices (``e·x`` for every x by the words' recurrence ``e·(p a) = (e·p)·a``,
+    then ``·e`` along e's word) and products of its elements are walks along words. The
+    same answers, budgets and order of checks."""
     k = right.shape[1]
     definite = 1
     reverse = 1
