@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 
 import numpy as np
@@ -70,6 +71,34 @@ def _load() -> bool:
     g = globals()
     for name in _KERNELS:
         g[name] = numba.njit(cache=True, nogil=True)(g[name])
+    notice_if_uncached([g[name] for name in _KERNELS])
+    return True
+
+
+#: printed once per process, on a terminal, before kernels that are not cached compile
+COMPILE_NOTICE = ("automata: compiling the numba kernels on first use (up to about a minute, "
+                  "once; then cached on disk). AUTOMATA_JIT=0 runs without them.")
+
+
+def notice_if_uncached(dispatchers, stream=None) -> bool:
+    """Tell the user, once per process, that none of ``dispatchers`` (the core's kernels, just
+    wrapped by numba; every classification runs some of them) has a valid on-disk cache: the
+    core was never compiled on this machine (or its source changed), so the first calls
+    will compile, those of the other ``jit_*`` modules too. Only when ``stream``
+    (default ``sys.stderr``) is a terminal: piped output and the tests see nothing. The cache
+    is read from numba's cache index (an internal of numba's; if it cannot be read, nothing
+    is printed). Returns whether the notice was printed."""
+    stream = sys.stderr if stream is None else stream
+    if _STATE.get("noticed") or not getattr(stream, "isatty", lambda: False)():
+        return False
+    try:
+        cached = any(bool(d._cache._cache_file._load_index()) for d in dispatchers)
+    except Exception:                            # numba's internals moved: stay quiet
+        return False
+    if cached:
+        return False
+    _STATE["noticed"] = True
+    print(COMPILE_NOTICE, file=stream, flush=True)
     return True
 
 

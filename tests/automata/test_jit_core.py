@@ -374,3 +374,37 @@ def test_least_in_class_matches_numpy(monkeypatch):
         monkeypatch.delenv("AUTOMATA_JIT")
         assert fast.dtype == slow.dtype == np.int64
         np.testing.assert_array_equal(fast, slow)
+
+
+def test_compile_notice_only_on_a_terminal_once_and_when_uncached(monkeypatch):
+    """The first-use notice is printed once per process, only to a terminal, only when none
+    of the kernels has a cache entry, and not when numba's cache index cannot be read."""
+    import io
+    from types import SimpleNamespace
+
+    from automata import jit_core
+
+    def kernel(index):
+        def load():
+            if index is None:
+                raise AttributeError("no index")
+            return index
+        return SimpleNamespace(_cache=SimpleNamespace(_cache_file=SimpleNamespace(
+            _load_index=load)))
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setitem(jit_core._STATE, "noticed", False)
+    cold, warm, broken = [kernel({}), kernel({})], [kernel({}), kernel({"sig": 1})], [kernel(None)]
+    pipe = io.StringIO()
+    assert not jit_core.notice_if_uncached(cold, pipe) and pipe.getvalue() == ""
+    tty = Tty()
+    assert not jit_core.notice_if_uncached(warm, tty)
+    assert not jit_core.notice_if_uncached(broken, tty)
+    assert tty.getvalue() == ""
+    assert jit_core.notice_if_uncached(cold, tty)
+    assert tty.getvalue().strip() == jit_core.COMPILE_NOTICE
+    assert not jit_core.notice_if_uncached(cold, tty)          # once per process
+    assert tty.getvalue().count("automata:") == 1
