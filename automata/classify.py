@@ -38,6 +38,7 @@ from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
 from .jit_levels import shortlex_order as _jit_shortlex
 from .languages import Language, resolve_language
+from .memos import on_clear
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
                      has_nontrivial_cycle, transition_monoid)
 from .varieties import Varieties, varieties
@@ -151,6 +152,12 @@ def _derived(d: DFA) -> dict:
     if _LAST[0] is not d:
         _LAST[0], _LAST[1] = d, {}
     return _LAST[1]
+
+
+@on_clear
+def _forget_last() -> None:
+    """Forget :data:`_LAST` (run by ``froidure_pin.clear_caches``)."""
+    _LAST[0], _LAST[1] = None, {}
 
 
 def _as_lists(d: DFA) -> tuple[list, list]:

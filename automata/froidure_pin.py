@@ -569,14 +569,18 @@ def remember(fp: FroidurePin, gens: np.ndarray) -> None:
 
 
 def clear_caches() -> None:
-    """Forget the recent enumerations (here and in :mod:`automata.monoid`) and the
-    remembered group facts (:mod:`automata.groups`), e.g. to time a first classification."""
+    """Forget the recent enumerations (here and in :mod:`automata.monoid`), the remembered
+    group facts (:mod:`automata.groups`) and every memo registered with
+    :func:`automata.memos.on_clear` (the witnesses :mod:`automata.classify` derived for the
+    last DFA), e.g. to time a first classification."""
     from . import monoid
     from .groups import clear_memo
+    from .memos import clear_all
 
     _RECENT.clear()
     monoid._RECENT.clear()
     clear_memo()
+    clear_all()
 
 
 def cached_froidure_pin(gens: np.ndarray, *, max_size: int, max_seconds: float = 30.0,
