@@ -34,6 +34,7 @@ Transformations act on the right (``x * y`` = apply ``x`` then ``y``), as in
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from math import factorial
@@ -47,7 +48,10 @@ from .groups import TrivialGroup, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
 from .jit_orbits import least_in_class as _least_in_class
+from .jit_orbits import orbit as _compiled_orbit
+from .jit_orbits import permutation_group_order as _compiled_group_order
 from .jit_orbits import tree_maps as _compiled_tree_maps
+from .jit_orbits import tree_rows as _compiled_tree_rows
 from .monoid import generators_of, has_nontrivial_cycle
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
@@ -96,6 +100,18 @@ def _group_of(perms, r: int):
         return _trivial_group(r)
     _sympy()
     return PermutationGroup([Permutation(np.asarray(p).tolist()) for p in perms])
+
+
+def _unique_rows(P: np.ndarray, r: int) -> np.ndarray:
+    """``np.unique(P, axis=0)`` for rows of entries in ``0 .. r - 1``: the distinct rows in
+    lexicographic order, through one integer per row (digits base ``r``, first entry most
+    significant) when ``r^width`` fits in 63 bits."""
+    m, width = P.shape
+    if m <= 1 or r < 2 or width * math.log2(r) >= 63:
+        return np.unique(P, axis=0)
+    weights = r ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    _, first = np.unique(P @ weights, return_index=True)
+    return P[first]
 
 
 def _sccs(edges: np.ndarray) -> np.ndarray:
@@ -254,18 +270,15 @@ class ImageOrbit:
         return self._lookup[np.packbits(mask.astype(bool)).tobytes()]
 
 
-def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
-                max_seconds: float = 30.0) -> ImageOrbit:
-    """Image orbit, its SCCs and their Schützenberger groups.
+def _row_keys(x: np.ndarray) -> list:
+    """The bytes of each row of ``x`` (the keys of the orbits' look-up dicts)."""
+    x = np.ascontiguousarray(x)
+    return x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).ravel().tolist()
 
-    Parameters
-    ----------
-    gens : int array, shape (k, n)
-        The letters' transformations (``gens[a, q] = q . a``).
-    """
-    gens = np.asarray(gens, dtype=np.int64)
+
+def _python_image_orbit(gens: np.ndarray, max_orbit: int, clock: _Clock):
+    """The image orbit breadth first (numpy): ``(images, edges, parents, lookup)``."""
     k, n = gens.shape
-    clock = _Clock(max_seconds, "image orbit")
     full = np.ones((1, n), dtype=bool)
     lookup = {np.packbits(full[0]).tobytes(): 0}
     images = [full[0]]
@@ -295,10 +308,33 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         edge_rows.extend(targets.tolist())
         clock.check()
         lo = hi
-    imgs = np.array(images)
-    edges = np.array(edge_rows, dtype=np.int64)
-    words = [[] for _ in images]
-    for i in range(1, len(images)):
+    return np.array(images), np.array(edge_rows, dtype=np.int64), parents, lookup
+
+
+def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
+                max_seconds: float = 30.0) -> ImageOrbit:
+    """Image orbit, its SCCs and their Schützenberger groups.
+
+    Parameters
+    ----------
+    gens : int array, shape (k, n)
+        The letters' transformations (``gens[a, q] = q . a``).
+    """
+    gens = np.asarray(gens, dtype=np.int64)
+    k, n = gens.shape
+    clock = _Clock(max_seconds, "image orbit")
+    got = _compiled_orbit(gens, False, max_orbit, clock.check) if _orbits_compiled() else False
+    if got is None:
+        raise BudgetExceededError(f"image orbit has more than {max_orbit:,} sets (max_orbit budget)")
+    if got is not False:
+        rows, edges, par, plet = got
+        imgs = rows.astype(bool)
+        lookup = dict(zip(_row_keys(np.packbits(imgs, axis=1)), range(imgs.shape[0])))
+        parents = list(zip(par.tolist(), plet.tolist()))
+    else:
+        imgs, edges, parents, lookup = _python_image_orbit(gens, max_orbit, clock)
+    words: list[list[int]] = [[] for _ in range(imgs.shape[0])]
+    for i in range(1, imgs.shape[0]):
         p, a = parents[i]
         words[i] = words[p] + [a]
     comp = _sccs(edges)
@@ -314,34 +350,43 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         r = x0.size
         fwd, fwords = _tree_maps(members, comp, edges, gens, forward=True, left=False)
         bwd, bwords = _tree_maps(members, comp, edges, gens, forward=False, left=False)
-        perms: dict[bytes, np.ndarray] = {}
-        pos = np.full(n, -1, dtype=np.int64)
-        pos[x0] = np.arange(r)
+        # Schreier generators, every edge (v, a) inside the SCC at once, in member then
+        # letter order: X0 --u_v--> X_v --a--> X_w --(u_w restricted)^-1--> X0
+        F = np.array([fwd[v] for v in members.tolist()])             # (m, n)
+        row = np.full(edges.shape[0], -1, dtype=np.int64)
+        row[members] = np.arange(members.size)
+        T = edges[members]
+        vi, ai = np.nonzero(comp[T] == c)
+        img = gens[ai[:, None], F[vi][:, x0]]                         # (e, r) points of X_w
+        Fw = F[row[T[vi, ai]]][:, x0]                                # u_w on X0
+        inv = np.full((vi.size, n), -1, dtype=np.int64)
+        np.put_along_axis(inv, Fw, np.broadcast_to(np.arange(r), Fw.shape), axis=1)
+        P = np.take_along_axis(inv, img, axis=1)
+        moved = np.flatnonzero((P != np.arange(r)).any(axis=1))
+        Q = P[moved]
+        if Q.shape[0] > 1:             # distinct rows, in order of first occurrence
+            if r >= 2 and r * math.log2(r) < 63:
+                _, first = np.unique(Q @ (r ** np.arange(r - 1, -1, -1, dtype=np.int64)),
+                                     return_index=True)
+            else:
+                _, first = np.unique(Q, axis=0, return_index=True)
+            Q = Q[np.sort(first)]
         witness = None
-        for v in members.tolist():
-            tv = fwd[v]
-            for a in range(k):
-                w = int(edges[v, a])
-                if comp[w] != c:
-                    continue
-                # Schreier generator: X0 --u_v--> X_v --a--> X_w --(u_w restricted)^-1--> X0
-                img = gens[a][tv[x0]]
-                inv = np.full(n, -1, dtype=np.int64)
-                inv[fwd[w][x0]] = np.arange(r)
-                p = inv[img]
-                if (p != np.arange(r)).any():
-                    perms.setdefault(p.tobytes(), p)
-                    if witness is None:
-                        # an element stabilising X0 with a non-trivial permutation on it
-                        for cand in (fwords[v] + [a] + bwords[w], fwords[w] + bwords[w]):
-                            t = np.arange(n)
-                            for b in cand:
-                                t = gens[b][t]
-                            if has_nontrivial_cycle(t[None, :])[0]:
-                                witness = cand
-                                break
-            clock.check()
-        groups.append(_group_of(perms.values(), r))
+        for e in moved.tolist():
+            # an element stabilising X0 with a non-trivial permutation on it
+            v, a = int(members[vi[e]]), int(ai[e])
+            w = int(edges[v, a])
+            for cand in (fwords[v] + [a] + bwords[w], fwords[w] + bwords[w]):
+                t = np.arange(n)
+                for b in cand:
+                    t = gens[b][t]
+                if has_nontrivial_cycle(t[None, :])[0]:
+                    witness = cand
+                    break
+            if witness is not None:
+                break
+        clock.check()
+        groups.append(_group_of(list(Q), r))
         witnesses.append(witness)
         fwd_all.append(fwd)
         bwd_all.append(bwd)
@@ -390,12 +435,9 @@ class KernelOrbit:
         return self._lookup[np.asarray(kernel, dtype=np.int64).tobytes()]
 
 
-def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
-                 max_seconds: float = 30.0) -> KernelOrbit:
-    """Kernel orbit and its SCCs (with maps carrying each kernel to its SCC representative)."""
-    gens = np.asarray(gens, dtype=np.int64)
+def _python_kernel_orbit(gens: np.ndarray, max_orbit: int, clock: _Clock):
+    """The kernel orbit breadth first (numpy): ``(kernels, edges, lookup)``."""
     k, n = gens.shape
-    clock = _Clock(max_seconds, "kernel orbit")
     start = np.arange(n, dtype=np.int64)
     lookup = {start.tobytes(): 0}
     kernels = [start]
@@ -420,8 +462,24 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         edge_rows.extend(targets.tolist())
         clock.check()
         lo = hi
-    ker = np.array(kernels)
-    edges = np.array(edge_rows, dtype=np.int64)
+    return np.array(kernels), np.array(edge_rows, dtype=np.int64), lookup
+
+
+def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
+                 max_seconds: float = 30.0) -> KernelOrbit:
+    """Kernel orbit and its SCCs (with maps carrying each kernel to its SCC representative)."""
+    gens = np.asarray(gens, dtype=np.int64)
+    k, n = gens.shape
+    clock = _Clock(max_seconds, "kernel orbit")
+    got = _compiled_orbit(gens, True, max_orbit, clock.check) if _orbits_compiled() else False
+    if got is None:
+        raise BudgetExceededError(
+            f"kernel orbit has more than {max_orbit:,} partitions (max_orbit budget)")
+    if got is not False:
+        ker, edges = got[0].astype(np.int64), got[1]
+        lookup = dict(zip(_row_keys(ker), range(ker.shape[0])))
+    else:
+        ker, edges, lookup = _python_kernel_orbit(gens, max_orbit, clock)
     comp = _sccs(edges)
     n_c = int(comp.max()) + 1
     members_of = [[] for _ in range(n_c)]
@@ -444,15 +502,24 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
             loops = np.flatnonzero(edges[v] == v)
             P = lab[gens[loops][:, cls]] if loops.size else np.zeros((0, r), dtype=np.int64)
             P = P[(P != np.arange(r)).any(axis=1)]
-            groups.append(_group_of(np.unique(P, axis=0) if P.size else (), r))
+            groups.append(_group_of(_unique_rows(P, r) if P.size else (), r))
             continue
-        bwd, _ = _tree_maps(members, comp, edges, gens, forward=False, left=True)
-        fwd, _ = _tree_maps(members, comp, edges, gens, forward=True, left=True)
-        backward.append(bwd)
+        compiled = _orbits_compiled()
+        B = F = None
+        if compiled:                   # the trees' maps as arrays, row i for members[i]
+            B = _compiled_tree_rows(members, edges.shape[0], edges, gens, False, True)
+            F = _compiled_tree_rows(members, edges.shape[0], edges, gens, True, True)
+        if B is not None and F is not None:
+            backward.append(dict(zip(members.tolist(), B)))
+        else:
+            bwd, _ = _tree_maps(members, comp, edges, gens, forward=False, left=True)
+            fwd, _ = _tree_maps(members, comp, edges, gens, forward=True, left=True)
+            backward.append(bwd)
+            F = np.array([fwd[int(v)] for v in members])            # (m, n)
         # Schreier generators, all edges of the SCC at once: u = a * F_v moves k0 to kernel
         # w = a . v, like F_w; the class permutation pi maps F_w's bijection onto u's
-        F = np.array([fwd[int(v)] for v in members])                # (m, n)
-        row = {int(v): i for i, v in enumerate(members)}
+        row = np.full(edges.shape[0], -1, dtype=np.int64)
+        row[members] = np.arange(members.size)
         perms: dict[bytes, np.ndarray] = {}
         for a in range(k):
             tgt = edges[members, a]
@@ -460,13 +527,18 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
             if not inside.any():
                 continue
             U = F[inside][:, gens[a]]                               # (e, n): u[q] = F_v[a[q]]
-            Fw = F[[row[int(w)] for w in tgt[inside]]]
+            Fw = F[row[tgt[inside]]]
             P = np.empty((U.shape[0], r), dtype=np.int64)
             np.put_along_axis(P, lab[Fw], lab[U], axis=1)
             P = P[(P != np.arange(r)).any(axis=1)]
-            for pi in np.unique(P, axis=0) if P.size else ():
+            for pi in _unique_rows(P, r) if P.size else ():
                 perms.setdefault(pi.tobytes(), pi)
-        groups.append(_group_of(perms.values(), r))
+        pis = list(perms.values())
+        if compiled and len(pis) > 1:
+            # the same group on fewer generators: these are used only as a group (orders,
+            # membership), never element by element in generator order
+            pis = [pis[i] for i in _compiled_group_order(np.array(pis))[1]]
+        groups.append(_group_of(pis, r))
         clock.check()
     orb = KernelOrbit(ker, edges, comp, reps, groups, backward)
     object.__setattr__(orb, "_lookup", lookup)
@@ -601,6 +673,18 @@ class GreenStructure:
 
 
 def _group_order(g: PermutationGroup) -> int:
+    """``g.order()``. When the compiled core runs: a closure over at most 2,048 elements
+    (:func:`automata.jit_orbits.permutation_group_order`), else sympy's Schreier-Sims on the
+    generators the closure kept (the orbits give many redundant Schreier generators, which
+    slow Schreier-Sims down about tenfold)."""
+    gens = getattr(g, "generators", None)
+    if gens and len(gens[0].array_form) and _orbits_compiled():
+        order, kept = _compiled_group_order(np.array([p.array_form for p in gens]))
+        if order is not None:
+            return order
+        if len(kept) < len(gens):
+            _sympy()
+            return int(PermutationGroup([gens[i] for i in kept]).order())
     return int(g.order())
 
 

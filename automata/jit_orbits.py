@@ -1,5 +1,13 @@
-"""Compiled (numba) spanning trees of the orbit method's strongly connected components, for
+"""Compiled (numba) orbits and spanning trees of the orbit method, for
+:func:`automata.green.image_orbit`, :func:`automata.green.kernel_orbit` and
 :func:`automata.green._tree_maps`.
+
+The image orbit (subsets of states under the letters acting on the right) and the kernel orbit
+(partitions, in least-state form, under the letters acting on the left) are found breadth
+first, one level at a time, letter by letter within a level, and each level's members in
+order: the order of the Python loops, so the rows, their numbering, the edges and the BFS
+parents are the same. Rows are found again through an open-addressing hash table of row
+indices (FNV-1a over the row's entries).
 
 Inside one SCC of the image (or kernel) orbit, a breadth-first tree from the representative
 gives every member a transformation: along the edges (``forward``: the tree word's
@@ -17,9 +25,14 @@ import numpy as np
 
 from .jit_core import compiled_once
 
-__all__ = ["available", "least_in_class", "tree_maps"]
+__all__ = ["available", "least_in_class", "tree_maps", "tree_rows", "orbit",
+           "permutation_group_order"]
 
-_KERNELS = ("_tree_kernel", "_least_in_class")
+_KERNELS = ("_tree_kernel", "_least_in_class", "_row_hash", "_orbit_kernel", "_orbit_rehash",
+            "_find_row", "_group_closure")
+_DONE, _GROW, _BUDGET, _PAUSE = 0, 1, 2, 3
+#: row entries computed between two returns to Python (for the caller's clock)
+_PAUSE_WORK = 1 << 22
 _STATE: dict = {"loaded": None}
 _SCRATCH: dict = {}
 
@@ -117,7 +130,222 @@ def _tree_kernel(members, pos, edges, gens, forward, left, maps, par, let, order
     return count
 
 
+def _row_hash(rows, i):
+    """FNV-1a over the entries of ``rows[i]``, with a final shift-xor."""
+    h = np.uint64(14695981039346656037)
+    for q in range(rows.shape[1]):
+        h = (h ^ np.uint64(rows[i, q])) * np.uint64(1099511628211)
+    return h ^ (h >> np.uint64(29))
+
+
+def _orbit_rehash(rows, count, table):
+    """Enter rows ``0 .. count - 1`` in the empty (all -1) ``table``."""
+    mask = np.uint64(table.shape[0] - 1)
+    for j in range(count):
+        slot = _row_hash(rows, j) & mask
+        while table[slot] >= 0:
+            slot = (slot + np.uint64(1)) & mask
+        table[slot] = j
+
+
+def _orbit_kernel(left, gens, rows, edges, parent, plet, table, first, st, max_orbit,
+                  pause_work):
+    """Go on with the breadth-first orbit whose state is ``st`` = (count, lo, hi, a, i): rows
+    ``lo .. hi - 1`` are the level being expanded, letter ``a``, next row ``i``. ``left``:
+    kernels (``rows[i]`` in least-state form; the image under ``a`` has labels
+    ``rows[i, gens[a, q]]``, put back in least-state form); else images (0/1 rows; the image
+    under ``a`` marks ``gens[a, q]`` for each marked ``q``). ``first``: -1 everywhere (left
+    so). Returns _DONE, _GROW (``rows`` holds no room for one more), _BUDGET (more than
+    ``max_orbit`` rows) or _PAUSE (after about ``pause_work`` entries, at a level's end)."""
+    k, n = gens.shape
+    if k == 0:
+        return _DONE
+    count, lo, hi, a, i = st[0], st[1], st[2], st[3], st[4]
+    mask = np.uint64(table.shape[0] - 1)
+    work = 0
+    rc = _DONE
+    while True:
+        if i >= hi:
+            a += 1
+            i = lo
+            if a >= k:
+                lo, hi, a, i = hi, count, 0, hi
+                if lo >= hi:
+                    rc = _DONE
+                    break
+                if work >= pause_work:
+                    rc = _PAUSE
+                    break
+            continue
+        if count >= rows.shape[0]:
+            rc = _GROW
+            break
+        if left:
+            for q in range(n):
+                lab = rows[i, gens[a, q]]
+                if first[lab] < 0:
+                    first[lab] = q
+                rows[count, q] = first[lab]
+            for q in range(n):
+                first[rows[i, gens[a, q]]] = -1
+        else:
+            for q in range(n):
+                rows[count, q] = 0
+            for q in range(n):
+                if rows[i, q]:
+                    rows[count, gens[a, q]] = 1
+        slot = _row_hash(rows, count) & mask
+        while True:
+            j = table[slot]
+            if j < 0:
+                table[slot] = count
+                j = count
+                parent[count] = i
+                plet[count] = a
+                count += 1
+                break
+            same = True
+            for q in range(n):
+                if rows[j, q] != rows[count, q]:
+                    same = False
+                    break
+            if same:
+                break
+            slot = (slot + np.uint64(1)) & mask
+        edges[i, a] = j
+        i += 1
+        work += n
+        if count > max_orbit:
+            rc = _BUDGET
+            break
+    st[0], st[1], st[2], st[3], st[4] = count, lo, hi, a, i
+    return rc
+
+
+def _find_row(rows, count, table, x):
+    """Index of the row equal to ``x`` among ``rows[:count]`` (entered in ``table``), or
+    -1-slot of the free slot where it would go."""
+    mask = np.uint64(table.shape[0] - 1)
+    h = np.uint64(14695981039346656037)
+    for q in range(x.shape[0]):
+        h = (h ^ np.uint64(x[q])) * np.uint64(1099511628211)
+    slot = (h ^ (h >> np.uint64(29))) & mask
+    while True:
+        j = table[slot]
+        if j < 0:
+            return -1 - np.int64(slot)
+        same = True
+        for q in range(x.shape[0]):
+            if rows[j, q] != x[q]:
+                same = False
+                break
+        if same:
+            return j
+        slot = (slot + np.uint64(1)) & mask
+
+
+def _group_closure(gens, rows, table, kept, y):
+    """Close the identity under the permutations ``gens`` (g, r), taken one at a time: a
+    generator already among the elements found is passed over (it lies in the group of the
+    ones kept before it), and each new one (it at least doubles the group) extends the
+    closure by all kept generators. ``kept`` receives the generators kept (``kept[0]``: how
+    many). Returns the group's order, or -1 when ``rows`` filled up: then the closure stops
+    growing, but the generators found among its elements are still passed over."""
+    r = gens.shape[1]
+    cap = rows.shape[0]
+    for q in range(r):
+        rows[0, q] = q
+    _orbit_rehash(rows, 1, table)
+    count = 1
+    nk = 0
+    full = False
+    for g in range(gens.shape[0]):
+        for q in range(r):
+            y[q] = gens[g, q]
+        if _find_row(rows, count, table, y) >= 0:
+            continue
+        kept[1 + nk] = g
+        nk += 1
+        i = 0
+        while i < count and not full:
+            for t in range(nk):
+                a = kept[1 + t]
+                for q in range(r):
+                    y[q] = gens[a, rows[i, q]]
+                f = _find_row(rows, count, table, y)
+                if f < 0:
+                    if count >= cap:
+                        full = True
+                        break
+                    for q in range(r):
+                        rows[count, q] = y[q]
+                    table[-1 - f] = count
+                    count += 1
+            i += 1
+    kept[0] = nk
+    return -1 if full else count
+
+
 # ---------------------------------------------------------------------------- wrapper
+def permutation_group_order(gens: np.ndarray, max_elements: int = 2048,
+                            max_entries: int = 1 << 20) -> tuple[int | None, list[int]]:
+    """``(order, kept)`` for the group generated by the permutations ``gens`` (rows of one
+    degree r), by closure over at most ``max_elements`` elements (and ``max_entries``
+    entries, elements times r). ``kept``: indices of generators that generate the same
+    group (the others lie in the group of those before them). ``order`` is None when the
+    closure did not finish: the group is larger, and Schreier-Sims on the ``kept``
+    generators (fewer, often far fewer) gives its order."""
+    gens = np.ascontiguousarray(gens, dtype=np.int32)
+    g, r = gens.shape
+    cap = max(2, min(int(max_elements), int(max_entries) // max(r, 1)))
+    rows = np.empty((cap, r), dtype=np.int32)
+    table = np.full(1 << (2 * cap - 1).bit_length(), -1, dtype=np.int64)
+    kept = np.empty(g + 1, dtype=np.int64)
+    got = int(_group_closure(gens, rows, table, kept, np.empty(r, dtype=np.int32)))
+    return (got if got >= 0 else None), kept[1:1 + int(kept[0])].tolist()
+
+
+def orbit(gens: np.ndarray, left: bool, max_orbit: int, check):
+    """The kernel orbit (``left``) or the image orbit of ``gens`` (k, n), breadth first as the
+    Python loops of :mod:`automata.green` find it: ``(rows, edges, parent, letter)`` with
+    rows int32 (least-state kernels, or 0/1 image masks), ``edges[i, a]`` the row reached
+    from row ``i`` by letter ``a``, and each row's BFS parent and letter (-1 for row 0).
+    None when there are more than ``max_orbit`` rows. ``check()`` is called between pieces
+    of work (at most about ``2^22`` entries apart), to raise on the caller's clock."""
+    gens = np.ascontiguousarray(gens, dtype=np.int64)
+    k, n = gens.shape
+    cap = 1 << 10
+    rows = np.empty((cap, n), dtype=np.int32)
+    rows[0] = np.arange(n) if left else 1
+    edges = np.full((cap, k), -1, dtype=np.int64)
+    parent = np.full(cap, -1, dtype=np.int64)
+    plet = np.full(cap, -1, dtype=np.int64)
+    table = np.full(4 * cap, -1, dtype=np.int64)
+    _orbit_rehash(rows, 1, table)
+    first = np.full(n, -1, dtype=np.int64)
+    st = np.array([1, 0, 1, 0, 0], dtype=np.int64)
+    while True:
+        rc = _orbit_kernel(bool(left), gens, rows, edges, parent, plet, table, first, st,
+                           int(max_orbit), _PAUSE_WORK)
+        if rc == _BUDGET:
+            return None
+        if rc == _GROW:
+            cap = 2 * rows.shape[0]
+            grown = np.empty((cap, n), dtype=np.int32)
+            grown[:rows.shape[0]] = rows
+            rows = grown
+            edges = np.concatenate([edges, np.full_like(edges, -1)])
+            parent = np.concatenate([parent, np.full_like(parent, -1)])
+            plet = np.concatenate([plet, np.full_like(plet, -1)])
+            table = np.full(4 * cap, -1, dtype=np.int64)
+            _orbit_rehash(rows, int(st[0]), table)
+        check()
+        if rc == _DONE:
+            break
+    m = int(st[0])
+    return rows[:m], edges[:m], parent[:m], plet[:m]
+
+
 def least_in_class(labels: np.ndarray) -> np.ndarray | None:
     """:func:`automata.green._canonical_kernels` compiled: each state to the least state of
     its class, for labels in ``0 .. 4n``; None for other labels (the caller's numpy path)."""
@@ -133,11 +361,7 @@ def least_in_class(labels: np.ndarray) -> np.ndarray | None:
     return out
 
 
-def tree_maps(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.ndarray,
-              forward: bool, left: bool, pos: np.ndarray | None = None):
-    """``(maps, words)`` as :func:`automata.green._tree_maps` returns them (dicts keyed by
-    node, in visiting order; each map a row of one array). ``pos``: optional scratch of
-    ``n_nodes`` entries, all -1 (left so on return)."""
+def _run_tree(members, n_nodes, edges, gens, forward, left, pos):
     members = np.ascontiguousarray(members, dtype=np.int64)
     m, n = members.shape[0], gens.shape[1]
     if pos is None:                  # one scratch for all calls (the kernel leaves it all -1)
@@ -151,10 +375,20 @@ def tree_maps(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.nda
     count = _tree_kernel(members, pos, np.ascontiguousarray(edges, dtype=np.int64),
                          np.ascontiguousarray(gens, dtype=np.int64), bool(forward), bool(left),
                          maps, par, let, order)
+    return members, maps, par, let, order, int(count)
+
+
+def tree_maps(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.ndarray,
+              forward: bool, left: bool, pos: np.ndarray | None = None):
+    """``(maps, words)`` as :func:`automata.green._tree_maps` returns them (dicts keyed by
+    node, in visiting order; each map a row of one array). ``pos``: optional scratch of
+    ``n_nodes`` entries, all -1 (left so on return)."""
+    members, maps, par, let, order, count = _run_tree(members, n_nodes, edges, gens, forward,
+                                                      left, pos)
     ids = members.tolist()
     out_maps: dict = {}
     out_words: dict = {}
-    words: list = [None] * m
+    words: list = [None] * members.shape[0]
     for i in order[:count].tolist():
         p = int(par[i])
         if p < 0:
@@ -166,3 +400,12 @@ def tree_maps(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.nda
         out_maps[ids[i]] = maps[i]
         out_words[ids[i]] = words[i]
     return out_maps, out_words
+
+
+def tree_rows(members: np.ndarray, n_nodes: int, edges: np.ndarray, gens: np.ndarray,
+              forward: bool, left: bool) -> np.ndarray | None:
+    """The transformations of :func:`tree_maps` as one array, row ``i`` for ``members[i]``
+    (no words, no dicts); None when the tree does not reach every member."""
+    members, maps, _, _, _, count = _run_tree(members, n_nodes, edges, gens, forward, left,
+                                              None)
+    return maps if count == members.shape[0] else None

@@ -358,6 +358,162 @@ def test_orbit_spanning_trees_compiled_equal_python(both):
                             np.testing.assert_array_equal(a[0][key], b[0][key])
 
 
+def _orbit_cases():
+    rng = np.random.default_rng(8)
+    cases = [_tn(3), _tn(5), _tn(6), np.array([[1, 0]]), np.zeros((0, 4), dtype=np.int64),
+             np.array([[0, 0, 0]])]
+    for _ in range(40):
+        k, n = int(rng.integers(1, 5)), int(rng.integers(1, 11))
+        cases.append(rng.integers(0, n, size=(k, n)))
+    return cases
+
+
+def test_image_and_kernel_orbits_compiled_equal_python(both):
+    """``image_orbit`` and ``kernel_orbit`` (the breadth-first search compiled in
+    :mod:`automata.jit_orbits`): the same rows in the same order (dtype included), edges,
+    words, SCCs, groups' generators and look-up tables, on T_n and random letters."""
+    from automata.green import image_orbit, kernel_orbit
+
+    for gens in _orbit_cases():
+        gens = np.asarray(gens, dtype=np.int64)
+        a, b = both(lambda: (image_orbit(gens), kernel_orbit(gens)))
+        for x, y, rows in ((a[0], b[0], "images"), (a[1], b[1], "kernels")):
+            rx, ry = getattr(x, rows), getattr(y, rows)
+            assert rx.dtype == ry.dtype and rx.shape == ry.shape
+            np.testing.assert_array_equal(rx, ry)
+            assert x.edges.dtype == y.edges.dtype
+            np.testing.assert_array_equal(x.edges, y.edges)
+            np.testing.assert_array_equal(x.comp, y.comp)
+            assert x._lookup == y._lookup
+            if rows == "images":            # generator order matters (L-class reps)
+                assert [sorted(map(str, g.generators)) for g in x.groups] == \
+                    [sorted(map(str, g.generators)) for g in y.groups]
+            else:                           # used as groups only: fewer generators compiled
+                assert [g.order() for g in x.groups] == [g.order() for g in y.groups]
+                assert all(len(g.generators) <= len(h.generators)
+                           for g, h in zip(x.groups, y.groups))
+        assert a[0].words == b[0].words and a[0].witness_words == b[0].witness_words
+
+
+def test_orbit_budgets_compiled_equal_python(both):
+    """Over ``max_orbit`` both paths raise the same error; at exactly ``max_orbit`` rows both
+    finish."""
+    from automata.errors import BudgetExceededError
+    from automata.green import image_orbit, kernel_orbit
+
+    gens = _tn(5)
+    for fn, size in ((image_orbit, 31), (kernel_orbit, 52)):
+        def over():
+            try:
+                fn(gens, max_orbit=size - 1)
+            except BudgetExceededError as e:
+                return str(e)
+            return None
+        msgs = both(over)
+        assert msgs[0] is not None and msgs[0] == msgs[1]
+        sizes = both(lambda: len(fn(gens, max_orbit=size).edges))
+        assert sizes == [size, size]
+
+
+def test_orbit_grows_past_its_first_allocation():
+    """An orbit of more rows than the compiled search first allocates (1,024) and than its
+    first hash table holds: T_8's 4,140 kernels (the Bell number B_8), each found once."""
+    from math import comb
+
+    from automata import jit_orbits
+
+    if not jit_orbits.available():
+        pytest.skip("compiled orbits off")
+    got = jit_orbits.orbit(_tn(8), True, 10**6, lambda: None)
+    rows = got[0]
+    assert rows.shape == (4140, 8)
+    assert len({r.tobytes() for r in rows}) == 4140
+    imgs = jit_orbits.orbit(_tn(8), False, 10**6, lambda: None)[0]
+    assert imgs.shape[0] == sum(comb(8, r) for r in range(1, 9))
+
+
+def test_unique_rows_is_numpys_unique_rows():
+    """``green._unique_rows`` (one integer per row) gives ``np.unique(P, axis=0)``: the same
+    rows in the same (lexicographic) order, also past the 63-bit codes."""
+    from automata.green import _unique_rows
+
+    rng = np.random.default_rng(2)
+    for _ in range(2000):
+        r = int(rng.integers(1, 20))
+        P = rng.integers(0, r, size=(int(rng.integers(1, 40)), r))
+        np.testing.assert_array_equal(_unique_rows(P, r), np.unique(P, axis=0))
+
+
+def test_permutation_group_order_matches_sympy():
+    """The compiled closure's order equals sympy's; when the closure stops at its size limit
+    the order is None and the generators it kept still generate the whole group."""
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    from automata import jit_orbits
+
+    if not jit_orbits.available():
+        pytest.skip("compiled orbits off")
+    rng = np.random.default_rng(1)
+    stopped = 0
+    for _ in range(400):
+        r, g = int(rng.integers(1, 10)), int(rng.integers(1, 8))
+        if rng.random() < 0.5:
+            gens = np.array([rng.permutation(r) for _ in range(g)])
+        else:                                               # transpositions: small groups
+            gens = np.tile(np.arange(r), (g, 1))
+            for row in gens:
+                i, j = rng.integers(0, r, 2)
+                row[i], row[j] = row[j], row[i]
+        limit = int(rng.choice([2, 8, 64, 2048]))
+        order, kept = jit_orbits.permutation_group_order(gens, max_elements=limit)
+        want = PermutationGroup([Permutation(list(x)) for x in gens]).order()
+        assert order == want or (order is None and want > limit)
+        stopped += order is None
+        assert PermutationGroup([Permutation(list(gens[i])) for i in kept]).order() == want
+        assert kept == sorted(set(kept))
+    assert stopped > 20
+
+
+def test_group_order_past_the_closure_limit(both):
+    """``green._group_order`` on groups larger than the closure's 2,048 elements, given with
+    many redundant generators (as the orbits give them): sympy's order, both paths."""
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    from automata.green import _group_order
+
+    rng = np.random.default_rng(9)
+    for r in (7, 8):
+        extra = [Permutation(list(rng.permutation(r))) for _ in range(30)]
+        for base in ([Permutation(list(range(1, r)) + [0]), Permutation([1, 0] + list(range(2, r)))],
+                     [Permutation([1, 2, 0] + list(range(3, r)))]):
+            g = PermutationGroup(base + extra if r == 8 else extra[:3] + base)
+            assert both(lambda: _group_order(g)) == [g.order()] * 2
+
+
+def test_tree_rows_are_tree_maps_rows():
+    """``jit_orbits.tree_rows`` gives the maps of ``tree_maps`` as one array in member order."""
+    from automata import jit_orbits
+    from automata.green import _sccs, image_orbit, kernel_orbit
+
+    if not jit_orbits.available():
+        pytest.skip("compiled orbits off")
+    for gens in (_tn(5), np.random.default_rng(3).integers(0, 8, size=(3, 8))):
+        gens = np.asarray(gens, dtype=np.int64)
+        for orb in (image_orbit(gens), kernel_orbit(gens)):
+            comp = _sccs(orb.edges)
+            for c in range(int(comp.max()) + 1):
+                members = np.flatnonzero(comp == c)
+                for forward in (True, False):
+                    for left in (False, True):
+                        rows = jit_orbits.tree_rows(members, orb.edges.shape[0], orb.edges,
+                                                    gens, forward, left)
+                        maps, _ = jit_orbits.tree_maps(members, orb.edges.shape[0], orb.edges,
+                                                       gens, forward, left)
+                        assert rows is not None and rows.shape == (members.size, gens.shape[1])
+                        for i, v in enumerate(members.tolist()):
+                            np.testing.assert_array_equal(rows[i], maps[v])
+
+
 def test_least_in_class_matches_numpy(monkeypatch):
     """The compiled canonical kernels (each state to the least state of its class) equal the
     numpy ones, on labels inside and outside the range the kernel takes."""
