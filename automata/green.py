@@ -44,7 +44,7 @@ import numpy as np
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 from .froidure_pin import LazyEntries
-from .groups import TrivialGroup, sympy_permutations
+from .groups import TrivialGroup, sympy_group_order, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
 from .jit_orbits import least_in_class as _least_in_class
@@ -673,19 +673,8 @@ class GreenStructure:
 
 
 def _group_order(g: PermutationGroup) -> int:
-    """``g.order()``. When the compiled core runs: a closure over at most 2,048 elements
-    (:func:`automata.jit_orbits.permutation_group_order`), else sympy's Schreier-Sims on the
-    generators the closure kept (the orbits give many redundant Schreier generators, which
-    slow Schreier-Sims down about tenfold)."""
-    gens = getattr(g, "generators", None)
-    if gens and len(gens[0].array_form) and _orbits_compiled():
-        order, kept = _compiled_group_order(np.array([p.array_form for p in gens]))
-        if order is not None:
-            return order
-        if len(kept) < len(gens):
-            _sympy()
-            return int(PermutationGroup([gens[i] for i in kept]).order())
-    return int(g.order())
+    """``g.order()`` (:func:`automata.groups.sympy_group_order`; a stand-in's own)."""
+    return sympy_group_order(g) if getattr(g, "generators", None) else int(g.order())
 
 
 def _elements(g: PermutationGroup) -> list:
