@@ -222,7 +222,8 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     """Words ``u, w, v`` and period ``p > 1`` with membership of ``u w^k v`` cycling with period p.
 
     ``d`` must be minimal and ``w``'s transformation must have a cycle of length > 1. The
-    sequence is verified by running the DFA on ``u w^k v`` for ``k < 2 * cycle length``.
+    sequence is verified by running the DFA on ``u w^k v`` for ``k < 2 * cycle length`` (on
+    ``u``, then ``w``'s transformation k times, then ``v``).
     (Remembered per word for the last DFA asked about: one classification often asks for
     the same word several times, e.g. a single letter as the main and the letter witness.)
     """
@@ -255,14 +256,16 @@ def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
         return None
     syms = d.alphabet
     rows, acc = _as_lists(d)
-
-    def accepts(word: list[int]) -> bool:
-        q = d.initial
-        for a in word:
-            q = rows[q][a]
-        return bool(acc[q])
-
-    seq = [accepts(u + w * k + v) for k in range(2 * L)]
+    # membership of u w^k v: the DFA's run on u, then w's transformation (t) k times, then v
+    step, s, seq = t.tolist(), d.initial, []
+    for a in u:
+        s = rows[s][a]
+    for _ in range(2 * L):
+        x = s
+        for a in v:
+            x = rows[x][a]
+        seq.append(bool(acc[x]))
+        s = step[s]
     p = next(p for p in range(1, L + 1) if all(seq[i] == seq[i + p] for i in range(len(seq) - p)))
     if p <= 1:
         return None
