@@ -186,7 +186,8 @@ def _radix_sort(a, tmp, n, nbits, low):
 
 
 def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, codes, par, let,
-                   offs, hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause_work):
+                   offs, hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause_work,
+                   tab, cbits):
     """The length levels of the transformations ``gens`` (one row per letter) without a Cayley
     graph: each element is one integer, its row's entries in fields of ``shifts`` (the first
     entry highest: ascending codes are the rows in lexicographic order). The next level is
@@ -197,8 +198,12 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
     carried along; without it (codes too wide), through a hash table ``hkey``/``hidx`` of at
     least twice the products (cleared per level), with its position in ``fpos``. States,
     arguments and return codes as :func:`_cayley_levels`'s; ``st[4]``: the products of the
-    next level."""
+    next level. ``tab[c, j, v]``: the image under letter ``letters[c]`` of the fields in bits
+    ``j·cbits ..`` of a code, given those bits ``v`` (whole fields; a product is one look-up
+    per chunk instead of one per field)."""
     n = shifts.shape[0]
+    nch = tab.shape[1]
+    cmask = np.int64((1 << cbits) - 1)
     kc = letters.shape[0]
     dense = seen.shape[0] > 0
     pshift = np.int64(63 - nbits)
@@ -237,8 +242,8 @@ def _direct_levels(gens, letters, shifts, fmask, nbits, max_levels, max_total, c
                         y |= np.int64(g[q]) << shifts[q]
                 else:
                     x = codes[lo + i]
-                    for q in range(n):
-                        y |= np.int64(g[(x >> shifts[q]) & fmask]) << shifts[q]
+                    for j in range(nch):
+                        y |= tab[c, j, (x >> (j * cbits)) & cmask]
                 if dense:
                     wd = y >> 6
                     bit = np.uint64(1) << np.uint64(y & 63)
@@ -648,6 +653,28 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
                             offs[:nlev + 1], int(st[2]))
 
 
+def _chunk_tables(gens: np.ndarray, b: int, chunk_bits: int = 12) -> tuple[np.ndarray, int]:
+    """``(tab, cbits)`` for :func:`_direct_levels`: a code's fields (``b`` bits each, the
+    first entry highest) in chunks of ``cbits = b·⌊chunk_bits / b⌋`` bits from the lowest, and
+    ``tab[c, j, v]`` the code of the images under ``gens[c]`` of chunk ``j``'s fields when
+    its bits are ``v``, in place (field values past the states, which no code holds, are
+    read as the last state)."""
+    k, n = gens.shape
+    per = max(1, chunk_bits // b)
+    nch = -(-n // per)
+    cbits = per * b
+    v = np.arange(1 << cbits, dtype=np.int64)
+    fmask = (1 << b) - 1
+    tab = np.zeros((k, nch, 1 << cbits), dtype=np.int64)
+    for j in range(nch):
+        for local in range(min(per, n - j * per)):
+            field = (v >> (local * b)) & fmask                    # position j·per + local from the low end
+            shift = (j * per + local) * b
+            img = gens[:, np.minimum(field, n - 1)].astype(np.int64)   # (k, 2^cbits)
+            tab[:, j, :] |= img << shift
+    return tab, cbits
+
+
 def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
                   max_seconds: float):
     """The length levels of the transformations ``gens`` (``(letters, n)``, each row a letter)
@@ -678,11 +705,13 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     found, tmp = (np.empty(64, dtype=np.int64) for _ in range(2))
     fpos = np.empty(0 if dense else 64, dtype=np.int64)        # the bitmap packs positions
     st = np.zeros(5, dtype=np.int64)
+    tab, cbits = _chunk_tables(gens[letters], b)
     pause = 0
     while True:
         rc = _direct_levels(gens, letters, shifts, np.int64((1 << b) - 1), n * b,
                             int(max_levels), int(max_total), out[0], out[1], out[2], offs,
-                            hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause)
+                            hashes, ltable, hkey, hidx, found, fpos, tmp, seen, st, pause,
+                            tab, cbits)
         pause = _PAUSE_WORK
         nlev = int(st[0])
         if rc == _GROW:
