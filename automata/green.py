@@ -537,7 +537,8 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         if compiled and len(pis) > 1:
             # the same group on fewer generators: these are used only as a group (orders,
             # membership), never element by element in generator order
-            pis = [pis[i] for i in _compiled_group_order(np.array(pis))[1]]
+            _, kept, looked = _compiled_group_order(np.array(pis))
+            pis = [pis[i] for i in kept] + pis[looked:]
         groups.append(_group_of(pis, r))
         clock.check()
     orb = KernelOrbit(ker, edges, comp, reps, groups, backward)

@@ -45,21 +45,31 @@ def sympy_permutations() -> tuple[type, type]:
 
 def sympy_group_order(g) -> int:
     """``g.order()`` of a sympy ``PermutationGroup``. With the compiled core: a closure over
-    at most 2,048 elements (:func:`automata.jit_orbits.permutation_group_order`), else sympy's
-    Schreier-Sims on the generators that closure kept. The orbit method hands over groups
-    with many redundant Schreier generators, which slow Schreier-Sims down about tenfold."""
+    at most 8,192 elements (:func:`automata.jit_orbits.permutation_group_order`); for a larger
+    group, sympy's Schreier-Sims on a generating subset, each remaining generator added only
+    when the group so far does not contain it. The orbit method hands over groups with many
+    redundant Schreier generators, which slow Schreier-Sims down about tenfold."""
     from .jit_orbits import available, permutation_group_order
 
     gens = list(g.generators)
     if gens and len(gens[0].array_form) and available():
         n = int(g.degree)
         arr = np.array([p.array_form + list(range(len(p.array_form), n)) for p in gens])
-        order, kept = permutation_group_order(arr)
+        order, kept, looked = permutation_group_order(arr)
         if order is not None:
             return order
-        if len(kept) < len(gens):
-            _, group = sympy_permutations()
-            return int(group([gens[i] for i in kept]).order())
+        _, group = sympy_permutations()
+        sub = group([gens[i] for i in kept])
+        for i, p in enumerate(gens[looked:]):
+            order = int(sub.order())
+            if order == factorial(n):                    # the symmetric group: nothing to add
+                return order
+            if 2 * order == factorial(n) and n > 1:      # the alternating group (index 2)
+                rest = gens[looked + i:]
+                return order if all(q.is_even for q in rest) else 2 * order
+            if not sub.contains(p):
+                sub = group(list(sub.generators) + [p])
+        return int(sub.order())
     return int(g.order())
 
 

@@ -465,12 +465,14 @@ def test_permutation_group_order_matches_sympy():
                 i, j = rng.integers(0, r, 2)
                 row[i], row[j] = row[j], row[i]
         limit = int(rng.choice([2, 8, 64, 2048]))
-        order, kept = jit_orbits.permutation_group_order(gens, max_elements=limit)
+        order, kept, looked = jit_orbits.permutation_group_order(gens, max_elements=limit)
         want = PermutationGroup([Permutation(list(x)) for x in gens]).order()
         assert order == want or (order is None and want > limit)
+        assert looked == g or order is None
         stopped += order is None
-        assert PermutationGroup([Permutation(list(gens[i])) for i in kept]).order() == want
-        assert kept == sorted(set(kept))
+        rest = [Permutation(list(gens[i])) for i in kept + list(range(looked, g))]
+        assert PermutationGroup(rest).order() == want
+        assert kept == sorted(set(kept)) and all(i < looked for i in kept)
     assert stopped > 20
 
 
