@@ -114,6 +114,12 @@ def _unique_rows(P: np.ndarray, r: int) -> np.ndarray:
     return P[first]
 
 
+def _members_by_component(comp: np.ndarray, n_c: int) -> list[np.ndarray]:
+    """The nodes of each component ``0 .. n_c - 1``, ascending (int64 arrays)."""
+    order = np.argsort(comp, kind="stable")
+    return np.split(order.astype(np.int64), np.cumsum(np.bincount(comp, minlength=n_c))[:-1])
+
+
 def _sccs(edges: np.ndarray) -> np.ndarray:
     """Strongly connected components (iterative Tarjan) of the graph ``i -> edges[i, a]``.
 
@@ -339,13 +345,11 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         words[i] = words[p] + [a]
     comp = _sccs(edges)
     n_c = int(comp.max()) + 1
-    reps = np.array([np.flatnonzero(comp == c)[0] for c in range(n_c)])
+    members_of = _members_by_component(comp, n_c)
+    reps = np.array([m[0] for m in members_of], dtype=np.int64)
     groups, witnesses, fwd_all, bwd_all = [], [], [], []
-    members_of = [[] for _ in range(n_c)]
-    for i, c in enumerate(comp.tolist()):
-        members_of[c].append(i)
     for c in range(n_c):
-        members = np.array(members_of[c])
+        members = members_of[c]
         x0 = np.flatnonzero(imgs[reps[c]])
         r = x0.size
         fwd, fwords = _tree_maps(members, comp, edges, gens, forward=True, left=False)
@@ -482,14 +486,12 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         ker, edges, lookup = _python_kernel_orbit(gens, max_orbit, clock)
     comp = _sccs(edges)
     n_c = int(comp.max()) + 1
-    members_of = [[] for _ in range(n_c)]
-    for i, c in enumerate(comp.tolist()):
-        members_of[c].append(i)
-    reps = np.array([m[0] for m in members_of])
+    members_of = _members_by_component(comp, n_c)
+    reps = np.array([m[0] for m in members_of], dtype=np.int64)
     backward, groups = [], []
     ident = np.arange(n)
     for c in range(n_c):
-        members = np.array(members_of[c])
+        members = members_of[c]
         k0 = ker[reps[c]]
         cls = np.flatnonzero(k0 == ident)                   # least state of each class
         r = cls.size
@@ -911,9 +913,8 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         for j, V in bw.items():
             ker_back[j] = V
     seen: dict[tuple, int] = {}                    # (ci, cj, normalised bytes) -> D-class
-    scc_members: dict[int, list[int]] = {}
-    for i, c in enumerate(img.comp.tolist()):
-        scc_members.setdefault(c, []).append(i)
+    scc_members = {c: m.tolist() for c, m in
+                   enumerate(_members_by_component(img.comp, int(img.comp.max()) + 1))}
     img_points = [np.flatnonzero(row) for row in img.images]
 
     def normalise(X: np.ndarray):
