@@ -333,15 +333,11 @@ def test_orbit_sccs_compiled_equal_python(both):
     assert len(np.unique(both(lambda: _sccs(graphs[-2]))[0])) > 1
 
 
-def test_orbit_spanning_trees_compiled_equal_python(both):
-    """``automata.green._tree_maps`` (``automata.jit_orbits`` when compiled): the same members
-    in the same order, the same transformations (dtype included) and words, forward and
-    backward, for the right (image) and left (kernel) actions, on every SCC of T_4's and
-    T_5's orbits and of a random DFA's."""
-    from automata.green import _sccs, _tree_maps, image_orbit, kernel_orbit
+def _scc_trees(cases):
+    """``(gens, orbit, comp, members, forward, left)`` for every SCC of the image and kernel
+    orbits of each case's letters, both directions and both actions."""
+    from automata.green import _sccs, image_orbit, kernel_orbit
 
-    rng = np.random.default_rng(5)
-    cases = [_tn(4), _tn(5), rng.integers(0, 9, size=(3, 9))]
     for gens in cases:
         gens = np.asarray(gens, dtype=np.int64)
         for orbit in (image_orbit(gens), kernel_orbit(gens)):
@@ -350,12 +346,24 @@ def test_orbit_spanning_trees_compiled_equal_python(both):
                 members = np.flatnonzero(comp == c)
                 for forward in (True, False):
                     for left in (False, True):
-                        a, b = both(lambda: _tree_maps(members, comp, orbit.edges, gens,
-                                                       forward, left))
-                        assert list(a[0]) == list(b[0]) and a[1] == b[1]
-                        for key in a[0]:
-                            assert a[0][key].dtype == b[0][key].dtype
-                            np.testing.assert_array_equal(a[0][key], b[0][key])
+                        yield gens, orbit, comp, members, forward, left
+
+
+def test_orbit_spanning_trees_compiled_equal_python(both):
+    """``automata.green._tree_maps`` (``automata.jit_orbits`` when compiled): the same members
+    in the same order, the same transformations (dtype included) and words, forward and
+    backward, for the right (image) and left (kernel) actions, on every SCC of T_4's and
+    T_5's orbits and of a random DFA's."""
+    from automata.green import _tree_maps
+
+    rng = np.random.default_rng(5)
+    cases = [_tn(4), _tn(5), rng.integers(0, 9, size=(3, 9))]
+    for gens, orbit, comp, members, forward, left in _scc_trees(cases):
+        a, b = both(lambda: _tree_maps(members, comp, orbit.edges, gens, forward, left))
+        assert list(a[0]) == list(b[0]) and a[1] == b[1]
+        for key in a[0]:
+            assert a[0][key].dtype == b[0][key].dtype
+            np.testing.assert_array_equal(a[0][key], b[0][key])
 
 
 def _orbit_cases():
@@ -495,25 +503,16 @@ def test_group_order_past_the_closure_limit(both):
 def test_tree_rows_are_tree_maps_rows():
     """``jit_orbits.tree_rows`` gives the maps of ``tree_maps`` as one array in member order."""
     from automata import jit_orbits
-    from automata.green import _sccs, image_orbit, kernel_orbit
-
     if not jit_orbits.available():
         pytest.skip("compiled orbits off")
-    for gens in (_tn(5), np.random.default_rng(3).integers(0, 8, size=(3, 8))):
-        gens = np.asarray(gens, dtype=np.int64)
-        for orb in (image_orbit(gens), kernel_orbit(gens)):
-            comp = _sccs(orb.edges)
-            for c in range(int(comp.max()) + 1):
-                members = np.flatnonzero(comp == c)
-                for forward in (True, False):
-                    for left in (False, True):
-                        rows = jit_orbits.tree_rows(members, orb.edges.shape[0], orb.edges,
-                                                    gens, forward, left)
-                        maps, _ = jit_orbits.tree_maps(members, orb.edges.shape[0], orb.edges,
-                                                       gens, forward, left)
-                        assert rows is not None and rows.shape == (members.size, gens.shape[1])
-                        for i, v in enumerate(members.tolist()):
-                            np.testing.assert_array_equal(rows[i], maps[v])
+    cases = (_tn(5), np.random.default_rng(3).integers(0, 8, size=(3, 8)))
+    for gens, orb, _, members, forward, left in _scc_trees(cases):
+        rows = jit_orbits.tree_rows(members, orb.edges.shape[0], orb.edges, gens, forward, left)
+        maps, _ = jit_orbits.tree_maps(members, orb.edges.shape[0], orb.edges, gens, forward,
+                                       left)
+        assert rows is not None and rows.shape == (members.size, gens.shape[1])
+        for i, v in enumerate(members.tolist()):
+            np.testing.assert_array_equal(rows[i], maps[v])
 
 
 def test_least_in_class_matches_numpy(monkeypatch):
