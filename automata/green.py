@@ -338,7 +338,8 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     clock = _Clock(max_seconds, "image orbit")
     got = _compiled_orbit(gens, False, max_orbit, clock.check) if _orbits_compiled() else False
     if got is None:
-        raise BudgetExceededError(f"image orbit has more than {max_orbit:,} sets (max_orbit budget)")
+        raise BudgetExceededError(
+            f"image orbit has more than {max_orbit:,} sets (max_orbit budget)")
     if got is not False:
         rows, edges, par, plet = got
         imgs = rows.astype(bool)

@@ -668,7 +668,7 @@ def _chunk_tables(gens: np.ndarray, b: int, chunk_bits: int = 12) -> tuple[np.nd
     tab = np.zeros((k, nch, 1 << cbits), dtype=np.int64)
     for j in range(nch):
         for local in range(min(per, n - j * per)):
-            field = (v >> (local * b)) & fmask                    # position j·per + local from the low end
+            field = (v >> (local * b)) & fmask        # the field j·per + local from the low end
             shift = (j * per + local) * b
             img = gens[:, np.minimum(field, n - 1)].astype(np.int64)   # (k, 2^cbits)
             tab[:, j, :] |= img << shift

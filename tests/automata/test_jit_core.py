@@ -494,8 +494,9 @@ def test_group_order_past_the_closure_limit(both):
     rng = np.random.default_rng(9)
     for r in (7, 8):
         extra = [Permutation(list(rng.permutation(r))) for _ in range(30)]
-        for base in ([Permutation(list(range(1, r)) + [0]), Permutation([1, 0] + list(range(2, r)))],
-                     [Permutation([1, 2, 0] + list(range(3, r)))]):
+        cycle = Permutation(list(range(1, r)) + [0])
+        swap = Permutation([1, 0] + list(range(2, r)))
+        for base in ([cycle, swap], [Permutation([1, 2, 0] + list(range(3, r)))]):
             g = PermutationGroup(base + extra if r == 8 else extra[:3] + base)
             assert both(lambda: _group_order(g)) == [g.order()] * 2
 
