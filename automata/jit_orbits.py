@@ -314,7 +314,7 @@ def orbit(gens: np.ndarray, left: bool, max_orbit: int, check):
     of work (at most about ``2^22`` entries apart), to raise on the caller's clock."""
     gens = np.ascontiguousarray(gens, dtype=np.int64)
     k, n = gens.shape
-    cap = 1 << 10
+    cap = max(16, min(1 << 10, (1 << 22) // max(n, 1)))    # at most 16 MB of rows at first
     rows = np.empty((cap, n), dtype=np.int32)
     rows[0] = np.arange(n) if left else 1
     edges = np.full((cap, k), -1, dtype=np.int64)

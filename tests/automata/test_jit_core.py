@@ -423,6 +423,22 @@ def test_orbit_budgets_compiled_equal_python(both):
         assert sizes == [size, size]
 
 
+def test_orbit_clock_compiled_equal_python(both):
+    """A spent time budget raises the same error on both paths (the compiled search checks
+    the clock when it returns to Python, the numpy one after each level)."""
+    from automata.errors import BudgetExceededError
+    from automata.green import image_orbit, kernel_orbit
+
+    for fn, what in ((image_orbit, "image orbit"), (kernel_orbit, "kernel orbit")):
+        def spent():
+            try:
+                fn(_tn(6), max_seconds=0.0)
+            except BudgetExceededError as e:
+                return str(e)
+            return None
+        assert both(spent) == [f"{what} exceeded 0 s (max_seconds budget)"] * 2
+
+
 def test_orbit_grows_past_its_first_allocation():
     """An orbit of more rows than the compiled search first allocates (1,024) and than its
     first hash table holds: T_8's 4,140 kernels (the Bell number B_8), each found once."""
