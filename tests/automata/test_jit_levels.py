@@ -4,6 +4,7 @@ cycle orders and parity reductions, and the same budget refusals. Each case runs
 (``AUTOMATA_JIT=1`` and ``0``) in this process and compares everything."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -218,6 +219,8 @@ def test_sort_rows_is_the_byte_order():
     sort's size; two equal rows answer False."""
     from automata import jit_levels
 
+    if os.environ.get("AUTOMATA_JIT") == "0":
+        pytest.skip("the compiled core is turned off (AUTOMATA_JIT=0)")
     assert jit_levels.enabled()
     rng = np.random.default_rng(7)
     for m, n, hi, prefix in ((1, 3, 3, 0), (2, 1, 2, 0), (40, 5, 3, 0), (300, 30, 700, 20),
