@@ -289,6 +289,19 @@ def _row_keys(x: np.ndarray) -> list:
     return x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).ravel().tolist()
 
 
+def _orbit_arrays(gens: np.ndarray, left: bool, max_orbit: int, clock: _Clock):
+    """The compiled orbit's ``(rows, edges, parent, letter)`` (kernels if ``left``, else
+    images), or False when the compiled core is off; over ``max_orbit`` rows the budget
+    error of the numpy path."""
+    if not _orbits_compiled():
+        return False
+    got = _compiled_orbit(gens, left, max_orbit, clock.check)
+    if got is None:
+        raise BudgetExceededError(f"{clock.what} has more than {max_orbit:,} "
+                                  f"{'partitions' if left else 'sets'} (max_orbit budget)")
+    return got
+
+
 def _python_image_orbit(gens: np.ndarray, max_orbit: int, clock: _Clock):
     """The image orbit breadth first (numpy): ``(images, edges, parents, lookup)``."""
     k, n = gens.shape
@@ -336,10 +349,7 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "image orbit")
-    got = _compiled_orbit(gens, False, max_orbit, clock.check) if _orbits_compiled() else False
-    if got is None:
-        raise BudgetExceededError(
-            f"image orbit has more than {max_orbit:,} sets (max_orbit budget)")
+    got = _orbit_arrays(gens, False, max_orbit, clock)
     if got is not False:
         rows, edges, par, plet = got
         imgs = rows.astype(bool)
@@ -483,10 +493,7 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     gens = np.asarray(gens, dtype=np.int64)
     k, n = gens.shape
     clock = _Clock(max_seconds, "kernel orbit")
-    got = _compiled_orbit(gens, True, max_orbit, clock.check) if _orbits_compiled() else False
-    if got is None:
-        raise BudgetExceededError(
-            f"kernel orbit has more than {max_orbit:,} partitions (max_orbit budget)")
+    got = _orbit_arrays(gens, True, max_orbit, clock)
     if got is not False:
         ker, edges = got[0].astype(np.int64), got[1]
         lookup = dict(zip(_row_keys(ker), range(ker.shape[0])))
