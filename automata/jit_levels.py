@@ -447,12 +447,21 @@ def _sort_rows(rows, order, tmp):
     from the first entry on (most significant digit first): each group of rows equal so far
     is sorted by its next entry and split, until every group is one row; False when two
     rows are equal. Rows sharing long prefixes cost one pass per shared entry, not one per
-    comparison as in a comparison sort."""
+    comparison as in a comparison sort. A group is sorted by insertion up to 16 rows, past
+    that by counting when every entry is below 256 (then the key order is the entries'
+    order), else by ``argsort``; the order within equal keys does not matter, as the next
+    entries split them."""
     m, n = rows.shape
     for i in range(m):
         order[i] = i
     if m <= 1:
         return True
+    small = True                                       # every entry below 256: a counting
+    for i in range(m):                                 # sort by the entry is the key order
+        for q in range(n):
+            if rows[i, q] < 0 or rows[i, q] > 255:
+                small = False
+    count = np.zeros(257, dtype=np.int64)
     keys = np.empty(m, dtype=np.int64)
     gs = np.empty(m, dtype=np.int64)
     ge = np.empty(m, dtype=np.int64)
@@ -479,6 +488,19 @@ def _sort_rows(rows, order, tmp):
                         j -= 1
                     keys[j + 1] = kv
                     order[j + 1] = ov
+            elif small:                                # counting sort (keys: entry << 24)
+                count[:] = 0
+                for i in range(a, b):
+                    count[(keys[i] >> 24) + 1] += 1
+                for v in range(256):
+                    count[v + 1] += count[v]
+                for i in range(a, b):
+                    v = keys[i] >> 24
+                    tmp[count[v]] = order[i]
+                    count[v] += 1
+                for i in range(b - a):
+                    order[a + i] = tmp[i]
+                    keys[a + i] = _byte_key(rows[tmp[i], q])
             else:
                 idx = np.argsort(keys[a:b])
                 for i in range(b - a):
