@@ -109,16 +109,21 @@ def _group_of(perms, r: int):
     return PermutationGroup([Permutation(np.asarray(p).tolist()) for p in perms])
 
 
-def _unique_rows(P: np.ndarray, r: int) -> np.ndarray:
-    """``np.unique(P, axis=0)`` for rows of entries in ``0 .. r - 1``: the distinct rows in
-    lexicographic order, through one integer per row (digits base ``r``, first entry most
-    significant) when ``r^width`` fits in 63 bits."""
+def _unique_rows(P: np.ndarray, r: int, first_seen: bool = False) -> np.ndarray:
+    """The distinct rows of ``P`` (entries in ``0 .. r - 1``): in lexicographic order, as
+    ``np.unique(P, axis=0)``, or with ``first_seen`` in order of first occurrence; through
+    one integer per row (digits base ``r``, first entry most significant) when ``r^width``
+    fits in 63 bits."""
     m, width = P.shape
-    if m <= 1 or r < 2 or width * math.log2(r) >= 63:
-        return np.unique(P, axis=0)
-    weights = r ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    _, first = np.unique(P @ weights, return_index=True)
-    return P[first]
+    if m <= 1:
+        return P.copy()
+    if r < 2 or width * math.log2(r) >= 63:
+        rows, first = np.unique(P, axis=0, return_index=True)
+    else:
+        _, first = np.unique(P @ (r ** np.arange(width - 1, -1, -1, dtype=np.int64)),
+                             return_index=True)
+        rows = P[first]
+    return P[np.sort(first)] if first_seen else rows
 
 
 def _members_by_component(comp: np.ndarray, n_c: int) -> list[np.ndarray]:
@@ -385,14 +390,7 @@ def image_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
         np.put_along_axis(inv, Fw, np.broadcast_to(np.arange(r), Fw.shape), axis=1)
         P = np.take_along_axis(inv, img, axis=1)
         moved = np.flatnonzero((P != np.arange(r)).any(axis=1))
-        Q = P[moved]
-        if Q.shape[0] > 1:             # distinct rows, in order of first occurrence
-            if r >= 2 and r * math.log2(r) < 63:
-                _, first = np.unique(Q @ (r ** np.arange(r - 1, -1, -1, dtype=np.int64)),
-                                     return_index=True)
-            else:
-                _, first = np.unique(Q, axis=0, return_index=True)
-            Q = Q[np.sort(first)]
+        Q = _unique_rows(P[moved], r, first_seen=True)
         witness = None
         for e in moved.tolist():
             # an element stabilising X0 with a non-trivial permutation on it
@@ -452,6 +450,7 @@ class KernelOrbit:
     reps: np.ndarray
     groups: list                             # per SCC: class permutations of the rep (Pi)
     backward: list = field(repr=False)       # per SCC: {kernel: V with ker(V * x) = rep}
+    orders: list = field(repr=False)         # per SCC: |Pi| when the closure found it, or None
 
     def index(self, kernel: np.ndarray) -> int:
         return self._lookup[np.asarray(kernel, dtype=np.int64).tobytes()]
@@ -503,8 +502,9 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
     n_c = int(comp.max()) + 1
     members_of = _members_by_component(comp, n_c)
     reps = np.array([m[0] for m in members_of], dtype=np.int64)
-    backward, groups = [], []
+    backward, groups, orders = [], [], []
     ident = np.arange(n)
+    compiled = _orbits_compiled()
     for c in range(n_c):
         members = members_of[c]
         k0 = ker[reps[c]]
@@ -520,8 +520,8 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
             P = lab[gens[loops][:, cls]] if loops.size else np.zeros((0, r), dtype=np.int64)
             P = P[(P != np.arange(r)).any(axis=1)]
             groups.append(_group_of(_unique_rows(P, r) if P.size else (), r))
+            orders.append(None)
             continue
-        compiled = _orbits_compiled()
         B = F = None
         if compiled:                   # the trees' maps as arrays, row i for members[i]
             B = _compiled_tree_rows(members, edges.shape[0], edges, gens, False, True)
@@ -551,14 +551,16 @@ def kernel_orbit(gens: np.ndarray, *, max_orbit: int = DEFAULT_MAX_ORBIT,
             for pi in _unique_rows(P, r) if P.size else ():
                 perms.setdefault(pi.tobytes(), pi)
         pis = list(perms.values())
+        order = None
         if compiled and len(pis) > 1:
             # the same group on fewer generators: these are used only as a group (orders,
             # membership), never element by element in generator order
-            _, kept, looked = _compiled_group_order(np.array(pis))
+            order, kept, looked = _compiled_group_order(np.array(pis))
             pis = [pis[i] for i in kept] + pis[looked:]
         groups.append(_group_of(pis, r))
+        orders.append(order)
         clock.check()
-    orb = KernelOrbit(ker, edges, comp, reps, groups, backward)
+    orb = KernelOrbit(ker, edges, comp, reps, groups, backward, orders)
     object.__setattr__(orb, "_lookup", lookup)
     return orb
 
@@ -910,7 +912,7 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     clock = _Clock(max_seconds, "D-class enumeration")
     clock.t0 = t0
     orders = [_group_order(g) for g in img.groups]
-    korders = [_group_order(g) for g in ker.groups]
+    korders = [_group_order(g) if o is None else o for g, o in zip(ker.groups, ker.orders)]
     img_sizes = np.bincount(img.comp)
     ker_sizes = np.bincount(ker.comp)
     by_pair: dict[tuple[int, int], list[int]] = {}

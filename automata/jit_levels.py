@@ -682,7 +682,7 @@ def _chunk_tables(gens: np.ndarray, b: int, chunk_bits: int = 12) -> tuple[np.nd
     its bits are ``v``, in place (field values past the states, which no code holds, are
     read as the last state)."""
     k, n = gens.shape
-    per = max(1, chunk_bits // b)
+    per = min(n, max(1, chunk_bits // b))            # a DFA of few states: one small table
     nch = -(-n // per)
     cbits = per * b
     v = np.arange(1 << cbits, dtype=np.int64)

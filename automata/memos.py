@@ -11,6 +11,7 @@ importing it.
 >>> clear_all()
 >>> kept
 {}
+>>> _CLEARERS.remove(kept.clear)
 """
 from __future__ import annotations
 
