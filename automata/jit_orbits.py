@@ -26,10 +26,10 @@ import numpy as np
 from .jit_core import compiled_once
 
 __all__ = ["available", "least_in_class", "tree_maps", "tree_rows", "orbit",
-           "permutation_group_order"]
+           "permutation_group_order", "class_counts"]
 
 _KERNELS = ("_tree_kernel", "_least_in_class", "_row_hash", "_orbit_kernel", "_orbit_rehash",
-            "_find_row", "_group_closure")
+            "_find_row", "_group_closure", "_distinct_rows", "_class_counts")
 _DONE, _GROW, _BUDGET, _PAUSE = 0, 1, 2, 3
 #: row entries computed between two returns to Python (for the caller's clock)
 _PAUSE_WORK = 1 << 22
@@ -244,6 +244,61 @@ def _find_row(rows, count, table, x):
         slot = (slot + np.uint64(1)) & mask
 
 
+def _distinct_rows(rows, table, ids):
+    """``ids[j]``: the number of the first row equal to ``rows[j]``, rows numbered in order of
+    first occurrence; returns how many distinct rows there are (``table``: all -1, a power of
+    two longer than the rows)."""
+    mask = np.uint64(table.shape[0] - 1)
+    n = rows.shape[1]
+    count = 0
+    for j in range(rows.shape[0]):
+        slot = _row_hash(rows, j) & mask
+        while True:
+            t = table[slot]
+            if t < 0:
+                table[slot] = j
+                ids[j] = count
+                count += 1
+                break
+            same = True
+            for q in range(n):
+                if rows[t, q] != rows[j, q]:
+                    same = False
+                    break
+            if same:
+                ids[j] = ids[t]
+                break
+            slot = (slot + np.uint64(1)) & mask
+    return count
+
+
+def _class_counts(x, img, ker, first, table, ids, pair, out):
+    """``out`` = (distinct images, distinct kernels, distinct (image, kernel) pairs) of the
+    transformations ``x`` (m, n): ``img`` receives the 0/1 image masks, ``ker`` the kernels in
+    least-state form, ``pair`` the pairs of their numbers; ``first`` is -1 everywhere (left
+    so), ``table`` all -1 (left dirty), ``ids`` scratch (3, m)."""
+    m, n = x.shape
+    for i in range(m):
+        for q in range(n):
+            img[i, q] = 0
+        for q in range(n):
+            v = x[i, q]
+            img[i, v] = 1
+            if first[v] < 0:
+                first[v] = q
+            ker[i, q] = first[v]
+        for q in range(n):
+            first[x[i, q]] = -1
+    out[0] = _distinct_rows(img, table, ids[0])
+    table[:] = -1
+    out[1] = _distinct_rows(ker, table, ids[1])
+    table[:] = -1
+    for i in range(m):
+        pair[i, 0] = ids[0, i]
+        pair[i, 1] = ids[1, i]
+    out[2] = _distinct_rows(pair, table, ids[2])
+
+
 def _group_closure(gens, rows, table, kept, y):
     """Close the identity under the permutations ``gens`` (g, r), taken one at a time: a
     generator already among the elements found is passed over (it lies in the group of the
@@ -303,6 +358,21 @@ def permutation_group_order(gens: np.ndarray, max_elements: int = 8192,
     got = int(_group_closure(gens, rows, table, kept, np.empty(r, dtype=np.int32)))
     ids = kept[1:1 + int(kept[0])].tolist()
     return (got, ids, g) if got >= 0 else (None, ids, -got)
+
+
+def class_counts(x: np.ndarray) -> tuple[int, int, int]:
+    """``(images, kernels, pairs)``: how many distinct images, kernels and (image, kernel)
+    pairs (H-classes) the transformations ``x`` (rows over ``0 .. n-1``) have; the method
+    probe of :func:`automata.green._estimate_method`, compiled."""
+    x = np.ascontiguousarray(x, dtype=np.int32)
+    m, n = x.shape
+    img = np.empty((m, n), dtype=np.int32)
+    ker = np.empty((m, n), dtype=np.int32)
+    table = np.full(1 << (2 * max(m, 1)).bit_length(), -1, dtype=np.int64)
+    out = np.zeros(3, dtype=np.int64)
+    _class_counts(x, img, ker, np.full(n, -1, dtype=np.int64), table,
+                  np.empty((3, m), dtype=np.int64), np.empty((m, 2), dtype=np.int32), out)
+    return int(out[0]), int(out[1]), int(out[2])
 
 
 def orbit(gens: np.ndarray, left: bool, max_orbit: int, check):

@@ -73,3 +73,76 @@ def test_group_info_remembers_element_sets_in_any_order():
     assert group_info(d4).name == "D_4" and len(_MEMO) == 2
     clear_memo()
     assert not _MEMO
+
+
+def _rows_groups():
+    """Generator rows of groups of several kinds and sizes: named ones, the full symmetric
+    groups past the compiled closure's 8,192 elements (S_8), random ones with redundant
+    generators, and groups on fewer points than the degree."""
+    import numpy as np
+
+    from sympy.combinatorics.named_groups import (AlternatingGroup, CyclicGroup,
+                                                  DihedralGroup, SymmetricGroup)
+
+    out = [np.array([p.array_form for p in g.generators])
+           for g in (SymmetricGroup(3), SymmetricGroup(5), SymmetricGroup(8),
+                     AlternatingGroup(5), AlternatingGroup(7), DihedralGroup(6),
+                     CyclicGroup(4))]
+    rng = np.random.default_rng(5)
+    for _ in range(25):
+        r, g = int(rng.integers(2, 8)), int(rng.integers(1, 6))
+        rows = np.tile(np.arange(r), (g, 1))
+        for row in rows:                                  # a few points moved
+            pts = rng.choice(r, size=int(rng.integers(2, r + 1)), replace=False)
+            row[pts] = rng.permutation(pts)
+        rows = rows[(rows != np.arange(r)).any(axis=1)]
+        if rows.size:
+            out.append(np.unique(rows, axis=0)[rng.permutation(len(np.unique(rows, axis=0)))])
+    return out
+
+
+def test_rows_group_is_the_sympy_group_of_its_rows():
+    """A ``RowsGroup`` answers order, triviality and degree from its rows, and everything else
+    (generators in order, membership, elements) as the sympy group of the same rows; its
+    order and ``group_info`` equal the sympy group's, with and without the compiled core."""
+    import copy
+    import pickle
+
+    import numpy as np
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    from automata.groups import RowsGroup
+
+    for rows in _rows_groups():
+        ref = PermutationGroup([Permutation(list(map(int, p))) for p in rows])
+        g = RowsGroup(rows, rows.shape[1])
+        assert g._group is None                      # nothing built by making it
+        assert g.degree == ref.degree and g.is_trivial == ref.is_trivial
+        assert g.order() == ref.order()
+        assert group_info(g) == group_info(ref)
+        assert list(g.generators) == list(ref.generators)   # now built: the same group
+        assert g.contains(ref.generators[0])
+        if ref.order() <= 720:
+            assert sorted(map(str, g.generate())) == sorted(map(str, ref.generate()))
+        h = pickle.loads(pickle.dumps(g))
+        assert h.order() == g.order() and copy.copy(g).degree == g.degree
+        np.testing.assert_array_equal(h.rows, g.rows)
+
+
+def test_rows_group_without_the_compiled_core(monkeypatch):
+    from sympy.combinatorics import Permutation, PermutationGroup
+
+    from automata.groups import RowsGroup
+
+    monkeypatch.setenv("AUTOMATA_JIT", "0")
+    for rows in _rows_groups()[:8]:
+        ref = PermutationGroup([Permutation(list(map(int, p))) for p in rows])
+        assert RowsGroup(rows).order() == ref.order()
+        assert group_info(RowsGroup(rows)) == group_info(ref)
+
+
+def test_rows_group_of_identity_rows_is_trivial():
+    from automata.groups import RowsGroup
+
+    g = RowsGroup([[0, 1, 2], [0, 1, 2]])
+    assert g.is_trivial and g.order() == 1

@@ -582,3 +582,33 @@ def test_compile_notice_only_on_a_terminal_once_and_when_uncached(monkeypatch):
     assert tty.getvalue().strip() == jit_core.COMPILE_NOTICE
     assert not jit_core.notice_if_uncached(cold, tty)          # once per process
     assert tty.getvalue().count("automata:") == 1
+
+
+def test_class_counts_match_numpy():
+    """``jit_orbits.class_counts`` (the method probe of ``green._estimate_method``, compiled):
+    the numbers of distinct images, kernels and (image, kernel) pairs that the numpy probe
+    counts, on random transformations with repeated rows and on T_6's first elements."""
+    from automata import green, jit_orbits
+    from automata.froidure_pin import _froidure_pin
+
+    if not jit_orbits.available():
+        pytest.skip("compiled orbits off")
+
+    def numpy_counts(x):
+        m, n = x.shape
+        im = np.zeros((m, n), dtype=bool)
+        im[np.repeat(np.arange(m), n), x.ravel()] = True
+        n_img, r_img = green._row_ranks(im.astype(np.int64), 2)
+        n_ker, r_ker = green._row_ranks(green._canonical_kernels(x.astype(np.int64)), n)
+        return n_img, n_ker, int(np.unique(r_img * n_ker + r_ker).size)
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n, m = int(rng.integers(1, 12)), int(rng.integers(1, 200))
+        x = rng.integers(0, int(rng.integers(1, n + 1)), size=(m, n))
+        if rng.random() < 0.5:
+            x = np.concatenate([x, x[: m // 2]])
+        assert jit_orbits.class_counts(x) == numpy_counts(x)
+    _, (codes, _, _) = _froidure_pin(_tn(6), max_size=5461, partial_ok=True)
+    x = _Packing.for_states(6).unpack(codes)
+    assert jit_orbits.class_counts(x) == numpy_counts(x)
