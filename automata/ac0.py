@@ -36,6 +36,7 @@ from .jit_levels import cayley_levels as _jit_cayley_levels
 from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import direct_levels as _jit_direct_levels
 from .jit_levels import enabled as _jit_enabled
+from .jit_levels import first_cyclic_id as _jit_first_cyclic_id
 
 __all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
 
@@ -392,6 +393,16 @@ def ac0_certificate(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10
     if aperiodic:                                # its size only: no rows gathered
         return AC0Certificate(True, s, len(lv.ids[s - 1] if lv.ids is not None
                                            else lv.sets[s - 1]), lv.period)
+    if lv.ids is not None and lv.rows is not None and _jit_enabled():
+        # the first element with a cycle, read from every element's rows by the stable
+        # level's ids (no rows gathered, no order computed but that one's)
+        ids = lv.ids[s - 1]
+        i = _jit_first_cyclic_id(lv.rows, ids)
+        if i >= 0:
+            word = [d.alphabet[a] for a in lv.word(s, i)]
+            order = int(cycle_orders(lv.rows[int(ids[i])][None, :])[0])
+            return AC0Certificate(False, s, len(ids), lv.period, word, order)
+        return AC0Certificate(True, s, len(ids), lv.period)
     stable = lv.sets[s - 1]
     orders = cycle_orders(stable)
     bad = np.flatnonzero(orders > 1)

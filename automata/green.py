@@ -29,10 +29,10 @@ come from a compiled closure (past 8,192 elements: Schreier-Sims on a generating
 generators (in order) are those of the numpy path; a kernel group keeps only the generators
 that generate it (it is used as a group, never generator by generator).
 
-The groups are :class:`automata.groups.RowsGroup`\ s: their generator rows, made sympy
-``PermutationGroup``\ s only when a sympy method is asked for. Orders, the D-class sizes of
-groups that are trivial or a full symmetric group, and the names of symmetric groups need no
-sympy, so T_n is classified without importing it.
+The groups are :class:`automata.groups.RowsGroup` objects: their generator rows, made
+sympy ``PermutationGroup`` objects only when a sympy method is asked for. Orders, the sizes
+of D-classes whose groups are trivial or full symmetric groups, and the names of symmetric
+groups need no sympy, so T_n is classified without importing it.
 
 >>> import numpy as np
 >>> from automata.dfa import DFA

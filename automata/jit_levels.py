@@ -22,13 +22,13 @@ import numpy as np
 
 from .jit_core import compiled_once
 
-__all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "parity_candidates",
-           "shortlex_order"]
+__all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_cyclic_id",
+           "parity_candidates", "shortlex_order"]
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
             "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
-            "_parity_scan", "_cycle_orders", "_shortlex")
+            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -388,6 +388,25 @@ def _cycle_orders(xs, out):
     return True
 
 
+def _first_cyclic_id(rows, ids, mark):
+    """The first position ``i`` such that row ``ids[i]`` of ``rows`` has a cycle of length
+    > 1, or -1 (``mark``: scratch of one entry per column)."""
+    n = rows.shape[1]
+    for i in range(ids.shape[0]):
+        r = ids[i]
+        mark[:] = -1
+        for q0 in range(n):
+            if mark[q0] >= 0:
+                continue
+            q = q0
+            while mark[q] < 0:                       # walk until a point seen before
+                mark[q] = q0
+                q = rows[r, q]
+            if mark[q] == q0 and rows[r, q] != q:    # a new cycle through q, not a fixed point
+                return i
+    return -1
+
+
 def _shortlex(parent, letter, k, out):
     """``out``: the elements in shortlex order of their words (a word is its parent's word
     and one letter), as :func:`automata.classify.shortlex_order` orders them: by length, then
@@ -644,7 +663,11 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
                   ws, letters, succ)
     if kc < 0:
         return "equal", rows, None
+    # room for sixteen levels as large as the monoid; past 2^16 entries, at once for all the
+    # budget allows (np.empty: pages are touched only as the levels fill them)
     cap, lcap = 16 * m + 64, 64
+    if cap > 1 << 16:
+        cap = max(cap, int(max_total) + m + 64)
     out = np.empty((3, cap), dtype=np.int64)          # levels (ranks), parents, letters
     offs = np.zeros(lcap + 2, dtype=np.int64)
     hashes = np.empty(lcap + 2, dtype=np.uint64)
@@ -760,6 +783,14 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
         rows = ((codes[:, None] >> shifts) & ((1 << b) - 1)).astype(np.int32)
         return None, rows, (None, out[1, :end].copy(), out[2, :end].copy(), offs[:nlev + 1],
                             int(st[2]))
+
+
+def first_cyclic_id(rows: np.ndarray, ids: np.ndarray) -> int:
+    """The first position ``i`` of ``ids`` whose row ``rows[ids[i]]`` has a cycle of length
+    > 1 (-1: none), without gathering the rows."""
+    rows = np.ascontiguousarray(rows, dtype=np.int32)
+    return int(_first_cyclic_id(rows, np.ascontiguousarray(ids, dtype=np.int64),
+                                np.empty(rows.shape[1], dtype=np.int64)))
 
 
 def cycle_orders(xs: np.ndarray) -> np.ndarray | None:

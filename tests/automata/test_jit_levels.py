@@ -259,3 +259,26 @@ def test_shortlex_order_kernel_matches_numpy(monkeypatch):
         new_parent[perm], new_letter[perm] = parent, mon.letter
         relabelled = SimpleNamespace(parent=new_parent, letter=new_letter)
         np.testing.assert_array_equal(shortlex_order(relabelled), perm[slow])
+
+
+def test_first_cyclic_id_is_the_first_order_above_one():
+    """``jit_levels.first_cyclic_id`` (the AC0 certificate's scan of the stable level on a
+    Cayley graph): the first position whose row's cycle order exceeds 1, or -1."""
+    from automata import jit_levels
+
+    if not jit_levels.enabled():
+        pytest.skip("compiled levels off")
+    rng = np.random.default_rng(8)
+    hits = 0
+    for _ in range(500):
+        n, m = int(rng.integers(1, 10)), int(rng.integers(1, 30))
+        rows = rng.integers(0, n, size=(m, n)).astype(np.int32)
+        for r in rows:                                   # mostly without cycles
+            if rng.random() < 0.8:
+                r[:] = np.minimum(r, np.arange(n))
+        ids = rng.integers(0, m, size=int(rng.integers(0, 2 * m)))
+        bad = np.flatnonzero(cycle_orders(rows[ids]) > 1) if ids.size else np.zeros(0)
+        want = int(bad[0]) if bad.size else -1
+        assert jit_levels.first_cyclic_id(rows, ids) == want
+        hits += want >= 0
+    assert 50 < hits < 450
