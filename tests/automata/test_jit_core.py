@@ -186,6 +186,20 @@ def test_disabled_by_environment(monkeypatch):
     assert jit_core.enabled()
 
 
+def test_environment_read_at_every_call(monkeypatch):
+    """``enabled()`` reads the dict behind ``os.environ``: assignment, ``update``, deletion
+    and ``pop`` all take effect at once, as ``os.environ.get`` would see them."""
+    monkeypatch.setenv("AUTOMATA_JIT", "1")
+    for change, want in ((lambda: os.environ.__setitem__("AUTOMATA_JIT", "0"), False),
+                         (lambda: os.environ.pop("AUTOMATA_JIT"), True),
+                         (lambda: os.environ.update(AUTOMATA_JIT="0"), False),
+                         (lambda: os.environ.__delitem__("AUTOMATA_JIT"), True),
+                         (lambda: os.environ.setdefault("AUTOMATA_JIT", "00"), True)):
+        change()
+        assert jit_core.enabled() is want
+        assert (os.environ.get("AUTOMATA_JIT") != "0") is want
+
+
 def test_classify_same_dict(both):
     """Whole classification, both paths, on a few languages with groups and without."""
     from automata.classify import classify
