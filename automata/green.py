@@ -55,7 +55,8 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
-from .froidure_pin import LazyEntries
+from .froidure_pin import (EnumeratedImages, LazyEntries, cached_froidure_pin,
+                           enumeration_work_limit, froidure_pin)
 from .groups import RowsGroup, TrivialGroup, sympy_group_order, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
@@ -65,7 +66,7 @@ from .jit_orbits import orbit as _compiled_orbit
 from .jit_orbits import permutation_group_order as _compiled_group_order
 from .jit_orbits import tree_maps as _compiled_tree_maps
 from .jit_orbits import tree_rows as _compiled_tree_rows
-from .monoid import generators_of, has_nontrivial_cycle
+from .monoid import _Packing, generators_of, has_nontrivial_cycle
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
 
@@ -812,8 +813,6 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
        groups, as in T_n) it stops and the orbit method is used.
     3. An enumeration that overruns its limit hands over to the orbit method.
     """
-    from .froidure_pin import cached_froidure_pin, enumeration_work_limit
-
     k, n = gens.shape
     if n > 65536 or k == 0:
         return "orbits", None
@@ -835,8 +834,6 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
         n_h = np.unique(r_img * n_ker + r_ker).size       # distinct (image, kernel): H-classes
         return 8 * (n_img + n_ker) >= m and 4 * n_h >= m
 
-    from .monoid import _Packing
-
     packing = _Packing.for_states(n)
     fp, _ = cached_froidure_pin(gens, max_size=limit, max_seconds=max_seconds, alphabet=alphabet,
                                 check=(small, small_d_classes) if limit > small else None)
@@ -845,8 +842,6 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
 
 def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
                       t0: float) -> GreenStructure:
-    from .froidure_pin import EnumeratedImages
-
     if fp.n_d_classes > max_d_classes:
         raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
     return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None,
@@ -910,8 +905,6 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape
     if d_classes and method == "enumeration":
-        from .froidure_pin import cached_froidure_pin, froidure_pin
-
         fp, _ = cached_froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds,
                                     alphabet=d.alphabet)
         if fp is None:                      # over budget: raise as the enumeration does

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from .jit_orbits import available, permutation_group_order
+
 __all__ = ["GroupInfo", "group_info", "group_info_from_elements", "group_info_sympy",
            "small_generating_set", "elementary_2_length",
            "derived_length", "TrivialGroup", "RowsGroup", "sympy_permutations", "prime_factors"]
@@ -50,8 +52,6 @@ def sympy_group_order(g) -> int:
     Schreier-Sims on a generating subset, each remaining generator added only when the group
     so far does not contain it. The orbit method hands over groups with many redundant
     Schreier generators, which slow Schreier-Sims down about tenfold."""
-    from .jit_orbits import available, permutation_group_order
-
     arr = None
     if isinstance(g, RowsGroup):
         arr = g.rows

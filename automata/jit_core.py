@@ -30,6 +30,8 @@ import time
 
 import numpy as np
 
+from .errors import BudgetExceededError
+
 __all__ = ["enabled", "compile_into", "compiled_once", "enumerate_monoid", "compile_seconds",
            "image_sizes", "strong_components", "green_labels", "max_tail",
            "power_index", "first_cyclic"]
@@ -816,7 +818,6 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     order of the elements). The first call of a process compiles (or loads) the kernel on a
     tiny monoid first and leaves that time out of ``max_seconds``: compiling is a one-time
     cost, not work on the caller's monoid, and must not turn a small budget into a refusal."""
-    from .errors import BudgetExceededError
     from .monoid import _hash_consts
 
     if _STATE["compile_s"] is None and not _STATE.get("warming"):

@@ -38,6 +38,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 from .jit_core import enabled as _jit_enabled  # numba itself: on first use
 from .jit_core import enumerate_monoid as _jit_enumerate
+from .jit_core import first_cyclic, max_tail
 
 __all__ = [
     "TransitionMonoid", "transition_monoid", "generators_of", "compose", "has_nontrivial_cycle",
@@ -426,8 +427,6 @@ class TransitionMonoid:
         if known is False:
             return None
         if _jit_enabled():
-            from .jit_core import max_tail
-
             k = max_tail(self.codes, self._packing)
             return None if k < 0 else k
         for _, x in self.iter_chunks():
@@ -710,8 +709,6 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
         codes, parent, letter = sample
     i = -1
     if _jit_enabled():
-        from .jit_core import first_cyclic
-
         i = first_cyclic(codes, packing)
     else:
         for s in range(0, codes.shape[0], _CHUNK):
