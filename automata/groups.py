@@ -156,9 +156,16 @@ class RowsGroup:
     """
 
     def __init__(self, rows, degree: int | None = None):
-        rows = np.ascontiguousarray(rows, dtype=np.int64)
-        self.rows = rows.reshape(-1, rows.shape[-1] if rows.ndim > 1 else max(0, degree or 0))
-        self.degree = int(self.rows.shape[1] if degree is None else degree)
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.ndim == 1 and rows.size:                 # one permutation
+            rows = rows[None, :]
+        if rows.size == 0:
+            rows = np.zeros((0, int(degree or 0)), dtype=np.int64)
+        if rows.ndim != 2 or (degree is not None and rows.shape[1] != int(degree)):
+            raise ValueError(f"RowsGroup: rows of shape {rows.shape} are not permutations of "
+                             f"degree {degree}")
+        self.rows = np.ascontiguousarray(rows)
+        self.degree = int(rows.shape[1])
         self._group = None
         self._order: int | None = None
 

@@ -142,7 +142,13 @@ def test_rows_group_without_the_compiled_core(monkeypatch):
 
 
 def test_rows_group_of_identity_rows_is_trivial():
+    import pytest
+
     from automata.groups import RowsGroup
 
     g = RowsGroup([[0, 1, 2], [0, 1, 2]])
     assert g.is_trivial and g.order() == 1
+    assert RowsGroup([], 4).is_trivial and RowsGroup([], 4).degree == 4
+    assert RowsGroup([1, 2, 0]).order() == 3                    # one permutation
+    with pytest.raises(ValueError):
+        RowsGroup([[1, 0, 2]], 4)
