@@ -29,7 +29,7 @@ __all__ = ["available", "least_in_class", "tree_maps", "tree_rows", "orbit",
            "permutation_group_order", "class_counts"]
 
 _KERNELS = ("_tree_kernel", "_least_in_class", "_row_hash", "_orbit_kernel", "_orbit_rehash",
-            "_find_row", "_group_closure", "_distinct_rows", "_class_counts")
+            "_find_row", "_group_closure", "_distinct_rows", "_class_counts", "_enter_row")
 _DONE, _GROW, _BUDGET, _PAUSE = 0, 1, 2, 3
 #: row entries computed between two returns to Python (for the caller's clock)
 _PAUSE_WORK = 1 << 22
@@ -138,6 +138,26 @@ def _row_hash(rows, i):
     return h ^ (h >> np.uint64(29))
 
 
+def _enter_row(rows, table, mask, j):
+    """The index of the row among those in ``table`` (``mask`` = its size - 1) that equals
+    ``rows[j]``, or ``j`` itself, entered now when there is none."""
+    n = rows.shape[1]
+    slot = _row_hash(rows, j) & mask
+    while True:
+        t = table[slot]
+        if t < 0:
+            table[slot] = j
+            return j
+        same = True
+        for q in range(n):
+            if rows[t, q] != rows[j, q]:
+                same = False
+                break
+        if same:
+            return t
+        slot = (slot + np.uint64(1)) & mask
+
+
 def _orbit_rehash(rows, count, table):
     """Enter rows ``0 .. count - 1`` in the empty (all -1) ``table``."""
     mask = np.uint64(table.shape[0] - 1)
@@ -194,24 +214,11 @@ def _orbit_kernel(left, gens, rows, edges, parent, plet, table, first, st, max_o
             for q in range(n):
                 if rows[i, q]:
                     rows[count, gens[a, q]] = 1
-        slot = _row_hash(rows, count) & mask
-        while True:
-            j = table[slot]
-            if j < 0:
-                table[slot] = count
-                j = count
-                parent[count] = i
-                plet[count] = a
-                count += 1
-                break
-            same = True
-            for q in range(n):
-                if rows[j, q] != rows[count, q]:
-                    same = False
-                    break
-            if same:
-                break
-            slot = (slot + np.uint64(1)) & mask
+        j = _enter_row(rows, table, mask, count)
+        if j == count:
+            parent[count] = i
+            plet[count] = a
+            count += 1
         edges[i, a] = j
         i += 1
         work += n
@@ -249,26 +256,14 @@ def _distinct_rows(rows, table, ids):
     first occurrence; returns how many distinct rows there are (``table``: all -1, a power of
     two longer than the rows)."""
     mask = np.uint64(table.shape[0] - 1)
-    n = rows.shape[1]
     count = 0
     for j in range(rows.shape[0]):
-        slot = _row_hash(rows, j) & mask
-        while True:
-            t = table[slot]
-            if t < 0:
-                table[slot] = j
-                ids[j] = count
-                count += 1
-                break
-            same = True
-            for q in range(n):
-                if rows[t, q] != rows[j, q]:
-                    same = False
-                    break
-            if same:
-                ids[j] = ids[t]
-                break
-            slot = (slot + np.uint64(1)) & mask
+        t = _enter_row(rows, table, mask, j)
+        if t == j:
+            ids[j] = count
+            count += 1
+        else:
+            ids[j] = ids[t]
     return count
 
 
