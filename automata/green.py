@@ -57,7 +57,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 from .froidure_pin import (EnumeratedImages, LazyEntries, cached_froidure_pin,
                            enumeration_work_limit, froidure_pin)
-from .groups import RowsGroup, TrivialGroup, sympy_group_order, sympy_permutations
+from .groups import RowsGroup, TrivialGroup, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
 from .jit_orbits import class_counts as _compiled_class_counts
@@ -700,13 +700,6 @@ class GreenStructure:
         return all(d.l_class_size == 1 for d in self.d_classes)
 
 
-def _group_order(g: PermutationGroup) -> int:
-    """``g.order()`` (:func:`automata.groups.sympy_group_order`; a stand-in's own)."""
-    if isinstance(g, (RowsGroup, TrivialGroup)):
-        return g.order()
-    return sympy_group_order(g) if getattr(g, "generators", None) else int(g.order())
-
-
 def _elements(g: PermutationGroup) -> list:
     return list(g.generate())
 
@@ -725,14 +718,7 @@ class _DGroups:
         binv = np.empty(r, dtype=np.int64)
         binv[beta] = np.arange(r)
         # G conjugated onto the kernel classes (built only when non-trivial)
-        if o_img == 1:
-            self.gp = None
-        elif isinstance(g_img, RowsGroup):
-            self.gp = RowsGroup(binv[g_img.rows[:, beta]], r)
-        else:
-            _sympy()
-            self.gp = PermutationGroup([Permutation(binv[np.asarray(p.array_form)[beta]]
-                                                    .tolist()) for p in g_img.generators])
+        self.gp = RowsGroup(binv[g_img.rows[:, beta]], r) if o_img > 1 else None
         self.pi = g_ker
         self.img = g_img
         self.beta, self.binv = beta, binv
@@ -921,8 +907,8 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     ker = kernel_orbit(gens, max_orbit=max_orbit, max_seconds=remaining)
     clock = _Clock(max_seconds, "D-class enumeration")
     clock.t0 = t0
-    orders = [_group_order(g) for g in img.groups]
-    korders = [_group_order(g) if o is None else o for g, o in zip(ker.groups, ker.orders)]
+    orders = [g.order() for g in img.groups]
+    korders = [g.order() if o is None else o for g, o in zip(ker.groups, ker.orders)]
     img_sizes = np.bincount(img.comp)
     ker_sizes = np.bincount(ker.comp)
     by_pair: dict[tuple[int, int], list[int]] = {}

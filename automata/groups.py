@@ -45,6 +45,17 @@ def sympy_permutations() -> tuple[type, type]:
     return _SYMPY[0], _SYMPY[1]
 
 
+def generator_rows(g) -> np.ndarray:
+    """The generators of ``g`` (a sympy ``PermutationGroup``, a :class:`RowsGroup` or a
+    :class:`TrivialGroup`) as an int array ``(generators, degree)``, each permutation padded
+    with the points it fixes beyond its size."""
+    if isinstance(g, RowsGroup):
+        return g.rows
+    n = int(g.degree)
+    return np.array([p.array_form + list(range(len(p.array_form), n)) for p in g.generators],
+                    dtype=np.int64).reshape(-1, n)
+
+
 def sympy_group_order(g) -> int:
     """``g.order()`` of a sympy ``PermutationGroup`` (or a :class:`RowsGroup`). With the
     compiled core: a closure over at most 8,192 elements
@@ -52,15 +63,8 @@ def sympy_group_order(g) -> int:
     Schreier-Sims on a generating subset, each remaining generator added only when the group
     so far does not contain it. The orbit method hands over groups with many redundant
     Schreier generators, which slow Schreier-Sims down about tenfold."""
-    arr = None
-    if isinstance(g, RowsGroup):
-        arr = g.rows
-    else:
-        gens = list(g.generators)
-        if gens and len(gens[0].array_form):
-            n = int(g.degree)
-            arr = np.array([p.array_form + list(range(len(p.array_form), n)) for p in gens])
-    if arr is None or not arr.size or not available():
+    arr = generator_rows(g)
+    if not arr.size or not available():
         return int((g.sympy if isinstance(g, RowsGroup) else g).order())
     order, kept, looked = permutation_group_order(arr)
     if order is not None:
@@ -325,7 +329,7 @@ _MAX_ENUM = 5000
 def _elements_np(g) -> np.ndarray:
     """All elements as an int array (order, degree), by closure under the generators."""
     n = g.degree
-    gens = np.array([p.array_form + list(range(len(p.array_form), n)) for p in g.generators])
+    gens = generator_rows(g)
     seen = {np.arange(n).tobytes()}
     out = [np.arange(n)]
     frontier = np.arange(n)[None, :]
@@ -511,12 +515,11 @@ def _table_elements(g) -> np.ndarray | None:
     from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, closure
 
     n = int(g.degree)
-    gens = g.rows.tolist() if isinstance(g, RowsGroup) else \
-        [p.array_form + list(range(len(p.array_form), n)) for p in g.generators]
-    if not gens:
+    gens = generator_rows(g)
+    if not gens.size:
         return np.arange(n)[None, :]
     cap = min(TABLE_MAX_ORDER, int((TABLE_MAX_WORK / max(n, 1)) ** 0.5))
-    return closure(np.array(gens), max_order=cap)
+    return closure(gens, max_order=cap)
 
 
 def _prime_info(p: int) -> GroupInfo:
@@ -537,10 +540,8 @@ def _symmetric_info(g) -> GroupInfo | None:
         if r < 3 or order != factorial(r):
             return None
     else:
-        if isinstance(g, RowsGroup):
-            r = int((g.rows != np.arange(g.rows.shape[1])).any(axis=0).sum())
-        else:
-            r = len({i for p in g.generators for i in p.support()})
+        rows = generator_rows(g)
+        r = int((rows != np.arange(rows.shape[1])).any(axis=0).sum())     # points moved
         if r < 3:
             return None
         order = sympy_group_order(g)

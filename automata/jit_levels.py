@@ -28,7 +28,7 @@ __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_c
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
             "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
-            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id")
+            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id", "_row_order")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -357,53 +357,53 @@ def _parity_scan(xs, q0, cand, js):
     return nc
 
 
+def _row_order(xs, r, mark):
+    """The lcm of the cycle lengths of row ``r`` of ``xs``, or -1 if it does not fit in int64
+    (``mark``: scratch of one entry per column)."""
+    n = xs.shape[1]
+    mark[:] = -1
+    acc = np.int64(1)
+    for q0 in range(n):
+        if mark[q0] >= 0:
+            continue
+        q = q0
+        while mark[q] < 0:                           # walk until a point seen before
+            mark[q] = q0
+            q = xs[r, q]
+        if mark[q] == q0:                            # a new cycle, through q
+            c = np.int64(1)
+            s = xs[r, q]
+            while s != q:
+                s = xs[r, s]
+                c += 1
+            a, b = acc, c
+            while b:
+                a, b = b, a % b
+            if acc // a > _BIG // c:
+                return np.int64(-1)
+            acc = acc // a * c
+    return acc
+
+
 def _cycle_orders(xs, out):
     """``out[r]``: the lcm of the cycle lengths of row ``r``; False if one does not fit in int64
     (the caller then uses numpy's arithmetic)."""
-    m, n = xs.shape
-    mark = np.empty(n, dtype=np.int64)
-    for r in range(m):
-        mark[:] = -1
-        acc = np.int64(1)
-        for q0 in range(n):
-            if mark[q0] >= 0:
-                continue
-            q = q0
-            while mark[q] < 0:                       # walk until a point seen before
-                mark[q] = q0
-                q = xs[r, q]
-            if mark[q] == q0:                        # a new cycle, through q
-                c = np.int64(1)
-                s = xs[r, q]
-                while s != q:
-                    s = xs[r, s]
-                    c += 1
-                a, b = acc, c
-                while b:
-                    a, b = b, a % b
-                if acc // a > _BIG // c:
-                    return False
-                acc = acc // a * c
-        out[r] = acc
+    mark = np.empty(xs.shape[1], dtype=np.int64)
+    for r in range(xs.shape[0]):
+        o = _row_order(xs, r, mark)
+        if o < 0:
+            return False
+        out[r] = o
     return True
 
 
 def _first_cyclic_id(rows, ids, mark):
     """The first position ``i`` such that row ``ids[i]`` of ``rows`` has a cycle of length
-    > 1, or -1 (``mark``: scratch of one entry per column)."""
-    n = rows.shape[1]
+    > 1 (its order is not 1; -1 when it overflows), or -1 (``mark``: scratch of one entry per
+    column)."""
     for i in range(ids.shape[0]):
-        r = ids[i]
-        mark[:] = -1
-        for q0 in range(n):
-            if mark[q0] >= 0:
-                continue
-            q = q0
-            while mark[q] < 0:                       # walk until a point seen before
-                mark[q] = q0
-                q = rows[r, q]
-            if mark[q] == q0 and rows[r, q] != q:    # a new cycle through q, not a fixed point
-                return i
+        if _row_order(rows, ids[i], mark) != 1:
+            return i
     return -1
 
 
@@ -480,6 +480,9 @@ def _sort_rows(rows, order, tmp):
         for q in range(n):
             if rows[i, q] < 0 or rows[i, q] > 255:
                 small = False
+                break
+        if not small:
+            break
     count = np.zeros(257, dtype=np.int64)
     keys = np.empty(m, dtype=np.int64)
     gs = np.empty(m, dtype=np.int64)

@@ -104,7 +104,7 @@ def _rows_groups():
 def test_rows_group_is_the_sympy_group_of_its_rows():
     """A ``RowsGroup`` answers order, triviality and degree from its rows, and everything else
     (generators in order, membership, elements) as the sympy group of the same rows; its
-    order and ``group_info`` equal the sympy group's, with and without the compiled core."""
+    order and ``group_info`` equal the sympy group's (the next test: without numba)."""
     import copy
     import pickle
 

@@ -515,11 +515,12 @@ def test_permutation_group_order_matches_sympy():
 
 
 def test_group_order_past_the_closure_limit(both):
-    """``green._group_order`` on groups larger than the closure's 2,048 elements, given with
-    many redundant generators (as the orbits give them): sympy's order, both paths."""
+    """Group orders of subgroups of S_7 and S_8 (S_8 past the closure's 8,192 elements), given
+    with many redundant generators (as the orbits give them): sympy's order, both paths, for
+    the orbit method's ``RowsGroup`` and for a sympy group (``groups.sympy_group_order``)."""
     from sympy.combinatorics import Permutation, PermutationGroup
 
-    from automata.green import _group_order
+    from automata.groups import RowsGroup, sympy_group_order
 
     rng = np.random.default_rng(9)
     for r in (7, 8):
@@ -528,7 +529,9 @@ def test_group_order_past_the_closure_limit(both):
         swap = Permutation([1, 0] + list(range(2, r)))
         for base in ([cycle, swap], [Permutation([1, 2, 0] + list(range(3, r)))]):
             g = PermutationGroup(base + extra if r == 8 else extra[:3] + base)
-            assert both(lambda: _group_order(g)) == [g.order()] * 2
+            rows = np.array([p.array_form for p in g.generators])
+            assert both(lambda: RowsGroup(rows).order()) == [g.order()] * 2
+            assert both(lambda: sympy_group_order(g)) == [g.order()] * 2
 
 
 def test_tree_rows_are_tree_maps_rows():
