@@ -37,6 +37,10 @@ from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
 from .jit_levels import shortlex_order as _jit_shortlex
+from .jit_witness import PAIR_MAX_STATES as _PAIR_MAX_STATES
+from .jit_witness import available as _jit_witness_available
+from .jit_witness import period_parts as _jit_period_parts
+from .jit_witness import separating_word as _jit_separating
 from .languages import Language, resolve_language
 from .memos import on_clear
 from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
@@ -199,7 +203,10 @@ def _word_to(d: DFA, target: int) -> list[int]:
 
 
 def _separating(d: DFA, p: int, q: int) -> list[int] | None:
-    """Shortest word ``v`` with exactly one of ``p.v``, ``q.v`` accepting."""
+    """Shortest word ``v`` with exactly one of ``p.v``, ``q.v`` accepting (the first in
+    breadth-first order over ordered pairs; compiled up to ``PAIR_MAX_STATES`` states)."""
+    if d.n_states <= _PAIR_MAX_STATES and _jit_witness_available():
+        return _jit_separating(d.delta, d.accepting_mask, p, q)
     rows, acc = _as_lists(d)
     prev = {(p, q): None}
     dq = deque([(p, q)])
@@ -236,7 +243,33 @@ def nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
 
 
 def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
-    """:func:`nonstar_free_witness`, computed."""
+    """:func:`nonstar_free_witness`, computed (the searches compiled up to
+    ``PAIR_MAX_STATES`` states: :func:`automata.jit_witness.period_parts`, the same words)."""
+    if d.n_states <= _PAIR_MAX_STATES and _jit_witness_available():
+        parts = _jit_period_parts(d.delta, d.accepting_mask, d.initial, w)
+        if parts is None:
+            return None
+        _, L, u, v, seq = parts
+    else:
+        parts = _period_parts(d, w)
+        if parts is None:
+            return None
+        L, u, v, seq = parts
+    syms = d.alphabet
+    p = next(p for p in range(1, L + 1) if all(seq[i] == seq[i + p] for i in range(len(seq) - p)))
+    if p <= 1:
+        return None
+    return {"u": _fmt([syms[i] for i in u], syms), "w": _fmt([syms[i] for i in w], syms),
+            "v": _fmt([syms[i] for i in v], syms), "period": p,
+            "memberships": seq[:2 * p], "verified": True,
+            "statement": f"u w^k v is in L iff k mod {p} is in "
+                         f"{sorted(k for k in range(p) if seq[k])}"}
+
+
+def _period_parts(d: DFA, w: list[int]) -> tuple | None:
+    """``(L, u, v, seq)`` of :func:`nonstar_free_witness` (numpy and Python): ``w``'s map
+    ``t``, the least state ``q`` on a cycle of length ``L > 1``, ``u`` from the initial state
+    to ``q``, ``v`` separating ``q`` from ``t(q)``, the memberships of ``u w^k v`` (k < 2L)."""
     t = np.arange(d.n_states)
     for a in w:
         t = d.delta[t, a]
@@ -254,7 +287,6 @@ def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     v = _separating(d, q, int(t[q]))
     if v is None:
         return None
-    syms = d.alphabet
     rows, acc = _as_lists(d)
     # membership of u w^k v: the DFA's run on u, then w's transformation (t) k times, then v
     step, s, seq = t.tolist(), d.initial, []
@@ -266,14 +298,7 @@ def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
             x = rows[x][a]
         seq.append(bool(acc[x]))
         s = step[s]
-    p = next(p for p in range(1, L + 1) if all(seq[i] == seq[i + p] for i in range(len(seq) - p)))
-    if p <= 1:
-        return None
-    return {"u": _fmt([syms[i] for i in u], syms), "w": _fmt([syms[i] for i in w], syms),
-            "v": _fmt([syms[i] for i in v], syms), "period": p,
-            "memberships": seq[:2 * p], "verified": True,
-            "statement": f"u w^k v is in L iff k mod {p} is in "
-                         f"{sorted(k for k in range(p) if seq[k])}"}
+    return L, u, v, seq
 
 
 # ---------------------------------------------------------------------------- refutations
