@@ -172,6 +172,15 @@ def _as_lists(d: DFA) -> tuple[list, list]:
     return got["lists"]
 
 
+def _kernel_arrays(d: DFA) -> tuple[np.ndarray, np.ndarray]:
+    """``d.delta`` (a writeable copy: numba's dispatcher types a read-only array on its slow
+    path, about 3 µs a call) and ``d.accepting_mask``, for the compiled searches."""
+    got = _derived(d)
+    if "kernel" not in got:
+        got["kernel"] = (np.array(d.delta), d.accepting_mask)
+    return got["kernel"]
+
+
 def _bfs_tree(d: DFA) -> dict:
     """``prev[t] = (s, a)``: the breadth-first tree of ``d`` from its initial state (letters
     in order)."""
@@ -206,7 +215,7 @@ def _separating(d: DFA, p: int, q: int) -> list[int] | None:
     """Shortest word ``v`` with exactly one of ``p.v``, ``q.v`` accepting (the first in
     breadth-first order over ordered pairs; compiled up to ``PAIR_MAX_STATES`` states)."""
     if d.n_states <= _PAIR_MAX_STATES and _jit_witness_available():
-        return _jit_separating(d.delta, d.accepting_mask, p, q)
+        return _jit_separating(*_kernel_arrays(d), p, q)
     rows, acc = _as_lists(d)
     prev = {(p, q): None}
     dq = deque([(p, q)])
@@ -246,7 +255,7 @@ def _nonstar_free_witness(d: DFA, w: list[int]) -> dict[str, Any] | None:
     """:func:`nonstar_free_witness`, computed (the searches compiled up to
     ``PAIR_MAX_STATES`` states: :func:`automata.jit_witness.period_parts`, the same words)."""
     if d.n_states <= _PAIR_MAX_STATES and _jit_witness_available():
-        parts = _jit_period_parts(d.delta, d.accepting_mask, d.initial, w)
+        parts = _jit_period_parts(*_kernel_arrays(d), d.initial, w)
         if parts is None:
             return None
         _, L, u, v, seq = parts
@@ -773,7 +782,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             # the maximal subgroups as their elements (the H-classes of the idempotent
             # representatives): named from their multiplication tables, no sympy group built
             fp = green.enumerated
-            cand = [fp.group_permutations(i) for i in fp.d_classes.group_indices().tolist()]
+            cand = fp.group_permutations_of(fp.d_classes.group_indices().tolist())
         elif green.d_classes:
             cand = green.maximal_subgroups()
         else:

@@ -40,7 +40,7 @@ import numpy as np
 
 from .errors import BudgetExceededError
 from .groups import clear_memo
-from .jit_core import green_labels, power_index
+from .jit_core import green_labels, group_rows, power_index
 from .memos import clear_all
 from .monoid import (TransitionMonoid, _enumerate, _jit_enabled, _key, _Packing,
                      _remember)
@@ -285,6 +285,19 @@ class FroidurePin:
         H = self.h_class(rep)
         X = self._elements_of(H)
         return pos[X[:, pts]]
+
+    def group_permutations_of(self, ds) -> list[np.ndarray | None]:
+        """:meth:`group_permutations` of each D-class in ``ds`` (with the compiled core, all
+        in one pass: the same arrays)."""
+        table = self.d_classes
+        if not _jit_enabled():
+            return [self.group_permutations(d) for d in ds]
+        ds = [int(d) for d in ds]
+        regular = table.regular
+        reps = [int(table.reps[d]) for d in ds if regular[d]]
+        rows = iter(group_rows(self.monoid.codes, self.monoid._packing,
+                               self.monoid.semigroup_size, self.r_label, self.l_label, reps))
+        return [next(rows) if regular[d] else None for d in ds]
 
     def _elements_of(self, idx: np.ndarray) -> np.ndarray:
         s = self.monoid.semigroup_size

@@ -45,7 +45,7 @@ _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_is_idempotent", "_tail", "_max_tail",
             "_first_cyclic", "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
-            "_setup_letters", "_power_index", "_idempotents_by_words")
+            "_setup_letters", "_power_index", "_idempotents_by_words", "_group_rows")
 
 
 def _environment():
@@ -721,6 +721,94 @@ def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:
     out = np.empty(len(rows), dtype=np.int64)
     _image_sizes(np.ascontiguousarray(codes), np.asarray(rows, dtype=np.int64), packing.n,
                  packing.bits, out)
+    return out
+
+
+def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
+    """The maximal subgroups at the idempotents ``reps`` (monoid indices; ``>= s`` is the
+    identity), one after the other in one flat array: for each, the elements of its H-class
+    in index order, each as the permutation ``pos[x[pts]]`` of the sorted image ``pts`` of
+    the idempotent (``pos``: a point's place in ``pts``). ``sizes[j]`` is set to the H-class's
+    size, ``ranks[j]`` to ``|pts|``."""
+    m = r_lab.shape[0]
+    x = np.empty(n, dtype=np.int64)
+    pos = np.empty(n, dtype=np.int64)
+    members = np.empty(16, dtype=np.int64)
+    starts = np.empty(reps.shape[0] + 1, dtype=np.int64)
+    starts[0] = 0
+    count = 0
+    total = 0
+    for j in range(reps.shape[0]):            # the H-classes, and the idempotents' ranks
+        rep = reps[j]
+        for i in range(m):
+            if r_lab[i] == r_lab[rep] and l_lab[i] == l_lab[rep]:
+                if count == members.shape[0]:
+                    grown = np.empty(2 * count, dtype=np.int64)
+                    grown[:count] = members[:count]
+                    members = grown
+                members[count] = i
+                count += 1
+        starts[j + 1] = count
+        sizes[j] = count - starts[j]
+        if rep >= s:
+            ranks[j] = n
+        else:
+            _unpack_row(codes, rep, n, bits, x)
+            pos[:] = 0
+            r = 0
+            for q in range(n):
+                if pos[x[q]] == 0:
+                    pos[x[q]] = 1
+                    r += 1
+            ranks[j] = r
+        total += sizes[j] * ranks[j]
+    out = np.empty(total, dtype=np.int64)
+    o = 0
+    for j in range(reps.shape[0]):
+        rep = reps[j]
+        if rep >= s:
+            for q in range(n):
+                x[q] = q
+        else:
+            _unpack_row(codes, rep, n, bits, x)
+        pos[:] = -1
+        for q in range(n):
+            pos[x[q]] = 0
+        r = 0
+        for q in range(n):                    # pos: the place of each image point, sorted
+            if pos[q] == 0:
+                pos[q] = r
+                r += 1
+        for t in range(starts[j], starts[j + 1]):
+            i = members[t]
+            if i >= s:
+                for q in range(n):
+                    x[q] = q
+            else:
+                _unpack_row(codes, i, n, bits, x)
+            for q in range(n):
+                if pos[q] >= 0:
+                    out[o] = pos[x[q]]
+                    o += 1
+    return out
+
+
+def group_rows(codes: np.ndarray, packing, s: int, r_lab: np.ndarray, l_lab: np.ndarray,
+               reps) -> list[np.ndarray]:
+    """For each idempotent in ``reps`` (monoid indices), its maximal subgroup's elements (its
+    H-class, in index order) as permutations of its sorted image: int64 arrays of shape
+    ``(h_size, rank)``, as :meth:`automata.froidure_pin.FroidurePin.group_permutations` gives
+    them."""
+    reps = np.asarray(reps, dtype=np.int64)
+    sizes = np.empty(reps.size, dtype=np.int64)
+    ranks = np.empty(reps.size, dtype=np.int64)
+    flat = _group_rows(np.ascontiguousarray(codes), packing.n, packing.bits, int(s),
+                       np.ascontiguousarray(r_lab), np.ascontiguousarray(l_lab), reps,
+                       sizes, ranks)
+    out, o = [], 0
+    for h, r in zip(sizes.tolist(), ranks.tolist()):
+        out.append(flat[o:o + h * r].reshape(h, r))
+        o += h * r
     return out
 
 

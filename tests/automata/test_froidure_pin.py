@@ -93,6 +93,36 @@ def test_words_witnesses_and_groups():
                          axis=0).shape[0] == dc.h_size                      # closed: a group
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_group_permutations_of_same_on_both_paths(both, seed):
+    """All maximal subgroups in one compiled pass: the arrays (values, dtype, shape, row
+    order) of group_permutations, None on the non-regular D-classes, the identity's group
+    (a unit letter: the identity is an element of the monoid) included."""
+    rng = np.random.default_rng(seed)
+    kinds = set()
+    for _ in range(15):
+        n, k = int(rng.integers(2, 9)), int(rng.integers(1, 4))
+        gens = rng.integers(0, n, size=(k, n))
+        gens[0] = rng.permutation(n)
+        if rng.random() < 0.5:
+            gens[-1] = np.arange(n)                                  # an identity letter
+
+        def run(gens=gens):
+            fp = froidure_pin(gens)
+            ds = list(range(len(fp.d_classes)))
+            return [fp.group_permutations(d) for d in ds], fp.group_permutations_of(ds[::-1])
+        (one, many), (one0, many0) = both(run)
+        for got in (many[::-1], one0, many0[::-1]):
+            assert len(got) == len(one)
+            for x, y in zip(one, got):
+                assert (x is None) == (y is None)
+                if x is not None:
+                    assert x.dtype == y.dtype and x.shape == y.shape
+                    np.testing.assert_array_equal(x, y)
+        kinds |= {"none" if x is None else "group" if x.shape[0] > 1 else "trivial" for x in one}
+    assert {"none", "group", "trivial"} <= kinds
+
+
 def test_auto_picks_by_size():
     tn = {n: DFA(["c", "t", "e"], full_transformation_gens(n).T, 0, [0]) for n in (3, 7)}
     assert green_structure(tn[3], minimize=False).method == "enumeration"
