@@ -37,10 +37,12 @@ from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import direct_levels as _jit_direct_levels
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import first_cyclic_id as _jit_first_cyclic_id
+from .records import fast_init
 
 __all__ = ["AC0Certificate", "ac0_certificate", "length_levels", "Levels", "cycle_orders"]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Levels:
     """The sets ``S_k = η(Σ^k)`` for ``k = 1 .. start + period - 1``.
@@ -349,6 +351,7 @@ def cycle_orders(xs: np.ndarray) -> np.ndarray:
     return np.lcm.reduce(length, axis=1)
 
 
+@fast_init
 @dataclass(frozen=True)
 class AC0Certificate:
     """The result of :func:`ac0_certificate`; ``to_dict()`` is JSON-serializable."""

@@ -25,6 +25,7 @@ import numpy as np
 
 from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
 from .dfa import DFA
+from .records import fast_init
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
 from .green import GreenStructure, green_structure
@@ -72,6 +73,7 @@ class Budget:
     witness_max_elements: int = 20_000
 
 
+@fast_init
 @dataclass(frozen=True)
 class Classification:
     """The result of :func:`classify`; ``to_dict()`` is JSON-serializable."""
@@ -782,7 +784,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             # the maximal subgroups as their elements (the H-classes of the idempotent
             # representatives): named from their multiplication tables, no sympy group built
             fp = green.enumerated
-            cand = fp.group_permutations_of(fp.d_classes.group_indices().tolist())
+            cand = [] if aperiodic else fp.group_permutations_of(
+                fp.d_classes.group_indices().tolist())
         elif green.d_classes:
             cand = green.maximal_subgroups()
         else:

@@ -44,6 +44,7 @@ from .jit_core import green_labels, group_rows, power_index
 from .memos import clear_all
 from .monoid import (TransitionMonoid, _enumerate, _jit_enabled, _key, _Packing,
                      _remember)
+from .records import fast_init
 
 __all__ = ["FPDClass", "DClassTable", "LazyEntries", "FroidurePin", "froidure_pin", "cached_froidure_pin",
            "clear_caches", "enumeration_work_limit", "DEFAULT_MAX_WORK", "EnumeratedImages"]
@@ -205,6 +206,7 @@ class DClassTable(LazyEntries):
         return np.flatnonzero(self.regular & (self.h_sizes > 1))
 
 
+@fast_init
 @dataclass(frozen=True, eq=False)
 class FroidurePin:
     """The enumerated monoid (identity included) with Green's relations.
@@ -293,6 +295,8 @@ class FroidurePin:
         if not _jit_enabled():
             return [self.group_permutations(d) for d in ds]
         ds = [int(d) for d in ds]
+        if not ds:
+            return []
         regular = table.regular
         reps = [int(table.reps[d]) for d in ds if regular[d]]
         rows = iter(group_rows(self.monoid.codes, self.monoid._packing,

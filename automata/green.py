@@ -67,6 +67,7 @@ from .jit_orbits import permutation_group_order as _compiled_group_order
 from .jit_orbits import tree_maps as _compiled_tree_maps
 from .jit_orbits import tree_rows as _compiled_tree_rows
 from .monoid import _Packing, generators_of, has_nontrivial_cycle
+from .records import fast_init
 
 Permutation = PermutationGroup = None          # sympy's, imported on first use (~0.7 s)
 
@@ -604,6 +605,7 @@ class DClass:
         return self.n_r_classes * self.h_size
 
 
+@fast_init
 @dataclass(frozen=True, eq=False)
 class GreenStructure:
     """Image and kernel orbits plus the D-classes of the transition monoid (identity included).

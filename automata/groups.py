@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .jit_orbits import available, permutation_group_order
+from .records import fast_init
 
 __all__ = ["GroupInfo", "group_info", "group_info_from_elements", "group_info_sympy",
            "small_generating_set", "elementary_2_length",
@@ -204,6 +205,7 @@ _TRIVIAL_INFO = dict(order=1, name="trivial", cyclic=True, abelian=True, solvabl
                      abelian_invariants=(), exponent=1)
 
 
+@fast_init
 @dataclass(frozen=True)
 class GroupInfo:
     """Summary of a finite group.

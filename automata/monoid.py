@@ -39,6 +39,7 @@ from .errors import BudgetExceededError, InvalidAutomatonError
 from .jit_core import enabled as _jit_enabled  # numba itself: on first use
 from .jit_core import enumerate_monoid as _jit_enumerate
 from .jit_core import first_cyclic, max_tail
+from .records import fast_init
 
 __all__ = [
     "TransitionMonoid", "transition_monoid", "generators_of", "compose", "has_nontrivial_cycle",
@@ -329,6 +330,7 @@ class _CodeSet:
 
 
 # ---------------------------------------------------------------------------- the monoid
+@fast_init
 @dataclass(frozen=True, eq=False)
 class TransitionMonoid:
     """An enumerated transition monoid.

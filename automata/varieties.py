@@ -29,6 +29,7 @@ from .dfa import DFA
 from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
 from .monoid import TransitionMonoid, generators_of, transition_monoid
+from .records import fast_init
 
 __all__ = ["Varieties", "varieties", "VARIETY_MAX_SIZE"]
 
@@ -37,6 +38,7 @@ _MAX_WORK = 50_000_000
 _MAX_LOCAL = 3000                 # largest local monoid e S e checked for commutation
 
 
+@fast_init
 @dataclass(frozen=True)
 class Varieties:
     """Membership of the language in each variety; ``None`` means unknown (over budget)."""

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from .groups import GroupInfo
+from .records import fast_init
 
 __all__ = ["AlgebraFacts", "Prediction", "Rule", "RULES", "FAMILIES", "FAMILY_STATEMENTS",
            "VERDICTS", "STATUSES", "REFERENCES", "predict"]
@@ -153,6 +154,7 @@ REFERENCES = {
 }
 
 
+@fast_init
 @dataclass(frozen=True)
 class AlgebraFacts:
     """What the rules read. ``None`` means unknown (e.g. over budget)."""
