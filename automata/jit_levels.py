@@ -376,6 +376,11 @@ def _row_order(xs, r, mark):
             while s != q:
                 s = xs[r, s]
                 c += 1
+            if c == 1 or acc % c == 0:               # a fixed point, or c divides acc
+                continue
+            if acc == 1:
+                acc = c
+                continue
             a, b = acc, c
             while b:
                 a, b = b, a % b
@@ -444,6 +449,22 @@ def _shortlex(parent, letter, k, out):
         for t in range(lo, hi):
             x = out[t]
             key[t - lo] = letter[x] if L == 1 else rank[parent[x]] * k + letter[x]
+        # the keys are distinct (one element per parent and letter), in a range of
+        # k * |previous level|: placed by key when that range is not much larger
+        base = 0 if L == 1 else start[L - 1] * k
+        span = k if L == 1 else (start[L] - start[L - 1]) * k
+        if span <= 8 * (hi - lo) + 4096:
+            slots = np.full(span, -1, dtype=np.int64)
+            for t in range(lo, hi):
+                slots[key[t - lo] - base] = out[t]
+            t = lo
+            for j in range(span):
+                x = slots[j]
+                if x >= 0:
+                    out[t] = x
+                    rank[x] = t
+                    t += 1
+            continue
         order = np.argsort(key, kind="mergesort")
         lv = out[lo:hi].copy()
         for t in range(hi - lo):

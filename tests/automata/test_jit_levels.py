@@ -236,6 +236,51 @@ def test_sort_rows_is_the_byte_order():
                 np.testing.assert_array_equal(order, np.argsort(view, kind="stable"))
 
 
+def test_shortlex_order_wide_letters(monkeypatch):
+    """Letters up to 60,000 (a level's key range far wider than the level: the kernel sorts
+    it instead of placing each key), and levels of every width: the numpy order."""
+    from automata.classify import shortlex_order
+
+    rng = np.random.default_rng(5)
+    for k in (3, 700, 60_000):
+        m = 400
+        parent = np.full(m, -1, dtype=np.int64)
+        letter = np.empty(m, dtype=np.int64)
+        used = set()
+        for i in range(m):
+            while True:
+                p = -1 if i < 3 else int(rng.integers(-1, i))
+                a = int(rng.integers(0, k))
+                if (p, a) not in used:
+                    used.add((p, a))
+                    break
+            parent[i], letter[i] = p, a
+        ns = SimpleNamespace(parent=parent, letter=letter)
+        fast = shortlex_order(ns)
+        monkeypatch.setenv("AUTOMATA_JIT", "0")
+        slow = shortlex_order(ns)
+        monkeypatch.delenv("AUTOMATA_JIT")
+        np.testing.assert_array_equal(fast, slow)
+
+
+def test_cycle_orders_many_cycles(both):
+    """Rows with fixed points, repeated and coprime cycle lengths (the lcm's shortcuts):
+    the numpy orders."""
+    rng = np.random.default_rng(9)
+    rows = []
+    for _ in range(300):
+        perm = []
+        for length in rng.choice([1, 1, 2, 3, 4, 5, 6, 7, 9, 11], size=int(rng.integers(1, 8))):
+            if len(perm) + int(length) > 60:
+                break
+            perm += [len(perm) + (i + 1) % int(length) for i in range(int(length))]
+        rows.append(perm + list(range(len(perm), 60)))              # the rest fixed
+    xs = np.array(rows)
+    a, b = both(lambda: cycle_orders(xs))
+    np.testing.assert_array_equal(a, b)
+    assert a.max() > 100
+
+
 def test_shortlex_order_kernel_matches_numpy(monkeypatch):
     """The compiled shortlex order equals the numpy one on enumerated monoids (the
     enumeration's own order and a shuffled one, where parents may come after children)."""
