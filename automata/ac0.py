@@ -219,6 +219,10 @@ class _Cuts(Sequence):
     __eq__ = _GatheredSets.__eq__
     __hash__ = None
 
+    def end_to_end(self) -> tuple[np.ndarray, list]:
+        """``(flat, offs)``: the levels laid end to end and where each starts (and the end)."""
+        return self._flat, self._offs
+
 
 def _levels_from(rows: np.ndarray, res: tuple) -> Levels:
     """:class:`Levels` from a compiled walk's arrays (all levels end to end; ``ids`` None:

@@ -38,6 +38,7 @@ from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
 from .jit_levels import shortlex_order as _jit_shortlex
+from .jit_levels import square_hits as _jit_square_hits
 from .jit_witness import PAIR_MAX_STATES as _PAIR_MAX_STATES
 from .jit_witness import available as _jit_witness_available
 from .jit_witness import period_parts as _jit_period_parts
@@ -582,6 +583,20 @@ def _level_parity_candidates(levels: Levels, q0: int):
         return
     rows = levels.rows
     square = np.full(rows.shape[0], -1, dtype=np.int64)   # element -> the element g² (or -1)
+    if _jit_enabled() and hasattr(levels.ids, "end_to_end"):
+        # compiled: the candidates' squares, then the levels' hits level by level
+        cand, js = _jit_parity_candidates(rows, q0)
+        ok = js >= 0
+        if not ok.any():
+            return
+        square[cand[ok]] = js[ok]
+        flat, offs = levels.ids.end_to_end()
+        col = rows[:, q0]
+        for k, its, jts in _jit_square_hits(square, flat, offs):
+            ids = flat[offs[k - 1]:offs[k]]
+            for i, j in zip(its, jts):
+                yield k, i, j, int(col[ids[i]])
+        return
     for i, j in _parity_candidates(rows, q0):
         if j is not None:
             square[i] = j

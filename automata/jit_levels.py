@@ -23,12 +23,13 @@ import numpy as np
 from .jit_core import compiled_once
 
 __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_cyclic_id",
-           "parity_candidates", "shortlex_order"]
+           "parity_candidates", "shortlex_order", "square_hits"]
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
             "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
-            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id", "_row_order")
+            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id", "_row_order",
+            "_square_hits")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -472,6 +473,30 @@ def _shortlex(parent, letter, k, out):
             rank[lv[order[t]]] = lo + t
 
 
+def _square_hits(square, flat, offs, k0, pos, out):
+    """The first level ``k >= k0`` (``flat[offs[k] : offs[k + 1]]``, element ids) with an
+    element whose square (``square``: element -> element, -1 none) lies in the same level:
+    ``out[:, t] = (i, j)``, the positions of each such element and of its square, ascending.
+    Returns ``(t, k + 1)``, or ``(0, -1)`` when no level from ``k0`` on has one (``pos``: -1
+    per element on entry and on return)."""
+    for k in range(k0, offs.shape[0] - 1):
+        lo, hi = offs[k], offs[k + 1]
+        for i in range(lo, hi):
+            pos[flat[i]] = i - lo
+        t = 0
+        for i in range(lo, hi):
+            s = square[flat[i]]
+            if s >= 0 and pos[s] >= 0:
+                out[0, t] = i - lo
+                out[1, t] = pos[s]
+                t += 1
+        for i in range(lo, hi):
+            pos[flat[i]] = -1
+        if t:
+            return t, k + 1
+    return 0, -1
+
+
 def _byte_key(v):
     """An int32 entry's rank in the order of its little-endian bytes, least significant
     first: rows compared entry by entry with these keys are in the order numpy sorts their
@@ -832,6 +857,25 @@ def parity_candidates(xs: np.ndarray, q0: int) -> tuple[np.ndarray, np.ndarray]:
     js = np.empty(xs.shape[0], dtype=np.int64)
     nc = _parity_scan(xs, int(q0), cand, js)
     return cand[:nc], js[:nc]
+
+
+def square_hits(square: np.ndarray, flat: np.ndarray, offs):
+    """For each level ``flat[offs[k] : offs[k + 1]]`` (element ids) in order with an element
+    whose square (``square``: element -> element, -1 none) lies in the same level:
+    ``(k + 1, positions, squares' positions)`` (lists, ascending), level by level as they are
+    asked for (see :func:`_square_hits`)."""
+    flat = np.ascontiguousarray(flat, dtype=np.int64)
+    offs = np.asarray(offs, dtype=np.int64)
+    square = np.ascontiguousarray(square, dtype=np.int64)
+    pos = np.full(square.shape[0], -1, dtype=np.int64)
+    width = int(np.diff(offs).max()) if offs.shape[0] > 1 else 0
+    out = np.empty((2, max(1, width)), dtype=np.int64)
+    k = 0
+    while True:
+        t, k = _square_hits(square, flat, offs, k, pos, out)
+        if t == 0:
+            return
+        yield k, out[0, :t].tolist(), out[1, :t].tolist()
 
 
 def shortlex_order(parent: np.ndarray, letter: np.ndarray, k: int) -> np.ndarray:

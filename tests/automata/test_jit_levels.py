@@ -327,3 +327,27 @@ def test_first_cyclic_id_is_the_first_order_above_one():
         assert jit_levels.first_cyclic_id(rows, ids) == want
         hits += want >= 0
     assert 50 < hits < 450
+
+
+def test_square_hits_level_by_level():
+    """square_hits against a direct reading: each level with an element whose square lies
+    in the same level, in order, with both positions; levels without one are skipped."""
+    from automata import jit_levels
+
+    if not jit_levels.enabled():
+        pytest.skip("compiled kernels off")
+    rng = np.random.default_rng(4)
+    for _ in range(30):
+        m = int(rng.integers(1, 40))
+        square = np.where(rng.random(m) < 0.4, rng.integers(0, m, size=m), -1)
+        levels = [np.sort(rng.choice(m, size=int(rng.integers(1, m + 1)), replace=False))
+                  for _ in range(int(rng.integers(1, 6)))]
+        flat = np.concatenate(levels)
+        offs = np.concatenate([[0], np.cumsum([len(x) for x in levels])]).tolist()
+        want = []
+        for k, ids in enumerate(levels, start=1):
+            where = {int(x): p for p, x in enumerate(ids)}
+            its = [p for p, x in enumerate(ids) if square[x] >= 0 and int(square[x]) in where]
+            if its:
+                want.append((k, its, [where[int(square[ids[p]])] for p in its]))
+        assert list(jit_levels.square_hits(square, flat, offs)) == want
