@@ -34,6 +34,7 @@ from .jit_groups import available as _jit_groups_available
 from .jit_groups import greedy_generators as _jit_greedy_generators
 from .jit_groups import h_class_rows as _jit_h_class_rows
 from .jit_groups import idempotent_rows as _jit_idempotent_rows
+from .jit_groups import letter_facts as _jit_letter_facts
 from .jit_levels import cycle_orders as _jit_cycle_orders
 from .jit_levels import enabled as _jit_enabled
 from .jit_levels import parity_candidates as _jit_parity_candidates
@@ -699,7 +700,9 @@ def _resolve(obj) -> tuple[str, Any, DFA | None]:
 def _facts_flags(d: DFA, size: int | None) -> dict[str, Any]:
     gens = generators_of(d)
     n = d.n_states
-    if gens.size <= 4096:                       # small: lists beat a handful of numpy calls
+    if _jit_groups_available():
+        perms, same, has_id_letter = _jit_letter_facts(gens)
+    elif gens.size <= 4096:                     # small: lists beat a handful of numpy calls
         rows, ident = gens.tolist(), list(range(n))
         perms = all(sorted(r) == ident for r in rows)                 # every letter a bijection
         same = all(r == rows[0] for r in rows)

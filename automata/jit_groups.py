@@ -22,6 +22,8 @@ disk.
 - :func:`idempotent_rows` and :func:`h_class_rows`: the idempotents of a list of
   transformations, and the elements of one idempotent's maximal subgroup (``x e = e x = x``,
   ``x`` permuting ``e``'s image).
+- :func:`letter_facts`: whether every letter permutes the states, whether all letters act
+  alike, whether one acts as the identity.
 """
 from __future__ import annotations
 
@@ -31,12 +33,12 @@ from .jit_core import compiled_once
 
 __all__ = ["available", "base", "centre", "commutator_subgroup", "direct_table", "element_orders",
            "generated", "greedy_generators", "h_class_rows", "idempotent_rows", "is_abelian",
-           "row_codes", "support_size"]
+           "letter_facts", "row_codes", "support_size"]
 
 _KERNELS = ("_base_kernel", "_direct_table_kernel", "_close", "_generated_kernel",
             "_greedy_kernel", "_commutator_kernel", "_orders_kernel", "_centre_kernel",
             "_abelian_kernel", "_support_kernel", "_codes_kernel", "_idempotent_kernel",
-            "_h_class_kernel")
+            "_h_class_kernel", "_letters_kernel")
 _STATE: dict = {"loaded": None}
 _OK, _NOT_DISTINCT, _NOT_CLOSED, _NO_IDENTITY = 0, 1, 2, 3
 
@@ -341,6 +343,28 @@ def _h_class_kernel(xs, e, image, mark, out):
     return c
 
 
+def _letters_kernel(gens, stamp, out):
+    """``out`` = (every row a permutation, every row equal to the first, some row the
+    identity), as 0/1 (``stamp``: -1 per point on entry)."""
+    k, n = gens.shape
+    perms, same, ident = 1, 1, 0
+    for a in range(k):
+        is_id = True
+        for q in range(n):
+            v = gens[a, q]
+            if perms:
+                if stamp[v] == a:
+                    perms = 0
+                stamp[v] = a
+            if v != q:
+                is_id = False
+            if same and v != gens[0, q]:
+                same = 0
+        if is_id:
+            ident = 1
+    out[0], out[1], out[2] = perms, same, ident
+
+
 # ---------------------------------------------------------------------------- drivers
 def base(els: np.ndarray) -> np.ndarray:
     """:func:`automata.group_tables._base`: separating points, or every point."""
@@ -433,3 +457,12 @@ def h_class_rows(xs: np.ndarray, e: np.ndarray, image: np.ndarray) -> np.ndarray
     c = _h_class_kernel(xs, np.ascontiguousarray(e, dtype=xs.dtype),
                         np.ascontiguousarray(image, dtype=np.int64), mark, out)
     return out[:c]
+
+
+def letter_facts(gens: np.ndarray) -> tuple[bool, bool, bool]:
+    """``(perms, same, identity)`` of the letters' transformations ``gens`` (rows): every
+    letter a bijection of the states, all letters equal, some letter the identity."""
+    gens = np.ascontiguousarray(gens)
+    out = np.empty(3, dtype=np.int64)
+    _letters_kernel(gens, np.full(gens.shape[1], -1, dtype=np.int64), out)
+    return bool(out[0]), bool(out[1]), bool(out[2])

@@ -181,3 +181,25 @@ def test_nonsolvable_witness_same_on_both_paths(name, numpy_path):
         clear_caches()
         slow = nonsolvable_witness(d)
     assert fast is not None and fast == slow
+
+
+def test_letter_facts_equal_python():
+    """Every letter a permutation, all letters alike, an identity letter: the list reading."""
+    rng = np.random.default_rng(2)
+    seen = set()
+    for _ in range(300):
+        k, n = int(rng.integers(1, 5)), int(rng.integers(1, 6))
+        kind = rng.integers(0, 4)
+        gens = np.array([rng.permutation(n) if kind else rng.integers(0, n, size=n)
+                         for _ in range(k)])
+        if kind == 2:
+            gens[:] = gens[0]
+        if kind == 3:
+            gens[-1] = np.arange(n)
+        rows, ident = gens.tolist(), list(range(n))
+        want = (all(sorted(r) == ident for r in rows), all(r == rows[0] for r in rows),
+                ident in rows)
+        assert jit_groups.letter_facts(gens) == want
+        assert jit_groups.letter_facts(gens.astype(np.int32)) == want
+        seen.add(want)
+    assert len(seen) >= 6
