@@ -516,7 +516,7 @@ def _prediction(fields: dict) -> Prediction:
 def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
     """Apply :data:`RULES`: one :class:`Prediction` per family, in :data:`FAMILIES` order
     (the first rule of the family whose condition holds)."""
-    ctx = _context(facts)
+    ctx = None                                  # the reasons' fields, made when one needs them
     out = []
     for fam in FAMILIES:
         for rule, reference, when, template in _BY_FAMILY[fam]:
@@ -525,6 +525,8 @@ def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
             lo = LAYERS[rule.min_layers](facts) if rule.min_layers else None
             hi = LAYERS[rule.max_layers](facts) if rule.max_layers else None
             wit = facts.witnesses.get(rule.witness) if rule.witness else None
+            if template and ctx is None:
+                ctx = _context(facts)
             out.append(_prediction({
                 "model": fam, "expressible": rule.verdict, "min_layers": lo, "max_layers": hi,
                 "status": rule.status,
