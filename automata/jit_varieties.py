@@ -21,10 +21,10 @@ import numpy as np
 
 from .jit_core import compiled_once
 
-__all__ = ["available", "semigroup_checks", "cayley_semigroup_checks"]
+__all__ = ["available", "cayley_semigroup_checks", "cayley_varieties", "semigroup_checks"]
 
 _KERNELS = ("_same_row", "_local_monoid", "_all_idempotent", "_all_commute",
-            "_semigroup_kernel", "_walk", "_cayley_kernel")
+            "_semigroup_kernel", "_walk", "_cayley_kernel", "_varieties_kernel")
 _STATE: dict = {"loaded": None}
 _UNKNOWN = 2
 
@@ -235,7 +235,74 @@ def _cayley_kernel(right, left, parent, letter, idem, ids, s, n, local, max_work
     out[2] = lt
 
 
+def _varieties_kernel(right, left, parent, letter, idem, identity, s, n, n_r, n_l, h_size,
+                      regular, reps, max_work, max_t, out):
+    """Everything :func:`automata.varieties.varieties` reads off an enumerated monoid's
+    Cayley graphs and D-class table, in one call: ``out`` = (the letters commute, R-trivial,
+    L-trivial, definite, reverse definite, locally testable as :func:`_cayley_kernel`)."""
+    k = right.shape[1]
+    comm = 1
+    for a in range(k):                               # a·b = b·a for all letters
+        xa = right[identity, a]
+        for b in range(a + 1, k):
+            if right[xa, b] != right[right[identity, b], a]:
+                comm = 0
+                break
+        if comm == 0:
+            break
+    rt = 1
+    lt = 1
+    nd = h_size.shape[0]
+    for d in range(nd):
+        if n_l[d] * h_size[d] != 1:
+            rt = 0
+        if n_r[d] * h_size[d] != 1:
+            lt = 0
+    c = 0
+    for d in range(nd):                              # one idempotent per regular D-class
+        if regular[d] and reps[d] < s:
+            c += 1
+    local = np.empty(c, dtype=np.int64)
+    c = 0
+    for d in range(nd):
+        if regular[d] and reps[d] < s:
+            local[c] = reps[d]
+            c += 1
+    c = 0
+    for i in range(s):
+        if idem[i]:
+            c += 1
+    ids = np.empty(c, dtype=np.int64)
+    c = 0
+    for i in range(s):
+        if idem[i]:
+            ids[c] = i
+            c += 1
+    checks = np.zeros(3, dtype=np.int64)
+    _cayley_kernel(right, left, parent, letter, idem, ids, s, n, local, max_work, max_t,
+                   checks)
+    out[0], out[1], out[2] = comm, rt, lt
+    out[3], out[4], out[5] = checks[0], checks[1], checks[2]
+
+
 # ---------------------------------------------------------------------------- wrapper
+def cayley_varieties(fp, max_work: int, max_t: int) -> tuple:
+    """``(commutative, r_trivial, l_trivial, definite, reverse_definite, locally_testable)``
+    of the enumerated monoid ``fp`` (:class:`~automata.froidure_pin.FroidurePin`) from one
+    compiled call: the letters' products on the right Cayley graph, the D-class table, and
+    :func:`cayley_semigroup_checks` with one idempotent per regular D-class (the answers of
+    the separate checks; ``locally_testable`` None: over ``max_work`` or ``max_t``)."""
+    mon, t = fp.monoid, fp.d_classes
+    out = np.zeros(6, dtype=np.int64)
+    _varieties_kernel(np.ascontiguousarray(fp.right), np.ascontiguousarray(fp.left),
+                      np.ascontiguousarray(mon.parent), np.ascontiguousarray(mon.letter),
+                      np.ascontiguousarray(fp.idempotent), int(fp.identity),
+                      int(mon.semigroup_size), int(mon.n_states),
+                      np.ascontiguousarray(t.n_r_classes), np.ascontiguousarray(t.n_l_classes),
+                      np.ascontiguousarray(t.h_sizes), np.ascontiguousarray(t.regular),
+                      np.ascontiguousarray(t.reps), int(max_work), int(max_t), out)
+    lt = None if out[5] == _UNKNOWN else bool(out[5])
+    return bool(out[0]), bool(out[1]), bool(out[2]), bool(out[3]), bool(out[4]), lt
 def cayley_semigroup_checks(fp, max_work: int, max_t: int,
                             local: np.ndarray | None = None) -> tuple[bool, bool, bool | None]:
     """:func:`semigroup_checks` of the semigroup of the enumerated monoid ``fp``

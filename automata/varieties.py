@@ -25,6 +25,7 @@ import numpy as np
 
 from .jit_varieties import available as _compiled, semigroup_checks as _compiled_checks
 from .jit_varieties import cayley_semigroup_checks as _cayley_checks
+from .jit_varieties import cayley_varieties as _cayley_varieties
 from .dfa import DFA
 from .errors import BudgetExceededError
 from .green import GreenStructure, green_structure
@@ -169,8 +170,16 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
         enumeration is attempted (the semigroup checks stay unknown).
     """
     d = dfa.minimize() if minimize else dfa
-    gens = generators_of(d).astype(np.int64)
     fp = green.enumerated if green is not None and green.method == "enumeration" else None
+    if (fp is not None and monoid is not None and fp.monoid.codes is monoid.codes
+            and monoid.semigroup_size <= max_size and green.d_classes
+            and green._table() is not None and fp.right.shape[1] == d.n_symbols
+            and _compiled()):
+        # Green's structure enumerated this very monoid: every check in one compiled call
+        comm, rt, lt_, definite, reverse, loc = _cayley_varieties(fp, _MAX_WORK, _MAX_LOCAL)
+        return Varieties(comm, green.is_aperiodic, rt, lt_, rt and lt_, loc, definite,
+                         reverse)
+    gens = generators_of(d).astype(np.int64)
     comm = _commutative_on_cayley_graph(fp) if fp is not None else _commutative(gens)
     if green is None:
         try:

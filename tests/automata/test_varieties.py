@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import given, settings
 
 from automata.dfa import DFA
@@ -166,3 +167,29 @@ def test_commutative_on_distinct_letters_and_large_alphabets():
     assert _commutative(big)
     big[9] = np.arange(3000)[::-1]
     assert not _commutative(big)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_call_on_the_cayley_graph_same_on_both_paths(both, seed):
+    """varieties() of an enumerated monoid (jit_varieties.cayley_varieties: commutativity,
+    R/L-triviality, the local idempotents and the semigroup checks in one compiled call)
+    against the numpy path, on random DFAs, with Green's structure and monoid reused."""
+    from automata.green import green_structure
+
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(seed)
+    seen = set()
+    for _ in range(25):
+        n, k = int(rng.integers(1, 7)), int(rng.integers(1, 4))
+        delta = rng.integers(0, n, size=(n, k))
+        if rng.random() < 0.4:
+            delta[:, 0] = rng.permutation(n)
+        d = DFA("abc"[:k], delta, 0, list(np.flatnonzero(rng.random(n) < 0.5))).minimize()
+
+        def run(d=d):
+            g = green_structure(d, minimize=False, method="enumeration")
+            return varieties(d, g, g.enumerated.monoid, minimize=False).to_dict()
+        a, b = both(run)
+        assert a == b
+        seen.add(tuple(sorted(a.items())))
+    assert len(seen) >= 3                    # several different answers, not one repeated
