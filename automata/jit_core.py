@@ -45,7 +45,8 @@ _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_is_idempotent", "_tail", "_max_tail",
             "_first_cyclic", "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
-            "_setup_letters", "_power_index", "_idempotents_by_words", "_group_rows")
+            "_setup_letters", "_power_index", "_idempotents_by_words", "_group_rows",
+            "_element_row", "_unpack_all")
 
 
 def _environment():
@@ -724,6 +725,25 @@ def image_sizes(codes: np.ndarray, rows: np.ndarray, packing) -> np.ndarray:
     return out
 
 
+def _element_row(codes, i, s, n, bits, x):
+    """``x`` = monoid element ``i``: packed row ``i`` of ``codes``, the identity when
+    ``i >= s`` (past the semigroup's elements)."""
+    if i >= s:
+        for q in range(n):
+            x[q] = q
+    else:
+        _unpack_row(codes, i, n, bits, x)
+
+
+def _unpack_all(codes, n, bits, s, rows):
+    """``rows[i]`` = element ``i`` for every row of ``rows`` (int32; the identity from ``s``)."""
+    x = np.empty(n, dtype=np.int64)
+    for i in range(rows.shape[0]):
+        _element_row(codes, i, s, n, bits, x)
+        for q in range(n):
+            rows[i, q] = x[q]
+
+
 def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
     """The maximal subgroups at the idempotents ``reps`` (monoid indices; ``>= s`` is the
     identity), one after the other in one flat array: for each, the elements of its H-class
@@ -733,7 +753,7 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
     m = r_lab.shape[0]
     x = np.empty(n, dtype=np.int64)
     pos = np.empty(n, dtype=np.int64)
-    members = np.empty(16, dtype=np.int64)
+    members = np.empty(m, dtype=np.int64)     # the H-classes of distinct D-classes: disjoint
     starts = np.empty(reps.shape[0] + 1, dtype=np.int64)
     starts[0] = 0
     count = 0
@@ -742,35 +762,26 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
         rep = reps[j]
         for i in range(m):
             if r_lab[i] == r_lab[rep] and l_lab[i] == l_lab[rep]:
-                if count == members.shape[0]:
-                    grown = np.empty(2 * count, dtype=np.int64)
-                    grown[:count] = members[:count]
-                    members = grown
+                if count == m:                # two reps in one H-class: not as documented
+                    sizes[0] = -1
+                    return np.empty(0, dtype=np.int64)
                 members[count] = i
                 count += 1
         starts[j + 1] = count
         sizes[j] = count - starts[j]
-        if rep >= s:
-            ranks[j] = n
-        else:
-            _unpack_row(codes, rep, n, bits, x)
-            pos[:] = 0
-            r = 0
-            for q in range(n):
-                if pos[x[q]] == 0:
-                    pos[x[q]] = 1
-                    r += 1
-            ranks[j] = r
+        _element_row(codes, rep, s, n, bits, x)
+        pos[:] = 0
+        r = 0
+        for q in range(n):
+            if pos[x[q]] == 0:
+                pos[x[q]] = 1
+                r += 1
+        ranks[j] = r
         total += sizes[j] * ranks[j]
     out = np.empty(total, dtype=np.int64)
     o = 0
     for j in range(reps.shape[0]):
-        rep = reps[j]
-        if rep >= s:
-            for q in range(n):
-                x[q] = q
-        else:
-            _unpack_row(codes, rep, n, bits, x)
+        _element_row(codes, reps[j], s, n, bits, x)
         pos[:] = -1
         for q in range(n):
             pos[x[q]] = 0
@@ -780,12 +791,7 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
                 pos[q] = r
                 r += 1
         for t in range(starts[j], starts[j + 1]):
-            i = members[t]
-            if i >= s:
-                for q in range(n):
-                    x[q] = q
-            else:
-                _unpack_row(codes, i, n, bits, x)
+            _element_row(codes, members[t], s, n, bits, x)
             for q in range(n):
                 if pos[q] >= 0:
                     out[o] = pos[x[q]]
@@ -793,23 +799,36 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
     return out
 
 
+def unpack_rows(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarray:
+    """The ``(m, n)`` int32 rows of the monoid elements ``0 .. m-1``: the ``s`` packed in
+    ``codes`` (``bits``-bit fields of little-endian words), then the identity."""
+    rows = np.empty((m, n), dtype=np.int32)
+    _unpack_all(np.ascontiguousarray(codes), int(n), int(bits), int(s), rows)
+    return rows
+
+
 def group_rows(codes: np.ndarray, packing, s: int, r_lab: np.ndarray, l_lab: np.ndarray,
                reps) -> list[np.ndarray]:
     """For each idempotent in ``reps`` (monoid indices), its maximal subgroup's elements (its
     H-class, in index order) as permutations of its sorted image: int64 arrays of shape
     ``(h_size, rank)``, as :meth:`automata.froidure_pin.FroidurePin.group_permutations` gives
-    them."""
-    reps = np.asarray(reps, dtype=np.int64)
+    them (a repeated representative: the same array). Distinct idempotents have disjoint
+    H-classes; representatives whose H-classes overlap (not idempotents) are refused
+    (ValueError) rather than overrun the kernel's room for one element each."""
+    asked = [int(r) for r in reps]
+    reps = np.array(list(dict.fromkeys(asked)), dtype=np.int64)      # each once
     sizes = np.empty(reps.size, dtype=np.int64)
     ranks = np.empty(reps.size, dtype=np.int64)
     flat = _group_rows(np.ascontiguousarray(codes), packing.n, packing.bits, int(s),
                        np.ascontiguousarray(r_lab), np.ascontiguousarray(l_lab), reps,
                        sizes, ranks)
-    out, o = [], 0
-    for h, r in zip(sizes.tolist(), ranks.tolist()):
-        out.append(flat[o:o + h * r].reshape(h, r))
+    if reps.size and sizes[0] < 0:
+        raise ValueError("group_rows: the representatives must be idempotents")
+    out, o = {}, 0
+    for rep, h, r in zip(reps.tolist(), sizes.tolist(), ranks.tolist()):
+        out[rep] = flat[o:o + h * r].reshape(h, r)
         o += h * r
-    return out
+    return [out[r] for r in asked]
 
 
 def _setup_letters(gens, bits, gcodes, gtab, canon):

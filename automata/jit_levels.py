@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from .jit_core import compiled_once
+from .jit_core import compiled_once, unpack_rows
 
 __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_cyclic_id",
            "parity_candidates", "shortlex_order", "square_hits"]
@@ -29,7 +29,7 @@ _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
             "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
             "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id", "_row_order",
-            "_square_hits", "_unpack_rows")
+            "_square_hits")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -674,35 +674,11 @@ def _level_tables(offs, hashes, ltable, ids, nlev: int):
     return offs, hashes, ltable
 
 
-def _unpack_rows(codes, bits, s, n, rows):
-    """``rows[:s]`` = the elements packed in ``codes`` (``bits``-bit fields of little-endian
-    words, field ``j`` at bit ``bits * (j % (64 // bits))`` of word ``j // (64 // bits)``, as
-    :mod:`automata.monoid` packs them); every further row the identity."""
-    per = 64 // bits
-    fmask = np.uint64((1 << bits) - 1)
-    b = np.uint64(bits)
-    for i in range(s):
-        j = 0
-        for w in range(codes.shape[1]):
-            y = codes[i, w]
-            for _ in range(per):
-                if j >= n:
-                    break
-                rows[i, j] = np.int32(y & fmask)
-                y >>= b
-                j += 1
-    for i in range(s, rows.shape[0]):
-        for q in range(n):
-            rows[i, q] = q
-
-
 def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarray:
     """The ``(m, n)`` int32 rows of the elements packed in ``codes`` (``s`` of them, in
     ``bits``-bit fields of little-endian words, as :mod:`automata.monoid` packs them), the
     identity after them."""
-    rows = np.empty((m, n), dtype=np.int32)
-    _unpack_rows(codes, int(bits), int(s), int(n), rows)
-    return rows
+    return unpack_rows(codes, bits, s, n, m)
 
 
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,

@@ -258,29 +258,21 @@ def _varieties_kernel(right, left, parent, letter, idem, identity, s, n, n_r, n_
             rt = 0
         if n_r[d] * h_size[d] != 1:
             lt = 0
-    c = 0
-    for d in range(nd):                              # one idempotent per regular D-class
-        if regular[d] and reps[d] < s:
-            c += 1
-    local = np.empty(c, dtype=np.int64)
-    c = 0
+    local = np.empty(nd, dtype=np.int64)             # one idempotent per regular D-class
+    nl = 0
     for d in range(nd):
         if regular[d] and reps[d] < s:
-            local[c] = reps[d]
-            c += 1
-    c = 0
+            local[nl] = reps[d]
+            nl += 1
+    ids = np.empty(s, dtype=np.int64)                # the idempotents, in order
+    ni = 0
     for i in range(s):
         if idem[i]:
-            c += 1
-    ids = np.empty(c, dtype=np.int64)
-    c = 0
-    for i in range(s):
-        if idem[i]:
-            ids[c] = i
-            c += 1
+            ids[ni] = i
+            ni += 1
     checks = np.zeros(3, dtype=np.int64)
-    _cayley_kernel(right, left, parent, letter, idem, ids, s, n, local, max_work, max_t,
-                   checks)
+    _cayley_kernel(right, left, parent, letter, idem, ids[:ni], s, n, local[:nl], max_work,
+                   max_t, checks)
     out[0], out[1], out[2] = comm, rt, lt
     out[3], out[4], out[5] = checks[0], checks[1], checks[2]
 

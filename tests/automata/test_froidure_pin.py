@@ -110,7 +110,8 @@ def test_group_permutations_of_same_on_both_paths(both, seed):
         def run(gens=gens):
             fp = froidure_pin(gens)
             ds = list(range(len(fp.d_classes)))
-            return [fp.group_permutations(d) for d in ds], fp.group_permutations_of(ds[::-1])
+            return ([fp.group_permutations(d) for d in ds],
+                    fp.group_permutations_of(ds[::-1] + ds[:1])[:-1])      # a D-class twice
         (one, many), (one0, many0) = both(run)
         for got in (many[::-1], one0, many0[::-1]):
             assert len(got) == len(one)
@@ -121,6 +122,27 @@ def test_group_permutations_of_same_on_both_paths(both, seed):
                     np.testing.assert_array_equal(x, y)
         kinds |= {"none" if x is None else "group" if x.shape[0] > 1 else "trivial" for x in one}
     assert {"none", "group", "trivial"} <= kinds
+
+
+def test_group_rows_repeats_and_refusals():
+    """A representative asked twice gives the same array; two elements of one H-class (not
+    idempotents) are refused instead of overrunning the kernel's room."""
+    from automata import jit_core
+
+    if not jit_core.enabled():
+        pytest.skip("compiled core off")
+    fp = froidure_pin(np.array([[1, 0, 2], [0, 0, 2]]))
+    d = int(fp.d_classes.group_indices()[0])
+    rep = int(fp.d_classes.reps[d])
+    m = fp.monoid
+    a, b = jit_core.group_rows(m.codes, m._packing, m.semigroup_size, fp.r_label, fp.l_label,
+                               [rep, rep])
+    np.testing.assert_array_equal(a, fp.group_permutations(d))
+    np.testing.assert_array_equal(b, a)
+    g = froidure_pin(np.array([[1, 0]]))              # Z_2: one H-class, the whole monoid
+    with pytest.raises(ValueError, match="must be idempotents"):
+        jit_core.group_rows(g.monoid.codes, g.monoid._packing, g.monoid.semigroup_size,
+                            g.r_label, g.l_label, [0, 1])
 
 
 def test_auto_picks_by_size():
