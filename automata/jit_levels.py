@@ -35,6 +35,7 @@ _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _BIG = np.iinfo(np.int64).max
 _DENSE_BITS = 26                    # direct levels: a bitmap over all 2^bits codes (<= 8 MB)
+_SMALL_UNPACK = 1 << 14             # Cayley levels: rows unpacked by a kernel up to this many entries
 
 
 def enabled() -> bool:
@@ -678,7 +679,17 @@ def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarra
     """The ``(m, n)`` int32 rows of the elements packed in ``codes`` (``s`` of them, in
     ``bits``-bit fields of little-endian words, as :mod:`automata.monoid` packs them), the
     identity after them."""
-    return unpack_rows(codes, bits, s, n, m)
+    if s * n <= _SMALL_UNPACK:                     # one compiled call beats numpy's few
+        return unpack_rows(codes, bits, s, n, m)
+    rows = np.empty((m, n), dtype=np.int32)        # large: numpy's views copy at memory speed
+    if bits == 4:
+        b = codes.view(np.uint8).reshape(s, -1)
+        rows[:s, 0::2] = (b & 15)[:, :(n + 1) // 2]
+        rows[:s, 1::2] = (b >> 4)[:, :n // 2]
+    else:
+        rows[:s] = codes.view(np.uint8 if bits == 8 else np.uint16).reshape(s, -1)[:, :n]
+    rows[s:] = np.arange(n, dtype=np.int32)
+    return rows
 
 
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,

@@ -353,18 +353,20 @@ def test_square_hits_level_by_level():
         assert list(jit_levels.square_hits(square, flat, offs)) == want
 
 
+@pytest.mark.parametrize("s", [7, 2000])
 @pytest.mark.parametrize("n", [1, 2, 3, 15, 16, 17, 255, 256, 300])
-def test_unpacked_rows_equal_the_monoid_elements(n):
-    """The compiled unpacking of packed elements (4-, 8- and 16-bit fields, odd widths) is
-    the monoid's own unpacking, the identity appended."""
+def test_unpacked_rows_equal_the_monoid_elements(n, s):
+    """The unpacking of packed elements (4-, 8- and 16-bit fields, odd widths; the compiled
+    pass for small monoids, numpy's views for large ones) is the monoid's own unpacking, the
+    identity appended."""
     from automata import jit_levels
     from automata.monoid import _Packing
 
     rng = np.random.default_rng(n)
-    rows = rng.integers(0, n, size=(7, n))
+    rows = rng.integers(0, n, size=(s, n))
     packing = _Packing.for_states(n)
     codes = packing.pack(rows)
-    got = jit_levels._unpacked(np.ascontiguousarray(codes), packing.bits, 7, n, 9)
-    assert got.dtype == np.int32 and got.shape == (9, n)
-    np.testing.assert_array_equal(got[:7], rows)
-    np.testing.assert_array_equal(got[7:], np.tile(np.arange(n), (2, 1)))
+    got = jit_levels._unpacked(np.ascontiguousarray(codes), packing.bits, s, n, s + 2)
+    assert got.dtype == np.int32 and got.shape == (s + 2, n)
+    np.testing.assert_array_equal(got[:s], rows)
+    np.testing.assert_array_equal(got[s:], np.tile(np.arange(n), (2, 1)))
