@@ -753,7 +753,7 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
     m = r_lab.shape[0]
     x = np.empty(n, dtype=np.int64)
     pos = np.empty(n, dtype=np.int64)
-    members = np.empty(m, dtype=np.int64)     # the H-classes of distinct D-classes: disjoint
+    members = np.empty(m, dtype=np.int64)     # distinct idempotents: disjoint H-classes
     starts = np.empty(reps.shape[0] + 1, dtype=np.int64)
     starts[0] = 0
     count = 0
@@ -762,7 +762,7 @@ def _group_rows(codes, n, bits, s, r_lab, l_lab, reps, sizes, ranks):
         rep = reps[j]
         for i in range(m):
             if r_lab[i] == r_lab[rep] and l_lab[i] == l_lab[rep]:
-                if count == m:                # two reps in one H-class: not as documented
+                if count == m:                # overlapping H-classes: not idempotents
                     sizes[0] = -1
                     return np.empty(0, dtype=np.int64)
                 members[count] = i
