@@ -6,8 +6,8 @@ fields of a :class:`~automata.classify.Classification`, 52 µs (timed through wr
 the records a classification of a small monoid makes (about a tenth of its time).
 :func:`fast_init` replaces that ``__init__`` by one with the same parameters (names, order,
 defaults, default factories) that stores the fields in the instance's ``__dict__`` directly.
-Everything else is the dataclass's own: the instances stay frozen (assignment raises), and equality, hashing, ``repr``,
-``dataclasses.replace`` and ``fields`` are unchanged.
+Everything else is the dataclass's own: the instances stay frozen (assignment raises), and
+equality, hashing, ``repr``, ``dataclasses.replace`` and ``fields`` are unchanged.
 """
 from __future__ import annotations
 
