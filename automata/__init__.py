@@ -28,6 +28,9 @@ from .errors import (
 from .languages import (Language, get_language, language_definition, list_languages,
                         register_language, resolve_language, unregister_language)
 from .classify import classify
+from .heap import retain_freed_memory
+
+retain_freed_memory()          # keep freed memory mapped for reuse (glibc; see automata.heap)
 
 __all__ = [
     "DFA", "split_word", "random_dfa", "regex_to_dfa", "AutomatonError", "AutomatonFormatError", "BudgetExceededError",

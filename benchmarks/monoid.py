@@ -40,6 +40,10 @@ Green's R, L, D and H, which is what the peer computes; monoids up to 1,000,000 
 ``core_ratio`` = core / peer. When numba is installed (:mod:`automata.jit_core`) and not turned
 off, ``ours_nojit_s`` and ``core_nojit_s`` (with ``core_nojit_ratio``) time the same with
 ``AUTOMATA_JIT=0``, the numpy path, in the same process.
+
+``malloc_retained`` says whether importing :mod:`automata` set glibc to keep freed memory
+mapped (:mod:`automata.heap`; both tools share the process, so both run with it);
+``AUTOMATA_MALLOC=system`` runs the benchmark with glibc's defaults instead.
 """
 from __future__ import annotations
 
@@ -238,8 +242,13 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
     # first calls (imports; with numba, loading or compiling the kernels) before any timing
     t = time.perf_counter()
     classify(get_language("parity").dfa)
-    print(json.dumps({"warm_up_s": round(time.perf_counter() - t, 3), "jit": jit}),
-          file=sys.stderr, flush=True)
+    # importing automata keeps freed memory mapped (glibc; AUTOMATA_MALLOC=system: not), for
+    # both tools alike: they share this process
+    from automata.heap import retain_freed_memory
+
+    retained = retain_freed_memory()
+    print(json.dumps({"warm_up_s": round(time.perf_counter() - t, 3), "jit": jit,
+                      "malloc_retained": retained}), file=sys.stderr, flush=True)
 
     def wanted(name: str) -> bool:
         return cases is None or any(name.startswith(c) for c in cases)
@@ -257,7 +266,8 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
                                    froidure=(c.monoid_size or 0) <= 2_000_000, skipped=skipped)
         row = {"case": name, "ours_s": round(ours, 5), "libsemigroups_s": round(peer, 5),
                "ratio": round(ours / peer, 3), "peer": route, "monoid_size": c.monoid_size,
-               "states": d.n_states, "letters": d.n_symbols, "repeats": reps}
+               "states": d.n_states, "letters": d.n_symbols, "repeats": reps,
+               "malloc_retained": retained}
         row.update({key: round(v, 5) for key, v in cols.items()})
         row.update({f"{key[:-2]}_ratio": round(v / peer, 3) for key, v in cols.items()
                     if key.startswith("core")})
@@ -306,7 +316,8 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
         if wanted("mlregtest_sweep"):
             row = {"case": f"mlregtest_sweep_{len(sel)}", "ours_s": round(ours, 3),
                    "libsemigroups_s": round(peer, 3), "ratio": round(ours / peer, 3),
-                   "peer": "froidure_pin", "acceptors": len(sel), "repeats": 1}
+                   "peer": "froidure_pin", "acceptors": len(sel), "repeats": 1,
+                   "malloc_retained": retained}
             row.update({key: round(v, 3) for key, v in totals.items()})
             row.update({f"{key[:-2]}_ratio": round(v / peer, 3) for key, v in totals.items()
                         if key.startswith("core")})
