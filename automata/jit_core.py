@@ -43,10 +43,10 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
-            "_unpack_row", "_is_idempotent", "_tail", "_max_tail",
-            "_first_cyclic", "_image_sizes", "_scc_labels", "_root", "_d_classes", "_green_kernel",
-            "_setup_letters", "_power_index", "_idempotents_by_words", "_group_rows",
-            "_element_row", "_unpack_all")
+            "_unpack_row", "_tail", "_max_tail", "_first_cyclic", "_image_sizes", "_scc_labels",
+            "_root", "_d_classes", "_green_kernel", "_setup_letters", "_power_index",
+            "_packed_idempotent", "_idempotents_by_words", "_group_rows", "_element_row",
+            "_unpack_all")
 
 
 def _environment():
@@ -386,14 +386,6 @@ def _unpack_row(codes, i, n, bits, x):
             j += 1
 
 
-def _is_idempotent(x, n):
-    """Whether the transformation ``x`` (its first ``n`` entries) satisfies ``x·x = x``."""
-    for q in range(n):
-        if x[x[q]] != x[q]:
-            return False
-    return True
-
-
 def _tail(x, n, depth, stack):
     """The longest path to a fixed point in the functional graph of ``x`` (0 for the
     identity), or -1 when ``x`` has a cycle of length > 1. ``depth``: scratch of length n."""
@@ -502,11 +494,14 @@ def _image_sizes(codes, rows, n, bits, out):
 
 def _scc_labels(edges, comp):
     """Strongly connected components of ``i -> edges[i, a]`` (Tarjan 1972, iteratively: an
-    explicit stack of (vertex, next edge)), then numbered in order of their least vertex."""
+    explicit stack of (vertex, next edge)), then numbered in order of their least vertex.
+    A vertex's edges to vertices already seen are scanned in one tight loop, its low-link in a
+    local; a vertex popped into its component gets index ``m + 1``, which no low-link
+    exceeds, so no on-stack flags are read."""
     m, k = edges.shape
+    done = m + 1
     index = np.full(m, -1, dtype=np.int64)
     low = np.empty(m, dtype=np.int64)
-    onstack = np.zeros(m, dtype=np.bool_)
     stack = np.empty(m, dtype=np.int64)
     call_v = np.empty(m, dtype=np.int64)
     call_e = np.empty(m, dtype=np.int64)
@@ -521,39 +516,45 @@ def _scc_labels(edges, comp):
         nxt += 1
         stack[sp] = root
         sp += 1
-        onstack[root] = True
         call_v[0] = root
         call_e[0] = 0
         depth = 1
         while depth > 0:
             v = call_v[depth - 1]
             e = call_e[depth - 1]
-            if e < k:
-                call_e[depth - 1] = e + 1
-                w = edges[v, e]
-                if index[w] < 0:                       # descend
-                    index[w] = nxt
-                    low[w] = nxt
-                    nxt += 1
-                    stack[sp] = w
-                    sp += 1
-                    onstack[w] = True
-                    call_v[depth] = w
-                    call_e[depth] = 0
-                    depth += 1
-                elif onstack[w] and index[w] < low[v]:
-                    low[v] = index[w]
+            lv = low[v]
+            w = -1
+            while e < k:                               # edges to seen vertices: low-links
+                u = edges[v, e]
+                e += 1
+                iu = index[u]
+                if iu < 0:
+                    w = u
+                    break
+                if iu < lv:                            # on the stack (popped ones: m + 1)
+                    lv = iu
+            low[v] = lv
+            call_e[depth - 1] = e
+            if w >= 0:                                 # descend
+                index[w] = nxt
+                low[w] = nxt
+                nxt += 1
+                stack[sp] = w
+                sp += 1
+                call_v[depth] = w
+                call_e[depth] = 0
+                depth += 1
                 continue
             depth -= 1                                 # v is finished
-            if depth > 0 and low[v] < low[call_v[depth - 1]]:
-                low[call_v[depth - 1]] = low[v]
-            if low[v] == index[v]:                     # v roots a component: pop it
+            if depth > 0 and lv < low[call_v[depth - 1]]:
+                low[call_v[depth - 1]] = lv
+            if lv == index[v]:                         # v roots a component: pop it
                 while True:
                     sp -= 1
-                    w = stack[sp]
-                    onstack[w] = False
-                    comp[w] = ncomp
-                    if w == v:
+                    x = stack[sp]
+                    index[x] = done
+                    comp[x] = ncomp
+                    if x == v:
                         break
                 ncomp += 1
     remap = np.full(ncomp, -1, dtype=np.int64)
@@ -634,20 +635,45 @@ def _d_classes(r_lab, l_lab, idem, identity):
     return d_lab, d_size, n_r, n_l, reps, regular
 
 
+def _packed_idempotent(codes, x, n, bits):
+    """Whether the element packed in row ``x`` of ``codes`` satisfies ``x·x = x``: each entry
+    ``v = x[q]`` read from its field, stopping at the first ``x[v] != v``."""
+    per = 64 // bits
+    fmask = np.uint64((1 << bits) - 1)
+    for q in range(n):
+        v = np.int64((codes[x, q // per] >> np.uint64((q % per) * bits)) & fmask)
+        if np.int64((codes[x, v // per] >> np.uint64((v % per) * bits)) & fmask) != v:
+            return False
+    return True
+
+
 def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
-    """``idem[x]`` for the packed elements: ``x·x = x``, found by walking ``x``'s word from
-    ``x`` on the right Cayley graph when the word is shorter than ``n`` (else from the
-    transformation, :func:`_is_idempotent`)."""
+    """``idem[x]`` for the packed elements: ``x·x = x``, from the packed transformation
+    (:func:`_packed_idempotent`, which stops at the first entry that moves: a few reads for
+    most elements, ``2n`` for an idempotent), or, over more than 32 states, for a word shorter
+    than 8 letters by walking it from ``x`` on the right Cayley graph (fewer reads than ``2n``
+    whatever ``x`` is)."""
     s = codes.shape[0]
+    if n <= 32:                                # _packed_idempotent, inlined (few states)
+        per = 64 // bits
+        fmask = np.uint64((1 << bits) - 1)
+        for x in range(s):
+            ok = True
+            for q in range(n):
+                v = np.int64((codes[x, q // per] >> np.uint64((q % per) * bits)) & fmask)
+                if np.int64((codes[x, v // per] >> np.uint64((v % per) * bits)) & fmask) != v:
+                    ok = False
+                    break
+            idem[x] = ok
+        return
+    short = 8
     wlen = np.empty(s, dtype=np.int64)
-    word = np.empty(n + 1, dtype=np.int64)
-    x_row = np.empty(n, dtype=np.int64)
+    word = np.empty(short + 1, dtype=np.int64)
     for x in range(s):
         p = parent[x]
         wlen[x] = 1 if p < 0 else wlen[p] + 1
-        if wlen[x] >= n:
-            _unpack_row(codes, x, n, bits, x_row)
-            idem[x] = _is_idempotent(x_row, n)
+        if wlen[x] >= short:
+            idem[x] = _packed_idempotent(codes, x, n, bits)
             continue
         m = 0
         y = x

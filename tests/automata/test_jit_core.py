@@ -629,3 +629,30 @@ def test_class_counts_match_numpy():
     _, (codes, _, _) = _froidure_pin(_tn(6), max_size=5461, partial_ok=True)
     x = _Packing.for_states(6).unpack(codes)
     assert jit_orbits.class_counts(x) == numpy_counts(x)
+
+
+def test_strong_components_equal_scipy(monkeypatch):
+    """The compiled Tarjan labels equal scipy's components (the numpy path's, numbered by
+    least vertex) on random graphs: self-loops, sinks, many letters, and a 20,000-vertex path
+    whose depth-first search goes 20,000 deep (the explicit stack)."""
+    from automata.froidure_pin import _strong_components
+
+    rng = np.random.default_rng(11)
+    graphs = []
+    for t in range(400):
+        m, k = int(rng.integers(1, 80)), int(rng.integers(1, 6))
+        e = rng.integers(0, m, size=(m, k)).astype(np.int32)
+        if t % 4 == 0:
+            e[:, 0] = np.arange(m)                       # a loop at every vertex
+        if t % 4 == 1:
+            e[rng.random((m, k)) < 0.6] = m - 1          # a common sink
+        graphs.append(e)
+    m = 20_000
+    graphs.append(np.stack([np.minimum(np.arange(m) + 1, m - 1), np.zeros(m, dtype=np.int64)],
+                           axis=1).astype(np.int32))     # a path back to 0: one component
+    graphs.append(np.minimum(np.arange(m) + 1, m - 1)[:, None].astype(np.int32))   # m of them
+    compiled = [jit_core.strong_components(e) for e in graphs]
+    monkeypatch.setenv("AUTOMATA_JIT", "0")
+    for e, lab in zip(graphs, compiled):
+        assert (lab == _strong_components(e)).all()
+    assert len(set(compiled[-2].tolist())) == 1 and len(set(compiled[-1].tolist())) == m
