@@ -27,9 +27,9 @@ __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_c
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
-            "_level_slot", "_rehash_levels", "_byte_key", "_sort_rows", "_prepare", "_row_hash",
-            "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id", "_row_order",
-            "_square_hits")
+            "_level_slot", "_rehash_levels", "_byte_key", "_word_key", "_sort_rows", "_prepare",
+            "_row_hash", "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id",
+            "_row_order", "_square_hits")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -507,31 +507,49 @@ def _byte_key(v):
         | ((a >> 24) & 255)
 
 
+def _word_key(rows, i, w, per, width, n, small):
+    """Entries ``w·per .. w·per + per - 1`` of row ``i`` as one uint64, the first highest:
+    each entry itself (``small``: all below 256, 8 bits each) or its :func:`_byte_key`
+    (32 bits each); past the row's end, zeros (every row has ``n`` entries, so padding never
+    decides an order)."""
+    v = np.uint64(0)
+    for j in range(per):
+        q = w * per + j
+        e = 0
+        if q < n:
+            e = rows[i, q] if small else _byte_key(rows[i, q])
+        v = (v << np.uint64(width)) | np.uint64(e)
+    return v
+
+
 def _sort_rows(rows, order, tmp):
     """``order`` = the rows' indices in the byte order of their int32 entries (at the first
-    entry that differs, the smaller :func:`_byte_key` first), by refinement
-    from the first entry on (most significant digit first): each group of rows equal so far
-    is sorted by its next entry and split, until every group is one row; False when two
-    rows are equal. Rows sharing long prefixes cost one pass per shared entry, not one per
-    comparison as in a comparison sort. A group is sorted by insertion up to 16 rows, past
-    that by counting when every entry is below 256 (then the key order is the entries'
-    order), else by ``argsort``; the order within equal keys does not matter, as the next
-    entries split them."""
+    entry that differs, the smaller :func:`_byte_key` first), by refinement from the first
+    entries on (most significant digit first): each group of rows equal so far is sorted by
+    its next entries and split, until every group is one row; False when two rows are equal.
+    A digit is several entries read together as one uint64 (:func:`_word_key`): eight when
+    every entry is below 256 (their own order is then the byte order), else two. Rows sharing
+    long prefixes cost one pass per shared digit, not one per comparison as in a comparison
+    sort. A group is sorted by insertion up to 16 rows, past that by ``argsort``; the order
+    within equal keys does not matter, as the next digits split them."""
     m, n = rows.shape
     for i in range(m):
         order[i] = i
     if m <= 1:
         return True
-    small = True                                       # every entry below 256: a counting
-    for i in range(m):                                 # sort by the entry is the key order
+    small = True
+    for i in range(m):
         for q in range(n):
             if rows[i, q] < 0 or rows[i, q] > 255:
                 small = False
                 break
         if not small:
             break
-    count = np.zeros(257, dtype=np.int64)
-    keys = np.empty(m, dtype=np.int64)
+    per = 8 if small else 2
+    width = 8 if small else 32
+    n_words = (n + per - 1) // per
+    keys = np.empty(m, dtype=np.uint64)
+    ktmp = np.empty(m, dtype=np.uint64)
     gs = np.empty(m, dtype=np.int64)
     ge = np.empty(m, dtype=np.int64)
     gs2 = np.empty(m, dtype=np.int64)
@@ -539,13 +557,13 @@ def _sort_rows(rows, order, tmp):
     ng = 1
     gs[0] = 0
     ge[0] = m
-    for q in range(n):
+    for w in range(n_words):
         nn = 0
         for g in range(ng):
             a = gs[g]
             b = ge[g]
             for i in range(a, b):
-                keys[i] = _byte_key(rows[order[i], q])
+                keys[i] = _word_key(rows, order[i], w, per, width, n, small)
             if b - a <= 16:                            # insertion sort
                 for i in range(a + 1, b):
                     kv = keys[i]
@@ -557,29 +575,14 @@ def _sort_rows(rows, order, tmp):
                         j -= 1
                     keys[j + 1] = kv
                     order[j + 1] = ov
-            elif small:                                # counting sort (keys: entry << 24)
-                count[:] = 0
-                for i in range(a, b):
-                    count[(keys[i] >> 24) + 1] += 1
-                for v in range(256):
-                    count[v + 1] += count[v]
-                for i in range(a, b):
-                    v = keys[i] >> 24
-                    tmp[count[v]] = order[i]
-                    count[v] += 1
-                for i in range(b - a):
-                    order[a + i] = tmp[i]
-                    keys[a + i] = _byte_key(rows[tmp[i], q])
             else:
                 idx = np.argsort(keys[a:b])
                 for i in range(b - a):
                     tmp[i] = order[a + idx[i]]
+                    ktmp[i] = keys[a + idx[i]]
                 for i in range(b - a):
                     order[a + i] = tmp[i]
-                for i in range(b - a):
-                    tmp[i] = keys[a + idx[i]]
-                for i in range(b - a):
-                    keys[a + i] = tmp[i]
+                    keys[a + i] = ktmp[i]
             r = a
             for i in range(a + 1, b + 1):
                 if i == b or keys[i] != keys[i - 1]:

@@ -214,9 +214,10 @@ def test_compiling_is_left_out_of_the_time_budget(tmp_path):
 
 
 def test_sort_rows_is_the_byte_order():
-    """``_sort_rows`` (refinement by entries) orders int32 rows as numpy sorts their raw
-    bytes, on short and long shared prefixes, entries past 255 and groups past the insertion
-    sort's size; two equal rows answer False."""
+    """``_sort_rows`` (refinement by digits of 8 or 2 entries) orders int32 rows as numpy
+    sorts their raw bytes, on short and long shared prefixes, entries past 255, row lengths
+    that are no multiple of a digit and groups past the insertion sort's size; two equal rows
+    answer False."""
     from automata import jit_levels
 
     if os.environ.get("AUTOMATA_JIT") == "0":
@@ -224,7 +225,8 @@ def test_sort_rows_is_the_byte_order():
     assert jit_levels.enabled()
     rng = np.random.default_rng(7)
     for m, n, hi, prefix in ((1, 3, 3, 0), (2, 1, 2, 0), (40, 5, 3, 0), (300, 30, 700, 20),
-                             (2000, 12, 4, 6), (500, 4, 70000, 0)):
+                             (2000, 12, 4, 6), (500, 4, 70000, 0), (400, 37, 256, 17),
+                             (300, 9, 2, 8), (200, 7, 300, 5)):
         for _ in range(3):
             rows = rng.integers(0, hi, size=(m, n)).astype(np.int32)
             rows[:, :prefix] = rows[0, :prefix]              # a prefix shared by every row
