@@ -27,9 +27,9 @@ __all__ = ["cayley_levels", "cycle_orders", "direct_levels", "enabled", "first_c
 
 _STATE: dict = {"loaded": None, "warm_s": None}
 _KERNELS = ("_cayley_levels", "_direct_levels", "_level_start", "_close_level", "_radix_sort",
-            "_level_slot", "_rehash_levels", "_byte_key", "_word_key", "_sort_rows", "_prepare",
-            "_row_hash", "_parity_scan", "_cycle_orders", "_shortlex", "_first_cyclic_id",
-            "_row_order", "_square_hits")
+            "_level_slot", "_rehash_levels", "_byte_key", "_word_key", "_radix_group",
+            "_sort_rows", "_prepare", "_row_hash", "_parity_scan", "_cycle_orders", "_shortlex",
+            "_first_cyclic_id", "_row_order", "_square_hits")
 _DONE, _GROW, _PAUSE, _LEVELS, _ELEMENTS = 0, 1, 2, 3, 4
 _PAUSE_WORK = 1 << 22               # Cayley-graph look-ups between two returns (time budget)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -522,6 +522,30 @@ def _word_key(rows, i, w, per, width, n, small):
     return v
 
 
+def _radix_group(keys, order, a, b, ktmp, otmp, count):
+    """Sort ``keys[a:b]`` (uint64) in place, ``order[a:b]`` carried along: a stable counting
+    sort per byte from the lowest (Knuth's LSD radix sort), skipping a byte that is the same
+    in every key (the padding of a short row, the high bytes of small entries)."""
+    g = b - a
+    for byte in range(8):
+        sh = np.uint64(8 * byte)
+        count[:] = 0
+        for i in range(a, b):
+            count[np.int64((keys[i] >> sh) & np.uint64(255)) + 1] += 1
+        if count[np.int64((keys[a] >> sh) & np.uint64(255)) + 1] == g:
+            continue
+        for v in range(256):
+            count[v + 1] += count[v]
+        for i in range(a, b):
+            v = np.int64((keys[i] >> sh) & np.uint64(255))
+            ktmp[count[v]] = keys[i]
+            otmp[count[v]] = order[i]
+            count[v] += 1
+        for i in range(g):
+            keys[a + i] = ktmp[i]
+            order[a + i] = otmp[i]
+
+
 def _sort_rows(rows, order, tmp):
     """``order`` = the rows' indices in the byte order of their int32 entries (at the first
     entry that differs, the smaller :func:`_byte_key` first), by refinement from the first
@@ -530,8 +554,9 @@ def _sort_rows(rows, order, tmp):
     A digit is several entries read together as one uint64 (:func:`_word_key`): eight when
     every entry is below 256 (their own order is then the byte order), else two. Rows sharing
     long prefixes cost one pass per shared digit, not one per comparison as in a comparison
-    sort. A group is sorted by insertion up to 16 rows, past that by ``argsort``; the order
-    within equal keys does not matter, as the next digits split them."""
+    sort. A group is sorted by insertion up to 16 rows, by ``argsort`` up to 256, past that
+    by :func:`_radix_group`; the order within equal keys does not matter, as the next digits
+    split them."""
     m, n = rows.shape
     for i in range(m):
         order[i] = i
@@ -550,6 +575,7 @@ def _sort_rows(rows, order, tmp):
     n_words = (n + per - 1) // per
     keys = np.empty(m, dtype=np.uint64)
     ktmp = np.empty(m, dtype=np.uint64)
+    count = np.empty(257, dtype=np.int64)
     gs = np.empty(m, dtype=np.int64)
     ge = np.empty(m, dtype=np.int64)
     gs2 = np.empty(m, dtype=np.int64)
@@ -575,7 +601,7 @@ def _sort_rows(rows, order, tmp):
                         j -= 1
                     keys[j + 1] = kv
                     order[j + 1] = ov
-            else:
+            elif b - a <= 256:
                 idx = np.argsort(keys[a:b])
                 for i in range(b - a):
                     tmp[i] = order[a + idx[i]]
@@ -583,6 +609,8 @@ def _sort_rows(rows, order, tmp):
                 for i in range(b - a):
                     order[a + i] = tmp[i]
                     keys[a + i] = ktmp[i]
+            else:
+                _radix_group(keys, order, a, b, ktmp, tmp, count)
             r = a
             for i in range(a + 1, b + 1):
                 if i == b or keys[i] != keys[i - 1]:
