@@ -85,6 +85,7 @@ def _lib():
 
 _LIB_ENUM = r"""
 import sys, time
+import automata  # noqa: F401  (glibc keeps freed memory mapped, as in the parent: automata.heap)
 import libsemigroups_pybind11 as ls
 n = int(sys.argv[1])
 def rss():
