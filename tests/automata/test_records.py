@@ -11,15 +11,6 @@ import pytest
 from automata.records import fast_init
 
 
-@dataclasses.dataclass(frozen=True)
-class _Plain:
-    a: int
-    b: str = "x"
-    c: dict = dataclasses.field(default_factory=dict, compare=False)
-    d: tuple = ()
-    _store: int = 0
-
-
 @fast_init
 @dataclasses.dataclass(frozen=True)
 class Fast:
@@ -28,6 +19,11 @@ class Fast:
     c: dict = dataclasses.field(default_factory=dict, compare=False)
     d: tuple = ()
     _store: int = 0                      # the name the generated __init__ would use first
+
+
+#: the stock frozen dataclass of the same fields, to compare with
+_Plain = dataclasses.make_dataclass(
+    "_Plain", [(f.name, f.type, f) for f in dataclasses.fields(Fast)], frozen=True)
 
 
 def _fields(x) -> dict:
