@@ -45,8 +45,7 @@ _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_tail", "_max_tail", "_first_cyclic", "_image_sizes", "_scc_labels",
             "_root", "_d_classes", "_green_kernel", "_setup_letters", "_power_index",
-            "_packed_idempotent", "_idempotents_by_words", "_group_rows", "_element_row",
-            "_unpack_all")
+            "_idempotents_by_words", "_group_rows", "_element_row", "_unpack_all")
 
 
 def _environment():
@@ -635,56 +634,41 @@ def _d_classes(r_lab, l_lab, idem, identity):
     return d_lab, d_size, n_r, n_l, reps, regular
 
 
-def _packed_idempotent(codes, x, n, bits):
-    """Whether the element packed in row ``x`` of ``codes`` satisfies ``x·x = x``: each entry
-    ``v = x[q]`` read from its field, stopping at the first ``x[v] != v``."""
+def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
+    """``idem[x]`` for the packed elements: ``x·x = x``, read from the packed transformation
+    (each entry ``v = x[q]`` from its field, stopping at the first ``x[v] != v``: a few reads
+    for most elements, ``2n`` for an idempotent), or, over more than 32 states, for a word
+    shorter than 8 letters by walking it from ``x`` on the right Cayley graph (fewer reads
+    than ``2n`` whatever ``x`` is)."""
+    s = codes.shape[0]
     per = 64 // bits
     fmask = np.uint64((1 << bits) - 1)
-    for q in range(n):
-        v = np.int64((codes[x, q // per] >> np.uint64((q % per) * bits)) & fmask)
-        if np.int64((codes[x, v // per] >> np.uint64((v % per) * bits)) & fmask) != v:
-            return False
-    return True
-
-
-def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
-    """``idem[x]`` for the packed elements: ``x·x = x``, from the packed transformation
-    (:func:`_packed_idempotent`, which stops at the first entry that moves: a few reads for
-    most elements, ``2n`` for an idempotent), or, over more than 32 states, for a word shorter
-    than 8 letters by walking it from ``x`` on the right Cayley graph (fewer reads than ``2n``
-    whatever ``x`` is)."""
-    s = codes.shape[0]
-    if n <= 32:                                # _packed_idempotent, inlined (few states)
-        per = 64 // bits
-        fmask = np.uint64((1 << bits) - 1)
-        for x in range(s):
-            ok = True
-            for q in range(n):
-                v = np.int64((codes[x, q // per] >> np.uint64((q % per) * bits)) & fmask)
-                if np.int64((codes[x, v // per] >> np.uint64((v % per) * bits)) & fmask) != v:
-                    ok = False
-                    break
-            idem[x] = ok
-        return
-    short = 8
-    wlen = np.empty(s, dtype=np.int64)
+    short = 8 if n > 32 else 0
+    wlen = np.empty(s if short else 0, dtype=np.int64)
     word = np.empty(short + 1, dtype=np.int64)
     for x in range(s):
-        p = parent[x]
-        wlen[x] = 1 if p < 0 else wlen[p] + 1
-        if wlen[x] >= short:
-            idem[x] = _packed_idempotent(codes, x, n, bits)
-            continue
-        m = 0
-        y = x
-        while y >= 0:                          # x's word, last letter first
-            word[m] = letter[y]
-            m += 1
-            y = parent[y]
-        z = x
-        for t in range(m - 1, -1, -1):
-            z = right[z, word[t]]
-        idem[x] = z == x
+        if short:
+            p = parent[x]
+            wlen[x] = 1 if p < 0 else wlen[p] + 1
+            if wlen[x] < short:
+                m = 0
+                y = x
+                while y >= 0:                  # x's word, last letter first
+                    word[m] = letter[y]
+                    m += 1
+                    y = parent[y]
+                z = x
+                for t in range(m - 1, -1, -1):
+                    z = right[z, word[t]]
+                idem[x] = z == x
+                continue
+        ok = True
+        for q in range(n):
+            v = np.int64((codes[x, q // per] >> np.uint64((q % per) * bits)) & fmask)
+            if np.int64((codes[x, v // per] >> np.uint64((v % per) * bits)) & fmask) != v:
+                ok = False
+                break
+        idem[x] = ok
 
 
 def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, l_lab, idem):
