@@ -236,7 +236,7 @@ class DFA:
     """
 
     __slots__ = ("alphabet", "delta", "initial", "accepting", "state_names", "_index", "_hash",
-                 "_rows", "_minimal")
+                 "_rows", "_minimal", "_letters")
 
     def __init__(
         self,
@@ -309,6 +309,7 @@ class DFA:
         set_(self, "_index", {s: i for i, s in enumerate(alphabet)})
         set_(self, "_hash", None)
         set_(self, "_rows", None)
+        set_(self, "_letters", None)
         set_(self, "_minimal", False)            # True: made by minimize(), so already minimal
 
     def __setattr__(self, name, value):
@@ -346,6 +347,16 @@ class DFA:
             bad = next(s for s in split_word(word, self.alphabet) if not _known(s, index))
             raise UnknownSymbolError(
                 f"symbol {bad!r} is not in the alphabet {list(self.alphabet)}") from None
+
+    @property
+    def letter_maps(self) -> np.ndarray:
+        """The letters' transformations, shape ``(n_symbols, n_states)``: ``[a, q] =
+        delta[q, a]`` (C-contiguous and read-only, made once)."""
+        if self._letters is None:
+            g = np.ascontiguousarray(self.delta.T)
+            g.setflags(write=False)
+            object.__setattr__(self, "_letters", g)
+        return self._letters
 
     def _table_rows(self) -> list[list[int]]:
         if self._rows is None:                   # Python lists: much faster to walk one by one

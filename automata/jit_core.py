@@ -674,8 +674,8 @@ def _idempotents_by_words(right, parent, letter, codes, n, bits, idem):
 def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, l_lab, idem):
     """Green's relations of an enumerated monoid in one call: the R- and L-labels (SCCs of
     the Cayley graphs), the idempotents (:func:`_idempotents_by_words`; elements past the
-    packed ones: the identity) and :func:`_d_classes`, with each D-class's H-class size (-1
-    where ``#R·#L`` does not divide its size, which a theorem forbids)."""
+    packed ones: the identity) and :func:`_d_classes`, with each D-class's H-class size
+    (AssertionError where ``#R·#L`` does not divide its size, which a theorem forbids)."""
     _scc_labels(right, r_lab)
     _scc_labels(left, l_lab)
     s = codes.shape[0]
@@ -687,7 +687,9 @@ def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, 
     h_size = np.empty(d_size.shape[0], dtype=np.int64)
     for d in range(d_size.shape[0]):
         rl = n_r[d] * n_l[d]
-        h_size[d] = d_size[d] // rl if d_size[d] % rl == 0 else -1
+        if d_size[d] % rl != 0:
+            raise AssertionError("D-class size is not #R x #L x |H|")
+        h_size[d] = d_size[d] // rl
     return d_lab, d_size, n_r, n_l, reps, regular, h_size
 
 
@@ -895,22 +897,30 @@ class _Arrays:
         self.suffix = np.empty(g, dtype=np.int32)
         self.levels = np.empty(cap + 2, dtype=np.int32)
         self.levels[0] = 0                   # the first level starts at 0 (set before any run)
-        self.growing = ("buf", "parent", "letter", "levels") + \
-            (("right", "left", "first", "suffix") if record else ())
+        self.per_element = ("buf", "parent", "letter") + \
+            (("right", "left", "first", "suffix") if record else ())   # one row per element
 
     def grow(self, cap: int) -> None:
         """Room for ``cap`` elements, in place where the allocator can (``ndarray.resize``,
         as the numpy path grows: no second copy alive at the peak)."""
-        for name in self.growing:
+        for name in self.per_element:
             a = getattr(self, name)
-            a.resize((cap + 2 if name == "levels" else cap,) + a.shape[1:], refcheck=False)
+            a.resize((cap,) + a.shape[1:], refcheck=False)
+        self.levels.resize(cap + 2, refcheck=False)
 
     def trim(self, count: int) -> None:
-        """Shrink every array to ``count`` rows, in place."""
-        for name in self.growing:
+        """Shrink the per-element arrays to ``count`` rows: views of the first rows when
+        the spare rows hold at most 1 MiB in all (a small monoid: no reallocation), else in
+        place (the spare memory goes back to the allocator)."""
+        names = self.per_element
+        spare = (self.buf.shape[0] - count) * sum(getattr(self, a).strides[0] for a in names)
+        for name in names:
             a = getattr(self, name)
-            if a.shape[0] > count and name != "levels":
-                a.resize((count,) + a.shape[1:], refcheck=False)
+            if a.shape[0] > count:
+                if spare <= 1 << 20:
+                    setattr(self, name, a[:count])
+                else:
+                    a.resize((count,) + a.shape[1:], refcheck=False)
 
 
 def _warm_up() -> float:
@@ -954,7 +964,8 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     consts = _hash_consts(words)
     cap = max(1 << 10, 2 * (k + 1))
     arr = _Arrays(cap, words, k, record)
-    table = np.full(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), -1, dtype=np.int32)
+    table = np.empty(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), dtype=np.int32)
+    table.fill(-1)
     gen_index = np.zeros(k, dtype=np.int64)
     st = np.zeros(12, dtype=np.int64)
     pause_count = int(check[0]) if check is not None else _NEVER
