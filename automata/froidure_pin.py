@@ -166,11 +166,12 @@ class DClassTable(LazyEntries):
     on first access: a J-trivial monoid has as many D-classes as elements, and building
     thousands of objects that nobody reads was a large part of a small enumeration's time."""
 
-    def __init__(self, size, n_r, n_l, h_size, regular, reps, ranks):
+    def __init__(self, size, n_r, n_l, h_size, regular, reps, ranks, aperiodic=None):
         self._cols = (size, n_r, n_l, h_size, regular, reps)
         self._rank_fn = ranks
         self._groups = None
-        self.aperiodic = bool((h_size == 1).all())    #: every H-class trivial
+        #: every H-class trivial (``aperiodic``: when the caller knows it)
+        self.aperiodic = bool((h_size == 1).all()) if aperiodic is None else bool(aperiodic)
 
     def _build(self) -> tuple:
         size, n_r, n_l, h, regular, reps = self._cols
@@ -472,8 +473,8 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
         left = _levels_left(right, parent.astype(np.int64), letter.astype(np.int64), gen_index,
                             graph["levels"], size, identity)
     if _jit_enabled():                      # SCCs, idempotents and D-classes in one call
-        r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size = green_labels(
-            right, left, parent, letter, codes, packing, identity)   # checks |H| divides
+        r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size, aperiodic = \
+            green_labels(right, left, parent, letter, codes, packing, identity)
     else:
         r_lab = _strong_components(right)
         l_lab = _strong_components(left)
@@ -485,8 +486,10 @@ def _froidure_pin(gens: np.ndarray, *, max_size: int = 1_000_000, max_seconds: f
         h_size, rem = np.divmod(d_size, n_r * n_l)
         if rem.any():                                      # pragma: no cover - a theorem
             raise AssertionError("D-class size is not #R x #L x |H|")
+        aperiodic = None
     mon._facts["monoid_idempotents"] = int(np.count_nonzero(idem))
-    dcs = DClassTable(d_size, n_r, n_l, h_size, regular, reps, lambda: _ranks(mon, reps))
+    dcs = DClassTable(d_size, n_r, n_l, h_size, regular, reps, lambda: _ranks(mon, reps),
+                      aperiodic)
     if time.perf_counter() - t0 > max_seconds and not partial_ok:
         raise BudgetExceededError(f"Froidure-Pin exceeded {max_seconds:g} s (max_seconds budget)")
     mon._facts["aperiodic"] = dcs.aperiodic

@@ -675,7 +675,8 @@ def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, 
     """Green's relations of an enumerated monoid in one call: the R- and L-labels (SCCs of
     the Cayley graphs), the idempotents (:func:`_idempotents_by_words`; elements past the
     packed ones: the identity) and :func:`_d_classes`, with each D-class's H-class size
-    (AssertionError where ``#R·#L`` does not divide its size, which a theorem forbids)."""
+    (AssertionError where ``#R·#L`` does not divide its size, which a theorem forbids) and
+    whether every H-class is trivial."""
     _scc_labels(right, r_lab)
     _scc_labels(left, l_lab)
     s = codes.shape[0]
@@ -685,17 +686,20 @@ def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, 
     idem[identity] = True
     d_lab, d_size, n_r, n_l, reps, regular = _d_classes(r_lab, l_lab, idem, identity)
     h_size = np.empty(d_size.shape[0], dtype=np.int64)
+    aperiodic = True
     for d in range(d_size.shape[0]):
         rl = n_r[d] * n_l[d]
         if d_size[d] % rl != 0:
             raise AssertionError("D-class size is not #R x #L x |H|")
         h_size[d] = d_size[d] // rl
-    return d_lab, d_size, n_r, n_l, reps, regular, h_size
+        if h_size[d] != 1:
+            aperiodic = False
+    return d_lab, d_size, n_r, n_l, reps, regular, h_size, aperiodic
 
 
 def green_labels(right: np.ndarray, left: np.ndarray, parent: np.ndarray, letter: np.ndarray,
                  codes: np.ndarray, packing, identity: int):
-    """``(r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size)`` of the
+    """``(r_lab, l_lab, idem, d_lab, d_size, n_r, n_l, reps, regular, h_size, aperiodic)`` of the
     monoid whose Cayley graphs are ``right`` and ``left`` (its first elements packed in
     ``codes``, with their words by ``parent`` and ``letter``), see :func:`_green_kernel`."""
     m = right.shape[0]

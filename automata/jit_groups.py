@@ -343,26 +343,26 @@ def _h_class_kernel(xs, e, image, mark, out):
     return c
 
 
-def _letters_kernel(gens, stamp, out):
-    """``out`` = (every row a permutation, every row equal to the first, some row the
-    identity), as 0/1 (``stamp``: -1 per point on entry)."""
+def _letters_kernel(gens):
+    """(every row a permutation, every row equal to the first, some row the identity)."""
     k, n = gens.shape
-    perms, same, ident = 1, 1, 0
+    stamp = np.full(n, -1, dtype=np.int64)
+    perms, same, ident = True, True, False
     for a in range(k):
         is_id = True
         for q in range(n):
             v = gens[a, q]
             if perms:
                 if stamp[v] == a:
-                    perms = 0
+                    perms = False
                 stamp[v] = a
             if v != q:
                 is_id = False
             if same and v != gens[0, q]:
-                same = 0
+                same = False
         if is_id:
-            ident = 1
-    out[0], out[1], out[2] = perms, same, ident
+            ident = True
+    return perms, same, ident
 
 
 # ---------------------------------------------------------------------------- drivers
@@ -462,7 +462,4 @@ def h_class_rows(xs: np.ndarray, e: np.ndarray, image: np.ndarray) -> np.ndarray
 def letter_facts(gens: np.ndarray) -> tuple[bool, bool, bool]:
     """``(perms, same, identity)`` of the letters' transformations ``gens`` (rows): every
     letter a bijection of the states, all letters equal, some letter the identity."""
-    gens = np.ascontiguousarray(gens)
-    out = np.empty(3, dtype=np.int64)
-    _letters_kernel(gens, np.full(gens.shape[1], -1, dtype=np.int64), out)
-    return bool(out[0]), bool(out[1]), bool(out[2])
+    return _letters_kernel(np.ascontiguousarray(gens))

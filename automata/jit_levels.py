@@ -754,7 +754,8 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     out = np.empty((3, cap), dtype=np.int64)          # levels (ranks), parents, letters
     offs = np.zeros(lcap + 2, dtype=np.int64)
     hashes = np.empty(lcap + 2, dtype=np.uint64)
-    ltable = np.full(4 * lcap, -1, dtype=np.int64)        # a power of two
+    ltable = np.empty(4 * lcap, dtype=np.int64)           # a power of two (np.full is slower)
+    ltable.fill(-1)
     st = np.zeros(4, dtype=np.int64)
     root = int(ws[0, identity])
     pause = 0                       # the first pause right after level 1: the numpy path's
@@ -824,7 +825,8 @@ def direct_levels(gens: np.ndarray, max_levels: int, max_total: int, t0: float,
     out = np.empty((3, min((1 + k) * int(max_total), 1 << 22) + 16 * k + 64), dtype=np.int64)
     offs = np.zeros(66, dtype=np.int64)
     hashes = np.empty(66, dtype=np.uint64)
-    ltable = np.full(256, -1, dtype=np.int64)
+    ltable = np.empty(256, dtype=np.int64)
+    ltable.fill(-1)
     # a bitmap over every code, or a hash table grown to need (past 32 bits a product's
     # position might not fit below its code)
     dense = n * b <= min(_DENSE_BITS, 32)
