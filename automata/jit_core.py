@@ -949,8 +949,6 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     order of the elements). The first call of a process compiles (or loads) the kernel on a
     tiny monoid first and leaves that time out of ``max_seconds``: compiling is a one-time
     cost, not work on the caller's monoid, and must not turn a small budget into a refusal."""
-    from .monoid import _hash_consts
-
     if _STATE["compile_s"] is None and not _STATE.get("warming"):
         t0 += _warm_up()
 
@@ -965,7 +963,7 @@ def enumerate_monoid(gens, packing, max_size, max_seconds, partial_ok, probe, gr
     _setup_letters(np.ascontiguousarray(gens, dtype=np.int64), packing.bits, gcodes, gtab,
                    canon)
     mask = packing.valid_mask()
-    consts = _hash_consts(words)
+    consts = packing.hash_consts
     cap = max(1 << 10, 2 * (k + 1))
     arr = _Arrays(cap, words, k, record)
     table = np.empty(1 << max(10, math.ceil(math.log2(4 * (k + 1)))), dtype=np.int32)

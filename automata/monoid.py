@@ -127,6 +127,11 @@ class _Packing:
     def dtype(self):
         return np.uint8 if self.bits <= 8 else np.uint16
 
+    @property
+    def hash_consts(self) -> np.ndarray:
+        """The (words,) odd uint64 multipliers of the code hash (shared: do not modify)."""
+        return _hash_consts(self.words)
+
     def pack(self, x: np.ndarray) -> np.ndarray:
         """(m, n) transformations -> (m, words) uint64 codes: entry ``q`` in the ``bits``-bit
         field ``q`` (little-endian words, as :meth:`unpack` reads them), padding zero."""

@@ -513,6 +513,11 @@ def _prediction(fields: dict) -> Prediction:
     return p
 
 
+#: the predictions of rules without reason fields or witness, by (rule, min, max layers):
+#: immutable, so one object serves every classification that reaches them
+_SHARED: dict[tuple, Prediction] = {}
+
+
 def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
     """Apply :data:`RULES`: one :class:`Prediction` per family, in :data:`FAMILIES` order
     (the first rule of the family whose condition holds)."""
@@ -524,13 +529,21 @@ def predict(facts: AlgebraFacts) -> tuple[Prediction, ...]:
                 continue
             lo = LAYERS[rule.min_layers](facts) if rule.min_layers else None
             hi = LAYERS[rule.max_layers](facts) if rule.max_layers else None
-            wit = facts.witnesses.get(rule.witness) if rule.witness else None
-            if template and ctx is None:
-                ctx = _context(facts)
-            out.append(_prediction({
-                "model": fam, "expressible": rule.verdict, "min_layers": lo, "max_layers": hi,
-                "status": rule.status,
-                "reason": rule.reason.format_map(ctx) if template else rule.reason,
-                "reference": reference, "rule": rule.name, "witness": wit}))
+            key = None if (template or rule.witness) else (rule.name, lo, hi)
+            pred = _SHARED.get(key) if key is not None else None
+            if pred is None:
+                wit = facts.witnesses.get(rule.witness) if rule.witness else None
+                if template and ctx is None:
+                    ctx = _context(facts)
+                pred = _prediction({
+                    "model": fam, "expressible": rule.verdict, "min_layers": lo,
+                    "max_layers": hi, "status": rule.status,
+                    "reason": rule.reason.format_map(ctx) if template else rule.reason,
+                    "reference": reference, "rule": rule.name, "witness": wit})
+                if key is not None:
+                    if len(_SHARED) >= 4096:
+                        _SHARED.clear()
+                    _SHARED[key] = pred
+            out.append(pred)
             break
     return tuple(out)

@@ -99,6 +99,15 @@ def test_dfa_is_immutable():
 
 
 # ------------------------------------------------------------------ semantics
+def test_letter_maps_are_the_transposed_table_made_once_and_read_only():
+    d = DFA("abc", [[1, 2, 0], [0, 0, 1], [2, 1, 1]], 0, [0])
+    g = d.letter_maps
+    assert g.shape == (3, 3) and g.flags.c_contiguous and not g.flags.writeable
+    assert (g == np.asarray(d.delta).T).all() and d.letter_maps is g
+    with pytest.raises(ValueError):
+        g[0, 0] = 1
+
+
 def test_issue_example_semantics():
     d = issue_dfa()
     assert d.n_states == 3                              # q0, q1 and the added sink

@@ -656,3 +656,21 @@ def test_strong_components_equal_scipy(monkeypatch):
     for e, lab in zip(graphs, compiled):
         assert (lab == _strong_components(e)).all()
     assert len(set(compiled[-2].tolist())) == 1 and len(set(compiled[-1].tolist())) == m
+
+
+@pytest.mark.parametrize("cap, k, viewed", [(1024, 2, True), (100_000, 64, False)])
+def test_trimmed_arrays_are_views_when_little_is_spare(cap, k, viewed):
+    from automata.jit_core import _Arrays
+
+    arr = _Arrays(cap, 1, k, True)
+    for name in arr.per_element:
+        a = getattr(arr, name)
+        a[...] = np.arange(a.size, dtype=np.int64).reshape(a.shape) % 251
+    before = {name: getattr(arr, name)[:10].copy() for name in arr.per_element}
+    levels = arr.levels
+    arr.trim(10)
+    for name in arr.per_element:
+        a = getattr(arr, name)
+        assert a.shape[0] == 10 and (a == before[name]).all() and a.flags.c_contiguous
+        assert (a.base is not None) == viewed       # a view of the first rows, or resized
+    assert arr.levels is levels and levels.shape[0] == cap + 2
