@@ -538,10 +538,19 @@ class EnumeratedImages:
     def __init__(self, fp: FroidurePin):
         self._fp = fp
         self._groups = None
-        words = [None] * fp.n_d_classes
-        for d in fp.d_classes.group_indices().tolist():
-            words[d] = fp.witness_word(d)
-        self.witness_words = words
+        self._words = None
+
+    @property
+    def witness_words(self) -> list:
+        """Per D-class, :meth:`FroidurePin.witness_word` (None where trivial); made on first
+        use."""
+        if self._words is None:
+            fp = self._fp
+            words = [None] * fp.n_d_classes
+            for d in fp.d_classes.group_indices().tolist():
+                words[d] = fp.witness_word(d)
+            self._words = words
+        return self._words
 
     @property
     def n_sccs(self) -> int:
