@@ -111,28 +111,32 @@ def _rows_unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
-                            max_seconds: float) -> Levels:
+                            max_seconds: float, byte_order: bool = True) -> Levels:
     """:func:`length_levels` from an enumerated monoid's right Cayley graph: a level is a set
     of element indices and ``S_k · Σ`` is one look-up per element and letter, no product of
     transformations. Each element's rank in the byte order of its int32 row (the order
     :func:`_rows_unique` sorts by) is computed once, so the sets, their order and the first
     occurrences (parents, letters) are those of the direct computation. With the compiled
-    kernels (:mod:`automata.jit_levels`) the walk runs there, with the same results."""
+    kernels (:mod:`automata.jit_levels`) the walk runs there, with the same results (with
+    ``byte_order`` False, each level in index order instead: see :func:`length_levels`)."""
     t0 = time.perf_counter()
     if _jit_enabled():
         mon = fp.monoid
         over, rows, res = _jit_cayley_levels(
             mon.codes, mon._packing.bits, mon.semigroup_size, mon.n_states, fp.right,
-            fp.identity, n_let, max_levels, max_elements, t0, max_seconds)
+            fp.identity, n_let, max_levels, max_elements, t0, max_seconds, byte_order)
         if over is not None and over != "equal":
             raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
         if over is None:
             return _levels_from(rows, res)
     m = fp.size
     rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
-    view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
-    _, rank = np.unique(view, return_inverse=True)
-    rank = rank.reshape(-1).astype(np.int64)
+    if byte_order:
+        view = np.ascontiguousarray(rows).view(np.dtype((np.void, 4 * rows.shape[1]))).ravel()
+        _, rank = np.unique(view, return_inverse=True)
+        rank = rank.reshape(-1).astype(np.int64)
+    else:
+        rank = np.arange(m, dtype=np.int64)
     right = fp.right.astype(np.int64)
 
     def distinct(cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -249,7 +253,7 @@ def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) ->
 
 
 def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_000,
-                  max_seconds: float = 10.0, cayley=None) -> Levels:
+                  max_seconds: float = 10.0, cayley=None, byte_order: bool = True) -> Levels:
     """The sequence ``η(Σ^k)`` until it repeats, for the transition monoid of ``d``.
 
     Raises :class:`~automata.errors.BudgetExceededError` when the levels together exceed
@@ -258,6 +262,10 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
     ``cayley``: the enumerated monoid of ``d``'s letters
     (:class:`~automata.froidure_pin.FroidurePin`), when there is one: the levels are then
     walked on its right Cayley graph (the same result, without multiplying transformations).
+    ``byte_order=False`` lets that walk list each level's elements in their index order
+    instead of the byte order of their rows (no sort of the rows): the same sets, sizes,
+    ``start`` and ``period``, but other first words (the AC0 test of an aperiodic monoid
+    reads only the sizes).
 
     >>> from automata.froidure_pin import froidure_pin
     >>> d = DFA("ab", [[1, 0], [2, 0], [2, 2]], 0, [0])
@@ -267,7 +275,7 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
     """
     if cayley is not None and cayley.monoid.n_states == d.n_states:
         return _levels_on_cayley_graph(cayley, d.n_symbols, max_elements, max_levels,
-                                       max_seconds)
+                                       max_seconds, byte_order)
     gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
     t0 = time.perf_counter()
     if _jit_enabled():

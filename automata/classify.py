@@ -903,8 +903,10 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     ac0 = None
     red = None
     try:
+        # an aperiodic monoid's certificate reads only the levels' sizes: no row order
         levels = length_levels(d, max_elements=budget.ac0_max_elements,
-                               max_seconds=budget.max_seconds, cayley=cayley)
+                               max_seconds=budget.max_seconds, cayley=cayley,
+                               byte_order=aperiodic is not True)
     except BudgetExceededError as e:
         notes.append(str(e))
         levels = None

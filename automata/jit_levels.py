@@ -628,17 +628,22 @@ def _sort_rows(rows, order, tmp):
     return False
 
 
-def _prepare(right, identity, n_let, rows, ws, letters, succ):
-    """Rank the elements' rows (``rows``) in byte order (``ws[0]``: rank of each element,
-    ``ws[1]``: element of each rank; see :func:`_sort_rows`), pick one letter per distinct
-    generator (the first: ``letters``) and fill ``succ``. Returns the number of those
-    letters, or -1 if two rows are equal."""
-    m, n = rows.shape
+def _prepare(right, identity, n_let, rows, ws, letters, succ, by_rows):
+    """Rank the elements (``ws[0]``: rank of each element, ``ws[1]``: element of each rank):
+    with ``by_rows``, their rows (``rows``) in byte order (see :func:`_sort_rows`), else by
+    index. Pick one letter per distinct generator (the first: ``letters``) and fill
+    ``succ``. Returns the number of those letters, or -1 if two rows are equal."""
+    m = right.shape[0]
     rank, order = ws[0], ws[1]
-    if not _sort_rows(rows, order, ws[4]):
-        return -1                                     # two equal rows
-    for i in range(m):
-        rank[order[i]] = i
+    if by_rows:
+        if not _sort_rows(rows, order, ws[4]):
+            return -1                                 # two equal rows
+        for i in range(m):
+            rank[order[i]] = i
+    else:
+        for i in range(m):
+            rank[i] = i
+            order[i] = i
     kc = 0
     for a in range(n_let):
         g = right[identity, a]
@@ -725,7 +730,7 @@ def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarra
 
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,
                   identity: int, n_let: int, max_levels: int, max_total: int, t0: float,
-                  max_seconds: float):
+                  max_seconds: float, byte_order: bool = True):
     """The length levels on an enumerated monoid's right Cayley graph ``right`` (elements
     ``0 .. s-1`` packed in ``codes`` with ``bits``-bit fields over ``n`` states; a further
     element is the identity): ``(over, rows, levels)``. ``over``: None, ``"levels"``,
@@ -733,8 +738,10 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     with the same row: the caller's numpy path then decides); ``rows``: every element's
     transformation (int32); ``levels`` = ``(ids, parents, letters, offsets, start)`` (level
     ``j`` is ``ids[offsets[j] : offsets[j + 1]]``, and level ``start`` recurs after the last).
-    The first call of a process compiles (or loads) the kernels first and leaves that time
-    out of ``max_seconds``."""
+    Each level lists its elements in the byte order of their rows, or with ``byte_order``
+    False in index order (no sort of the rows; the same sets, starts and periods, other
+    first words). The first call of a process compiles (or loads) the kernels first and
+    leaves that time out of ``max_seconds``."""
     t0 = _first_call(t0)
     m = right.shape[0]
     rows = _unpacked(np.ascontiguousarray(codes, dtype=np.uint64), int(bits), int(s), int(n),
@@ -743,7 +750,7 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     letters = np.empty(n_let, dtype=np.int64)
     succ = np.empty((n_let, m), dtype=np.int32)
     kc = _prepare(np.ascontiguousarray(right, dtype=np.int32), int(identity), int(n_let), rows,
-                  ws, letters, succ)
+                  ws, letters, succ, bool(byte_order))
     if kc < 0:
         return "equal", rows, None
     # room for sixteen levels as large as the monoid; past 2^16 entries, at once for all the

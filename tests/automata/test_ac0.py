@@ -149,6 +149,38 @@ def test_levels_on_the_cayley_graph_equal_the_direct_ones():
             assert np.array_equal(x, y) and np.array_equal(p, q) and np.array_equal(s, t)
 
 
+def test_levels_in_index_order_are_the_same_sets_with_valid_words():
+    """byte_order=False (what the AC0 test of an aperiodic monoid asks for): each level is the
+    same set of elements in index order, start and period agree, and every element's word
+    (parents, letters) still gives it."""
+    from automata.froidure_pin import froidure_pin
+    from automata.monoid import compose
+
+    rng = np.random.default_rng(5)
+    compared = 0
+    for _ in range(40):
+        n, k = int(rng.integers(2, 8)), int(rng.integers(1, 4))
+        d = DFA("abc"[:k], rng.integers(0, n, size=(n, k)), 0, [0])
+        fp = froidure_pin(np.asarray(d.delta).T, max_size=10 ** 6)
+        try:
+            a = length_levels(d, max_elements=20_000, cayley=fp)
+        except BudgetExceededError:
+            continue
+        b = length_levels(d, max_elements=20_000, cayley=fp, byte_order=False)
+        assert (a.start, a.period, len(a.sets)) == (b.start, b.period, len(b.sets))
+        gens = np.asarray(d.delta).T
+        for lev, (x, y, ids) in enumerate(zip(a.sets, b.sets, b.ids), start=1):
+            assert sorted(map(tuple, x.tolist())) == sorted(map(tuple, y.tolist()))
+            assert (np.diff(ids) > 0).all()                     # index order
+            for i in range(len(y)):
+                e = np.arange(n)
+                for letter in b.word(lev, i):
+                    e = compose(e, gens[letter])
+                assert np.array_equal(e, y[i])
+        compared += 1
+    assert compared >= 20
+
+
 def test_rows_unique_matches_the_byte_order():
     import numpy as np
 
