@@ -35,10 +35,10 @@ import numpy as np
 
 from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
-from .memos import RecentCache
 from .jit_core import enabled as _jit_enabled  # numba itself: on first use
 from .jit_core import enumerate_monoid as _jit_enumerate
 from .jit_core import first_cyclic, max_tail
+from .memos import RecentCache
 from .records import fast_init
 
 __all__ = [

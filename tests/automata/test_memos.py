@@ -36,7 +36,7 @@ def test_registered_clearers_run_once_each_in_order():
 
 
 def test_recent_cache_keeps_the_newest_within_its_bounds():
-    from automata.memos import RecentCache, _CLEARERS
+    from automata.memos import _CLEARERS, RecentCache
 
     c = RecentCache(3, 100)
     try:
