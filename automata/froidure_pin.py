@@ -207,8 +207,7 @@ class DClassTable(LazyEntries):
         """The regular D-classes with a non-trivial maximal subgroup (ascending; computed
         once, do not modify)."""
         if self._groups is None:
-            self._groups = np.empty(0, dtype=np.int64) if self.aperiodic else \
-                np.flatnonzero(self.regular & (self.h_sizes > 1))
+            self._groups = np.flatnonzero(self.regular & (self.h_sizes > 1))
         return self._groups
 
 
