@@ -276,7 +276,7 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
     if cayley is not None and cayley.monoid.n_states == d.n_states:
         return _levels_on_cayley_graph(cayley, d.n_symbols, max_elements, max_levels,
                                        max_seconds, byte_order)
-    gens = np.ascontiguousarray(np.asarray(d.delta).T).astype(np.int32)   # (letters, n)
+    gens = d.letter_maps.astype(np.int32)                                 # (letters, n)
     t0 = time.perf_counter()
     if _jit_enabled():
         over, rows, res = _jit_direct_levels(gens, max_levels, max_elements, t0, max_seconds)
