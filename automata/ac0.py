@@ -62,7 +62,8 @@ class Levels:
     start: int
     period: int
     ids: tuple | None = None
-    #: every monoid element's row (by monoid index) when ``ids`` is given, else None
+    #: every monoid element's row (by monoid index) when ``ids`` is given, else None (None
+    #: too when the walk ranked the elements by index: ``sets`` then unpacks the rows)
     rows: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -129,6 +130,7 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
             raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
         if over is None:
             return _levels_from(rows, res)
+        rows = rows() if callable(rows) else rows
     m = fp.size
     rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
     if byte_order:
@@ -177,9 +179,10 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
 class _GatheredSets(Sequence):
     """The levels' rows, each level gathered from every element's rows by its ids on first
     access (most callers read one level, the stable one: gathering all of them was a third
-    of a 64-letter acceptor's AC0 test)."""
+    of a 64-letter acceptor's AC0 test). ``rows``: an array, or a call that gives it (made on
+    the first access: an aperiodic monoid's certificate reads no row)."""
 
-    def __init__(self, rows: np.ndarray, ids: tuple):
+    def __init__(self, rows, ids: tuple):
         self._rows, self._ids = rows, ids
         self._done: dict[int, np.ndarray] = {}
 
@@ -192,6 +195,8 @@ class _GatheredSets(Sequence):
         k = range(len(self))[k]                     # negative indices, IndexError
         x = self._done.get(k)
         if x is None:
+            if callable(self._rows):                 # unpacked on the first read
+                self._rows = self._rows()
             x = self._done[k] = self._rows[self._ids[k]]
         return x
 
@@ -241,7 +246,7 @@ def _levels_from(rows: np.ndarray, res: tuple) -> Levels:
         level_ids = _Cuts(ids, offs)
         sets = _GatheredSets(rows, level_ids)
     return Levels(sets, _Cuts(par, offs), _Cuts(let, offs), start, len(offs) - start,
-                  level_ids, rows if ids is not None else None)
+                  level_ids, rows if ids is not None and not callable(rows) else None)
 
 
 def _over(which: str, max_elements: int, max_levels: int, max_seconds: float) -> str:

@@ -728,6 +728,25 @@ def _unpacked(codes: np.ndarray, bits: int, s: int, n: int, m: int) -> np.ndarra
     return rows
 
 
+#: the rows argument of :func:`_prepare` when it ranks by index (it reads no row)
+_NO_ROWS = np.zeros((1, 1), dtype=np.int32)
+
+
+class _LazyRows:
+    """Every element's rows (:func:`_unpacked`), unpacked on the first call."""
+
+    __slots__ = ("_args", "_rows")
+
+    def __init__(self, codes, bits: int, s: int, n: int, m: int):
+        self._args, self._rows = (codes, bits, s, n, m), None
+
+    def __call__(self) -> np.ndarray:
+        if self._rows is None:
+            codes, bits, s, n, m = self._args
+            self._rows = _unpacked(np.ascontiguousarray(codes, dtype=np.uint64), bits, s, n, m)
+        return self._rows
+
+
 def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarray,
                   identity: int, n_let: int, max_levels: int, max_total: int, t0: float,
                   max_seconds: float, byte_order: bool = True):
@@ -736,7 +755,7 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     element is the identity): ``(over, rows, levels)``. ``over``: None, ``"levels"``,
     ``"elements"`` or ``"seconds"`` (the budget that ran out), or ``"equal"`` (two elements
     with the same row: the caller's numpy path then decides); ``rows``: every element's
-    transformation (int32); ``levels`` = ``(ids, parents, letters, offsets, start)`` (level
+    transformation (int32; with ``byte_order`` False, a call that unpacks them); ``levels`` = ``(ids, parents, letters, offsets, start)`` (level
     ``j`` is ``ids[offsets[j] : offsets[j + 1]]``, and level ``start`` recurs after the last).
     Each level lists its elements in the byte order of their rows, or with ``byte_order``
     False in index order (no sort of the rows; the same sets, starts and periods, other
@@ -744,13 +763,16 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     leaves that time out of ``max_seconds``."""
     t0 = _first_call(t0)
     m = right.shape[0]
-    rows = _unpacked(np.ascontiguousarray(codes, dtype=np.uint64), int(bits), int(s), int(n),
-                     m)
+    if byte_order:
+        rows = _unpacked(np.ascontiguousarray(codes, dtype=np.uint64), int(bits), int(s),
+                         int(n), m)
+    else:                       # index order: the walk reads no row; unpacked when asked for
+        rows = _LazyRows(codes, int(bits), int(s), int(n), m)
     ws = np.zeros((5, m), dtype=np.int64)        # rank, by rank, stamp, first position, found
     letters = np.empty(n_let, dtype=np.int64)
     succ = np.empty((n_let, m), dtype=np.int32)
-    kc = _prepare(np.ascontiguousarray(right, dtype=np.int32), int(identity), int(n_let), rows,
-                  ws, letters, succ, bool(byte_order))
+    kc = _prepare(np.ascontiguousarray(right, dtype=np.int32), int(identity), int(n_let),
+                  rows if byte_order else _NO_ROWS, ws, letters, succ, bool(byte_order))
     if kc < 0:
         return "equal", rows, None
     # room for sixteen levels as large as the monoid; past 2^16 entries, at once for all the
@@ -765,12 +787,10 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     ltable.fill(-1)
     st = np.zeros(4, dtype=np.int64)
     root = int(ws[0, identity])
-    pause = 0                       # the first pause right after level 1: the numpy path's
-    while True:                     # first time check
+    while True:
         rc = _cayley_levels(succ[:kc], letters[:kc], int(n_let), root, int(max_levels),
                             int(max_total), out[0], out[1], out[2], offs, hashes, ltable,
-                            ws[2], ws[3], ws[4], st, pause)
-        pause = _PAUSE_WORK
+                            ws[2], ws[3], ws[4], st, _PAUSE_WORK)
         nlev = int(st[0])
         if rc == _GROW:
             # the levels stop past max_total elements, so max_total + one level (<= m) is
@@ -784,6 +804,8 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
             continue
         if rc != _DONE:
             return ("levels" if rc == _LEVELS else "elements"), rows, None
+        if time.perf_counter() - t0 > max_seconds:     # a walk shorter than one pause
+            return "seconds", rows, None
         end = int(offs[nlev])
         return None, rows, (ws[1][out[0, :end]], out[1, :end].copy(), out[2, :end].copy(),
                             offs[:nlev + 1], int(st[2]))
