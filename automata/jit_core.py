@@ -851,7 +851,8 @@ def _setup_letters(gens, bits, gcodes, gtab, canon):
     """The kernel's inputs from the letters (``gens``, int64 ``(k, n)``): their packed codes
     (``bits``-bit fields), the field table (``bits == 4``: per letter, the image of every
     byte, two fields; else ``gtab`` is the letters themselves) and ``canon`` (the first letter
-    equal to each)."""
+    equal to each). A duplicate letter's row of ``gtab`` is left unset: the kernel never
+    multiplies by it (it copies its first copy's Cayley-graph column)."""
     k, n = gens.shape
     per = 64 // bits
     for a in range(k):
@@ -859,6 +860,20 @@ def _setup_letters(gens, bits, gcodes, gtab, canon):
             gcodes[a, w] = 0
         for q in range(n):
             gcodes[a, q // per] |= np.uint64(gens[a, q]) << np.uint64(bits * (q % per))
+        canon[a] = a
+        for b in range(a):
+            if canon[b] != b:
+                continue
+            same = True
+            for w in range(gcodes.shape[1]):
+                if gcodes[b, w] != gcodes[a, w]:
+                    same = False
+                    break
+            if same:
+                canon[a] = b
+                break
+        if canon[a] != a:                  # a duplicate: the kernel multiplies by its first
+            continue
         if bits == 4:
             for b in range(256):
                 lo = b & 15
@@ -872,18 +887,6 @@ def _setup_letters(gens, bits, gcodes, gtab, canon):
         else:
             for q in range(n):
                 gtab[a, q] = np.uint64(gens[a, q])
-        canon[a] = a
-        for b in range(a):
-            if canon[b] != b:
-                continue
-            same = True
-            for w in range(gcodes.shape[1]):
-                if gcodes[b, w] != gcodes[a, w]:
-                    same = False
-                    break
-            if same:
-                canon[a] = b
-                break
 
 
 # ---------------------------------------------------------------------------- driver

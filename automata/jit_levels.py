@@ -755,8 +755,9 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
     element is the identity): ``(over, rows, levels)``. ``over``: None, ``"levels"``,
     ``"elements"`` or ``"seconds"`` (the budget that ran out), or ``"equal"`` (two elements
     with the same row: the caller's numpy path then decides); ``rows``: every element's
-    transformation (int32; with ``byte_order`` False, a call that unpacks them); ``levels`` = ``(ids, parents, letters, offsets, start)`` (level
-    ``j`` is ``ids[offsets[j] : offsets[j + 1]]``, and level ``start`` recurs after the last).
+    transformation (int32; with ``byte_order`` False, a call that unpacks them); ``levels`` =
+    ``(ids, parents, letters, offsets, start)`` (level ``j`` is ``ids[offsets[j] :
+    offsets[j + 1]]``, and level ``start`` recurs after the last).
     Each level lists its elements in the byte order of their rows, or with ``byte_order``
     False in index order (no sort of the rows; the same sets, starts and periods, other
     first words). The first call of a process compiles (or loads) the kernels first and
@@ -807,8 +808,9 @@ def cayley_levels(codes: np.ndarray, bits: int, s: int, n: int, right: np.ndarra
         if time.perf_counter() - t0 > max_seconds:     # a walk shorter than one pause
             return "seconds", rows, None
         end = int(offs[nlev])
-        return None, rows, (ws[1][out[0, :end]], out[1, :end].copy(), out[2, :end].copy(),
-                            offs[:nlev + 1], int(st[2]))
+        ids = ws[1][out[0, :end]] if byte_order else out[0, :end].copy()    # rank = index
+        return None, rows, (ids, out[1, :end].copy(), out[2, :end].copy(), offs[:nlev + 1],
+                            int(st[2]))
 
 
 def _chunk_tables(gens: np.ndarray, b: int, chunk_bits: int = 12) -> tuple[np.ndarray, int]:
