@@ -319,15 +319,15 @@ class FroidurePin:
 
     def aperiodicity_index(self) -> int | None:
         """:meth:`TransitionMonoid.aperiodicity_index`, the same answer: with the compiled
-        core, each element's powers are walked on the right Cayley graph while that takes
-        fewer look-ups than the tails of the transformations (``size x states``) would."""
+        core, each element by the cheaper of walking its powers on the right Cayley graph
+        (short words) and its transformation's tails (:func:`automata.jit_core.power_index`)."""
         mon = self.monoid
-        if _jit_enabled() and mon._facts.get("aperiodic") is not False:
-            s = mon.semigroup_size
-            k = power_index(self.right, mon.parent, mon.letter, s, mon.n_states,
-                            s * mon.n_states // 2)
-            if k != -2:
-                return None if k < 0 else k
+        if mon._facts.get("aperiodic") is False:
+            return None
+        if _jit_enabled():
+            k = power_index(self.right, mon.parent, mon.letter, mon.codes, mon._packing,
+                            mon.semigroup_size)
+            return None if k < 0 else k
         return mon.aperiodicity_index()
 
     def witness_word(self, d: int) -> list[int] | None:

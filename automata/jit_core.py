@@ -429,37 +429,48 @@ def _max_tail(codes, n, bits):
     return best
 
 
-def _power_index(right, parent, letter, s, n, word, budget):
-    """max over the elements ``x`` (``0 .. s-1``; ``parent``/``letter`` give each a word) of
-    the least ``k >= 1`` with ``x^k = x^(k+1)``, each power found on the right Cayley graph
-    (``x^(k+1)``: ``x^k`` followed by the letters of ``x``'s word); -1 when some ``x`` has
-    none up to ``k = n`` (a transformation of ``n`` states with ``x^n != x^(n+1)`` has a
-    cycle of length > 1); -2 after ``budget`` look-ups. ``word``: scratch of length
-    ``>= s``."""
+def _power_index(right, parent, letter, codes, s, n, bits, walk_max):
+    """max over the elements ``x`` (``0 .. s-1``, in breadth-first order: ``parent``/``letter``
+    give each a word, its parent first) of the least ``k >= 1`` with ``x^k = x^(k+1)``; -1
+    when some ``x`` has none (a cycle of length > 1: not aperiodic). Each element by the
+    cheaper of two ways: for a word of at most ``walk_max`` letters, its powers on the right
+    Cayley graph (``x^(k+1)``: ``x^k`` followed by the word's letters, about ``|w|·(k + 1)``
+    look-ups; no ``k <= n`` means a cycle), else the longest tail of its transformation's
+    functional graph (unpacked from ``codes``: about ``3n`` steps)."""
+    wlen = np.empty(max(1, s), dtype=np.int64)
+    word = np.empty(max(1, min(s, walk_max) + 1), dtype=np.int64)
+    row = np.empty(n, dtype=np.int64)
+    depth = np.empty(n, dtype=np.int64)
+    stack = np.empty(n + 1, dtype=np.int64)
     best = 1
-    work = 0
     for x in range(s):
-        m = 0
-        y = x
-        while y >= 0:                         # the word of x, last letter first
-            word[m] = letter[y]
-            m += 1
-            y = parent[y]
-        p = x
-        k = 1
-        while True:
-            q = p
-            for t in range(m - 1, -1, -1):
-                q = right[q, word[t]]
-            work += m
-            if work > budget:
-                return -2
-            if q == p:
-                break
-            if k >= n:
+        p0 = parent[x]
+        wl = 1 if p0 < 0 else wlen[p0] + 1
+        wlen[x] = wl
+        if wl > walk_max:
+            _unpack_row(codes, x, n, bits, row)
+            k = _tail(row, n, depth, stack)
+            if k < 0:
                 return -1
-            p = q
-            k += 1
+        else:
+            m = 0
+            y = x
+            while y >= 0:                         # the word of x, last letter first
+                word[m] = letter[y]
+                m += 1
+                y = parent[y]
+            p = x
+            k = 1
+            while True:
+                q = p
+                for t in range(m - 1, -1, -1):
+                    q = right[q, word[t]]
+                if q == p:
+                    break
+                if k >= n:
+                    return -1
+                p = q
+                k += 1
         if k > best:
             best = k
     return best
@@ -718,14 +729,18 @@ def max_tail(codes: np.ndarray, packing) -> int:
     return int(_max_tail(np.ascontiguousarray(codes), packing.n, packing.bits))
 
 
-def power_index(right: np.ndarray, parent: np.ndarray, letter: np.ndarray, s: int,
-                n: int, budget: int) -> int:
-    """See :func:`_power_index` (the index of an enumerated aperiodic monoid; -1: not
-    aperiodic; -2: over ``budget`` look-ups)."""
-    word = np.empty(max(1, s), dtype=np.int64)
+def power_index(right: np.ndarray, parent: np.ndarray, letter: np.ndarray,
+                codes: np.ndarray, packing, s: int, walk_max: int | None = None) -> int:
+    """See :func:`_power_index`: the index of an enumerated monoid's ``s`` packed elements
+    (-1: not aperiodic). ``walk_max``: the longest word whose powers are walked (default
+    ``3n / 4`` for ``n`` states: a walk of index ``k`` costs about ``|w|·(k + 1)`` look-ups,
+    a tail about ``3n``)."""
+    n = packing.n
+    if walk_max is None:
+        walk_max = 3 * n // 4
     return int(_power_index(np.ascontiguousarray(right), np.ascontiguousarray(parent),
-                            np.ascontiguousarray(letter), int(s), int(n), word,
-                            int(budget)))
+                            np.ascontiguousarray(letter), np.ascontiguousarray(codes), int(s),
+                            int(n), int(packing.bits), int(walk_max)))
 
 
 def first_cyclic(codes: np.ndarray, packing) -> int:

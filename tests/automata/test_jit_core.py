@@ -291,10 +291,10 @@ def test_aperiodicity_index_both_paths(both, seed):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_aperiodicity_index_on_the_cayley_graph(both, seed):
-    """``FroidurePin.aperiodicity_index`` (compiled: powers walked on the right Cayley graph,
-    or the tails when that would take more look-ups) equals the numpy powers of the
-    transition monoid, on aperiodic and non-aperiodic monoids, with the look-up budget
-    ample, tight and none."""
+    """``FroidurePin.aperiodicity_index`` (compiled: each element's powers walked on the right
+    Cayley graph when its word is short, else its transformation's tails) equals the numpy
+    powers of the transition monoid, on aperiodic and non-aperiodic monoids; so do every
+    element walked and every element by its tails."""
     from automata.froidure_pin import froidure_pin
 
     rng = np.random.default_rng(200 + seed)
@@ -315,12 +315,12 @@ def test_aperiodicity_index_on_the_cayley_graph(both, seed):
                     .aperiodicity_index())[1]
         fp = froidure_pin(gens)
         assert fp.aperiodicity_index() == want
-        if want is not None:
-            mon = fp.monoid
-            s, n = mon.semigroup_size, mon.n_states
-            walked = jit_core.power_index(fp.right, mon.parent, mon.letter, s, n, 10**9)
-            assert walked == want
-            assert jit_core.power_index(fp.right, mon.parent, mon.letter, s, n, 0) == -2
+        # every element walked, every element by its tails, and the default mixture agree
+        mon = fp.monoid
+        for walk_max in (10 ** 9, 0, None):
+            k = jit_core.power_index(fp.right, mon.parent, mon.letter, mon.codes, mon._packing,
+                                     mon.semigroup_size, walk_max)
+            assert k == (-1 if want is None else want)
 
 
 def _dfa_of(gens):
