@@ -44,8 +44,9 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _STATE: dict = {"loaded": None, "compile_s": None}
 _KERNELS = ("_hash", "_find", "_product", "_fill_left", "_fp_kernel", "_rehash", "_lookup",
             "_unpack_row", "_tail", "_max_tail", "_first_cyclic", "_image_sizes", "_scc_labels",
-            "_root", "_d_classes", "_green_kernel", "_setup_letters", "_power_index",
-            "_idempotents_by_words", "_group_rows", "_element_row", "_unpack_all")
+            "_root", "_d_classes", "_distinct_columns", "_green_kernel", "_setup_letters",
+            "_power_index", "_idempotents_by_words", "_group_rows", "_element_row",
+            "_unpack_all")
 
 
 def _environment():
@@ -502,13 +503,16 @@ def _image_sizes(codes, rows, n, bits, out):
         out[j] = c
 
 
-def _scc_labels(edges, comp):
-    """Strongly connected components of ``i -> edges[i, a]`` (Tarjan 1972, iteratively: an
-    explicit stack of (vertex, next edge)), then numbered in order of their least vertex.
+def _scc_labels(edges, cols, comp):
+    """Strongly connected components of ``i -> edges[i, a]`` for the columns ``a`` in
+    ``cols`` (Tarjan 1972, iteratively: an explicit stack of (vertex, next edge)), then
+    numbered in order of their least vertex (so the labels do not depend on the order of the
+    edges, nor on a column given twice).
     A vertex's edges to vertices already seen are scanned in one tight loop, its low-link in a
     local; a vertex popped into its component gets index ``m + 1``, which no low-link
     exceeds, so no on-stack flags are read."""
-    m, k = edges.shape
+    m = edges.shape[0]
+    k = cols.shape[0]
     done = m + 1
     index = np.full(m, -1, dtype=np.int64)
     low = np.empty(m, dtype=np.int64)
@@ -535,7 +539,7 @@ def _scc_labels(edges, comp):
             lv = low[v]
             w = -1
             while e < k:                               # edges to seen vertices: low-links
-                u = edges[v, e]
+                u = edges[v, cols[e]]
                 e += 1
                 iu = index[u]
                 if iu < 0:
@@ -579,8 +583,28 @@ def _scc_labels(edges, comp):
 def strong_components(edges: np.ndarray) -> np.ndarray:
     """SCC labels (int64) of the graph ``i -> edges[i, a]``, numbered by least element."""
     out = np.empty(edges.shape[0], dtype=np.int64)
-    _scc_labels(np.ascontiguousarray(edges), out)
+    _scc_labels(np.ascontiguousarray(edges), np.arange(edges.shape[1], dtype=np.int64), out)
     return out
+
+
+def _distinct_columns(right, identity):
+    """The first letter of each distinct generator: ``right[identity, a]`` is letter ``a``'s
+    element, and two letters with the same element have equal columns in both Cayley
+    graphs (``x·a``, ``a·x``), so their edges are the same."""
+    k = right.shape[1]
+    cols = np.empty(k, dtype=np.int64)
+    kc = 0
+    for a in range(k):
+        g = right[identity, a]
+        new = True
+        for c in range(kc):
+            if right[identity, cols[c]] == g:
+                new = False
+                break
+        if new:
+            cols[kc] = a
+            kc += 1
+    return cols[:kc]
 
 
 def _root(up, x):
@@ -688,8 +712,9 @@ def _green_kernel(right, left, parent, letter, codes, n, bits, identity, r_lab, 
     packed ones: the identity) and :func:`_d_classes`, with each D-class's H-class size
     (AssertionError where ``#R·#L`` does not divide its size, which a theorem forbids) and
     whether every H-class is trivial."""
-    _scc_labels(right, r_lab)
-    _scc_labels(left, l_lab)
+    cols = _distinct_columns(right, identity)       # duplicate letters: the same edges
+    _scc_labels(right, cols, r_lab)
+    _scc_labels(left, cols, l_lab)
     s = codes.shape[0]
     _idempotents_by_words(right, parent, letter, codes, n, bits, idem[:s])
     for i in range(s, idem.shape[0]):
