@@ -230,7 +230,8 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
     then where a block was left (letter, element, count at the batch start, inside a block).
     ``record``: keep the right and left graphs (else they are not touched). ``canon[a]``: the
     first letter with the same transformation as ``a``; a later duplicate only copies (its
-    products are never new: the earlier letter went first in this block).
+    products are never new: the earlier letter went first in this block), row by row once
+    the block's letters are done (no enumeration step reads a duplicate's column).
     """
     cap, w = buf.shape
     k = gcodes.shape[0]
@@ -240,6 +241,10 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
         log += 1
     shift = np.uint64(64 - log)
     cand = np.empty(w, dtype=np.uint64)
+    ndup = 0
+    for a in range(k):
+        if canon[a] != a:
+            ndup += 1
     count = st[0]
     if st[5] == 0:
         if cap < k + 1 or 2 * (k + 1) > tsize:
@@ -287,10 +292,7 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
             a, u, count0, inblock = 0, s, count, 1
         e = min(hi, s + chunk)
         while a < k:
-            if canon[a] != a:                         # a duplicate letter
-                if record:
-                    for u2 in range(u, e):
-                        right[u2, a] = right[u2, canon[a]]
+            if canon[a] != a:                         # a duplicate letter: copied below
                 u = e
             while u < e:
                 r = -1
@@ -335,6 +337,11 @@ def _fp_kernel(buf, right, left, parent, letter, first, suffix, table, levels, g
             u = s
             if not batch:                             # numpy adds letter by letter
                 count0 = count
+        if record and ndup:                           # duplicates' columns, row by row
+            for u2 in range(s, e):
+                for a2 in range(k):
+                    if canon[a2] != a2:
+                        right[u2, a2] = right[u2, canon[a2]]
         inblock = 0
         work += (e - s) * k
         s = e
