@@ -46,7 +46,7 @@ from .jit_witness import period_parts as _jit_period_parts
 from .jit_witness import separating_word as _jit_separating
 from .languages import Language, resolve_language
 from .memos import on_clear
-from .monoid import (TransitionMonoid, find_nonaperiodic_element, generators_of,
+from .monoid import (TransitionMonoid, _nonaperiodic_word, generators_of,
                      has_nontrivial_cycle, transition_monoid)
 from .varieties import Varieties, varieties
 from .verdicts import FAMILIES, FAMILY_STATEMENTS, AlgebraFacts, Prediction, predict
@@ -776,12 +776,12 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
     d = dfa.minimize()
     gens = generators_of(d)
     # cheap witness first: a short word with a non-trivial cycle answers "not aperiodic"
-    short = find_nonaperiodic_element(gens, max_elements=5000, max_seconds=1.0,
-                                      alphabet=d.alphabet) if d.n_states <= 65536 else None
+    short, enumerated = _nonaperiodic_word(gens, 5000, 1.0, d.alphabet) \
+        if d.n_states <= 65536 else (None, None)
     green: GreenStructure | None = None
     try:
         green = green_structure(d, minimize=False, max_orbit=budget.orbit_max,
-                                max_seconds=budget.max_seconds)
+                                max_seconds=budget.max_seconds, _enumerated=enumerated)
     except BudgetExceededError as e:
         if strict:
             raise

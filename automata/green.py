@@ -828,11 +828,11 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
     return ("enumeration", fp) if fp is not None else ("orbits", None)
 
 
-def _from_enumeration(fp, gens: np.ndarray, alphabet: tuple, max_d_classes: int,
+def _from_enumeration(fp, n: int, alphabet: tuple, max_d_classes: int,
                       t0: float) -> GreenStructure:
     if fp.n_d_classes > max_d_classes:
         raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
-    return GreenStructure(gens.shape[1], alphabet, EnumeratedImages(fp), None,
+    return GreenStructure(n, alphabet, EnumeratedImages(fp), None,
                           _EnumeratedDClasses(fp), time.perf_counter() - t0, "enumeration", fp)
 
 
@@ -856,7 +856,8 @@ class _EnumeratedDClasses(LazyEntries):
 
 def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT_MAX_ORBIT,
                     max_d_classes: int = 100_000, max_seconds: float = 30.0,
-                    d_classes: bool = True, method: str = "auto") -> GreenStructure:
+                    d_classes: bool = True, method: str = "auto",
+                    _enumerated=None) -> GreenStructure:
     """Green's structure of the transition monoid of ``dfa`` (of its minimal DFA by default).
 
     Parameters
@@ -876,6 +877,10 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         (:mod:`automata.froidure_pin`) for small monoids, the orbit method for large ones.
         ``"enumeration"`` enumerates up to ``max_orbit`` elements (over it:
         :class:`BudgetExceededError`). Both give the same sizes, D-classes and groups.
+    _enumerated : FroidurePin, optional
+        A complete enumeration of ``dfa``'s letters (in order) that the caller already has
+        (:func:`automata.classify.classify` passes the one its first search made): used where
+        the recent enumerations would give it, with the same result.
 
     Notes
     -----
@@ -890,6 +895,14 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     if method not in ("auto", "orbits", "enumeration"):
         raise InvalidAutomatonError(f"unknown method {method!r} (auto, orbits or enumeration)")
     d = dfa.minimize() if minimize else dfa
+    if _enumerated is not None and d_classes and method != "orbits":
+        # a complete enumeration of these letters that the caller made: taken where the
+        # recent enumerations would give it (the same method, the same structure)
+        k, n = d.n_symbols, d.n_states
+        cap = max_orbit if method == "enumeration" else \
+            min(enumeration_work_limit(n, k), int(max_orbit)) if 0 < k and n <= 65536 else -1
+        if _enumerated.size <= cap:
+            return _from_enumeration(_enumerated, n, d.alphabet, max_d_classes, t0)
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape
     if d_classes and method == "enumeration":
@@ -897,11 +910,11 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
                                     alphabet=d.alphabet)
         if fp is None:                      # over budget: raise as the enumeration does
             froidure_pin(gens, max_size=max_orbit, max_seconds=max_seconds)
-        return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
+        return _from_enumeration(fp, n, d.alphabet, max_d_classes, t0)
     if d_classes and method == "auto":
         how, fp = _estimate_method(gens, max_orbit, max_seconds, d.alphabet)
         if how == "enumeration":
-            return _from_enumeration(fp, gens, d.alphabet, max_d_classes, t0)
+            return _from_enumeration(fp, n, d.alphabet, max_d_classes, t0)
     img = image_orbit(gens, max_orbit=max_orbit, max_seconds=max_seconds)
     if not d_classes:
         return GreenStructure(n, d.alphabet, img, None, (), time.perf_counter() - t0)

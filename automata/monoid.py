@@ -696,6 +696,14 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
     nothing unless the whole semigroup was covered. ``alphabet``: the letters' names, for the
     enumeration kept for later calls (as :func:`automata.froidure_pin.cached_froidure_pin`).
     """
+    return _nonaperiodic_word(gens, max_elements, max_seconds, alphabet)[0]
+
+
+def _nonaperiodic_word(gens: np.ndarray, max_elements: int, max_seconds: float,
+                       alphabet: tuple | None):
+    """``(word, fp)``: :func:`find_nonaperiodic_element`'s answer and the complete
+    enumeration it made or reused (a :class:`~automata.froidure_pin.FroidurePin`, else
+    None), which :func:`automata.green.green_structure` can then take as it is."""
     from .froidure_pin import cached_froidure_pin
 
     gens = np.asarray(gens)
@@ -706,7 +714,7 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
                                      alphabet=alphabet)
     if fp is not None:
         if fp.is_aperiodic:
-            return None
+            return None, fp
         codes, parent, letter = fp.monoid.codes, fp.monoid.parent, fp.monoid.letter
     else:
         codes, parent, letter = sample
@@ -720,9 +728,9 @@ def find_nonaperiodic_element(gens: np.ndarray, *, max_elements: int = 20_000,
                 i = s + int(bad[0])
                 break
     if i < 0:
-        return None
+        return None, fp
     word = []
     while i >= 0:
         word.append(int(letter[i]))
         i = int(parent[i])
-    return word[::-1]
+    return word[::-1], fp

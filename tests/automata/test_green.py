@@ -95,3 +95,31 @@ def test_idempotent_count_from_orbits_matches_enumeration():
         g = green_structure(d, minimize=False, method="orbits")
         assert g.idempotent_count() == transition_monoid(d, minimize=False).idempotent_count()
     assert green_structure(cases[0], method="orbits").idempotent_count(max_work=1) is None
+
+
+@pytest.mark.parametrize("name", ["word_problem_s4", "dyck_2_3", "tomita5"])
+def test_green_structure_takes_the_callers_enumeration(name):
+    """``_enumerated`` (the complete enumeration ``classify`` already made) gives the
+    structure the recent enumerations would: the same D-classes; past the size the method
+    would enumerate (here ``max_orbit``), it is not taken and the orbit method runs."""
+    from automata.froidure_pin import clear_caches, froidure_pin
+    from automata.languages import get_language
+    from automata.monoid import generators_of
+
+    d = get_language(name).dfa.minimize()
+    fp = froidure_pin(generators_of(d), alphabet=d.alphabet)
+
+    def facts(g):
+        return [(x.rank, x.n_l_classes, x.n_r_classes, x.h_size, x.regular)
+                for x in g.d_classes]
+
+    clear_caches()
+    a = green_structure(d, minimize=False)
+    clear_caches()
+    b = green_structure(d, minimize=False, _enumerated=fp)
+    assert a.method == b.method == "enumeration" and b.enumerated is fp
+    assert facts(a) == facts(b) and a.monoid_size == b.monoid_size == fp.size
+    clear_caches()
+    c = green_structure(d, minimize=False, max_orbit=fp.size - 1, _enumerated=fp)
+    assert c.method == "orbits" and c.enumerated is None
+    assert sorted(facts(c)) == sorted(facts(a)) and c.monoid_size == fp.size
