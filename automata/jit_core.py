@@ -597,7 +597,10 @@ def strong_components(edges: np.ndarray) -> np.ndarray:
 def _distinct_columns(right, identity):
     """The first letter of each distinct generator: ``right[identity, a]`` is letter ``a``'s
     element, and two letters with the same element have equal columns in both Cayley
-    graphs (``x·a``, ``a·x``), so their edges are the same."""
+    graphs (``x·a``, ``a·x``), so their edges are the same. (``jit_levels._prepare`` picks
+    the same letters with the same loop, written there again: numba's disk cache does not
+    see a change in a kernel of another file, so a compiled kernel calls only its own
+    module's.)"""
     k = right.shape[1]
     cols = np.empty(k, dtype=np.int64)
     kc = 0
