@@ -130,7 +130,6 @@ def _levels_on_cayley_graph(fp, n_let: int, max_elements: int, max_levels: int,
             raise BudgetExceededError(_over(over, max_elements, max_levels, max_seconds))
         if over is None:
             return _levels_from(rows, res)
-        rows = rows() if callable(rows) else rows
     m = fp.size
     rows = fp._elements_of(np.arange(m, dtype=np.int64)).astype(np.int32)
     if byte_order:
