@@ -30,3 +30,11 @@ def test_cases_filter_runs_only_the_named_cases(capsys):
     assert [r["case"] for r in rows] == ["T_5", "word_problem_s5"]
     s5 = rows[1]
     assert s5["peer"] == "froidure_pin" and "skipped" in s5 and s5["ratio"] > 0
+
+
+def test_batch_sweep_times_both_tools_per_acceptor():
+    dfas = [get_language(name).dfa.minimize() for name in ("parity", "tomita3", "tomita5")]
+    row = bench._batch_sweep(ls, dfas, 2)
+    assert row["case"] == "mlregtest_batch_3" and row["acceptors"] == 3 and row["repeats"] == 2
+    assert row["ours_s"] > 0 and row["libsemigroups_s"] > 0
+    assert abs(row["ratio"] - row["ours_s"] / row["libsemigroups_s"]) < 0.05 * row["ratio"]
