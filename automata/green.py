@@ -787,6 +787,14 @@ def _row_ranks(x: np.ndarray, radix: int) -> tuple[int, np.ndarray]:
     return int(u.shape[0]), inv.reshape(-1).astype(np.int64)
 
 
+def _enumeration_limit(n: int, k: int, max_orbit: int) -> int | None:
+    """The most elements the ``"auto"`` method enumerates for ``n`` states and ``k`` letters,
+    or None when it goes straight to the orbit method."""
+    if n > 65536 or k == 0:
+        return None
+    return min(enumeration_work_limit(n, k), int(max_orbit))
+
+
 def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alphabet: tuple):
     """Pick the method by the monoid: ``("enumeration", FroidurePin)`` or ``("orbits", None)``.
 
@@ -802,9 +810,9 @@ def _estimate_method(gens: np.ndarray, max_orbit: int, max_seconds: float, alpha
     3. An enumeration that overruns its limit hands over to the orbit method.
     """
     k, n = gens.shape
-    if n > 65536 or k == 0:
+    limit = _enumeration_limit(n, k, max_orbit)
+    if limit is None:
         return "orbits", None
-    limit = min(enumeration_work_limit(n, k), int(max_orbit))
     small = max(2, min(limit, max(256, (1 << 14) // k)))
 
     def small_d_classes(codes: np.ndarray) -> bool:
@@ -898,10 +906,10 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     if _enumerated is not None and d_classes and method != "orbits":
         # a complete enumeration of these letters that the caller made: taken where the
         # recent enumerations would give it (the same method, the same structure)
-        k, n = d.n_symbols, d.n_states
+        n = d.n_states
         cap = max_orbit if method == "enumeration" else \
-            min(enumeration_work_limit(n, k), int(max_orbit)) if 0 < k and n <= 65536 else -1
-        if _enumerated.size <= cap:
+            _enumeration_limit(n, d.n_symbols, max_orbit)
+        if cap is not None and _enumerated.size <= cap:
             return _from_enumeration(_enumerated, n, d.alphabet, max_d_classes, t0)
     gens = generators_of(d).astype(np.int64)
     k, n = gens.shape

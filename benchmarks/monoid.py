@@ -69,9 +69,11 @@ def _tn(n: int) -> np.ndarray:
     return np.array([c, t, e])
 
 
-def _best(fn, repeats):
+def _best(fn, repeats, setup=None):
     best, out = float("inf"), None
     for _ in range(repeats):
+        if setup is not None:
+            setup()
         t = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t)
@@ -308,8 +310,9 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
         ours = peer = 0.0
         totals: dict[str, float] = {}
         sel = files[::sweep_step]
-        for f in sel if wanted("mlregtest_sweep") else ():
-            d = read_att(f, alph[f.name.split(".")[0]]).minimize()
+        dfas = [read_att(f, alph[f.name.split(".")[0]]).minimize() for f in sel] \
+            if wanted("mlregtest_sweep") or wanted("mlregtest_batch") else []
+        for d in dfas if wanted("mlregtest_sweep") else ():
             clear_caches()
             t = time.perf_counter()
             classify(d)
@@ -328,8 +331,7 @@ def against_libsemigroups(repeats: int = 5, big: bool = False, mlregtest: str | 
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
         if wanted("mlregtest_batch"):
-            row = _batch_sweep(ls, [read_att(f, alph[f.name.split(".")[0]]).minimize()
-                                    for f in sel], SWEEP_BATCH_REPEATS)
+            row = _batch_sweep(ls, dfas, SWEEP_BATCH_REPEATS)
             row["malloc_retained"] = retained
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
@@ -343,21 +345,16 @@ SWEEP_BATCH_REPEATS = 3
 def _batch_sweep(ls, dfas: list, repeats: int) -> dict:
     """The sweep timed as a batch: for each acceptor, the best of ``repeats`` runs of ours
     (caches cleared before each) and then the best of ``repeats`` runs of the peer's
-    Froidure-Pin route, nothing else timed in between (the sweep row above interleaves five timings per
-    acceptor, so each tool starts every acceptor with its caches cold from the others')."""
+    Froidure-Pin route, nothing else timed in between (the sweep row interleaves five
+    timings per acceptor, so each tool starts every acceptor with its caches cold from the
+    others')."""
     from automata.classify import classify
     from automata.froidure_pin import clear_caches
     from automata.monoid import generators_of
 
     ours = peer = 0.0
     for d in dfas:
-        best = float("inf")
-        for _ in range(repeats):
-            clear_caches()
-            t = time.perf_counter()
-            classify(d)
-            best = min(best, time.perf_counter() - t)
-        ours += best
+        ours += _best(lambda d=d: classify(d), repeats, clear_caches)[0]
         gens = generators_of(d)
         peer += min(_peer_routes(ls, gens, 1, konieczny=False)[0] for _ in range(repeats))
     return {"case": f"mlregtest_batch_{len(dfas)}", "ours_s": round(ours, 6),
