@@ -57,6 +57,7 @@ from torch import nn
 
 from ssm.capture import HookPoint
 from ssm.errors import BackendUnavailableError, ConfigError
+from ssm.layers.causal_conv import depthwise_causal_conv
 from ssm.scan.delta_chunked import delta_product_chunked, delta_rule_chunked
 from ssm.scan.delta_reference import delta_product_ref, delta_rule_ref
 
@@ -99,9 +100,7 @@ class ShortConvolution(nn.Conv1d):
 def causal_conv(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None,
                 activation: str | None = "silu") -> torch.Tensor:
     """Depthwise causal convolution of ``x (B, T, D)`` with ``weight (D, 1, W)``."""
-    W, T = weight.shape[-1], x.shape[1]
-    y = F.conv1d(x.transpose(1, 2), weight, bias, padding=W - 1,
-                 groups=x.shape[-1])[..., :T].transpose(1, 2)
+    y = depthwise_causal_conv(x, weight, bias)
     return F.silu(y) if activation == "silu" else y
 
 

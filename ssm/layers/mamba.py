@@ -59,6 +59,7 @@ from torch import nn
 from ssm.capture import HookPoint
 from ssm.config import COMPLEX_GATES, GATE_FORMULA, MAMBA_GATES, PHASE_GATES, STEP_GATES
 from ssm.errors import ConfigError
+from ssm.layers.causal_conv import depthwise_causal_conv
 from ssm.scan import select_scan
 from ssm.scan.selective import selective_scan_chunked
 
@@ -258,9 +259,8 @@ class Mamba(nn.Module):
     # -- forward ---------------------------------------------------------------------------
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
         """Mix ``hidden`` (B, T, d_model) → (B, T, d_model)."""
-        _, length, _ = hidden.shape
         x, z = self.in_proj(hidden).chunk(2, dim=-1)                          # (B, T, d_inner)
-        x = F.silu(self.conv1d(x.transpose(1, 2))[..., :length].transpose(1, 2))
+        x = F.silu(depthwise_causal_conv(x, self.conv1d.weight, self.conv1d.bias))
         dt_low, Bm, Cm = self.x_proj(x).split([self.dt_rank, self.d_state, self.d_state], dim=-1)
         fn = self._scan_fn(hidden.device, self.hook_state.wanted)
         if fn.fused:
