@@ -341,3 +341,61 @@ def test_split_loops_match_reference(two_threads, kind, dtype, with_h0):
     ref = torch.autograd.grad(want, [a, b] + ([h0] if h0 is not None else []), g)
     for x, y in zip(grads, ref):
         assert_close(x, y, dtype=dtype, scale=10)
+
+
+def test_step_updates_in_pieces_are_the_same_update():
+    """The per-step update cut into batch-row pieces (several torch threads) is the same
+    element-wise update, bit for bit; the rule picks pieces only for mid-sized steps."""
+    from ssm.scan.selective import _ATEN_GRAIN, _step_pieces, _step_update
+    gen = torch.Generator().manual_seed(0)
+    out, a, h = (torch.randn(7, 5, 3, generator=gen) for _ in range(3))
+    whole = out.clone()
+    _step_update(whole, a, h, None)
+    for rows in (1, 2, 3, 7, 10):
+        cut = out.clone()
+        _step_update(cut, a, h, rows)
+        assert torch.equal(cut, whole)
+    torch.testing.assert_close(whole, out + a * h)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        assert _step_pieces(32, 2048) is None             # one thread: always whole
+        torch.set_num_threads(2)
+        rows = _step_pieces(32, 2048)                     # (32, 128, 16): 2 pieces under the grain
+        assert rows is not None and rows * 2048 < _ATEN_GRAIN <= 2 * rows * 2048
+        assert _step_pieces(4, 2048) is None              # under the grain already
+        assert _step_pieces(64, 4 * 2048) is None         # large: worth the threads
+        assert _step_pieces(2, _ATEN_GRAIN) is None       # one row over the grain
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("gate", ["nonnegative", "complex"])
+def test_selective_scan_same_on_one_and_two_threads_with_step_pieces(gate):
+    """A shape whose steps are cut into pieces on 2 threads (8 × 256 × 16 elements a step):
+    the outputs, states and gradients agree with 1 thread's."""
+    from ssm.scan.selective import _step_pieces, selective_scan_chunked
+    gen = torch.Generator().manual_seed(3)
+    B, T, D, N = 8, 12, 256, 16
+    x = torch.randn(B, T, D, generator=gen)
+    delta = 0.5 * torch.rand(B, T, D, generator=gen) + 0.05
+    A = -torch.rand(D, N, generator=gen) - 0.1
+    Bm, Cm, shift = (torch.randn(B, T, N, generator=gen) for _ in range(3))
+    theta = torch.randn(D, N, generator=gen)
+    before = torch.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            if threads == 2:
+                assert _step_pieces(B, D * N * (2 if gate == "complex" else 1)) is not None
+            leaves = [t.clone().requires_grad_() for t in (x, delta, A, Bm, Cm)]
+            y, h = selective_scan_chunked(*leaves, gate=gate, theta=theta,
+                                          shift=shift if gate == "complex" else None, chunk=5)
+            y.pow(2).sum().backward()
+            results.append([y.detach(), h] + [t.grad for t in leaves])
+    finally:
+        torch.set_num_threads(before)
+    for one, two in zip(*results):
+        torch.testing.assert_close(one, two, rtol=1e-5, atol=1e-5)
+    assert results[0][1].shape == (B, T, D, N)            # states: batch first, as documented
