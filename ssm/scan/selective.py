@@ -138,7 +138,7 @@ def _forward(x, delta, A, theta, shift, Bm, Cm, gate_step, kind: str, chunk: int
     y = torch.empty(length, batch, d_inner, dtype=x.dtype, device=x.device)
     u = delta * x
     h = None
-    rows = _step_pieces(batch, d_inner * n * (2 if sdtype.is_complex else 1))
+    rows = _step_pieces(batch, d_inner * n * (2 if sdtype.is_complex else 1))  # complex: 2× work
     for s in range(0, length, chunk):
         e = min(length, s + chunk)
         a = _gate(kind, step[s:e], A, theta, None if shift is None else shift[s:e])
