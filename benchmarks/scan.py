@@ -18,7 +18,7 @@ count -> seconds), ``threads_ratio`` (chunked at the last count / at the first: 
 more threads helped), ``blelloch_over_chunked`` (peer / ours at the first count: above 1 means
 we are faster), ``reference_s``, ``speedup`` (reference / chunked), ``peak_mb`` (chunked: how
 far the peak RSS, or CUDA allocation, rises above its level before the first forward pass),
-``reference_peak_mb``, ``sequential_s`` and ``sequential_peak_mb`` (a fair sequential
+``reference_peak_mb``, ``gomp_spincount`` (``--gomp-spincount``, or the inherited value), ``sequential_s`` and ``sequential_peak_mb`` (a fair sequential
 baseline: the unfused ``(a, b)`` path through :func:`ssm.scan.chunked.chunked_scan` run as one
 chunk, i.e. a step-by-step in-place loop with a hand-written backward), ``mamba_ssm_ref_s`` and
 the settings.
@@ -198,6 +198,8 @@ def _in_subprocess(args: argparse.Namespace, scan: str, length: int, threads: in
     env = dict(os.environ)
     if args.omp_wait_policy != "inherit":
         env.setdefault("OMP_WAIT_POLICY", args.omp_wait_policy)
+    if args.gomp_spincount is not None:
+        env["GOMP_SPINCOUNT"] = str(args.gomp_spincount)
     out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"benchmark child failed: {out.stderr.strip().splitlines()[-1:]}")
@@ -217,6 +219,8 @@ def main_body(args: argparse.Namespace) -> int:
         return scan_delta.bench(args)
     if any(t < 1 for t in args.threads):
         raise ValueError(f"--threads must be positive, got {args.threads}")
+    if args.gomp_spincount is not None and args.gomp_spincount < 0:
+        raise ValueError(f"--gomp-spincount must be >= 0, got {args.gomp_spincount}")
     rows = []
     first, last = args.threads[0], args.threads[-1]
     for length in args.lengths:
@@ -247,6 +251,8 @@ def main_body(args: argparse.Namespace) -> int:
             "batch": args.batch, "width": args.width, "layers": args.layers, "gate": args.gate,
             "threads": list(args.threads), "device": args.device, "repeats": args.repeats,
             "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", args.omp_wait_policy),
+            "gomp_spincount": (args.gomp_spincount if args.gomp_spincount is not None
+                               else os.environ.get("GOMP_SPINCOUNT")),
             "loadavg_1min": round(os.getloadavg()[0], 2),
         }
         rows.append(row)
@@ -284,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="OMP_WAIT_POLICY for the measuring subprocesses unless already set "
                         "(default PASSIVE: idle OpenMP threads sleep instead of spinning; on a "
                         "busy machine spinning made 2 threads 10-70x slower than 1)")
+    p.add_argument("--gomp-spincount", type=int, default=None,
+                   help="GOMP_SPINCOUNT for the measuring subprocesses (libgomp: how long an idle "
+                        "thread spins before it sleeps; with PASSIVE it sleeps at once). On idle "
+                        "cores 10000 made 2 threads 1.5x faster at length 64; on busy ones it "
+                        "made them 2x slower than 1 thread")
     p.add_argument("--arch", default="mamba", choices=["mamba", "deltanet"],
                    help="mamba (this module) or deltanet (benchmarks.scan_delta)")
     p.add_argument("--device", default="cpu", help="cpu, cuda or auto")
