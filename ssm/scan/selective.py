@@ -42,7 +42,7 @@ DEFAULT_CHUNK = 8
 
 def _gate(kind: str, delta: torch.Tensor, A: torch.Tensor, theta: torch.Tensor | None,
           shift: torch.Tensor | None) -> torch.Tensor:
-    """``(B, c, D)`` step sizes (and ``(B, c, N)`` phase shifts) → gates ``(B, c, D, N)``."""
+    """``(..., D)`` step sizes (and ``(..., N)`` phase shifts) → gates ``(..., D, N)``."""
     dA = delta.unsqueeze(-1) * A                 # a new tensor: exponentiated in place
     if kind == "signed_exp":
         return dA.exp_().mul_(2.0).sub_(1.0)
@@ -95,8 +95,9 @@ def _dot_over_state(q: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
     return torch.einsum("mdn,dn->md", q.reshape(-1, d_inner, n), w).reshape(q.shape[:-1])
 
 
-#: ATen runs an element-wise operation on fewer elements than this on the calling thread
-#: (``at::internal::GRAIN_SIZE``), larger ones across the OpenMP threads.
+#: ATen runs an element-wise operation on at most this many elements on the calling thread
+#: (``at::internal::GRAIN_SIZE``; ``parallel_for`` splits only more than a grain), larger ones
+#: across the OpenMP threads.
 _ATEN_GRAIN = 32768
 
 
@@ -104,15 +105,16 @@ def _step_pieces(batch: int, per_row: int) -> int | None:
     """Rows per piece for the step-by-step updates, or None to update a step in one call.
 
     With more than one torch thread, an update of one step (``batch × per_row`` elements, a few
-    tens of µs of work) is cut into pieces of whole batch rows under ATen's grain, so that it
-    runs on the calling thread: under ``OMP_WAIT_POLICY=PASSIVE`` (set by :mod:`ssm`) the other
-    threads sleep between operations, and waking them once per step cost more than it saved
-    (``(32, 128, 16)``: 115 µs a step on 2 threads against 53 on 1, and 66 in pieces; measured
-    2026-12-08). Steps of more than 4 grains stay whole: their work pays for the wake-up."""
-    if torch.get_num_threads() == 1 or batch * per_row < _ATEN_GRAIN \
+    tens of µs of work) is cut into pieces of whole batch rows of at most ATen's grain, so that
+    it runs on the calling thread: under ``OMP_WAIT_POLICY=PASSIVE`` (set by :mod:`ssm`) the
+    other threads sleep between operations, and waking them once per step cost more than it
+    saved (``(32, 128, 16)``: 115 µs a step on 2 threads against 53 on 1, and 66 in two pieces;
+    measured 2026-12-08). Steps of more than 4 grains stay whole: their work pays for the
+    wake-up."""
+    if torch.get_num_threads() == 1 or batch * per_row <= _ATEN_GRAIN \
             or batch * per_row > 4 * _ATEN_GRAIN:
         return None
-    rows = (_ATEN_GRAIN - 1) // per_row
+    rows = _ATEN_GRAIN // per_row
     return rows if rows >= 1 else None
 
 
@@ -293,7 +295,8 @@ def selective_scan_chunked(x: torch.Tensor, delta: torch.Tensor, A: torch.Tensor
     y : Tensor, shape (batch, length, d_inner)
         ``Re(h_t · C_t)``; differentiable in every input.
     h : Tensor, shape (batch, length, d_inner, d_state), or None
-        Every state (complex for the complex gate); not differentiable (for capture). ``None``
+        Every state (complex for the complex gate); not differentiable (for capture); a view
+        of the time-major buffer, so not contiguous (``.contiguous()`` copies it). ``None``
         when ``return_states=False`` and no gradient is needed.
 
     >>> x = torch.ones(1, 3, 1); delta = torch.full((1, 3, 1), 50.0)

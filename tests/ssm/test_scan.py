@@ -361,22 +361,23 @@ def test_step_updates_in_pieces_are_the_same_update():
         torch.set_num_threads(1)
         assert _step_pieces(32, 2048) is None             # one thread: always whole
         torch.set_num_threads(2)
-        rows = _step_pieces(32, 2048)                     # (32, 128, 16): 2 pieces under the grain
-        assert rows is not None and rows * 2048 < _ATEN_GRAIN <= 2 * rows * 2048
-        assert _step_pieces(4, 2048) is None              # under the grain already
+        rows = _step_pieces(32, 2048)                     # (32, 128, 16): 2 pieces of a grain
+        assert rows == 16 and rows * 2048 == _ATEN_GRAIN
+        assert _step_pieces(16, 2048) is None             # one grain: serial already
         assert _step_pieces(64, 4 * 2048) is None         # large: worth the threads
-        assert _step_pieces(2, _ATEN_GRAIN) is None       # one row over the grain
+        assert _step_pieces(2, _ATEN_GRAIN) == 1          # rows of one grain each
+        assert _step_pieces(2, _ATEN_GRAIN + 1) is None   # a row over the grain: whole
     finally:
         torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("gate", ["nonnegative", "complex"])
 def test_selective_scan_same_on_one_and_two_threads_with_step_pieces(gate):
-    """A shape whose steps are cut into pieces on 2 threads (8 × 256 × 16 elements a step):
+    """A shape whose steps are cut into pieces on 2 threads (12 × 256 × 16 elements a step):
     the outputs, states and gradients agree with 1 thread's."""
     from ssm.scan.selective import _step_pieces, selective_scan_chunked
     gen = torch.Generator().manual_seed(3)
-    B, T, D, N = 8, 12, 256, 16
+    B, T, D, N = 12, 12, 256, 16
     x = torch.randn(B, T, D, generator=gen)
     delta = 0.5 * torch.rand(B, T, D, generator=gen) + 0.05
     A = -torch.rand(D, N, generator=gen) - 0.1
