@@ -23,7 +23,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .ac0 import Levels, ac0_certificate, cycle_order, cycle_orders, length_levels
+from .ac0 import (Levels, ac0_certificate, cycle_order, cycle_orders, length_levels,
+                  padded_certificate)
 from .dfa import DFA
 from .records import fast_init
 from .regex import regex_to_dfa
@@ -910,6 +911,19 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     except BudgetExceededError as e:
         notes.append(str(e))
         levels = None
+        cert = padded_certificate(d)          # no levels: a letter that permutes the states?
+        if cert is not None:
+            ac0 = cert.to_dict()
+            wits["ac0"] = ac0
+            n = len(cert.word)
+            idx = [d.alphabet.index(a) for a in cert.word]
+            w = _period_witness(d, idx, f"w has length {n} and its element generates a cyclic "
+                                        f"group of order {cert.group_order} inside η(Σ^{n}) "
+                                        f"(padded with powers of the permutation "
+                                        f"{cert.pad_letter!r}): not quasi-aperiodic, so not "
+                                        f"in AC0")
+            if w is not None:
+                wits["not_ac0"] = {**w, "word_length": n}
     if levels is not None:
         cert = ac0_certificate(d, levels=levels, aperiodic=aperiodic is True)
         ac0 = cert.to_dict()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 
-from automata.ac0 import ac0_certificate, cycle_order, length_levels
+from automata.ac0 import ac0_certificate, cycle_order, length_levels, padded_certificate
 from automata.classify import Budget, classify
 from automata.dfa import DFA
 from automata.errors import BudgetExceededError
@@ -105,12 +105,20 @@ def test_budget():
     with pytest.raises(BudgetExceededError):
         length_levels(d, max_elements=50)
     c = classify(d, budget=Budget(ac0_max_elements=50))
-    assert c.ac0 is None and any("AC0 test" in n for n in c.notes)
-    # T_7 holds S_5, S_6, S_7: not in AC0 without the levels (rule R9)
-    assert c.prediction("transformer_hard_pe").rule == "hard_pe_nonsolvable"
+    assert any("AC0 test" in n for n in c.notes)
+    # T_7 over budget: its letters c and t permute the states, so the padded certificate
+    # decides (R10); without a permutation letter, S_5 inside still decides (R9)
+    assert c.ac0["ac0"] is False and c.ac0["stable_index"] is None
+    assert c.prediction("transformer_hard_pe").rule == "hard_pe_not_ac0_padded"
+    s5_inside = _s5_without_permutation_letters()
+    c5 = classify(s5_inside, budget=Budget(ac0_max_elements=50))
+    assert c5.ac0 is None and any("AC0 test" in n for n in c5.notes)
+    assert c5.prediction("transformer_hard_pe").rule == "hard_pe_nonsolvable"
     t4 = DFA(["c", "t", "e"], np.array([[1, 2, 3, 0], [1, 0, 2, 3], [1, 1, 2, 3]]).T, 0, [0])
-    c4 = classify(t4, budget=Budget(ac0_max_elements=50))          # S_4: solvable, undecided
-    assert c4.ac0 is None and c4.prediction("transformer_hard_pe").expressible == "unknown"
+    c4 = classify(t4, budget=Budget(ac0_max_elements=50))          # S_4: solvable, padded
+    assert c4.ac0["ac0"] is False and c4.prediction("transformer_hard_pe").expressible == "no"
+    assert classify(t4).ac0["ac0"] is False                         # the walk agrees
+    assert padded_certificate(_no_permutation_letter()) is None
     sf = classify("tomita4", budget=Budget(ac0_max_elements=1))     # star-free: yes without AC0
     assert sf.ac0 is None and sf.prediction("transformer_hard_pe").rule == "hard_pe_star_free"
 
@@ -206,3 +214,67 @@ def test_rows_unique_matches_the_byte_order():
             _, want = np.unique(view, return_index=True)
             got_rows, got = _rows_unique(x)
             assert np.array_equal(got, want) and np.array_equal(got_rows, x[want])
+
+
+def _s5_without_permutation_letters() -> DFA:
+    """States 0..4 and an initial state 5 that every letter leaves for good: c and t generate
+    S_5 on 0..4, e merges 0 into 1; no letter permutes all six states."""
+    c = [1, 2, 3, 4, 0, 0]
+    t = [1, 0, 2, 3, 4, 0]
+    e = [1, 1, 2, 3, 4, 0]
+    return DFA(["c", "t", "e"], np.array([c, t, e]).T, 5, [0]).minimize()
+
+
+def _no_permutation_letter() -> DFA:
+    return _s5_without_permutation_letters()
+
+
+def _tn_dfa(n: int) -> DFA:
+    c = [(i + 1) % n for i in range(n)]
+    t = [1, 0] + list(range(2, n))
+    e = [1] + list(range(1, n))
+    return DFA(["c", "t", "e"], np.array([c, t, e]).T, 0, [0]).minimize()
+
+
+def _element(d: DFA, word) -> np.ndarray:
+    """The transformation of ``word`` (symbols) on the minimal DFA's states."""
+    return np.array([d.run(list(word), start=q) for q in range(d.n_states)])
+
+
+@pytest.mark.parametrize("name", ["T_3", "T_4", "T_5", "parity", "word_problem_s3",
+                                  "word_problem_a4", "mod_3", "tomita5", "tomita6"])
+def test_padded_certificate_is_checked_against_the_length_levels(name):
+    """Where the padded certificate applies, the walked levels agree that L is not in AC0, and
+    every power of the certificate word's element (a cyclic group of the stated order) is the
+    element of some word of the certificate's length: it lies in η(Σ^L), read off the levels."""
+    from automata.languages import get_language
+    d = _tn_dfa(int(name[2:])) if name.startswith("T_") else get_language(name).dfa.minimize()
+    cert = padded_certificate(d)
+    assert cert is not None and cert.ac0 is False
+    assert ac0_certificate(d).ac0 is False
+    x = _element(d, cert.word)
+    p, L = cert.group_order, len(cert.word)
+    powers = [x]
+    for _ in range(p):
+        powers.append(x[powers[-1]])
+    assert (powers[p] == x).all()                            # x^(p+1) = x: x is in a group
+    assert len({tuple(y) for y in powers[:p]}) == p          # of order exactly p
+    lv = length_levels(d)
+    k = L if L < lv.start + lv.period else lv.start + (L - lv.start) % lv.period
+    level = {tuple(row) for row in np.asarray(lv.sets[k - 1])}
+    assert all(tuple(y) in level for y in powers[:p])
+
+
+def test_padded_certificate_needs_a_permutation_and_a_cycle():
+    from automata.regex import regex_to_dfa
+    assert padded_certificate(regex_to_dfa("(aa)*", "a")) is None      # in AC0
+    assert padded_certificate(regex_to_dfa("((a|b)(a|b))*", "ab")) is None   # even length
+    assert padded_certificate(_tn_dfa(2)) is None            # c = t: one permutation per length
+    assert ac0_certificate(_tn_dfa(2)).ac0 is True
+    c6 = classify(_tn_dfa(6))                                # the levels are over budget
+    assert c6.ac0["pad_letter"] == "t" and c6.ac0["group_order"] == 5
+    assert c6.ac0["word_length"] == len(c6.ac0["word"]) == 10
+    hard = c6.prediction("transformer_hard_pe")
+    assert (hard.expressible, hard.rule, hard.status) == ("no", "hard_pe_not_ac0_padded",
+                                                          "derived")
+    assert hard.witness["verified"] and hard.witness["period"] == 5

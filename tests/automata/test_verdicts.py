@@ -241,11 +241,13 @@ def test_parity_reduction_check_runs_the_dfa():
         assert _word_map(d, word) == [d.run(sym, start=q) for q in range(d.n_states)]
 
 
-def test_uhat_non_solvable_group_when_the_ac0_test_is_over_budget():
-    """R9: T_6's length levels pass the AC0 budget, but its monoid holds S_5 and S_6, so
-    unique hard attention gets "no" (derived: NC1-complete, parity not in AC0); T_5, whose
-    levels recur within the budget, keeps the AC0 certificate's rule. The non-solvable rules
-    name only the non-solvable groups."""
+def test_uhat_when_the_ac0_test_is_over_budget():
+    """T_6's length levels pass the AC0 budget. Its letter t permutes the states, so the padded
+    certificate decides (R10: "no", derived). A monoid holding S_5 with no permutation letter,
+    over a small budget, gets "no" from the non-solvable group (R9: NC1-complete, parity not
+    in AC0). T_5, whose levels recur within the budget, keeps the AC0 certificate's rule. The
+    non-solvable rules name only the non-solvable groups."""
+    from automata.classify import Budget
     from automata.dfa import DFA
 
     def tn(n):
@@ -253,12 +255,19 @@ def test_uhat_non_solvable_group_when_the_ac0_test_is_over_budget():
                          [1] + list(range(1, n))])
 
     c6 = classify(DFA(["c", "t", "e"], tn(6).T, 0, [0]))
-    assert c6.ac0 is None and any("AC0 test" in n for n in c6.notes)
+    assert any("AC0 test" in n for n in c6.notes)
+    assert c6.ac0["ac0"] is False and c6.ac0["pad_letter"] == "t"
     p = c6.prediction("transformer_hard_pe")
+    assert (p.expressible, p.rule, p.status) == ("no", "hard_pe_not_ac0_padded", "derived")
+    assert "'t' permutes the states" in p.reason and "η(Σ^10)" in p.reason
+    reason = c6.prediction("transformer_soft").reason
+    assert "S_5, S_6" in reason and "S_4" not in reason and "Z_2" not in reason
+    five = np.array([[1, 2, 3, 4, 0, 0], [1, 0, 2, 3, 4, 0], [1, 1, 2, 3, 4, 0]])
+    c = classify(DFA(["c", "t", "e"], five.T, 5, [0]), budget=Budget(ac0_max_elements=50))
+    assert c.ac0 is None and any("AC0 test" in n for n in c.notes)
+    p = c.prediction("transformer_hard_pe")
     assert (p.expressible, p.rule, p.status) == ("no", "hard_pe_nonsolvable", "derived")
-    for fam in ("transformer_hard_pe", "transformer_soft"):
-        reason = c6.prediction(fam).reason
-        assert "S_5, S_6" in reason and "S_4" not in reason and "Z_2" not in reason
+    assert "S_5" in p.reason and "S_4" not in p.reason and "Z_2" not in p.reason
     c5 = classify(DFA(["c", "t", "e"], tn(5).T, 0, [0]))
     assert c5.ac0 is not None and not c5.ac0["ac0"]
     assert c5.prediction("transformer_hard_pe").rule == "hard_pe_not_ac0"
