@@ -422,7 +422,41 @@ def _power(x: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def padded_certificate(d: DFA) -> AC0Certificate | None:
+def _index_and_period(x: np.ndarray) -> tuple[int, int]:
+    """``(i, p)``: the least ``i ≥ 1`` and ``p ≥ 1`` with ``x^(i+p) = x^i``, in
+    ``O(n log² n)`` (cycle lengths by one pass over the cycles; ``i`` by binary search on the
+    powers). ``i`` is the longest walk from a state into a cycle (at least 1).
+
+    >>> _index_and_period(np.array([1, 2, 0, 3, 3]))        # a 3-cycle, 4 -> 3 fixed
+    (1, 3)
+    >>> _index_and_period(np.array([1, 2, 2]))              # 0 -> 1 -> 2, fixed
+    (2, 1)
+    """
+    n = x.size
+    on_cycle = np.zeros(n, dtype=bool)
+    on_cycle[np.unique(_power(x, 1 << max(1, math.ceil(math.log2(max(n, 2))))))] = True
+    seen = ~on_cycle
+    period = 1
+    for q in np.flatnonzero(on_cycle).tolist():
+        if seen[q]:
+            continue
+        length, s = 0, q
+        while not seen[s]:
+            seen[s] = True
+            s, length = int(x[s]), length + 1
+        period = math.lcm(period, length)
+    lo, hi = 1, max(1, n)                          # on_cycle[x^hi] holds for hi = n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if on_cycle[_power(x, mid)].all():
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo, period
+
+
+def padded_certificate(d: DFA, *, max_work: int = 2_000_000,
+                       max_word: int = 10_000) -> AC0Certificate | None:
     """A certificate that the language of the **minimal** DFA ``d`` is not in AC0 that walks no
     length levels, or None when it does not apply.
 
@@ -435,7 +469,10 @@ def padded_certificate(d: DFA) -> AC0Certificate | None:
     and Thérien 1992). The certificate's word is the one of length ``L`` whose element
     generates that group (``w^j0 a^(m(i+p-1-j0))`` with ``j0 ≡ 1 mod p``). Of all pairs
     ``(a, b)`` the one with the shortest word is taken (the first in alphabet order, ``a``
-    first, among equals). Cost: ``O(k² n log n)`` for ``k`` letters and ``n`` states.
+    first, among equals). Cost: ``O(k_p k n log n)`` for ``k_p`` permutation letters, ``k``
+    letters and ``n`` states; past ``max_work`` (``k_p · k · n``) it raises
+    :class:`~automata.errors.BudgetExceededError` before any pair is tried, and also when
+    every certificate word would be longer than ``max_word`` letters.
 
     >>> from automata.regex import regex_to_dfa
     >>> c = padded_certificate(regex_to_dfa("(b*ab*a)*b*", "ab"))   # parity of a's
@@ -448,31 +485,34 @@ def padded_certificate(d: DFA) -> AC0Certificate | None:
 
     gens = np.asarray(generators_of(d), dtype=np.int64)
     k, n = gens.shape
-    ident = np.arange(n)
+    perms = [ai for ai in range(k) if np.unique(gens[ai]).size == n]
+    if len(perms) * k * n > max_work:
+        raise BudgetExceededError(f"padded AC0 certificate: {len(perms)} permutation letters × "
+                                  f"{k} letters × {n:,} states exceed {max_work:,} (max_work)")
     best = None
-    for ai in range(k):
+    shortest_over = None                             # the shortest word past max_word
+    for ai in perms:
         a = gens[ai]
-        if np.unique(a).size != n:                   # not a permutation
-            continue
-        m = cycle_order(a)
+        m = _index_and_period(a)[1]                  # a permutation's order
         a_inv = _power(a, m - 1)                     # a^(m-1), the inverse of a
         for bi in range(k):
             x = a_inv[gens[bi]]                      # apply b, then a^(m-1)
-            p = cycle_order(x)
+            i, p = _index_and_period(x)
             if p == 1:
                 continue
-            on_cycle = np.zeros(n, dtype=bool)
-            on_cycle[np.unique(_power(x, 1 << max(1, math.ceil(math.log2(n)))))] = True
-            cur, i = ident, 0
-            while not on_cycle[cur].all():           # the index: steps until every state cycles
-                cur, i = x[cur], i + 1
-            i = max(i, 1)
-            if best is not None and m * (i + p - 1) >= best[0]:
+            length = m * (i + p - 1)
+            if best is not None and length >= best[0]:
+                continue
+            if length > max_word:
+                shortest_over = min(length, shortest_over or length)
                 continue
             j0 = i + (1 - i) % p                     # x^j0 generates the group
             word = ([bi] + [ai] * (m - 1)) * j0 + [ai] * (m * (i + p - 1 - j0))
             best = (len(word), word, p, ai)
     if best is None:
+        if shortest_over is not None:
+            raise BudgetExceededError(f"padded AC0 certificate: its shortest word would have "
+                                      f"{shortest_over:,} letters (max_word {max_word:,})")
         return None
     _, word, p, ai = best
     return AC0Certificate(False, None, None, None, [d.alphabet[c] for c in word], p,

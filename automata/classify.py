@@ -911,7 +911,11 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     except BudgetExceededError as e:
         notes.append(str(e))
         levels = None
-        cert = padded_certificate(d)          # no levels: a letter that permutes the states?
+        try:                                  # no levels: a letter that permutes the states?
+            cert = padded_certificate(d)
+        except BudgetExceededError as e2:
+            notes.append(str(e2))
+            cert = None
         if cert is not None:
             ac0 = cert.to_dict()
             wits["ac0"] = ac0

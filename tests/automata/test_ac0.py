@@ -265,6 +265,16 @@ def test_padded_certificate_is_checked_against_the_length_levels(name):
     assert all(tuple(y) in level for y in powers[:p])
 
 
+def test_padded_certificate_has_a_work_budget():
+    d = _tn_dfa(6)                                     # 2 permutation letters × 3 × 6 states
+    assert padded_certificate(d, max_work=36) is not None
+    with pytest.raises(BudgetExceededError, match="max_work"):
+        padded_certificate(d, max_work=35)
+    assert len(padded_certificate(d, max_word=10).word) == 10
+    with pytest.raises(BudgetExceededError, match="max_word"):
+        padded_certificate(d, max_word=9)
+
+
 def test_padded_certificate_needs_a_permutation_and_a_cycle():
     from automata.regex import regex_to_dfa
     assert padded_certificate(regex_to_dfa("(aa)*", "a")) is None      # in AC0
