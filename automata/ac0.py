@@ -318,7 +318,8 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
 
 
 def cycle_order(x: np.ndarray) -> int:
-    """The order of the group part of transformation ``x``: lcm of its cycle lengths.
+    """The order of the group part of transformation ``x``: lcm of its cycle lengths, each
+    cycle walked once (``O(n log n)``).
 
     >>> cycle_order(np.array([1, 2, 0, 3, 3]))
     3
@@ -328,11 +329,17 @@ def cycle_order(x: np.ndarray) -> int:
     y = x
     for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
         y = y[y]
+    seen = np.ones(n, dtype=bool)
+    seen[np.unique(y)] = False                  # the states on a cycle of x, not yet walked
+    xs = x.tolist()
     out = 1
-    for q in np.unique(y):                      # q lies on a cycle of x
-        k, s = 1, int(x[q])
-        while s != q:
-            s, k = int(x[s]), k + 1
+    for q in np.flatnonzero(~seen).tolist():    # each cycle walked once: O(n) in all
+        if seen[q]:
+            continue
+        k, s = 0, q
+        while not seen[s]:
+            seen[s] = True
+            s, k = xs[s], k + 1
         out = math.lcm(out, k)
     return out
 
@@ -424,8 +431,8 @@ def _power(x: np.ndarray, k: int) -> np.ndarray:
 
 def _index_and_period(x: np.ndarray) -> tuple[int, int]:
     """``(i, p)``: the least ``i ≥ 1`` and ``p ≥ 1`` with ``x^(i+p) = x^i``, in
-    ``O(n log² n)`` (cycle lengths by one pass over the cycles; ``i`` by binary search on the
-    powers). ``i`` is the longest walk from a state into a cycle (at least 1).
+    ``O(n log² n)`` (``p`` from :func:`cycle_order`; ``i`` by binary search on the powers).
+    ``i`` is the longest walk from a state into a cycle (at least 1).
 
     >>> _index_and_period(np.array([1, 2, 0, 3, 3]))        # a 3-cycle, 4 -> 3 fixed
     (1, 3)
@@ -435,16 +442,7 @@ def _index_and_period(x: np.ndarray) -> tuple[int, int]:
     n = x.size
     on_cycle = np.zeros(n, dtype=bool)
     on_cycle[np.unique(_power(x, 1 << max(1, math.ceil(math.log2(max(n, 2))))))] = True
-    seen = ~on_cycle
-    period = 1
-    for q in np.flatnonzero(on_cycle).tolist():
-        if seen[q]:
-            continue
-        length, s = 0, q
-        while not seen[s]:
-            seen[s] = True
-            s, length = int(x[s]), length + 1
-        period = math.lcm(period, length)
+    period = cycle_order(x)
     lo, hi = 1, max(1, n)                          # on_cycle[x^hi] holds for hi = n
     while lo < hi:
         mid = (lo + hi) // 2
