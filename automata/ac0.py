@@ -491,7 +491,7 @@ def padded_certificate(d: DFA, *, max_work: int = 2_000_000,
     shortest_over = None                             # the shortest word past max_word
     for ai in perms:
         a = gens[ai]
-        m = _index_and_period(a)[1]                  # a permutation's order
+        m = cycle_order(a)                           # a permutation's order
         a_inv = _power(a, m - 1)                     # a^(m-1), the inverse of a
         for bi in range(k):
             x = a_inv[gens[bi]]                      # apply b, then a^(m-1)
