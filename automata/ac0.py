@@ -317,6 +317,17 @@ def length_levels(d: DFA, *, max_elements: int = 200_000, max_levels: int = 10_0
         seen[key] = k + 1
 
 
+def _on_cycle(x: np.ndarray) -> np.ndarray:
+    """Which states lie on a cycle of ``x``: the image of ``x^(2^⌈log2 n⌉)``."""
+    n = x.size
+    y = x
+    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
+        y = y[y]
+    out = np.zeros(n, dtype=bool)
+    out[y] = True
+    return out
+
+
 def cycle_order(x: np.ndarray) -> int:
     """The order of the group part of transformation ``x``: lcm of its cycle lengths, each
     cycle walked once (``O(n log n)``).
@@ -325,12 +336,7 @@ def cycle_order(x: np.ndarray) -> int:
     3
     """
     x = np.asarray(x)
-    n = x.size
-    y = x
-    for _ in range(max(1, math.ceil(math.log2(max(n, 2))))):
-        y = y[y]
-    seen = np.ones(n, dtype=bool)
-    seen[np.unique(y)] = False                  # the states on a cycle of x, not yet walked
+    seen = ~_on_cycle(x)                        # the states on a cycle of x, not yet walked
     xs = x.tolist()
     out = 1
     for q in np.flatnonzero(~seen).tolist():    # each cycle walked once: O(n) in all
@@ -429,20 +435,15 @@ def _power(x: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _index_and_period(x: np.ndarray) -> tuple[int, int]:
-    """``(i, p)``: the least ``i ≥ 1`` and ``p ≥ 1`` with ``x^(i+p) = x^i``, in
-    ``O(n log² n)`` (``p`` from :func:`cycle_order`; ``i`` by binary search on the powers).
-    ``i`` is the longest walk from a state into a cycle (at least 1).
+def _index(x: np.ndarray) -> int:
+    """The least ``i ≥ 1`` with ``x^(i+p) = x^i`` (``p`` the period): the longest walk from a
+    state into a cycle, at least 1, by binary search on the powers (``O(n log² n)``).
 
-    >>> _index_and_period(np.array([1, 2, 0, 3, 3]))        # a 3-cycle, 4 -> 3 fixed
-    (1, 3)
-    >>> _index_and_period(np.array([1, 2, 2]))              # 0 -> 1 -> 2, fixed
-    (2, 1)
+    >>> _index(np.array([1, 2, 0, 3, 3])), _index(np.array([1, 2, 2]))
+    (1, 2)
     """
     n = x.size
-    on_cycle = np.zeros(n, dtype=bool)
-    on_cycle[np.unique(_power(x, 1 << max(1, math.ceil(math.log2(max(n, 2))))))] = True
-    period = cycle_order(x)
+    on_cycle = _on_cycle(x)
     lo, hi = 1, max(1, n)                          # on_cycle[x^hi] holds for hi = n
     while lo < hi:
         mid = (lo + hi) // 2
@@ -450,7 +451,7 @@ def _index_and_period(x: np.ndarray) -> tuple[int, int]:
             hi = mid
         else:
             lo = mid + 1
-    return lo, period
+    return lo
 
 
 def padded_certificate(d: DFA, *, max_work: int = 2_000_000,
@@ -495,9 +496,10 @@ def padded_certificate(d: DFA, *, max_work: int = 2_000_000,
         a_inv = _power(a, m - 1)                     # a^(m-1), the inverse of a
         for bi in range(k):
             x = a_inv[gens[bi]]                      # apply b, then a^(m-1)
-            i, p = _index_and_period(x)
+            p = cycle_order(x)
             if p == 1:
                 continue
+            i = _index(x)
             length = m * (i + p - 1)
             if best is not None and length >= best[0]:
                 continue

@@ -175,7 +175,7 @@ class _SelectiveScan(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, gy, _gH):  # noqa: D102 - the adjoint, chunk by chunk in reverse
-        if gy is None:                         # y unused: nothing flows back
+        if gy is None:                         # no gradient for y (gradcheck asks so): none back
             return (None,) * 10
         x, delta, A, theta, shift, Bm, Cm, H, gate_step = ctx.saved_tensors   # time-major
         kind, chunk, own_step = ctx.kind, ctx.chunk, ctx.own_step
