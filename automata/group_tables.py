@@ -38,10 +38,10 @@ from .jit_groups import is_abelian as _jit_is_abelian
 from .jit_groups import row_codes as _jit_row_codes
 from .jit_groups import support_size as _jit_support_size
 
-__all__ = ["closure", "GroupTable", "TABLE_MAX_ORDER", "TABLE_MAX_WORK"]
+__all__ = ["closure", "GroupTable", "table_base", "TABLE_MAX_ORDER", "TABLE_MAX_WORK"]
 
-#: groups above this order (or whose table would take more than ``TABLE_MAX_WORK`` entries
-#: to build) are left to sympy
+#: groups above this order, or whose table takes more than ``TABLE_MAX_WORK`` base images
+#: to build (order² · base length: :func:`table_base`), are left to sympy
 TABLE_MAX_ORDER = 2000
 TABLE_MAX_WORK = 20_000_000
 #: base images with at most this many values (degree ** base length) index the elements
@@ -120,13 +120,37 @@ def _base(els: np.ndarray) -> np.ndarray:
     return np.array(base, dtype=np.int64)
 
 
+def _separating_points(els: np.ndarray) -> np.ndarray:
+    return _jit_base(els) if _jit_available() else _base(els)
+
+
+def table_base(elements: np.ndarray) -> np.ndarray | None:
+    """The base :class:`GroupTable` would use for ``elements`` (points whose images tell the
+    rows apart), or None when the table is past the budget: more than
+    :data:`TABLE_MAX_ORDER` rows, or order² · base length > :data:`TABLE_MAX_WORK` (building
+    the table reads the base images of every product). Finding the base reads each row once.
+
+    >>> d = np.array([[(s * i + k) % 1000 for i in range(1000)] for s in (1, -1)
+    ...               for k in range(1000)])          # the dihedral group D_1000 on 1,000 points
+    >>> table_base(d).tolist(), table_base(d[:1]).tolist()
+    ([0, 1], [])
+    """
+    els = np.asarray(elements, dtype=np.int64)
+    n = els.shape[0]
+    if n > TABLE_MAX_ORDER:
+        return None
+    base = _separating_points(els)
+    return base if n * n * max(len(base), 1) <= TABLE_MAX_WORK else None
+
+
 class GroupTable:
     """The Cayley table of a group given by all its elements (see the module docstring).
 
-    Subsets are boolean masks over the elements.
+    Subsets are boolean masks over the elements. ``base``: :func:`table_base`'s answer for
+    these elements, when it is known already.
     """
 
-    def __init__(self, elements: np.ndarray):
+    def __init__(self, elements: np.ndarray, base: np.ndarray | None = None):
         els = np.asarray(elements, dtype=np.int64)
         n, r = els.shape
         self.elements = els
@@ -136,7 +160,8 @@ class GroupTable:
         self._derived = None                # the commutator subgroup of the whole group
         # a base: points whose images tell the elements apart (one point for a regular action)
         fast = _jit_available()
-        base = _jit_base(els) if fast else _base(els)
+        if base is None:
+            base = _separating_points(els)
         b = len(base)
         if fast and r ** b <= _DIRECT_MAX:
             status, self.table, self.identity, self.inverse = _jit_direct_table(els, base, r ** b)

@@ -329,23 +329,27 @@ _MAX_ENUM = 5000
 
 
 def _elements_np(g) -> np.ndarray:
-    """All elements as an int array (order, degree), by closure under the generators."""
-    n = g.degree
+    """All elements as an int array (order, degree), by closure under the generators
+    (:func:`automata.group_tables.closure`; callers bound the order by :data:`_MAX_ENUM`)."""
+    from .group_tables import closure
+
+    n = int(g.degree)
     gens = generator_rows(g)
-    seen = {np.arange(n).tobytes()}
-    out = [np.arange(n)]
-    frontier = np.arange(n)[None, :]
-    while frontier.size:
-        new = []
-        for x in gens:
-            for y in x[frontier]:                     # apply frontier element, then x
-                key = y.tobytes()
-                if key not in seen:
-                    seen.add(key)
-                    new.append(y)
-        frontier = np.array(new).reshape(-1, n)
-        out.extend(new)
-    return np.array(out)
+    if not gens.size:
+        return np.arange(n)[None, :]
+    return closure(gens, max_order=max(int(g.order()), 1))
+
+
+def _element_orders(els: np.ndarray) -> np.ndarray:
+    """The order of every row of ``els`` (permutations): the lcm of its cycle lengths
+    (compiled, or one walk of the cycles per row)."""
+    from .jit_levels import cycle_orders, enabled
+
+    if els.size and enabled():
+        out = cycle_orders(els)
+        if out is not None:
+            return out
+    return np.array([_permutation_order(x) for x in els.tolist()], dtype=np.int64)
 
 
 def exponent(g) -> int | None:
@@ -365,14 +369,7 @@ def exponent(g) -> int | None:
     if g.is_abelian:
         inv = _invariant_factors([int(q) for q in g.abelian_invariants()])
         return int(max(inv))
-    out = 1
-    for x in _elements_np(g):
-        k, y = 1, x
-        ident = np.arange(x.size)
-        while not (y == ident).all():
-            y, k = x[y], k + 1
-        out = lcm(out, k)
-    return out
+    return lcm(*set(_element_orders(_elements_np(g)).tolist()))
 
 
 def _is_dihedral(g, order: int) -> bool:
@@ -383,16 +380,7 @@ def _is_dihedral(g, order: int) -> bool:
     m = order // 2
     els = _elements_np(g)
     ident = np.arange(els.shape[1])
-    orders = np.ones(len(els), dtype=np.int64)
-    cur = els.copy()
-    done = (cur == ident).all(axis=1)
-    k = 1
-    while not done.all():
-        cur = np.take_along_axis(els, cur, axis=1)
-        k += 1
-        newly = ~done & (cur == ident).all(axis=1)
-        orders[newly] = k
-        done |= newly
+    orders = _element_orders(els)
     rs = np.flatnonzero(orders == m)
     if rs.size == 0:
         return False
@@ -480,10 +468,10 @@ def _table_name(t, order: int, abelian: bool, cyclic: bool, invariants: tuple,
     return None
 
 
-def group_info_from_elements(elements: np.ndarray) -> GroupInfo:
+def group_info_from_elements(elements: np.ndarray, base: np.ndarray | None = None) -> GroupInfo:
     """:func:`group_info` of the group whose elements are the rows of ``elements`` (all of
     them, permutations of ``0 .. degree-1``), from its multiplication table, without sympy
-    (:mod:`automata.group_tables`).
+    (:mod:`automata.group_tables`; ``base``: the table's, when known).
 
     >>> s4 = np.array([[1, 0, 2, 3], [1, 2, 3, 0]])
     >>> from automata.group_tables import closure
@@ -493,7 +481,7 @@ def group_info_from_elements(elements: np.ndarray) -> GroupInfo:
     """
     from .group_tables import GroupTable
 
-    t = GroupTable(elements)
+    t = GroupTable(elements, base)
     order = t.order
     if order == 1:
         return GroupInfo(**_TRIVIAL_INFO)
@@ -513,15 +501,18 @@ def group_info_from_elements(elements: np.ndarray) -> GroupInfo:
 
 
 def _table_elements(g) -> np.ndarray | None:
-    """All elements of the sympy group ``g`` when it is small enough for a table."""
-    from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, closure
+    """All elements of the sympy group ``g`` when it is small enough for a table
+    (:func:`~automata.group_tables.table_base`), else None. The closure stops past
+    ``TABLE_MAX_WORK`` images (elements · generators · degree)."""
+    from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, closure, table_base
 
     n = int(g.degree)
     gens = generator_rows(g)
     if not gens.size:
         return np.arange(n)[None, :]
-    cap = min(TABLE_MAX_ORDER, int((TABLE_MAX_WORK / max(n, 1)) ** 0.5))
-    return closure(gens, max_order=cap)
+    cap = min(TABLE_MAX_ORDER, TABLE_MAX_WORK // max(n * gens.shape[0], 1))
+    els = closure(gens, max_order=cap)
+    return els if els is not None and table_base(els) is not None else None
 
 
 def _prime_info(p: int) -> GroupInfo:
@@ -529,6 +520,67 @@ def _prime_info(p: int) -> GroupInfo:
     return GroupInfo(order=p, name=f"Z_{p}", cyclic=True, abelian=True, solvable=True,
                      derived_length=1, two_group=p == 2, elementary_2_length=1 if p == 2 else None,
                      prime_factors=(p,), abelian_invariants=(p,), exponent=p)
+
+
+def _permutation_order(p) -> int:
+    """The order of the permutation ``p`` (a sequence of images): lcm of its cycle lengths,
+    each cycle walked once.
+
+    >>> _permutation_order([1, 2, 0, 4, 3]), _permutation_order([0, 1])
+    (6, 1)
+    """
+    from math import lcm
+
+    images = list(p)
+    seen = [False] * len(images)
+    out = 1
+    for q in range(len(images)):
+        k = 0
+        while not seen[q]:
+            seen[q] = True
+            q, k = images[q], k + 1
+        if k:
+            out = lcm(out, k)
+    return out
+
+
+def _cyclic_info(n: int) -> GroupInfo:
+    """The facts of Z_n (``n >= 2``), in closed form: abelian, derived length 1, invariant
+    factors ``(n,)``; for ``n = 2^k`` its Frattini series ``Z_{2^k} > Z_{2^(k-1)} > ... > 1``
+    has length k. The exponent follows :class:`GroupInfo`'s convention (None above 5,000)."""
+    two = n & (n - 1) == 0
+    return GroupInfo(order=n, name=f"Z_{n}", cyclic=True, abelian=True, solvable=True,
+                     derived_length=1, two_group=two,
+                     elementary_2_length=n.bit_length() - 1 if two else None,
+                     prime_factors=prime_factors(n), abelian_invariants=(n,),
+                     exponent=n if n <= _MAX_ENUM else None)
+
+
+#: how many rows of an element array are tried as a generator before naming a large group
+#: by sympy (a cyclic group of order n has φ(n) >= n/6 of them below 10^7)
+_CYCLIC_TRIES = 48
+
+
+def _large_cyclic(g) -> GroupInfo | None:
+    """Z_n's facts when ``g`` is cyclic and that is cheap to see: an element array of n
+    rows one of whose first or evenly spaced rows has order n, or a group of one
+    generator (its order is the generator's). None otherwise (then nothing is claimed)."""
+    if isinstance(g, np.ndarray):
+        m = int(g.shape[0])
+        if m < 2:
+            return None
+        picks = sorted(set(range(min(m, _CYCLIC_TRIES // 2)))
+                       | set(np.linspace(0, m - 1, _CYCLIC_TRIES // 2).astype(int).tolist()))
+        for i in picks:
+            if _permutation_order(g[i].tolist()) == m:
+                return _cyclic_info(m)
+        return None
+    rows = generator_rows(g)
+    rows = np.unique(rows[(rows != np.arange(rows.shape[1])).any(axis=1)], axis=0)
+    if rows.shape[0] != 1:
+        return None
+    n = _permutation_order(rows[0].tolist())
+    return _cyclic_info(n) if n > 1 else None
 
 
 def _symmetric_info(g) -> GroupInfo | None:
@@ -616,14 +668,22 @@ def _group_info(g) -> GroupInfo:
         return GroupInfo(**_TRIVIAL_INFO)
     if _is_prime_order(g):
         return _prime_info(int(g.shape[0]))
+    if not isinstance(g, np.ndarray):            # one generator: Z_n, whatever n is
+        cyc = _large_cyclic(g)
+        if cyc is not None:
+            return cyc
     full = _symmetric_info(g)
     if full is not None:
         return full
     if isinstance(g, np.ndarray):
-        from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK
+        from .group_tables import table_base
 
-        if g.shape[0] <= TABLE_MAX_ORDER and g.shape[0] ** 2 * g.shape[1] <= TABLE_MAX_WORK:
-            return group_info_from_elements(g)
+        base = table_base(g)
+        if base is not None:
+            return group_info_from_elements(g, base)
+        cyc = _large_cyclic(g)
+        if cyc is not None:
+            return cyc
         Permutation, PermutationGroup = sympy_permutations()
         from .froidure_pin import _generating_set
 
