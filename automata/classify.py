@@ -469,12 +469,13 @@ def _greedy_generators(perms: np.ndarray) -> list[int]:
     """Row indices of ``perms`` (all the elements of a permutation group), taken in order
     whenever a row lies outside the subgroup the rows taken so far generate, until they
     generate the group."""
-    from .group_tables import TABLE_MAX_ORDER, TABLE_MAX_WORK, GroupTable, closure
+    from .group_tables import GroupTable, closure, table_base
 
     order, r = perms.shape
     kept: list[int] = []
-    if order <= TABLE_MAX_ORDER and order * order * r <= TABLE_MAX_WORK:
-        t = GroupTable(perms)                    # subgroups as masks over its table
+    base = table_base(perms)
+    if base is not None:
+        t = GroupTable(perms, base)              # subgroups as masks over its table
         if _jit_groups_available():
             return _jit_greedy_generators(t.table, t.identity).tolist()
         mask = np.zeros(order, dtype=bool)
@@ -881,8 +882,8 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             witness = {"aperiodicity_index": None, "aperiodicity_index_bound": bound,
                        "statement": f"aperiodic (all Schützenberger groups trivial); index <= "
                                     f"{bound} (n - 1 for n states); exact index needs enumeration"}
-    var = varieties(d, green if (green is not None and green.d_classes) else None, mon,
-                    max_size=budget.variety_max_size, minimize=False, monoid_size=monoid_size)
+    var = varieties(d, green, mon, max_size=budget.variety_max_size, minimize=False,
+                    monoid_size=monoid_size, compute_green=False)
     flags = _facts_flags(d, monoid_size)
     extra, ac0 = _refutations(d, groups, aperiodic, witness, monoid_size, budget, notes, mon, fp)
     facts = AlgebraFacts(regular=True, aperiodic=aperiodic, groups=groups,

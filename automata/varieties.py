@@ -153,7 +153,7 @@ def _local_idempotents(green: GreenStructure | None, monoid: TransitionMonoid):
 
 def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionMonoid | None = None,
               *, max_size: int = VARIETY_MAX_SIZE, minimize: bool = True,
-              monoid_size: int | None = None) -> Varieties:
+              monoid_size: int | None = None, compute_green: bool = True) -> Varieties:
     """Decide the varieties for the language of ``dfa``.
 
     Parameters
@@ -168,6 +168,11 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
     monoid_size : int, optional
         The monoid's size when known (e.g. from Green's structure): above ``max_size + 1`` no
         enumeration is attempted (the semigroup checks stay unknown).
+    compute_green : bool
+        Compute Green's structure (default budgets) when ``green`` is None. ``False``: take
+        ``green`` as the caller's budget left it (None, or the image orbit alone); what needs
+        the D-classes (R-, L-, J-triviality) is then unknown. :func:`~automata.classify.classify`
+        passes ``False``, so that a structure over its budget is not tried again.
     """
     d = dfa.minimize() if minimize else dfa
     fp = green.enumerated if green is not None and green.method == "enumeration" else None
@@ -181,7 +186,7 @@ def varieties(dfa: DFA, green: GreenStructure | None = None, monoid: TransitionM
                          reverse)
     gens = generators_of(d).astype(np.int64)
     comm = _commutative_on_cayley_graph(fp) if fp is not None else _commutative(gens)
-    if green is None:
+    if green is None and compute_green:
         try:
             green = green_structure(d, minimize=False)
         except BudgetExceededError:

@@ -140,3 +140,40 @@ def test_over_budget_degrades_to_unknown():
 
     with pytest.raises(BudgetExceededError):
         classify(d, budget=Budget(orbit_max=5), strict=True)
+
+
+@pytest.mark.parametrize("image_orbit_fails", [False, True])
+def test_greens_structure_over_budget_is_not_tried_again(monkeypatch, image_orbit_fails):
+    """When Green's structure is over the classification's budget, the varieties take what
+    the budget left (the image orbit, or nothing) instead of recomputing it with their own,
+    larger defaults: Green's structure is computed twice (with, then without the D-classes)
+    and never by the varieties."""
+    import importlib
+
+    from automata.errors import BudgetExceededError
+
+    cl = importlib.import_module("automata.classify")      # the modules, not the functions
+    va = importlib.import_module("automata.varieties")
+
+    calls = []
+    real = cl.green_structure
+
+    def over_budget(d, **kw):
+        calls.append(kw.get("d_classes", True))
+        if kw.get("d_classes", True) or image_orbit_fails:
+            raise BudgetExceededError("more than 1 D-classes (a test's budget)")
+        return real(d, **kw)
+
+    def refuse(*a, **kw):
+        raise AssertionError("the varieties computed Green's structure again")
+
+    monkeypatch.setattr(cl, "green_structure", over_budget)
+    monkeypatch.setattr(va, "green_structure", refuse)
+    d = DFA(["c", "t", "e"], full_transformation_gens(4).T, 0, [0])
+    out = classify(d)
+    assert calls == [True, False]
+    assert out.aperiodic is False                   # a short word with a cycle says so
+    v = out.varieties
+    assert (v.r_trivial, v.l_trivial, v.j_trivial) == (None, None, None)
+    assert v.aperiodic == (None if image_orbit_fails else False)
+    assert any("Green's structure: more than 1 D-classes" in n for n in out.notes)
