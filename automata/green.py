@@ -740,6 +740,8 @@ class _DGroups:
         r = self.r
         if self.h == self.o_img:
             return [np.arange(r)]
+        if self.h == 1:        # G' ∩ Pi = 1: every element of G is alone in its L-class
+            return [np.asarray(g.array_form) for g in self.img.generate()]
         want = self.o_img // self.h
         _sympy()
         kept: list = []                     # (g array, conjugated g' as Permutation)
@@ -980,16 +982,35 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         raw_seen.update(keys[i].tobytes() for i in fresh)
         X = X[fresh].astype(np.int64)
         XH, CI, CJ = normalise(X)
-        for t in range(X.shape[0]):
+        # many raw elements normalise alike: each distinct (SCC pair, normalised element)
+        # once, in order (add_one returns at once on a repeat)
+        rows = np.ascontiguousarray(np.concatenate([CI[:, None], CJ[:, None], XH], axis=1))
+        _, first = np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * (n + 2))))
+                             .ravel(), return_index=True)
+        first.sort()
+        for t in first.tolist():
             add_one(XH[t], int(CI[t]), int(CJ[t]))
+
+    # a D-class whose two groups are trivial holds, among the normalised elements of its
+    # pair of SCCs, those that agree with its representative on the kernel classes
+    # (Pi G' = {1}): one lookup instead of a scan of the pair's D-classes
+    trivial: dict[tuple, int] = {}
+    classes: dict[int, np.ndarray] = {}
 
     def add_one(xh: np.ndarray, ci: int, cj: int) -> None:
         key = (ci, cj, xh.tobytes())
         if key in seen:
             return
         kr = ker.kernels[ker.reps[cj]]
-        cls = np.flatnonzero(kr == np.arange(n))           # least state of each kernel class
-        lst = by_pair.setdefault((ci, cj), [])
+        cls = classes.get(cj)
+        if cls is None:                                    # least state of each kernel class
+            cls = classes[cj] = np.flatnonzero(kr == np.arange(n))
+        tkey = (ci, cj, xh[cls].tobytes())
+        di = trivial.get(tkey)
+        if di is not None:
+            seen[key] = di
+            return
+        lst = by_pair.setdefault((ci, cj), [])             # the pair's other D-classes
         for di in lst:
             where = np.full(n, -1, dtype=np.int64)
             where[reps[di][cls]] = np.arange(cls.size)       # point of X0 -> class, via rep
@@ -1001,7 +1022,10 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         pos = np.full(n, -1, dtype=np.int64)
         pos[x0] = np.arange(x0.size)
         dg = _DGroups(img.groups[ci], orders[ci], ker.groups[cj], korders[cj], pos[xh[cls]])
-        lst.append(len(reps))
+        if orders[ci] == 1 and korders[cj] == 1:
+            trivial[tkey] = len(reps)
+        else:
+            lst.append(len(reps))
         reps.append(xh)
         dgroups.append(dg)
         if len(reps) > max_d_classes:

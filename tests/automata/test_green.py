@@ -30,6 +30,62 @@ def test_random_dfas_against_brute_force(d):
     assert sorted(int(G.order()) for G in g.maximal_subgroups()) == group_orders
 
 
+@settings(max_examples=120, deadline=None)
+@given(dfas(max_states=6, alphabet="abc"))
+def test_orbit_method_against_brute_force(d):
+    """The orbit method itself (``"auto"`` enumerates monoids this small): sizes, D-classes,
+    their H-class sizes and the maximal subgroups, as brute force finds them."""
+    dm = d.minimize()
+    size, n_d, _, aperiodic, group_orders = brute_green(generators_of(dm))
+    g = green_structure(dm, minimize=False, method="orbits")
+    e = green_structure(dm, minimize=False, method="enumeration")
+    assert (g.monoid_size, g.n_d_classes, g.is_aperiodic) == (size, n_d, aperiodic)
+    assert sorted(int(G.order()) for G in g.maximal_subgroups()) == group_orders
+    shape = lambda s: sorted((dc.rank, dc.size, dc.h_size, dc.regular) for dc in s.d_classes)  # noqa: E731
+    assert shape(g) == shape(e)
+
+
+def test_orbit_method_d_classes_with_one_trivial_group(monkeypatch):
+    """D-classes whose image group is non-trivial while their H-classes are trivial (every
+    element of the image group is its own L-class), and pairs of SCCs holding several
+    D-classes with both groups trivial (found by one lookup): counted as the enumeration
+    counts them. The test checks that both kinds occur."""
+    import automata.green as gr
+
+    kinds = []
+    init = gr._DGroups.__init__
+
+    def spy(self, *args):
+        init(self, *args)
+        kinds.append((self.o_img, self.o_ker, self.h))
+
+    monkeypatch.setattr(gr._DGroups, "__init__", spy)
+    rng = np.random.default_rng(11)
+    pairs = compared = 0
+    for _ in range(30):
+        n = int(rng.integers(5, 9))
+        d = DFA("abc", rng.integers(0, n, size=(n, 3)), 0, [0]).minimize()
+        try:
+            e = green_structure(d, minimize=False, method="enumeration", max_orbit=200_000)
+        except BudgetExceededError:
+            continue
+        g = green_structure(d, minimize=False, method="orbits")
+        compared += 1
+        assert (g.monoid_size, g.n_d_classes) == (e.monoid_size, e.n_d_classes)
+        assert sorted((dc.rank, dc.size, dc.h_size) for dc in g.d_classes) == \
+            sorted((dc.rank, dc.size, dc.h_size) for dc in e.d_classes)
+        trivial = {}                  # pair of SCCs -> its D-classes with both groups trivial
+        for dc in g.d_classes:
+            if g.images.groups[dc.image_scc].order() == 1 and \
+                    g.kernels.groups[dc.kernel_scc].order() == 1:
+                trivial[(dc.image_scc, dc.kernel_scc)] = \
+                    trivial.get((dc.image_scc, dc.kernel_scc), 0) + 1
+        pairs += sum(v > 1 for v in trivial.values())
+    assert compared >= 20
+    assert any(o_img > 1 and h == 1 for o_img, _, h in kinds)
+    assert pairs > 0
+
+
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
 def test_full_transformation_monoid(n):
     d = DFA(["c", "t", "e"], full_transformation_gens(n).T, 0, [0])
