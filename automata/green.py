@@ -57,7 +57,8 @@ from .dfa import DFA
 from .errors import BudgetExceededError, InvalidAutomatonError
 from .froidure_pin import (EnumeratedImages, LazyEntries, cached_froidure_pin,
                            enumeration_work_limit, froidure_pin)
-from .groups import RowsGroup, TrivialGroup, sympy_permutations
+from .group_tables import closure
+from .groups import RowsGroup, TrivialGroup, generator_rows, sympy_permutations
 from .jit_core import enabled as _jit_enabled
 from .jit_orbits import available as _orbits_compiled
 from .jit_orbits import class_counts as _compiled_class_counts
@@ -706,6 +707,12 @@ def _elements(g: PermutationGroup) -> list:
     return list(g.generate())
 
 
+#: a D-class whose double coset ``Pi G'`` has at most this many elements is found by lookups
+#: (one per element) instead of membership tests
+_LISTED_MAX = 64
+_IDENTITIES: dict[int, np.ndarray] = {}
+
+
 class _DGroups:
     """For one D-class representative: the image-side group G (conjugated onto the kernel
     classes through the representative, ``G'``), the kernel-side group Pi, and their
@@ -755,6 +762,24 @@ class _DGroups:
                 if len(kept) == want:
                     break
         return [ga for ga, _ in kept]
+
+    def members(self) -> np.ndarray | None:
+        """The class permutations of ``Pi * G'`` (apply an element of Pi, then G'), as rows,
+        when there are at most :data:`_LISTED_MAX` (``|Pi| |G'| / |H|``); None otherwise."""
+        r = self.r
+        if self.o_img * self.o_ker // self.h > _LISTED_MAX:
+            return None
+        if self.o_ker == 1 and self.o_img == 1:
+            ident = _IDENTITIES.get(r)
+            if ident is None:
+                ident = _IDENTITIES[r] = np.arange(r)[None, :]
+            return ident
+        if self.o_img == 1:
+            return closure(generator_rows(self.pi))
+        if self.o_ker == 1:
+            return closure(self.gp.rows)
+        pi, gp = closure(generator_rows(self.pi)), closure(self.gp.rows)
+        return np.unique(gp[:, pi].reshape(-1, r), axis=0)     # gp[a][pi[b][x]]
 
     def contains(self, sigma: np.ndarray) -> bool:
         """Is the class permutation ``sigma`` in ``Pi * G'`` (apply an element of Pi, then G')?"""
@@ -991,10 +1016,11 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         for t in first.tolist():
             add_one(XH[t], int(CI[t]), int(CJ[t]))
 
-    # a D-class whose two groups are trivial holds, among the normalised elements of its
-    # pair of SCCs, those that agree with its representative on the kernel classes
-    # (Pi G' = {1}): one lookup instead of a scan of the pair's D-classes
-    trivial: dict[tuple, int] = {}
+    # a normalised element y of a pair of SCCs lies in the D-class of representative x iff
+    # y = x o sigma on the kernel classes for a sigma in Pi G' (``_DGroups.contains``); where
+    # Pi G' is small (both groups trivial: the identity alone), every y[cls] = x[cls][sigma]
+    # is listed, and one lookup replaces a scan of the pair's D-classes
+    listed: dict[tuple, int] = {}
     classes: dict[int, np.ndarray] = {}
 
     def add_one(xh: np.ndarray, ci: int, cj: int) -> None:
@@ -1005,8 +1031,8 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         cls = classes.get(cj)
         if cls is None:                                    # least state of each kernel class
             cls = classes[cj] = np.flatnonzero(kr == np.arange(n))
-        tkey = (ci, cj, xh[cls].tobytes())
-        di = trivial.get(tkey)
+        on_cls = xh[cls]
+        di = listed.get((ci, cj, on_cls.tobytes()))
         if di is not None:
             seen[key] = di
             return
@@ -1022,10 +1048,12 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         pos = np.full(n, -1, dtype=np.int64)
         pos[x0] = np.arange(x0.size)
         dg = _DGroups(img.groups[ci], orders[ci], ker.groups[cj], korders[cj], pos[xh[cls]])
-        if orders[ci] == 1 and korders[cj] == 1:
-            trivial[tkey] = len(reps)
-        else:
+        members = dg.members()
+        if members is None:
             lst.append(len(reps))
+        else:
+            for sigma in on_cls[members]:
+                listed[(ci, cj, sigma.tobytes())] = len(reps)
         reps.append(xh)
         dgroups.append(dg)
         if len(reps) > max_d_classes:
