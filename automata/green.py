@@ -765,9 +765,11 @@ class _DGroups:
 
     def members(self) -> np.ndarray | None:
         """The class permutations of ``Pi * G'`` (apply an element of Pi, then G'), as rows,
-        when there are at most :data:`_LISTED_MAX` (``|Pi| |G'| / |H|``); None otherwise."""
+        when there are at most :data:`_LISTED_MAX` (``|Pi| |G'| / |H|``) and ``contains``
+        is not immediate (it is when ``Pi G'`` is the whole symmetric group); None otherwise."""
         r = self.r
-        if self.o_img * self.o_ker // self.h > _LISTED_MAX:
+        size = self.o_img * self.o_ker // self.h
+        if size > _LISTED_MAX or (size == self.full and size > 1):
             return None
         if self.o_ker == 1 and self.o_img == 1:
             ident = _IDENTITIES.get(r)

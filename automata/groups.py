@@ -576,8 +576,8 @@ def _large_cyclic(g) -> GroupInfo | None:
                 return _cyclic_info(m)
         return None
     rows = generator_rows(g)
-    rows = np.unique(rows[(rows != np.arange(rows.shape[1])).any(axis=1)], axis=0)
-    if rows.shape[0] != 1:
+    rows = rows[(rows != np.arange(rows.shape[1])).any(axis=1)]        # the identity left out
+    if rows.shape[0] == 0 or not (rows == rows[0]).all():
         return None
     n = _permutation_order(rows[0].tolist())
     return _cyclic_info(n) if n > 1 else None
