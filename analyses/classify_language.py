@@ -52,9 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--certify-strings", type=int, default=100)
     p.add_argument("--max-size", type=int, default=1_000_000,
                    help="largest monoid to enumerate (idempotents, aperiodicity index, varieties); "
-                        ">= 1 (default 1000000)")
+                        "past 128 states, MAX_SIZE x 128 entries; >= 1 (default 1000000)")
     p.add_argument("--max-orbit", type=int, default=200_000,
-                   help="largest image/kernel orbit; >= 1 (default 200000)")
+                   help="largest image/kernel orbit; past 128 states, MAX_ORBIT x 128 entries; "
+                        ">= 1 (default 200000)")
     p.add_argument("--max-seconds", type=float, default=20.0,
                    help="time budget per stage, seconds > 0 (default 20)")
     p.add_argument("--draw", metavar="FILE.svg",

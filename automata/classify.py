@@ -29,7 +29,7 @@ from .dfa import DFA
 from .records import fast_init
 from .regex import regex_to_dfa
 from .errors import AutomatonError, BudgetExceededError
-from .green import GreenStructure, green_structure
+from .green import ORBIT_ENTRIES_PER_SET, GreenStructure, green_structure
 from .groups import GroupInfo, group_info
 from .jit_groups import available as _jit_groups_available
 from .jit_groups import greedy_generators as _jit_greedy_generators
@@ -62,6 +62,11 @@ class Budget:
 
     enumerate_max_size : full enumeration (idempotents, aperiodicity index, varieties)
     orbit_max : image / kernel orbit sizes (Green's structure)
+
+    Past 128 states, the counts of transformations and sets (``enumerate_max_size``,
+    ``ac0_max_elements``, ``orbit_max``) allow ``limit × 128`` entries in all instead
+    (:meth:`per_states`): their memory grows with the states, and the notes say so.
+
     max_seconds : per stage
     variety_max_size : semigroup size up to which definite / locally testable are decided
     ac0_max_elements : the length levels η(Σ^k) of the AC0 test, all together
@@ -74,6 +79,30 @@ class Budget:
     variety_max_size: int = 20_000
     ac0_max_elements: int = 200_000
     witness_max_elements: int = 20_000
+
+    def per_states(self, limit: int, n: int) -> int:
+        """A count of transformations (``enumerate_max_size``, ``ac0_max_elements``) for a DFA
+        of ``n`` states: each holds n entries, so past :data:`ENTRIES_PER_ELEMENT` states the
+        limit allows ``limit * ENTRIES_PER_ELEMENT`` entries in all (as the orbits' sets do,
+        :data:`automata.green.ORBIT_ENTRIES_PER_SET`).
+
+        >>> Budget().per_states(1_000_000, 16), Budget().per_states(1_000_000, 1_002)
+        (1000000, 127744)
+        """
+        return max(1, min(int(limit), int(limit) * ENTRIES_PER_ELEMENT // max(int(n), 1)))
+
+
+#: see :meth:`Budget.per_states`
+ENTRIES_PER_ELEMENT = ORBIT_ENTRIES_PER_SET
+
+
+def _per_states_note(name: str, limit: int, n: int) -> str:
+    """Where a count budget was scaled to the states: how (else empty)."""
+    got = Budget().per_states(limit, n)
+    if got >= limit:
+        return ""
+    return (f" ({name} {limit:,} for {n:,} states: {got:,} transformations, "
+            f"{ENTRIES_PER_ELEMENT} states' worth of entries each)")
 
 
 @fast_init
@@ -847,15 +876,19 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             mon = None
     elif d.n_states > 65536:
         notes.append("enumeration skipped: more than 65,536 states")
-    elif monoid_size is None or monoid_size <= budget.enumerate_max_size:
+    elif monoid_size is None or monoid_size <= budget.per_states(budget.enumerate_max_size,
+                                                                  d.n_states):
         try:
-            mon = transition_monoid(d, minimize=False, max_size=budget.enumerate_max_size,
-                                    max_seconds=budget.max_seconds)
+            mon = transition_monoid(d, minimize=False, max_seconds=budget.max_seconds,
+                                    max_size=budget.per_states(budget.enumerate_max_size,
+                                                               d.n_states))
         except BudgetExceededError as e:
-            notes.append(f"enumeration: {e}")
+            notes.append(f"enumeration: {e}"
+                         + _per_states_note("max_size", budget.enumerate_max_size, d.n_states))
     else:
         notes.append(f"enumeration skipped: {monoid_size:,} elements exceed the budget "
-                     f"({budget.enumerate_max_size:,})")
+                     f"({budget.per_states(budget.enumerate_max_size, d.n_states):,})"
+                     + _per_states_note("max_size", budget.enumerate_max_size, d.n_states))
     if mon is not None:
         monoid_size = mon.size if monoid_size is None else monoid_size
         if aperiodic is None:
@@ -906,11 +939,13 @@ def _refutations(d: DFA, groups: tuple, aperiodic: bool | None, witness: dict | 
     red = None
     try:
         # an aperiodic monoid's certificate reads only the levels' sizes: no row order
-        levels = length_levels(d, max_elements=budget.ac0_max_elements,
+        levels = length_levels(d, max_elements=budget.per_states(budget.ac0_max_elements,
+                                                                 d.n_states),
                                max_seconds=budget.max_seconds, cayley=cayley,
                                byte_order=aperiodic is not True)
     except BudgetExceededError as e:
-        notes.append(str(e))
+        notes.append(str(e) + _per_states_note("ac0_max_elements", budget.ac0_max_elements,
+                                               d.n_states))
         levels = None
         try:                                  # no levels: a letter that permutes the states?
             cert = padded_certificate(d)

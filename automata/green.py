@@ -304,16 +304,40 @@ def _row_keys(x: np.ndarray) -> list:
     return x.view(np.dtype((np.void, x.dtype.itemsize * x.shape[1]))).ravel().tolist()
 
 
+#: an orbit keeps about 36 bytes per set and state (its rows, the maps to and from its SCC's
+#: representative, the words, and the D-class step's copies): past ``ORBIT_ENTRIES_PER_SET``
+#: states, ``max_orbit`` sets become ``max_orbit * ORBIT_ENTRIES_PER_SET`` entries, so that
+#: the default budget keeps the two orbits near 2 GB (Dyck-1 of depth 500, 502 states,
+#: has 125,752 images: 6.6 GB and 38 s before this bound)
+ORBIT_ENTRIES_PER_SET = 128
+
+
+def _orbit_cap(max_orbit: int, n: int) -> int:
+    """The most sets (partitions) an orbit over ``n`` states may hold under ``max_orbit``."""
+    return max(1, min(int(max_orbit), int(max_orbit) * ORBIT_ENTRIES_PER_SET // max(n, 1)))
+
+
+def _orbit_over(what: str, unit: str, max_orbit: int, n: int) -> BudgetExceededError:
+    cap = _orbit_cap(max_orbit, n)
+    if cap >= max_orbit:
+        return BudgetExceededError(f"{what} has more than {max_orbit:,} {unit} "
+                                   f"(max_orbit budget)")
+    return BudgetExceededError(
+        f"{what} has more than {cap:,} {unit} of {n:,} states: over {cap * n:,} entries, "
+        f"the memory the max_orbit budget allows ({max_orbit:,} x "
+        f"{ORBIT_ENTRIES_PER_SET} entries)")
+
+
 def _orbit_arrays(gens: np.ndarray, left: bool, max_orbit: int, clock: _Clock):
     """The compiled orbit's ``(rows, edges, parent, letter)`` (kernels if ``left``, else
-    images), or False when the compiled core is off; over ``max_orbit`` rows the budget
-    error of the numpy path."""
+    images), or False when the compiled core is off; over :func:`_orbit_cap` rows the
+    budget error of the numpy path."""
     if not _orbits_compiled():
         return False
-    got = _compiled_orbit(gens, left, max_orbit, clock.check)
+    n = gens.shape[1]
+    got = _compiled_orbit(gens, left, _orbit_cap(max_orbit, n), clock.check)
     if got is None:
-        raise BudgetExceededError(f"{clock.what} has more than {max_orbit:,} "
-                                  f"{'partitions' if left else 'sets'} (max_orbit budget)")
+        raise _orbit_over(clock.what, "partitions" if left else "sets", max_orbit, n)
     return got
 
 
@@ -342,9 +366,8 @@ def _python_image_orbit(gens: np.ndarray, max_orbit: int, clock: _Clock):
                     j = lookup[key] = len(images)
                     images.append(Y[i])
                     parents.append((lo + i, a))
-                    if len(images) > max_orbit:
-                        raise BudgetExceededError(
-                            f"image orbit has more than {max_orbit:,} sets (max_orbit budget)")
+                    if len(images) > _orbit_cap(max_orbit, n):
+                        raise _orbit_over("image orbit", "sets", max_orbit, n)
                 targets[i, a] = j
         edge_rows.extend(targets.tolist())
         clock.check()
@@ -486,9 +509,8 @@ def _python_kernel_orbit(gens: np.ndarray, max_orbit: int, clock: _Clock):
                 if j is None:
                     j = lookup[key] = len(kernels)
                     kernels.append(Y[i])
-                    if len(kernels) > max_orbit:
-                        raise BudgetExceededError(
-                            f"kernel orbit has more than {max_orbit:,} partitions (max_orbit budget)")
+                    if len(kernels) > _orbit_cap(max_orbit, n):
+                        raise _orbit_over("kernel orbit", "partitions", max_orbit, n)
                 targets[i, a] = j
         edge_rows.extend(targets.tolist())
         clock.check()

@@ -177,3 +177,16 @@ def test_greens_structure_over_budget_is_not_tried_again(monkeypatch, image_orbi
     assert (v.r_trivial, v.l_trivial, v.j_trivial) == (None, None, None)
     assert v.aperiodic == (None if image_orbit_fails else False)
     assert any("Green's structure: more than 1 D-classes" in n for n in out.notes)
+
+
+def test_count_budgets_scale_with_the_states():
+    """The enumeration and AC0 budgets count transformations of n entries each: past 128
+    states they allow limit × 128 entries, and the note says how they were scaled."""
+    b = Budget()
+    assert b.per_states(1_000_000, 128) == 1_000_000
+    assert b.per_states(200_000, 1_000) == 25_600
+    out = classify("d300", budget=Budget(orbit_max=10_000))
+    assert out.aperiodic is None and out.monoid_size is None
+    assert any("4,238 sets of 302 states" in n for n in out.notes)
+    assert any("max_size 1,000,000 for 302 states: 423,841 transformations" in n
+               for n in out.notes)

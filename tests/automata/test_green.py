@@ -179,3 +179,20 @@ def test_green_structure_takes_the_callers_enumeration(name):
     c = green_structure(d, minimize=False, max_orbit=fp.size - 1, _enumerated=fp)
     assert c.method == "orbits" and c.enumerated is None
     assert sorted(facts(c)) == sorted(facts(a)) and c.monoid_size == fp.size
+
+
+def test_orbit_budget_counts_entries_past_128_states():
+    """An orbit of sets of n states holds n entries per set: past 128 states the max_orbit
+    budget allows max_orbit × 128 entries, and the error says so."""
+    from automata import green as gr
+    from automata.languages import get_language
+
+    assert gr._orbit_cap(200_000, 16) == gr._orbit_cap(200_000, 128) == 200_000
+    assert gr._orbit_cap(200_000, 1_000) == 25_600
+    d = get_language("d300").dfa.minimize()                 # 302 states, 45,452 images
+    with pytest.raises(BudgetExceededError, match=r"more than 4,238 sets of 302 states: "
+                                                  r"over 1,279,876 entries"):
+        green_structure(d, minimize=False, max_orbit=10_000, method="orbits")
+    g = green_structure(d, minimize=False, max_orbit=400_000, method="orbits",
+                        d_classes=False)                     # 51,200,000 entries: room
+    assert len(g.images.images) == 45_452
