@@ -5,7 +5,9 @@
 The rule is that every input answers within seconds, or stops at a budget with a note saying
 which. These are the inputs where that was hardest: unary cycles (the cyclic group of order n
 on n points), the dihedral group of an n-gon (rotation and reflection letters), a torus
-Z_m × Z_k (two counters, one letter each), and random DFAs of 15-30 states on 2-3 letters,
+Z_m × Z_k (two counters, one letter each), the registry's Dyck-1 of depth 300, 500 and 1,000
+(``d300``…: 302-1,002 states, image orbits of n²/2 sets) and ``dyck_10_3`` (1,112 states, 20
+letters), and random DFAs of 15-30 states on 2-3 letters,
 whose transition monoids have far more than 10^6 elements and more than the 100,000 D-classes
 that Green's structure is allowed (seeded: ``numpy.random.default_rng(1)``, 40 DFAs of 3-29
 states on 1-3 letters, every second state accepting; the listed ones are those past a second).
@@ -72,8 +74,16 @@ def cases() -> list[tuple[str, object]]:
     out = [(f"cycle_{n}", lambda n=n: cycle(n)) for n in (1000, 4000)]
     out += [(f"dihedral_{n}", lambda n=n: dihedral(n)) for n in (300, 1000, 2000)]
     out += [(f"torus_{m}x{k}", lambda m=m, k=k: torus(m, k)) for m, k in ((8, 12), (40, 60))]
+    out += [(name, lambda name=name: _registry(name)) for name in ("d300", "d500", "d1000",
+                                                                   "dyck_10_3")]
     out += [(f"random_{i}", lambda i=i: random_dfas()[i]) for i in RANDOM_CASES]
     return out
+
+
+def _registry(name: str):
+    from automata.languages import get_language
+
+    return get_language(name).dfa
 
 
 def _budget_note(notes) -> str | None:
