@@ -62,15 +62,14 @@ class Budget:
 
     enumerate_max_size : full enumeration (idempotents, aperiodicity index, varieties)
     orbit_max : image / kernel orbit sizes (Green's structure)
-
-    Past 128 states, the counts of transformations and sets (``enumerate_max_size``,
-    ``ac0_max_elements``, ``orbit_max``) allow ``limit × 128`` entries in all instead
-    (:meth:`per_states`): their memory grows with the states, and the notes say so.
-
     max_seconds : per stage
     variety_max_size : semigroup size up to which definite / locally testable are decided
     ac0_max_elements : the length levels η(Σ^k) of the AC0 test, all together
     witness_max_elements : elements enumerated (with words) to find the refuting witnesses
+
+    Past 128 states, the counts of transformations and sets (``enumerate_max_size``,
+    ``ac0_max_elements``, ``orbit_max``) allow ``limit × 128`` entries in all instead
+    (:meth:`per_states`): their memory grows with the states, and the notes say so.
     """
 
     enumerate_max_size: int = 1_000_000
