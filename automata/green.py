@@ -770,7 +770,7 @@ class _DGroups:
         if self.h == self.o_img:
             return [np.arange(r)]
         if self.h == 1:        # G' ∩ Pi = 1: every element of G is alone in its L-class
-            return [np.asarray(g.array_form) for g in self.img.generate()]
+            return list(closure(generator_rows(self.img), max_order=self.o_img))
         want = self.o_img // self.h
         _sympy()
         kept: list = []                     # (g array, conjugated g' as Permutation)
