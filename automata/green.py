@@ -1024,11 +1024,12 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
         # an element seen before (as a raw transformation) lies in a known D-class
         X = np.ascontiguousarray(X)
         keys = X.view(np.dtype((np.void, X.dtype.itemsize * n))).ravel()
-        _, first = np.unique(keys, return_index=True)
-        fresh = [i for i in first.tolist() if keys[i].tobytes() not in raw_seen]
+        distinct, first = np.unique(keys, return_index=True)
+        raw = distinct.tolist()                             # one bytes object per row
+        fresh = [i for i, b in zip(first.tolist(), raw) if b not in raw_seen]
         if not fresh:
             return
-        raw_seen.update(keys[i].tobytes() for i in fresh)
+        raw_seen.update(raw)
         X = X[fresh].astype(np.int64)
         XH, CI, CJ = normalise(X)
         # many raw elements normalise alike: each distinct (SCC pair, normalised element)
@@ -1046,6 +1047,8 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
     # is listed, and one lookup replaces a scan of the pair's D-classes
     listed: dict[tuple, int] = {}
     classes: dict[int, np.ndarray] = {}
+    points: dict[int, tuple] = {}
+    regular_pairs: dict[tuple, bool] = {}
 
     def add_one(xh: np.ndarray, ci: int, cj: int) -> None:
         key = (ci, cj, xh.tobytes())
@@ -1068,9 +1071,13 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
                 seen[key] = di
                 return
         seen[key] = len(reps)
-        x0 = np.flatnonzero(img.images[img.reps[ci]])
-        pos = np.full(n, -1, dtype=np.int64)
-        pos[x0] = np.arange(x0.size)
+        got = points.get(ci)
+        if got is None:                 # the representative image's points, and their order
+            x0 = np.flatnonzero(img.images[img.reps[ci]])
+            pos = np.full(n, -1, dtype=np.int64)
+            pos[x0] = np.arange(x0.size)
+            got = points[ci] = (x0, pos)
+        x0, pos = got
         dg = _DGroups(img.groups[ci], orders[ci], ker.groups[cj], korders[cj], pos[xh[cls]])
         members = dg.members()
         if members is None:
@@ -1084,14 +1091,17 @@ def green_structure(dfa: DFA, *, minimize: bool = True, max_orbit: int = DEFAULT
             raise BudgetExceededError(f"more than {max_d_classes:,} D-classes (max_d_classes budget)")
         # regular iff some image of the SCC is a transversal of the kernel representative
         rank = int(x0.size)
-        regular = False
-        if cls.size == rank:
-            for i in scc_members[ci]:
-                mark = np.zeros(n, dtype=bool)
-                mark[kr[img_points[i]]] = True          # classes hit by the image
-                if int(mark.sum()) == rank:
-                    regular = True
-                    break
+        regular = regular_pairs.get((ci, cj))           # it depends on the two SCCs alone
+        if regular is None:
+            regular = False
+            if cls.size == rank:
+                for i in scc_members[ci]:
+                    mark = np.zeros(n, dtype=bool)
+                    mark[kr[img_points[i]]] = True      # classes hit by the image
+                    if int(mark.sum()) == rank:
+                        regular = True
+                        break
+            regular_pairs[(ci, cj)] = regular
         out.append(DClass(tuple(xh.tolist()), ci, cj, rank,
                           int(img_sizes[ci]) * orders[ci] // dg.h,
                           int(ker_sizes[cj]) * korders[cj] // dg.h, dg.h, regular))
