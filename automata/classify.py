@@ -79,29 +79,26 @@ class Budget:
     ac0_max_elements: int = 200_000
     witness_max_elements: int = 20_000
 
-    def per_states(self, limit: int, n: int) -> int:
+    @staticmethod
+    def per_states(limit: int, n: int) -> int:
         """A count of transformations (``enumerate_max_size``, ``ac0_max_elements``) for a DFA
-        of ``n`` states: each holds n entries, so past :data:`ENTRIES_PER_ELEMENT` states the
-        limit allows ``limit * ENTRIES_PER_ELEMENT`` entries in all (as the orbits' sets do,
-        :data:`automata.green.ORBIT_ENTRIES_PER_SET`).
+        of ``n`` states: each holds n entries, so past
+        :data:`automata.green.ORBIT_ENTRIES_PER_SET` states the limit allows that many entries
+        per transformation in all (as the orbits' sets do).
 
-        >>> Budget().per_states(1_000_000, 16), Budget().per_states(1_000_000, 1_002)
+        >>> Budget.per_states(1_000_000, 16), Budget.per_states(1_000_000, 1_002)
         (1000000, 127744)
         """
-        return max(1, min(int(limit), int(limit) * ENTRIES_PER_ELEMENT // max(int(n), 1)))
-
-
-#: see :meth:`Budget.per_states`
-ENTRIES_PER_ELEMENT = ORBIT_ENTRIES_PER_SET
+        return max(1, min(int(limit), int(limit) * ORBIT_ENTRIES_PER_SET // max(int(n), 1)))
 
 
 def _per_states_note(name: str, limit: int, n: int) -> str:
     """Where a count budget was scaled to the states: how (else empty)."""
-    got = Budget().per_states(limit, n)
+    got = Budget.per_states(limit, n)
     if got >= limit:
         return ""
     return (f" ({name} {limit:,} for {n:,} states: {got:,} transformations, "
-            f"{ENTRIES_PER_ELEMENT} states' worth of entries each)")
+            f"{ORBIT_ENTRIES_PER_SET} states' worth of entries each)")
 
 
 @fast_init
@@ -860,6 +857,7 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
         # enumeration would add is the idempotent count (varieties and witnesses are over their
         # budgets, no aperiodicity index), and Green's structure gives it
         idem_green = green.idempotent_count()
+    max_size = budget.per_states(budget.enumerate_max_size, d.n_states)   # a new enumeration's
     if idem_green is not None:
         if monoid_size > budget.enumerate_max_size:
             notes.append(f"enumeration skipped: {monoid_size:,} elements exceed the budget "
@@ -875,18 +873,16 @@ def classify(language_or_dfa=None, *, regex: str | None = None, alphabet=None,
             mon = None
     elif d.n_states > 65536:
         notes.append("enumeration skipped: more than 65,536 states")
-    elif monoid_size is None or monoid_size <= budget.per_states(budget.enumerate_max_size,
-                                                                  d.n_states):
+    elif monoid_size is None or monoid_size <= max_size:
         try:
-            mon = transition_monoid(d, minimize=False, max_seconds=budget.max_seconds,
-                                    max_size=budget.per_states(budget.enumerate_max_size,
-                                                               d.n_states))
+            mon = transition_monoid(d, minimize=False, max_size=max_size,
+                                    max_seconds=budget.max_seconds)
         except BudgetExceededError as e:
             notes.append(f"enumeration: {e}"
                          + _per_states_note("max_size", budget.enumerate_max_size, d.n_states))
     else:
         notes.append(f"enumeration skipped: {monoid_size:,} elements exceed the budget "
-                     f"({budget.per_states(budget.enumerate_max_size, d.n_states):,})"
+                     f"({max_size:,})"
                      + _per_states_note("max_size", budget.enumerate_max_size, d.n_states))
     if mon is not None:
         monoid_size = mon.size if monoid_size is None else monoid_size

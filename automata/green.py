@@ -732,7 +732,6 @@ def _elements(g: PermutationGroup) -> list:
 #: a D-class whose double coset ``Pi G'`` has at most this many elements is found by lookups
 #: (one per element) instead of membership tests
 _LISTED_MAX = 64
-_IDENTITIES: dict[int, np.ndarray] = {}
 
 
 class _DGroups:
@@ -794,10 +793,7 @@ class _DGroups:
         if size > _LISTED_MAX or (size == self.full and size > 1):
             return None
         if self.o_ker == 1 and self.o_img == 1:
-            ident = _IDENTITIES.get(r)
-            if ident is None:
-                ident = _IDENTITIES[r] = np.arange(r)[None, :]
-            return ident
+            return np.arange(r)[None, :]
         if self.o_img == 1:
             return closure(generator_rows(self.pi))
         if self.o_ker == 1:

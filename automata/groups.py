@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .ac0 import cycle_order, cycle_orders
 from .jit_orbits import available, permutation_group_order
 from .records import fast_init
 
@@ -340,18 +341,6 @@ def _elements_np(g) -> np.ndarray:
     return closure(gens, max_order=max(int(g.order()), 1))
 
 
-def _element_orders(els: np.ndarray) -> np.ndarray:
-    """The order of every row of ``els`` (permutations): the lcm of its cycle lengths
-    (compiled, or one walk of the cycles per row)."""
-    from .jit_levels import cycle_orders, enabled
-
-    if els.size and enabled():
-        out = cycle_orders(els)
-        if out is not None:
-            return out
-    return np.array([_permutation_order(x) for x in els.tolist()], dtype=np.int64)
-
-
 def exponent(g) -> int | None:
     """The exponent (lcm of the element orders), or ``None`` above 5,000 elements.
 
@@ -369,7 +358,7 @@ def exponent(g) -> int | None:
     if g.is_abelian:
         inv = _invariant_factors([int(q) for q in g.abelian_invariants()])
         return int(max(inv))
-    return lcm(*set(_element_orders(_elements_np(g)).tolist()))
+    return lcm(*set(cycle_orders(_elements_np(g)).tolist()))
 
 
 def _is_dihedral(g, order: int) -> bool:
@@ -380,7 +369,7 @@ def _is_dihedral(g, order: int) -> bool:
     m = order // 2
     els = _elements_np(g)
     ident = np.arange(els.shape[1])
-    orders = _element_orders(els)
+    orders = cycle_orders(els)
     rs = np.flatnonzero(orders == m)
     if rs.size == 0:
         return False
@@ -522,28 +511,6 @@ def _prime_info(p: int) -> GroupInfo:
                      prime_factors=(p,), abelian_invariants=(p,), exponent=p)
 
 
-def _permutation_order(p) -> int:
-    """The order of the permutation ``p`` (a sequence of images): lcm of its cycle lengths,
-    each cycle walked once.
-
-    >>> _permutation_order([1, 2, 0, 4, 3]), _permutation_order([0, 1])
-    (6, 1)
-    """
-    from math import lcm
-
-    images = list(p)
-    seen = [False] * len(images)
-    out = 1
-    for q in range(len(images)):
-        k = 0
-        while not seen[q]:
-            seen[q] = True
-            q, k = images[q], k + 1
-        if k:
-            out = lcm(out, k)
-    return out
-
-
 def _cyclic_info(n: int) -> GroupInfo:
     """The facts of Z_n (``n >= 2``), in closed form: abelian, derived length 1, invariant
     factors ``(n,)``; for ``n = 2^k`` its Frattini series ``Z_{2^k} > Z_{2^(k-1)} > ... > 1``
@@ -571,15 +538,12 @@ def _large_cyclic(g) -> GroupInfo | None:
             return None
         picks = sorted(set(range(min(m, _CYCLIC_TRIES // 2)))
                        | set(np.linspace(0, m - 1, _CYCLIC_TRIES // 2).astype(int).tolist()))
-        for i in picks:
-            if _permutation_order(g[i].tolist()) == m:
-                return _cyclic_info(m)
-        return None
+        return _cyclic_info(m) if (cycle_orders(g[picks]) == m).any() else None
     rows = generator_rows(g)
     rows = rows[(rows != np.arange(rows.shape[1])).any(axis=1)]        # the identity left out
     if rows.shape[0] == 0 or not (rows == rows[0]).all():
         return None
-    n = _permutation_order(rows[0].tolist())
+    n = cycle_order(rows[0])
     return _cyclic_info(n) if n > 1 else None
 
 

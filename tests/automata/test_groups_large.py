@@ -43,13 +43,6 @@ def test_closed_form_matches_sympy(n):
     assert groups._cyclic_info(n) == ref
 
 
-def test_permutation_order_is_the_lcm_of_cycle_lengths():
-    p = [1, 2, 0, 4, 5, 6, 3, 8, 7, 9]                   # cycles 3, 4, 2 and a fixed point
-    assert groups._permutation_order(p) == 12
-    assert groups._permutation_order(list(range(5))) == 1
-    assert groups._permutation_order(_cycle(4000)) == 4000
-
-
 def test_large_cyclic_element_array_needs_no_sympy(no_sympy_naming):
     els = _powers(_cycle(300))                 # 300² · 300 entries: past the table's budget
     np.random.default_rng(0).shuffle(els)
@@ -116,10 +109,13 @@ def test_dihedral_past_the_table_by_sympy_matches():
         ("D_1200", 2400, 2, 1200)
 
 
-def test_element_orders_compiled_and_not(monkeypatch):
-    els = _dihedral(12)
-    fast = groups._element_orders(els)
+def test_dihedral_facts_without_the_compiled_core(monkeypatch):
+    """The exponent and the dihedral test read element orders from the cycle lengths, compiled
+    or not: the same facts either way."""
+    from sympy.combinatorics.named_groups import DihedralGroup
+
+    fast = groups.group_info_sympy(DihedralGroup(12))
     monkeypatch.setenv("AUTOMATA_JIT", "0")
-    slow = groups._element_orders(els)
-    assert fast.tolist() == slow.tolist() == [groups._permutation_order(x) for x in els.tolist()]
-    assert sorted(set(fast.tolist())) == [1, 2, 3, 4, 6, 12]
+    slow = groups.group_info_sympy(DihedralGroup(12))
+    assert fast == slow
+    assert (fast.name, fast.exponent) == ("D_12", 12)
